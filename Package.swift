@@ -1,0 +1,117 @@
+// swift-tools-version: 6.1
+// Switchboard: an omnichannel routing and work-distribution engine.
+// Module ladder (design.md, "Code layout"): SwitchboardCore is the pure domain; Wire and
+// ZeroMQ sit beside it; Messaging and Storage build on them; the process modules
+// (Ingress, Router, Distributor, Presence) build on those and never on each other.
+import PackageDescription
+
+let package = Package(
+    name: "Switchboard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "switchboard", targets: ["switchboard"]),
+        .executable(name: "router", targets: ["router"]),
+        .executable(name: "distributor", targets: ["distributor"]),
+        .executable(name: "presence", targets: ["presence"]),
+        .executable(name: "ingress-chat", targets: ["ingress-chat"]),
+        .executable(name: "ingress-sms", targets: ["ingress-sms"]),
+        .executable(name: "ingress-facebook", targets: ["ingress-facebook"]),
+        .executable(name: "ingress-whatsapp", targets: ["ingress-whatsapp"]),
+        .executable(name: "ingress-twitter", targets: ["ingress-twitter"]),
+        .executable(name: "ingress-custom", targets: ["ingress-custom"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // MARK: libraries, bottom rung first
+
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(
+            name: "SwitchboardCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "Wire",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(
+            name: "Messaging",
+            dependencies: ["ZeroMQ", "Wire", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Storage",
+            dependencies: ["SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "ProcessRuntime",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: process modules (never import each other)
+
+        .target(name: "Ingress", dependencies: processModuleDependencies),
+        .target(name: "Router", dependencies: processModuleDependencies),
+        .target(name: "Distributor", dependencies: processModuleDependencies),
+        .target(name: "Presence", dependencies: processModuleDependencies),
+
+        // MARK: executables (thin: parse arguments, load config, run services)
+
+        .executableTarget(name: "router", dependencies: executableDependencies("Router")),
+        .executableTarget(name: "distributor", dependencies: executableDependencies("Distributor")),
+        .executableTarget(name: "presence", dependencies: executableDependencies("Presence")),
+        .executableTarget(name: "ingress-chat", dependencies: executableDependencies("Ingress")),
+        .executableTarget(name: "ingress-sms", dependencies: executableDependencies("Ingress")),
+        .executableTarget(name: "ingress-facebook", dependencies: executableDependencies("Ingress")),
+        .executableTarget(name: "ingress-whatsapp", dependencies: executableDependencies("Ingress")),
+        .executableTarget(name: "ingress-twitter", dependencies: executableDependencies("Ingress")),
+        .executableTarget(name: "ingress-custom", dependencies: executableDependencies("Ingress")),
+        .executableTarget(
+            name: "switchboard",
+            dependencies: [
+                "SwitchboardCore", "ProcessRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: tests: one target per library, plus end-to-end tests of the executables
+
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore"]),
+        .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ZeroMQ", "Wire"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "ProcessRuntimeTests", dependencies: ["ProcessRuntime"]),
+        .testTarget(name: "IngressTests", dependencies: ["Ingress"]),
+        .testTarget(name: "RouterTests", dependencies: ["Router"]),
+        .testTarget(name: "DistributorTests", dependencies: ["Distributor"]),
+        .testTarget(name: "PresenceTests", dependencies: ["Presence"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["SwitchboardCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+/// What every process module builds on: the rungs below it.
+var processModuleDependencies: [Target.Dependency] {
+    [
+        "SwitchboardCore", "Wire", "Messaging", "Storage", "ProcessRuntime",
+        .product(name: "Logging", package: "swift-log"),
+    ]
+}
+
+/// An executable imports its process module, the shared process runtime and argument parsing.
+func executableDependencies(_ processModule: Target.Dependency) -> [Target.Dependency] {
+    [processModule, "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+}

@@ -1,0 +1,1 @@
+// Distributor module. See design.md, "Code layout".

@@ -1,0 +1,1 @@
+// Ingress module. See design.md, "Code layout".

@@ -1,0 +1,1 @@
+// Messaging module. See design.md, "Code layout".

@@ -1,0 +1,1 @@
+// Presence module. See design.md, "Code layout".

@@ -1,0 +1,1 @@
+// ProcessRuntime module. See design.md, "Code layout".

@@ -1,0 +1,1 @@
+// Router module. See design.md, "Code layout".

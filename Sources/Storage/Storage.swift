@@ -1,0 +1,1 @@
+// Storage module. See design.md, "Code layout".

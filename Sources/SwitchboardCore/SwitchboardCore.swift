@@ -1,0 +1,1 @@
+// SwitchboardCore module. See design.md, "Code layout".

@@ -1,0 +1,1 @@
+// Wire module. See design.md, "Code layout".

@@ -1,0 +1,1 @@
+// ZeroMQ module. See design.md, "Code layout".
