@@ -1,1 +1,0 @@
-// Storage module. See design.md, "Code layout".

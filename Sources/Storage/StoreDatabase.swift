@@ -1,0 +1,52 @@
+import GRDB
+
+/// Opens the SQLite file of one store with the settings every Switchboard store shares,
+/// and brings its schema up to date.
+///
+/// Why these settings (design.md, "Durability"):
+/// - WAL journal (a `DatabasePool` always uses it): readers never block the writer.
+/// - `synchronous = NORMAL`: in WAL mode a commit survives a process crash (kill -9), which
+///   is the failure the store-and-forward promises are about; only an OS crash or power
+///   loss may lose the last commits. Callers commit in groups, so the cost is per batch.
+/// - a busy timeout instead of immediate SQLITE_BUSY, for the rare second connection
+///   (`switchboard status` reading a live store).
+public enum StoreDatabase {
+    /// Opens (creating when missing) the file at `path` and runs `migrations` in order.
+    /// Each migration runs once per file, in a transaction; a file whose schema has
+    /// migrations this build does not know is refused rather than misread.
+    public static func open(
+        path: String,
+        migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)]
+    ) throws(StorageError) -> DatabasePool {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StorageError(code: .openFailed, message: "cannot open SQLite store \(path)", cause: error)
+        }
+
+        var migrator = DatabaseMigrator()
+        for migration in migrations {
+            migrator.registerMigration(migration.identifier, migrate: migration.migrate)
+        }
+        do {
+            if try pool.read({ db in try migrator.hasBeenSuperseded(db) }) {
+                throw StorageError(
+                    code: .newerSchema,
+                    message: "\(path) was written by a newer Switchboard; refusing to open it with this one")
+            }
+            try migrator.migrate(pool)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw StorageError(code: .migrationFailed, message: "cannot migrate SQLite store \(path)", cause: error)
+        }
+        return pool
+    }
+}
