@@ -16,7 +16,7 @@ public enum StoreDatabase {
     /// migrations this build does not know is refused rather than misread.
     public static func open(
         path: String,
-        migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)]
+        migrations: [StoreMigration]
     ) throws(StorageError) -> DatabasePool {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
@@ -48,5 +48,17 @@ public enum StoreDatabase {
             throw StorageError(code: .migrationFailed, message: "cannot migrate SQLite store \(path)", cause: error)
         }
         return pool
+    }
+}
+
+/// One step of a store's schema, identified forever by its `identifier`: once shipped,
+/// a migration is never edited, only followed by new ones.
+public struct StoreMigration: Sendable {
+    public let identifier: String
+    public let migrate: @Sendable (Database) throws -> Void
+
+    public init(_ identifier: String, migrate: @escaping @Sendable (Database) throws -> Void) {
+        self.identifier = identifier
+        self.migrate = migrate
     }
 }

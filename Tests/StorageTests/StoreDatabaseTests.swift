@@ -8,9 +8,9 @@ import Testing
     let root = FileManager.default.temporaryDirectory
         .appendingPathComponent("switchboard-storage-\(UUID().uuidString)")
 
-    private var createItems: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] {
-        [("v1-items", { db in try db.execute(sql: "CREATE TABLE item (id TEXT PRIMARY KEY, body TEXT NOT NULL)") })]
-    }
+    private let createItems = [
+        StoreMigration("v1-items") { db in try db.execute(sql: "CREATE TABLE item (id TEXT PRIMARY KEY, body TEXT NOT NULL)") }
+    ]
 
     @Test func opensInWALModeWithNormalSynchronousAndRunsMigrations() throws {
         defer { try? FileManager.default.removeItem(at: root) }
@@ -41,7 +41,7 @@ import Testing
     @Test func refusesAFileWithMigrationsThisBuildDoesNotKnow() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let path = try DataDirectory(path: root.path, process: "router").storePath("journal")
-        let newer = createItems + [("v2-more", { db in try db.execute(sql: "CREATE TABLE more (id TEXT)") })]
+        let newer = createItems + [StoreMigration("v2-more") { db in try db.execute(sql: "CREATE TABLE more (id TEXT)") }]
         _ = try StoreDatabase.open(path: path, migrations: newer)
 
         let error = #expect(throws: StorageError.self) { try StoreDatabase.open(path: path, migrations: createItems) }
@@ -51,11 +51,11 @@ import Testing
     @Test func aFailingMigrationIsReportedAndRolledBack() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let path = try DataDirectory(path: root.path, process: "router").storePath("journal")
-        let broken: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
-            ("v1", { db in
+        let broken = [
+            StoreMigration("v1") { db in
                 try db.execute(sql: "CREATE TABLE item (id TEXT)")
                 try db.execute(sql: "THIS IS NOT SQL")
-            })
+            }
         ]
         let error = #expect(throws: StorageError.self) { try StoreDatabase.open(path: path, migrations: broken) }
         #expect(error?.code == .migrationFailed)
