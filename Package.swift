@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // MARK: libraries, bottom rung first
@@ -45,7 +46,11 @@ let package = Package(
         ),
         .target(
             name: "Messaging",
-            dependencies: ["ZeroMQ", "Wire", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "ZeroMQ", "Wire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
         ),
         .target(
             name: "Storage",

@@ -1,0 +1,137 @@
+import HeapModule
+
+/// The sending half of store-and-forward: which messages are waiting for an acknowledgement,
+/// and which are due to be sent again (zguide ch. 4, "Lazy Pirate", with many messages in
+/// flight).
+///
+/// Every message keeps its id across resends, so the receiver can drop duplicates. The wait
+/// before each resend doubles up to `maximumTimeout`, so a peer that is slow rather than
+/// gone is not flooded. `maximumInFlight` bounds what a sender pushes at a peer that does
+/// not answer; the owner stops taking new work from its outbox while `hasCapacity` is false.
+///
+/// A pure state machine (times passed in); the owner does the sending and the storing.
+public struct AcknowledgementTracker<ID: Hashable & Sendable, Instant: InstantProtocol>: Sendable
+where Instant.Duration == Duration {
+    public struct Settings: Sendable, Equatable {
+        public var acknowledgementTimeout: Duration
+        public var maximumTimeout: Duration
+        public var maximumInFlight: Int
+
+        public init(
+            acknowledgementTimeout: Duration = .seconds(1), maximumTimeout: Duration = .seconds(16),
+            maximumInFlight: Int = 10_000
+        ) {
+            self.acknowledgementTimeout = acknowledgementTimeout
+            self.maximumTimeout = max(acknowledgementTimeout, maximumTimeout)
+            self.maximumInFlight = max(1, maximumInFlight)
+        }
+    }
+
+    private struct Pending: Sendable {
+        var sequence: UInt64  // order of first send, so resends keep the original order
+        var attempts: Int
+        var deadline: Instant
+    }
+
+    /// A deadline in the heap; stale once the message is acknowledged or rescheduled
+    /// (checked against `pending` when popped: cheaper than removing from the middle).
+    private struct Deadline: Comparable, Sendable {
+        var at: Instant
+        var sequence: UInt64
+        var id: ID
+
+        static func < (lhs: Deadline, rhs: Deadline) -> Bool {
+            (lhs.at, lhs.sequence) < (rhs.at, rhs.sequence)
+        }
+        static func == (lhs: Deadline, rhs: Deadline) -> Bool {
+            lhs.at == rhs.at && lhs.sequence == rhs.sequence
+        }
+    }
+
+    public let settings: Settings
+    private var pending: [ID: Pending] = [:]
+    private var deadlines = Heap<Deadline>()
+    private var nextSequence: UInt64 = 0
+
+    public init(settings: Settings = Settings()) {
+        self.settings = settings
+    }
+
+    public var inFlightCount: Int { pending.count }
+    public var hasCapacity: Bool { pending.count < settings.maximumInFlight }
+    public func isPending(_ id: ID) -> Bool { pending[id] != nil }
+
+    /// The message was sent for the first time at `now`. Sending an id that is already in
+    /// flight changes nothing (its schedule stays).
+    public mutating func sent(_ id: ID, at now: Instant) {
+        guard pending[id] == nil else { return }
+        let entry = Pending(sequence: nextSequence, attempts: 1, deadline: now.advanced(by: settings.acknowledgementTimeout))
+        nextSequence += 1
+        pending[id] = entry
+        deadlines.insert(Deadline(at: entry.deadline, sequence: entry.sequence, id: id))
+    }
+
+    /// The peer acknowledged `id`. Returns false for an unknown or repeated acknowledgement,
+    /// which the owner ignores (the peer re-acks duplicates by design).
+    @discardableResult
+    public mutating func acknowledged(_ id: ID) -> Bool {
+        pending.removeValue(forKey: id) != nil
+    }
+
+    /// The messages whose acknowledgement is overdue at `now`, in their original order;
+    /// they count as sent again and wait twice as long (up to `maximumTimeout`) next time.
+    public mutating func dueForResend(at now: Instant) -> [ID] {
+        var due: [(sequence: UInt64, id: ID)] = []
+        while let earliest = deadlines.min, earliest.at <= now {
+            deadlines.removeMin()
+            guard var entry = pending[earliest.id], entry.sequence == earliest.sequence, entry.deadline == earliest.at
+            else { continue }
+            entry.attempts += 1
+            entry.deadline = now.advanced(by: timeout(forAttempt: entry.attempts))
+            pending[earliest.id] = entry
+            due.append((entry.sequence, earliest.id))
+        }
+        for item in due {
+            if let entry = pending[item.id] {
+                deadlines.insert(Deadline(at: entry.deadline, sequence: entry.sequence, id: item.id))
+            }
+        }
+        return due.sorted { $0.sequence < $1.sequence }.map(\.id)
+    }
+
+    /// The link came back (peer revived or reconnected): everything unacknowledged is sent
+    /// again now, in original order, with the wait reset to the first timeout.
+    public mutating func resendAll(at now: Instant) -> [ID] {
+        let ordered = pending.sorted { $0.value.sequence < $1.value.sequence }
+        deadlines = Heap()
+        for (id, var entry) in ordered {
+            entry.attempts = 1
+            entry.deadline = now.advanced(by: settings.acknowledgementTimeout)
+            pending[id] = entry
+            deadlines.insert(Deadline(at: entry.deadline, sequence: entry.sequence, id: id))
+        }
+        return ordered.map(\.key)
+    }
+
+    /// When `dueForResend` next has something to return, if anything is in flight.
+    public mutating func nextDeadline() -> Instant? {
+        // Drop stale heap entries so the answer is exact.
+        while let earliest = deadlines.min {
+            if let entry = pending[earliest.id], entry.sequence == earliest.sequence, entry.deadline == earliest.at {
+                return earliest.at
+            }
+            deadlines.removeMin()
+        }
+        return nil
+    }
+
+    private func timeout(forAttempt attempt: Int) -> Duration {
+        var timeout = settings.acknowledgementTimeout
+        var doublings = 1
+        while doublings < attempt, timeout < settings.maximumTimeout {
+            timeout = timeout * 2
+            doublings += 1
+        }
+        return min(timeout, settings.maximumTimeout)
+    }
+}

@@ -1,1 +1,0 @@
-// Messaging module. See design.md, "Code layout".
