@@ -18,7 +18,7 @@ where Instant.Duration == Duration {
         public var maximumInFlight: Int
 
         public init(
-            acknowledgementTimeout: Duration = .seconds(1), maximumTimeout: Duration = .seconds(16),
+            acknowledgementTimeout: Duration = .seconds(2), maximumTimeout: Duration = .seconds(30),
             maximumInFlight: Int = 10_000
         ) {
             self.acknowledgementTimeout = acknowledgementTimeout

@@ -1,1 +1,0 @@
-// ProcessRuntime module. See design.md, "Code layout".
