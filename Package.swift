@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // MARK: libraries, bottom rung first
@@ -67,7 +68,10 @@ let package = Package(
 
         // MARK: process modules (never import each other)
 
-        .target(name: "Ingress", dependencies: processModuleDependencies),
+        .target(
+            name: "Ingress",
+            dependencies: processModuleDependencies + [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "Router", dependencies: processModuleDependencies),
         .target(name: "Distributor", dependencies: processModuleDependencies),
         .target(name: "Presence", dependencies: processModuleDependencies),

@@ -1,1 +1,0 @@
-// Ingress module. See design.md, "Code layout".
