@@ -72,4 +72,20 @@ struct ExecutorTests {
         #expect(reply == nil)
         try context.terminate()
     }
+
+    @Test("raw trySend reports EAGAIN as false and tryReceive reports an empty queue as nil")
+    func rawNonBlockingCalls() async throws {
+        try await withEventLoop { loop in
+            // A DEALER with no peer has nowhere to queue: the send would block.
+            let dealer = try await loop.makeSocket(.dealer)
+            let (accepted, received) = try await dealer.withSocket { socket in
+                (try socket.trySend(["nowhere"]), try socket.tryReceive())
+            }
+            #expect(accepted == false)
+            #expect(received == nil)
+            let events = try await dealer.withSocket { try $0.events() }
+            #expect(!events.contains(.output) && !events.contains(.input))
+            await dealer.close()
+        }
+    }
 }
