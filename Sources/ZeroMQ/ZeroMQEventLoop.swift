@@ -14,6 +14,18 @@
 //   AsyncSequence over a bounded buffer, and when the buffer is full the loop stops polling
 //   that socket for input so libzmq's own high-water mark pushes back on the peer.
 //
+// Usage (DEALER → ROUTER request/ack):
+//
+//     let context = try ZeroMQContext()
+//     let loop = try ZeroMQEventLoop(context: context, name: "router-io")
+//     let router = try await loop.makeSocket(.router) { try $0.setRouterMandatory(true); try $0.bind("tcp://127.0.0.1:5550") }
+//     let dealer = try await loop.makeSocket(.dealer) { try $0.setRoutingID("ingress-sms"); try $0.connect("tcp://127.0.0.1:5550") }
+//     try await dealer.send(["MSG", "id-1", "body"])
+//     for try await request in router.messages {          // [routing id, "MSG", "id-1", "body"]
+//         try await router.send(Multipart([request.frames[0], Array("ACK".utf8), request.frames[2]]))
+//     }
+//     await loop.shutdown(); try context.terminate()
+//
 // Choices beyond the brief, and why:
 // - Pending sends of one socket go out in FIFO order, so a ROUTER whose head message waits on a
 //   full peer (ROUTER_MANDATORY + EAGAIN) delays later messages to other peers. Ordering per
