@@ -83,6 +83,9 @@ struct ExecutorTests {
             }
             #expect(accepted == false)
             #expect(received == nil)
+            // Socket calls run on the loop's thread, never on the cooperative pool.
+            let onLoop = try await dealer.withSocket { _ in loop.inEventLoop }
+            #expect(onLoop)
             let events = try await dealer.withSocket { try $0.events() }
             #expect(!events.contains(.output) && !events.contains(.input))
             await dealer.close()
