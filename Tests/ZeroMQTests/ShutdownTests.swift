@@ -70,6 +70,15 @@ struct ShutdownTests {
             let seen = try await withTimeout(.seconds(2), "sequence end") { try await consumer.value }
             #expect(seen == ["one"])
 
+            // A PUSH with no peer cannot queue: its send waits, and closing fails it.
+            let lonely = try await loop.makeSocket(.push)
+            let waiting = Task { try await lonely.send(["stuck"]) }
+            try await Task.sleep(for: .milliseconds(50))
+            await lonely.close()
+            let outcome = try await withTimeout(.seconds(2), "waiting send") { await waiting.result }
+            let closed = #expect(throws: ZeroMQError.self) { try outcome.get() }
+            #expect(closed?.code == .socketClosed)
+
             // A SUB-less PUB never receives: its sequence is finished from the start.
             let publisher = try await loop.makeSocket(.pub)
             var iterator = publisher.messages.makeAsyncIterator()
