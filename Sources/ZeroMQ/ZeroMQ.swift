@@ -1,1 +1,0 @@
-// ZeroMQ module. See design.md, "Code layout".

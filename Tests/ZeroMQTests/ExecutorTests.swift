@@ -1,0 +1,94 @@
+import Testing
+
+@testable import ZeroMQ
+
+/// An actor isolated to the loop: its methods run on the loop thread and may use raw sockets.
+actor LoopBoundPair {
+    nonisolated let loop: ZeroMQEventLoop
+    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
+    private var push: Socket?
+    private var pull: Socket?
+
+    init(loop: ZeroMQEventLoop) {
+        self.loop = loop
+    }
+
+    func open() throws -> Bool {
+        let endpoint = Transport.inproc.bindEndpoint()
+        let pull = try Socket(context: loop.context, type: .pull)
+        try pull.bind(endpoint)
+        let push = try Socket(context: loop.context, type: .push)
+        try push.connect(endpoint)
+        self.pull = pull
+        self.push = push
+        return loop.inEventLoop
+    }
+
+    /// Sends, then waits (briefly, in zmq_poll on the loop thread) for the message.
+    func echo(_ message: Multipart) throws -> Multipart? {
+        guard let push, let pull else { return nil }
+        guard try push.trySend(message) else { return nil }
+        var items = [PollItem(pull, events: .input)]
+        guard try Poll.poll(&items, timeout: .seconds(1)) == 1, items[0].returnedEvents.contains(.input) else {
+            return nil
+        }
+        return try pull.tryReceive()
+    }
+
+    func close() {
+        push?.close(linger: .zero)
+        pull?.close(linger: .zero)
+        push = nil
+        pull = nil
+    }
+}
+
+@Suite("Event loop as executor")
+struct ExecutorTests {
+    @Test("an actor on the loop runs on its thread and uses raw sockets synchronously")
+    func actorOnLoop() async throws {
+        try await withEventLoop { loop in
+            #expect(!loop.inEventLoop)
+            let pair = LoopBoundPair(loop: loop)
+            let ranOnLoop = try await pair.open()
+            #expect(ranOnLoop)
+            let echoed = try await pair.echo(["x", "", "yz"])
+            #expect(echoed == ["x", "", "yz"])
+            await pair.close()
+            #expect(loop.context.openSocketCount == 0)
+        }
+    }
+
+    @Test("an actor on a stopped loop still runs, and its sockets report closure")
+    func actorAfterShutdown() async throws {
+        let context = try ZeroMQContext()
+        let loop = try ZeroMQEventLoop(context: context)
+        let pair = LoopBoundPair(loop: loop)
+        _ = try await pair.open()
+        await pair.close()
+        await loop.shutdown()
+        // Jobs now run on a trampoline instead of being lost.
+        let reply = try await withTimeout(.seconds(2), "actor after shutdown") { try await pair.echo(["late"]) }
+        #expect(reply == nil)
+        try context.terminate()
+    }
+
+    @Test("raw trySend reports EAGAIN as false and tryReceive reports an empty queue as nil")
+    func rawNonBlockingCalls() async throws {
+        try await withEventLoop { loop in
+            // A DEALER with no peer has nowhere to queue: the send would block.
+            let dealer = try await loop.makeSocket(.dealer)
+            let (accepted, received) = try await dealer.withSocket { socket in
+                (try socket.trySend(["nowhere"]), try socket.tryReceive())
+            }
+            #expect(accepted == false)
+            #expect(received == nil)
+            // Socket calls run on the loop's thread, never on the cooperative pool.
+            let onLoop = try await dealer.withSocket { _ in loop.inEventLoop }
+            #expect(onLoop)
+            let events = try await dealer.withSocket { try $0.events() }
+            #expect(!events.contains(.output) && !events.contains(.input))
+            await dealer.close()
+        }
+    }
+}
