@@ -1,0 +1,149 @@
+import Yams
+
+/// A YAML value at a field path.
+struct Field {
+    let node: Node
+    let path: String
+    var line: Int { node.mark?.line ?? 1 }
+}
+
+/// An element of a list with the path it was decoded from.
+struct Located<Value> {
+    let path: String
+    let value: Value
+}
+
+/// Walks composed YAML nodes, decoding them into model values while collecting every issue
+/// with its line and field path. Invalid fields get placeholder values and their paths are
+/// remembered, so cross-reference checks can skip them instead of piling up follow-on errors.
+/// Lives for one load only; not shared across tasks.
+final class ConfigurationDecoder {
+    let file: String
+    private(set) var errors: [ConfigurationIssue] = []
+    private(set) var warnings: [ConfigurationIssue] = []
+    private(set) var lines: [String: Int] = [:]
+    private var failedPaths: Set<String> = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    // MARK: issues
+
+    func error(_ path: String, line: Int, _ reason: String) {
+        failedPaths.insert(path)
+        errors.append(ConfigurationIssue(severity: .error, file: file, line: line, path: path, reason: reason))
+    }
+
+    func error(_ field: Field, _ reason: String) { error(field.path, line: field.line, reason) }
+
+    /// An error at a recorded path (cross-reference checks, which no longer hold nodes).
+    func error(at path: String, _ reason: String) { error(path, line: line(of: path), reason) }
+
+    func warning(at path: String, _ reason: String) {
+        warnings.append(ConfigurationIssue(severity: .warning, file: file, line: line(of: path), path: path, reason: reason))
+    }
+
+    /// Whether decoding `path` or any field under it failed.
+    func failed(_ path: String) -> Bool {
+        failedPaths.contains(path) || failedPaths.contains { $0.hasPrefix(path + ".") || $0.hasPrefix(path + "[") }
+    }
+
+    func record(_ field: Field) { lines[field.path] = field.line }
+
+    func line(of path: String) -> Int { ConfigurationSourceMap(file: file, lines: lines).line(of: path) }
+
+    // MARK: structure
+
+    /// The fields of a mapping; reports unknown keys at once, and a non-mapping as an error.
+    func mapping(_ field: Field?, allowed: [String], unknown: ((String) -> String)? = nil) -> MappingFields? {
+        guard let field else { return nil }
+        record(field)
+        guard case .mapping(let mapping) = field.node else {
+            error(field, "must be a mapping with fields \(allowed.joined(separator: ", ")), got \(describe(field.node))")
+            return nil
+        }
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                error(Field(node: key, path: field.path), "field names must be plain text")
+                continue
+            }
+            let name = scalar.string
+            guard allowed.contains(name) else {
+                let reason = unknown?(name) ?? "unknown field '\(name)'; expected one of: \(allowed.joined(separator: ", "))"
+                error(Field(node: key, path: field.path.field(name)), reason)
+                continue
+            }
+            values[name] = value
+        }
+        return MappingFields(path: field.path, line: field.line, values: values, decoder: self)
+    }
+
+    /// The items of a list with their paths; nil (after an error) when not a list.
+    func list(_ field: Field?, nonEmpty: Bool = false, what: String = "entry") -> [Field]? {
+        guard let field else { return nil }
+        record(field)
+        guard case .sequence(let sequence) = field.node else {
+            error(field, "must be a list, got \(describe(field.node))")
+            return nil
+        }
+        if nonEmpty, sequence.isEmpty {
+            error(field, "must list at least one \(what)")
+        }
+        return sequence.enumerated().map { index, node in
+            let item = Field(node: node, path: field.path.item(index))
+            record(item)
+            return item
+        }
+    }
+
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): Self.isNull(node) ? "nothing" : "'\(scalar.string)'"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+
+    /// `key:` with no value, `~` or `null`: treated as absent.
+    static func isNull(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+}
+
+/// The known fields of one YAML mapping.
+struct MappingFields {
+    let path: String
+    let line: Int
+    let values: [String: Node]
+    let decoder: ConfigurationDecoder
+
+    func contains(_ key: String) -> Bool { values[key].map { !ConfigurationDecoder.isNull($0) } ?? false }
+
+    /// The field, or nil when absent or null.
+    func optional(_ key: String) -> Field? {
+        guard let node = values[key], !ConfigurationDecoder.isNull(node) else { return nil }
+        let field = Field(node: node, path: path.field(key))
+        decoder.record(field)
+        return field
+    }
+
+    /// The field, or nil after reporting it missing (at the mapping's line).
+    func required(_ key: String) -> Field? {
+        if let field = optional(key) { return field }
+        let line = values[key].flatMap { $0.mark?.line } ?? line
+        decoder.error(path.field(key), line: line, "is required")
+        return nil
+    }
+}
+
+extension String {
+    /// `workStreams[1]` + `capacity` → `workStreams[1].capacity`.
+    func field(_ name: String) -> String { isEmpty ? name : "\(self).\(name)" }
+
+    /// `workStreams` + 1 → `workStreams[1]`.
+    func item(_ index: Int) -> String { "\(self)[\(index)]" }
+}
