@@ -139,15 +139,14 @@ extension ConfigurationDecoder {
     /// A list of identifiers naming other entries; duplicates are reported here.
     func identifierList(_ field: Field?, nonEmpty: Bool, what: String) -> [Located<String>]? {
         guard let items = list(field, nonEmpty: nonEmpty, what: what) else { return nil }
-        var seen: [String: Int] = [:]
+        var seen = Set<String>()
         var result: [Located<String>] = []
         for item in items {
             guard let name = identifier(item) else { continue }
-            if let first = seen[name] {
-                error(item, "\(what) '\(name)' is listed twice (also at line \(first))")
+            guard seen.insert(name).inserted else {
+                error(item, "\(what) '\(name)' is listed twice")
                 continue
             }
-            seen[name] = item.line
             result.append(Located(path: item.path, value: name))
         }
         return result

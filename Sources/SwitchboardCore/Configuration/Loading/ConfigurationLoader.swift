@@ -28,6 +28,16 @@ public enum ConfigurationLoader {
         issues.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
     }
 
+    /// Yams points at a duplicate key's first occurrence; the repeat is the line to fix.
+    private static func repeatLine(of key: String, after mark: Mark, in yaml: String) -> Int? {
+        let indent = String(repeating: " ", count: max(mark.column - 1, 0))
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        for index in mark.line..<lines.count where lines[index].hasPrefix(indent + key + ":") {
+            return index + 1
+        }
+        return nil
+    }
+
     private static func syntaxIssue(_ error: any Error, file: String) -> ConfigurationIssue {
         func issue(_ problem: String, _ mark: Mark?, context: YamlError.Context? = nil) -> ConfigurationIssue {
             var reason = "YAML syntax error: \(problem)"
@@ -44,7 +54,8 @@ public enum ConfigurationLoader {
             return issue(problem, mark, context: context)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return issue("duplicate key \(names) in one mapping", context.mark)
+            let line = duplicates.first.flatMap { repeatLine(of: $0, after: context.mark, in: context.text) } ?? context.mark.line
+            return ConfigurationIssue(severity: .error, file: file, line: line, path: "", reason: "YAML syntax error: duplicate key \(names) in one mapping")
         case .reader(let problem, _, _, _):
             return issue(problem, nil)
         default:
