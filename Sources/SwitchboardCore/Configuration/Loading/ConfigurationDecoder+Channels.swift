@@ -31,7 +31,10 @@ extension ConfigurationDecoder {
             guard let fields else { continue }
             let id = identifier(fields.required("id"))
             let workStream = identifier(fields.required("workStream"))
-            guard let type, let provider = decodeProvider(type, fields), let id else { continue }
+            guard let id else { continue }
+            // An unusable type still declares the id, so references to it do not cascade;
+            // the validator skips type checks for it (the type path is marked failed).
+            let provider = type.flatMap { decodeProvider($0, fields) } ?? .chat(ChatChannelSettings(title: nil, allowedOrigins: []))
             result.append(Located(path: item.path, value: ChannelInstance(id: id, workStream: workStream ?? "", provider: provider)))
         }
         return result

@@ -36,7 +36,7 @@ struct ConfigurationValidator {
     /// C2: two channel instances of one type cannot share the provider's identifier.
     private func checkProviderIdentifiers() {
         var seen: [String: Located<ChannelInstance>] = [:]
-        for channel in document.channels {
+        for channel in document.channels where !decoder.failed(channel.path.field("type")) {
             guard let identifier = channel.value.provider.providerIdentifier, !identifier.isEmpty else { continue }
             let key = "\(channel.value.type.rawValue)/\(identifier)"
             if let first = seen[key] {
@@ -78,7 +78,7 @@ struct ConfigurationValidator {
                     continue
                 }
                 listedBy[channelId] = stream.value.name
-                if typeKnown, channel.value.type != stream.value.channelType {
+                if typeKnown, !decoder.failed(channel.path.field("type")), channel.value.type != stream.value.channelType {
                     decoder.error(at: path, "channel '\(channelId)' is of type \(channel.value.type.rawValue), but this work stream's channelType is \(stream.value.channelType.rawValue)")
                 }
                 let named = channel.value.workStream
@@ -161,12 +161,13 @@ struct ConfigurationValidator {
         }
         if !decoder.failed("processes.ingress") {
             let adapters = Set(document.ingress.map(\.value.channelType))
+            let typed = document.channels.filter { !decoder.failed($0.path.field("type")) }
             var reported = Set<ChannelType>()
-            for channel in document.channels where !adapters.contains(channel.value.type) {
+            for channel in typed where !adapters.contains(channel.value.type) {
                 guard reported.insert(channel.value.type).inserted else { continue }
                 decoder.error(at: channel.path.field("type"), "no ingress adapter is configured for channel type \(channel.value.type.rawValue); add processes.ingress.\(channel.value.type.rawValue) with its http address")
             }
-            let used = Set(document.channels.map(\.value.type))
+            let used = Set(typed.map(\.value.type))
             for adapter in document.ingress where !used.contains(adapter.value.channelType) {
                 decoder.warning(at: adapter.path, "an ingress adapter is configured for channel type \(adapter.value.channelType.rawValue), but no channel has that type")
             }
