@@ -36,7 +36,7 @@ import Testing
         let stderr = result.stderr.split(separator: "\n").map(String.init)
         #expect(stderr == [
             "broken.yaml:\(capacityLine): workStreams[0].capacity: must be a positive integer, got -3",
-            "broken.yaml:\(declinesLine): queues[0].maxDecline: unknown field 'maxDecline'; expected one of: name, priority, agents, assignment, offerTimeout, maxDeclines, onMissedOffer",
+            "broken.yaml:\(declinesLine): queues[0].maxDecline: unknown field 'maxDecline' (did you mean 'maxDeclines'?); expected one of: name, priority, agents, assignment, offerTimeout, maxDeclines, onMissedOffer",
             "broken.yaml: 2 configuration errors",
         ])
     }

@@ -49,6 +49,9 @@ import Testing
                  reason: "agent 'grace' is in no queue; list it in a queue's agents to give it work", severity: .warning),
         RuleCase("queue nothing routes to", [("queue: billing", "queue: support")], marker: "- name: billing", path: "queues[0]",
                  reason: "queue 'billing' is not the target of any routing rule or fallbackQueue; nothing will reach it", severity: .warning),
+        RuleCase("work stream capacity above every agent's", [("capacity: 2\n", "capacity: 5\n")], marker: "capacity: 5", path: "workStreams[0].capacity",
+                 reason: "conversations need 5 capacity units but no agent of queue 'billing' has that many (largest: 4); push can never offer them there",
+                 severity: .warning),
     ]
 
     @Test(arguments: cases) func rule(_ ruleCase: RuleCase) throws {

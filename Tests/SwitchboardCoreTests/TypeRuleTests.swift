@@ -49,7 +49,7 @@ import Testing
                  marker: "offerTimeout: 1m30h", path: "queues[1].offerTimeout",
                  reason: "must be a duration like 90s, 2m, 1h30m or 1d (units d, h, m, s, largest first), got '1m30h'"),
         RuleCase("unknown field", [("    capacity: 2", "    capactiy: 2")], marker: "capactiy: 2", path: "workStreams[0].capactiy",
-                 reason: "unknown field 'capactiy'; expected one of: \(wsFields)"),
+                 reason: "unknown field 'capactiy' (did you mean 'capacity'?); expected one of: \(wsFields)"),
         RuleCase("unknown top-level field", [("version: 1", "version: 1\ncolour: blue")], marker: "colour: blue", path: "colour",
                  reason: "unknown field 'colour'; expected one of: version, system, processes, presences, channels, workStreams, queues, agents"),
         RuleCase("list expected", [("channels: [web-chat]", "channels: web-chat")], marker: "channels: web-chat",

@@ -71,7 +71,8 @@ final class ConfigurationDecoder {
             }
             let name = scalar.string
             guard allowed.contains(name) else {
-                let reason = unknown?(name) ?? "unknown field '\(name)'; expected one of: \(allowed.joined(separator: ", "))"
+                let suggestion = Self.closest(to: name, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                let reason = unknown?(name) ?? "unknown field '\(name)'\(suggestion); expected one of: \(allowed.joined(separator: ", "))"
                 error(Field(node: key, path: field.path.field(name)), reason)
                 continue
             }
@@ -105,6 +106,31 @@ final class ConfigurationDecoder {
         case .sequence: "a list"
         case .alias: "an alias"
         }
+    }
+
+    /// The allowed name within edit distance 2 of a typo, if exactly one is that close.
+    static func closest(to name: String, in candidates: [String]) -> String? {
+        let near = candidates.filter { editDistance(name.lowercased(), $0.lowercased()) <= 2 }
+        return near.count == 1 ? near.first : nil
+    }
+
+    /// Levenshtein distance with adjacent transpositions counted as one edit.
+    static func editDistance(_ lhs: String, _ rhs: String) -> Int {
+        let a = Array(lhs), b = Array(rhs)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                }
+            }
+        }
+        return table[a.count][b.count]
     }
 
     /// `key:` with no value, `~` or `null`: treated as absent.

@@ -17,6 +17,22 @@ struct ConfigurationValidator {
         checkQueueReferences(queues: queues, agents: agents)
         checkProcesses(queues: queues)
         warnAboutMissedOffers(queues: queues)
+        warnAboutCapacity(queues: queues, agents: agents)
+    }
+
+    /// D1: push never takes an agent above capacity, so a work stream whose conversations
+    /// need more units than any member of a target queue has would never be offered there.
+    private func warnAboutCapacity(queues: [String: Located<QueueDefinition>], agents: [String: Located<Agent>]) {
+        for stream in document.workStreams where stream.value.distribution == .push {
+            guard !decoder.failed(stream.path.field("capacity")) else { continue }
+            for name in stream.value.targetQueues {
+                guard let queue = queues[name] else { continue }
+                let capacities = queue.value.agents.compactMap { agents[$0]?.value.capacity }
+                guard let largest = capacities.max(), largest < stream.value.capacity else { continue }
+                decoder.warning(at: stream.path.field("capacity"),
+                                "conversations need \(stream.value.capacity) capacity units but no agent of queue '\(name)' has that many (largest: \(largest)); push can never offer them there")
+            }
+        }
     }
 
     /// Reports every repeat after the first and returns the first of each key with its path.
