@@ -92,7 +92,10 @@ import Testing
     @Test func durationsParse() {
         let cases: [(String, Int64)] = [("90s", 90), ("2m", 120), ("1h30m", 5_400), ("1d", 86_400), ("1d2h3m4s", 93_784)]
         for (text, seconds) in cases {
-            #expect((try? ConfigurationDuration.parse(text).get()) == .seconds(seconds), "\(text)")
+            #expect(ConfigurationDuration.parse(text) == .seconds(seconds), "\(text)")
+        }
+        for bad in ["90", "0s", "-5m", "1m30h", "1h1h", "5 minutes", "", "1.5h"] {
+            #expect(ConfigurationDuration.parse(bad) == nil, "\(bad)")
         }
         #expect(ConfigurationDuration.format(.seconds(150)) == "2m30s")
         #expect(ConfigurationDuration.format(.seconds(86_400)) == "1d")

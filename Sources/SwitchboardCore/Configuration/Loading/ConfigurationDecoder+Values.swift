@@ -83,7 +83,7 @@ extension ConfigurationDecoder {
             error(field, "must be a duration like 90s, 2m, 1h30m or 1d, got \(describe(field.node))")
             return nil
         }
-        switch ConfigurationDuration.parse(scalar.string) {
+        switch ConfigurationDuration.parseWithReason(scalar.string) {
         case .success(let duration): return duration
         case .failure(let failure):
             error(field, failure.reason)

@@ -7,8 +7,13 @@ import Foundation
 public enum ConfigurationDuration {
     private static let units: [(Character, Int64)] = [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
 
+    /// The duration written as `text`, or nil when it is not a valid positive duration.
+    public static func parse(_ text: String) -> Duration? {
+        try? parseWithReason(text).get()
+    }
+
     /// The duration, or the reason the text is not one (used as the issue's reason).
-    public static func parse(_ text: String) -> Result<Duration, ConfigurationSyntaxError> {
+    static func parseWithReason(_ text: String) -> Result<Duration, ConfigurationSyntaxError> {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let example = "e.g. 90s, 2m, 1h30m or 1d"
         if trimmed.hasPrefix("-") {
@@ -56,7 +61,7 @@ public enum ConfigurationDuration {
     }
 }
 
-/// Why a value text was refused; `reason` is ready to be an issue reason.
-public struct ConfigurationSyntaxError: Error, Sendable, Hashable {
-    public let reason: String
+/// Why a value text was refused; `reason` becomes a `ConfigurationIssue` reason, never thrown.
+struct ConfigurationSyntaxError: Error, Hashable {
+    let reason: String
 }
