@@ -42,6 +42,11 @@ import Testing
         #expect(issues.map(\.line) == issues.map(\.line).sorted(), "issues come in file order")
     }
 
+    @Test func aBadNameGivesOneErrorNotOnePerReference() {
+        let yaml = ConfigurationFixture.valid.replacingOccurrences(of: "- name: support\n    priority: 2", with: "- name: sup port\n    priority: 2")
+        #expect(ConfigurationFixture.errors(yaml).map(\.path) == ["queues[1].name"])
+    }
+
     @Test func issuesFormatAsFileLinePathReason() {
         let issue = ConfigurationIssue(severity: .error, file: "config/switchboard.yaml", line: 42, path: "workStreams[1].capacity",
                                        reason: "must be a positive integer, got -3")

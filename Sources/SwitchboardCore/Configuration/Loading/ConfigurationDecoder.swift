@@ -49,6 +49,16 @@ final class ConfigurationDecoder {
         failedPaths.contains(path) || failedPaths.contains { $0.hasPrefix(path + ".") || $0.hasPrefix(path + "[") }
     }
 
+    /// Whether some entry of a list was dropped because its id could not be read (or it was
+    /// not a mapping): references to that kind cannot then be judged unknown.
+    func someEntryLostItsKey(_ list: String, key: String) -> Bool {
+        failedPaths.contains { path in
+            guard path.hasPrefix(list + "["), let close = path.firstIndex(of: "]") else { return false }
+            let rest = path[path.index(after: close)...]
+            return rest.isEmpty || rest == "." + key
+        }
+    }
+
     func record(_ field: Field) { lines[field.path] = field.line }
 
     func line(of path: String) -> Int { ConfigurationSourceMap(file: file, lines: lines).line(of: path) }

@@ -86,6 +86,7 @@ struct ConfigurationValidator {
             for (index, channelId) in stream.value.channels.enumerated() {
                 let path = stream.path.field("channels").item(index)
                 guard let channel = channels[channelId] else {
+                    if decoder.someEntryLostItsKey("channels", key: "id") { continue }
                     decoder.error(at: path, "unknown channel '\(channelId)'; declared channels: \(channels.keys.sorted().joined(separator: ", "))")
                     continue
                 }
@@ -107,6 +108,7 @@ struct ConfigurationValidator {
             let path = channel.path.field("workStream")
             let name = channel.value.workStream
             guard let stream = workStreams[name] else {
+                if decoder.someEntryLostItsKey("workStreams", key: "name") { continue }
                 decoder.error(at: path, "unknown work stream '\(name)'; declared work streams: \(workStreams.keys.sorted().joined(separator: ", "))")
                 continue
             }
@@ -119,18 +121,19 @@ struct ConfigurationValidator {
     /// W3/Q1: rule targets, fallbacks and queue members exist; warnings for unused entries.
     private func checkQueueReferences(queues: [String: Located<QueueDefinition>], agents: [String: Located<Agent>]) {
         let queueNames = queues.keys.sorted().joined(separator: ", ")
+        let queuesKnown = !decoder.someEntryLostItsKey("queues", key: "name")
         var targeted = Set<String>()
         for stream in document.workStreams {
             for (index, rule) in stream.value.routingRules.enumerated() where !rule.queue.isEmpty {
                 targeted.insert(rule.queue)
-                if queues[rule.queue] == nil {
+                if queuesKnown, queues[rule.queue] == nil {
                     decoder.error(at: stream.path.field("routingRules").item(index).field("queue"), "unknown queue '\(rule.queue)'; declared queues: \(queueNames)")
                 }
             }
             let fallback = stream.value.fallbackQueue
             guard !fallback.isEmpty else { continue }
             targeted.insert(fallback)
-            if queues[fallback] == nil {
+            if queuesKnown, queues[fallback] == nil {
                 decoder.error(at: stream.path.field("fallbackQueue"), "unknown queue '\(fallback)'; declared queues: \(queueNames)")
             }
         }
@@ -138,7 +141,7 @@ struct ConfigurationValidator {
         for queue in document.queues {
             for (index, agent) in queue.value.agents.enumerated() {
                 members.insert(agent)
-                if agents[agent] == nil {
+                if agents[agent] == nil, !decoder.someEntryLostItsKey("agents", key: "id") {
                     decoder.error(at: queue.path.field("agents").item(index), "unknown agent '\(agent)'; declared agents: \(agents.keys.sorted().joined(separator: ", "))")
                 }
             }
@@ -162,6 +165,7 @@ struct ConfigurationValidator {
             for (index, queue) in distributor.value.queues.enumerated() {
                 let path = distributor.path.field("queues").item(index)
                 if queues[queue] == nil {
+                    if decoder.someEntryLostItsKey("queues", key: "name") { continue }
                     decoder.error(at: path, "unknown queue '\(queue)'; declared queues: \(queues.keys.sorted().joined(separator: ", "))")
                 } else if let other = owner[queue] {
                     decoder.error(at: path, "queue '\(queue)' is already served by distributor '\(other)'; a queue has exactly one distributor")
