@@ -1,1 +1,0 @@
-// SwitchboardCore module. See design.md, "Code layout".

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The operators' command (spec §3, I4). Each subcommand lives in its own file.
+@main
+struct SwitchboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard",
+        abstract: "Operate a Switchboard omnichannel routing system.",
+        subcommands: [ValidateCommand.self]
+    )
+}
