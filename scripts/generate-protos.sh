@@ -27,8 +27,10 @@ if [ -z "$PLUGIN" ]; then
     echo "swift-protobuf checkout not found at $CHECKOUT" >&2
     exit 1
   fi
-  swift build -c release --package-path "$CHECKOUT" --product protoc-gen-swift >&2
-  PLUGIN="$(swift build -c release --package-path "$CHECKOUT" --show-bin-path)/protoc-gen-swift"
+  # Build products go under our .build, not into the checkout.
+  SCRATCH="$ROOT/.build/protoc-gen-swift"
+  swift build -c release --package-path "$CHECKOUT" --scratch-path "$SCRATCH" --product protoc-gen-swift >&2
+  PLUGIN="$(swift build -c release --package-path "$CHECKOUT" --scratch-path "$SCRATCH" --show-bin-path)/protoc-gen-swift"
 fi
 if [ ! -x "$PLUGIN" ]; then
   echo "protoc-gen-swift not executable: $PLUGIN" >&2

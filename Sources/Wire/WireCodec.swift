@@ -17,6 +17,8 @@ public enum WireCodec {
     public static let supportedVersions: [UInt8] = [1]
     /// Frames per message (without routing ids or a PUB topic).
     public static let frameCount = 4
+    /// Frame 0 as this build sends it: `SWB` + `currentVersion`.
+    private static let tagFrame: [UInt8] = protocolTag + [currentVersion]
 
     // MARK: encode
 
@@ -24,7 +26,7 @@ public enum WireCodec {
     public static func encode(_ envelope: Envelope) throws(WireError) -> [[UInt8]] {
         let body = try encodeBody(envelope.message, id: envelope.id)
         return [
-            protocolTag + [currentVersion],
+            tagFrame,
             typeFrame(envelope.type),
             envelope.id.bytes,
             body,

@@ -71,7 +71,9 @@ struct FuzzTests {
         var tally = Tally()
         let validHeaders = (try? WireCodec.encode(Fixtures.envelopes[0])) ?? []
         for iteration in 0..<20_000 {
-            let frameCount = Int.random(in: 0...6, using: &rng)
+            let published = iteration % 5 == 0
+            // Mostly the right number of frames, so the input gets past the frame count.
+            let frameCount = Int.random(in: 0..<10, using: &rng) < 7 ? 4 : Int.random(in: 0...6, using: &rng)
             var frames = (0..<frameCount).map { _ in Self.randomBytes(&rng, maxCount: 40) }
             // Half the time keep a valid tag, a known type and a 16-byte id so the random
             // body reaches the protobuf decoder and the field checks.
@@ -80,8 +82,12 @@ struct FuzzTests {
                 frames[0] = validHeaders[0]
                 frames[1] = [UInt8(type.rawValue >> 8), UInt8(type.rawValue & 0xff)]
                 frames[2] = validHeaders[2]
+                if published {
+                    let topics = ["heartbeat", "agent.", "agent.a", "agentUpdate", ""]
+                    frames.insert(Array((topics.randomElement(using: &rng) ?? "").utf8), at: 0)
+                }
             }
-            Self.feed(frames, published: iteration % 5 == 0, into: &tally)
+            Self.feed(frames, published: published, into: &tally)
         }
         #expect(tally.decoded + tally.errors.values.reduce(0, +) == 20_000, "seed \(seed)")
         #expect(tally.reencodeMismatches.isEmpty, "seed \(seed): \(tally.reencodeMismatches)")
