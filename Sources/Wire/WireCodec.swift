@@ -17,6 +17,10 @@ public enum WireCodec {
     public static let supportedVersions: [UInt8] = [1]
     /// Frames per message (without routing ids or a PUB topic).
     public static let frameCount = 4
+    /// The SUB subscription prefix that receives every `AgentUpdate` (`agent.`).
+    public static let agentTopicPrefix: [UInt8] = Array("agent.".utf8)
+    /// The PUB topic of `Heartbeat` (`heartbeat`).
+    public static let heartbeatTopic: [UInt8] = Array("heartbeat".utf8)
     /// Frame 0 as this build sends it: `SWB` + `currentVersion`.
     private static let tagFrame: [UInt8] = protocolTag + [currentVersion]
 
@@ -48,7 +52,9 @@ public enum WireCodec {
     public static func topic(for message: WireMessage) -> [UInt8] {
         switch message {
         case .agentUpdate(let update):
-            return Array("agent.".utf8) + Array(update.agent.agentID.utf8)
+            return agentTopicPrefix + Array(update.agent.agentID.utf8)
+        case .heartbeat:
+            return heartbeatTopic
         default:
             let name = message.type.name
             guard let first = name.first else { return [] }

@@ -46,6 +46,7 @@ struct RoundTripTests {
         let frames = try WireCodec.encodePublished(envelope)
         #expect(frames.count == 5)
         #expect(frames[0] == Array(topic.utf8))
+        #expect(frames[0].starts(with: WireCodec.agentTopicPrefix) == (message.type == .agentUpdate))
         #expect(Array(frames.dropFirst()) == (try WireCodec.encode(envelope)))
         #expect(try WireCodec.decodePublished(frames: frames) == envelope)
     }
