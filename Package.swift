@@ -47,7 +47,8 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ]
+            ],
+            exclude: ["Protos"]  // .proto sources; scripts/generate-protos.sh writes Generated/
         ),
         .target(
             name: "Messaging",
