@@ -32,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
     ],
     targets: [
         // MARK: libraries, bottom rung first
@@ -55,7 +58,9 @@ let package = Package(
             dependencies: [
                 "ZeroMQ", "Wire",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ]
         ),
         .target(
@@ -79,11 +84,19 @@ let package = Package(
 
         .target(
             name: "Ingress",
-            dependencies: processModuleDependencies + [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: processModuleDependencies + [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .target(name: "Router", dependencies: processModuleDependencies),
         .target(name: "Distributor", dependencies: processModuleDependencies),
-        .target(name: "Presence", dependencies: processModuleDependencies),
+        .target(
+            name: "Presence",
+            dependencies: processModuleDependencies + [
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+            ]
+        ),
 
         // MARK: executables (thin: parse arguments, load config, run services)
 
@@ -99,8 +112,10 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "SwitchboardCore", "ProcessRuntime",
+                "SwitchboardCore", "ProcessRuntime", "Ingress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
         ),
 
@@ -120,20 +135,41 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .testTarget(name: "IngressTests", dependencies: ["Ingress"]),
+        .testTarget(
+            name: "IngressTests",
+            dependencies: ["Ingress", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(name: "RouterTests", dependencies: ["Router"]),
         .testTarget(name: "DistributorTests", dependencies: ["Distributor"]),
-        .testTarget(name: "PresenceTests", dependencies: ["Presence"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["SwitchboardCore"]),
+        .testTarget(
+            name: "PresenceTests",
+            dependencies: [
+                "Presence",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "SwitchboardCore", "Ingress", "Wire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
 
-/// What every process module builds on: the rungs below it.
+/// What every process module builds on: the rungs below it, plus the server libraries.
 var processModuleDependencies: [Target.Dependency] {
     [
-        "SwitchboardCore", "Wire", "Messaging", "Storage", "ProcessRuntime",
+        "SwitchboardCore", "Wire", "ZeroMQ", "Messaging", "Storage", "ProcessRuntime",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "GRDB", package: "GRDB.swift"),
     ]
 }
 
