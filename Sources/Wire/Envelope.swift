@@ -39,6 +39,7 @@ public enum WireMessage: Sendable, Hashable {
     case offerWithdrawn(OfferWithdrawn)
     case agentAction(AgentAction)
     case agentActionResult(AgentActionResult)
+    case conversationMessage(ConversationMessage)
 
     public var type: MessageType {
         switch self {
@@ -67,6 +68,7 @@ public enum WireMessage: Sendable, Hashable {
         case .offerWithdrawn: .offerWithdrawn
         case .agentAction: .agentAction
         case .agentActionResult: .agentActionResult
+        case .conversationMessage: .conversationMessage
         }
     }
 }

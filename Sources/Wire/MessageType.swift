@@ -33,6 +33,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
     case offerWithdrawn = 0x0603
     case agentAction = 0x0604
     case agentActionResult = 0x0605
+    case conversationMessage = 0x0606
 
     /// The type's name as in the protocol document, e.g. `SubmitAck`.
     public var name: String {
@@ -62,6 +63,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
         case .offerWithdrawn: "OfferWithdrawn"
         case .agentAction: "AgentAction"
         case .agentActionResult: "AgentActionResult"
+        case .conversationMessage: "ConversationMessage"
         }
     }
 

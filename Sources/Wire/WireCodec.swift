@@ -193,6 +193,7 @@ public enum WireCodec {
         case .offerWithdrawn(let value): try serialize(value)
         case .agentAction(let value): try serialize(value)
         case .agentActionResult(let value): try serialize(value)
+        case .conversationMessage(let value): try serialize(value)
         }
     }
 
@@ -223,6 +224,7 @@ public enum WireCodec {
         case .offerWithdrawn: .offerWithdrawn(try parse(bytes))
         case .agentAction: .agentAction(try parse(bytes))
         case .agentActionResult: .agentActionResult(try parse(bytes))
+        case .conversationMessage: .conversationMessage(try parse(bytes))
         }
     }
 

@@ -86,6 +86,9 @@ enum Fixtures {
         .agentActionResult(AgentActionResult(
             actionMessageID: idA, actionID: "act-1", agentID: "ada", conversationID: "conv-1",
             outcome: .refused(.invalidState), detail: "conversation is WrapUp", conversationState: "WrapUp")),
+        .conversationMessage(ConversationMessage(
+            conversationID: "conv-1", agentID: "ada", sequence: 2, message: fullInbound, queue: "billing",
+            workStream: "sms-support")),
     ]
 
     static let requiredFieldsOnly: [WireMessage] = [
@@ -116,6 +119,7 @@ enum Fixtures {
         .offerWithdrawn(OfferWithdrawn(offerID: "o", agentID: "a")),
         .agentAction(AgentAction(actionID: "x", agentID: "a", conversationID: "c", kind: .pick)),
         .agentActionResult(AgentActionResult(actionMessageID: idA, actionID: "x", outcome: .done)),
+        .conversationMessage(ConversationMessage(conversationID: "c", agentID: "a", sequence: 1, message: minimalInbound)),
     ]
 
     /// Every fixture, each in an envelope with its own id.

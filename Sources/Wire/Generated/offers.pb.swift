@@ -483,6 +483,59 @@ nonisolated struct Switchboard_Wire_V1_AgentActionResult: Sendable {
   init() {}
 }
 
+/// Distributor -> presence -> agent: a customer message of a conversation the agent holds
+/// (Active or Waiting with this agent), in conversation order. Presence answers Ack once it
+/// has handed the message to the agent's connection (or queued it for the agent's return).
+nonisolated struct Switchboard_Wire_V1_ConversationMessage: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required
+  var conversationID: String {
+    get {_storage._conversationID}
+    set {_uniqueStorage()._conversationID = newValue}
+  }
+
+  /// required
+  var agentID: String {
+    get {_storage._agentID}
+    set {_uniqueStorage()._agentID = newValue}
+  }
+
+  /// required, > 0: position of the message in its conversation
+  var sequence: UInt64 {
+    get {_storage._sequence}
+    set {_uniqueStorage()._sequence = newValue}
+  }
+
+  /// required: the customer's message as the router journaled it
+  var message: Switchboard_Wire_V1_InboundMessage {
+    get {_storage._message ?? Switchboard_Wire_V1_InboundMessage()}
+    set {_uniqueStorage()._message = newValue}
+  }
+  /// Returns true if `message` has been explicitly set.
+  var hasMessage: Bool {_storage._message != nil}
+  /// Clears the value of `message`. Subsequent reads from it will return its default value.
+  mutating func clearMessage() {_uniqueStorage()._message = nil}
+
+  var queue: String {
+    get {_storage._queue}
+    set {_uniqueStorage()._queue = newValue}
+  }
+
+  var workStream: String {
+    get {_storage._workStream}
+    set {_uniqueStorage()._workStream = newValue}
+  }
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "switchboard.wire.v1"
@@ -811,6 +864,111 @@ nonisolated extension Switchboard_Wire_V1_AgentActionResult: SwiftProtobuf.Messa
     if lhs.refusal != rhs.refusal {return false}
     if lhs.detail != rhs.detail {return false}
     if lhs.conversationState != rhs.conversationState {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Switchboard_Wire_V1_ConversationMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".ConversationMessage"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}conversation_id\0\u{3}agent_id\0\u{1}sequence\0\u{1}message\0\u{1}queue\0\u{3}work_stream\0")
+
+  fileprivate class _StorageClass {
+    var _conversationID: String = String()
+    var _agentID: String = String()
+    var _sequence: UInt64 = 0
+    var _message: Switchboard_Wire_V1_InboundMessage? = nil
+    var _queue: String = String()
+    var _workStream: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _conversationID = source._conversationID
+      _agentID = source._agentID
+      _sequence = source._sequence
+      _message = source._message
+      _queue = source._queue
+      _workStream = source._workStream
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._conversationID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._agentID) }()
+        case 3: try { try decoder.decodeSingularUInt64Field(value: &_storage._sequence) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._message) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._queue) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._workStream) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._conversationID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._conversationID, fieldNumber: 1)
+      }
+      if !_storage._agentID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._agentID, fieldNumber: 2)
+      }
+      if _storage._sequence != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._sequence, fieldNumber: 3)
+      }
+      try { if let v = _storage._message {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      if !_storage._queue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._queue, fieldNumber: 5)
+      }
+      if !_storage._workStream.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._workStream, fieldNumber: 6)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Switchboard_Wire_V1_ConversationMessage, rhs: Switchboard_Wire_V1_ConversationMessage) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._conversationID != rhs_storage._conversationID {return false}
+        if _storage._agentID != rhs_storage._agentID {return false}
+        if _storage._sequence != rhs_storage._sequence {return false}
+        if _storage._message != rhs_storage._message {return false}
+        if _storage._queue != rhs_storage._queue {return false}
+        if _storage._workStream != rhs_storage._workStream {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

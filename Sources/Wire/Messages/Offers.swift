@@ -448,3 +448,57 @@ extension AgentActionResult: ProtobufBacked {
         return proto
     }
 }
+
+/// Distributor -> presence -> agent: a customer message of a conversation the agent holds,
+/// in conversation order (type 0x0606). Presence answers `Ack`.
+public struct ConversationMessage: Sendable, Hashable {
+    /// Required.
+    public var conversationID: String
+    /// Required.
+    public var agentID: String
+    /// Required, > 0: the message's position in its conversation.
+    public var sequence: UInt64
+    /// Required.
+    public var message: InboundMessage
+    public var queue: String?
+    public var workStream: String?
+
+    public init(
+        conversationID: String, agentID: String, sequence: UInt64, message: InboundMessage,
+        queue: String? = nil, workStream: String? = nil
+    ) {
+        self.conversationID = conversationID
+        self.agentID = agentID
+        self.sequence = sequence
+        self.message = message
+        self.queue = queue
+        self.workStream = workStream
+    }
+}
+
+extension ConversationMessage: ProtobufBacked {
+    init(proto: Switchboard_Wire_V1_ConversationMessage) throws(WireError) {
+        guard proto.hasMessage else { throw WireError.missing("message") }
+        guard proto.sequence > 0 else {
+            throw WireError(code: .invalidFieldValue, message: "sequence must be > 0")
+        }
+        self.init(
+            conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"),
+            agentID: try requireNonEmpty(proto.agentID, "agent_id"),
+            sequence: proto.sequence,
+            message: try InboundMessage(proto: proto.message, field: "message"),
+            queue: nonEmpty(proto.queue),
+            workStream: nonEmpty(proto.workStream))
+    }
+
+    var proto: Switchboard_Wire_V1_ConversationMessage {
+        var proto = Switchboard_Wire_V1_ConversationMessage()
+        proto.conversationID = conversationID
+        proto.agentID = agentID
+        proto.sequence = sequence
+        proto.message = message.proto
+        proto.queue = queue ?? ""
+        proto.workStream = workStream ?? ""
+        return proto
+    }
+}
