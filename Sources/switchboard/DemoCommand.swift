@@ -19,7 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
         var arguments = ["--config", config, "--demo"]
         if let dataDir { arguments += ["--data-dir", dataDir] }
         if keepRunning { arguments.append("--keep-running") }
-        var up = try UpCommand.parse(arguments)
+        let up = try UpCommand.parse(arguments)
         try await up.run()
     }
 }
