@@ -158,7 +158,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "SwitchboardCore", "Ingress", "Wire",
+                "SwitchboardCore", "Ingress", "Wire", "SwitchboardTestSupport",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
