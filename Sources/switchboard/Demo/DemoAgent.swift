@@ -1,80 +1,63 @@
-import Foundation
-import HummingbirdWSClient
+import AgentClient
 import Logging
 import Synchronization
 
-/// A simulated agent for `switchboard up --demo`: logs in over the real agent WebSocket
-/// (docs/protocols/agent.md), accepts every offer and records what reaches it.
+/// A simulated agent for `switchboard up --demo`: an `AgentSession` that accepts every offer,
+/// narrating what reaches it and remembering it for the scenario's checks.
 final class DemoAgent: Sendable {
-    let id: String
-    private let secret: String
-    private let url: String
-    private let say: @Sendable (String) -> Void
-    private let state = Mutex(State())
-
-    struct State {
+    struct Record {
         var welcomed = false
         var accepted: [String] = []  // conversation ids
         var messages: [String: [String]] = [:]  // conversation id -> texts
     }
 
+    let id: String
+    private let session: AgentSession
+    private let say: @Sendable (String) -> Void
+    private let record = Mutex(Record())
+
     init(id: String, secret: String, presenceHTTP: String, say: @escaping @Sendable (String) -> Void) {
         self.id = id
-        self.secret = secret
-        self.url = "ws://\(presenceHTTP)/agent/ws"
+        self.session = AgentSession(agentID: id, secret: secret, presenceHTTP: presenceHTTP, autoAccept: true)
         self.say = say
     }
 
-    var snapshot: State { state.withLock { $0 } }
+    var snapshot: Record { record.withLock { $0 } }
 
-    /// Runs the agent's session until the connection ends or the task is cancelled.
     func run(logger: Logger) async throws {
-        try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
-            try await outbound.write(.text(Self.json(["type": "hello", "agentId": self.id, "secret": self.secret, "presence": "available"])))
-            for try await message in inbound.messages(maxSize: 1 << 20) {
-                guard case .text(let text) = message,
-                    let frame = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-                    let type = frame["type"] as? String
-                else { continue }
-                switch type {
-                case "welcome":
-                    self.state.withLock { $0.welcomed = true }
-                    self.say("agent \(self.id) connected to presence (available)")
-                case "offer":
-                    let conversation = frame["conversationId"] as? String ?? "?"
-                    let queue = frame["queue"] as? String ?? "?"
-                    self.say("agent \(self.id) ← offer of conversation \(conversation) from queue \(queue); accepting")
-                    if let offer = frame["offerId"] as? String {
-                        try await outbound.write(.text(Self.json(["type": "accept", "offerId": offer])))
-                    }
-                case "offerReplied":
-                    let conversation = frame["conversationId"] as? String ?? "?"
-                    if frame["outcome"] as? String == "accepted" {
-                        self.state.withLock { $0.accepted.append(conversation) }
-                        self.say("agent \(self.id) ✓ conversation \(conversation) is Active with \(self.id)")
-                    } else {
-                        self.say("agent \(self.id) ✗ accept of \(conversation) refused: \(frame["reason"] as? String ?? "")")
-                    }
-                case "message":
-                    let conversation = frame["conversationId"] as? String ?? "?"
-                    let text = frame["text"] as? String ?? ""
-                    let isNew = self.state.withLock { state in
-                        guard !(state.messages[conversation] ?? []).contains(text) else { return false }
-                        state.messages[conversation, default: []].append(text)
-                        return true
-                    }
-                    if isNew { self.say("agent \(self.id) ← message in \(conversation): \"\(text)\"") }
-                case "error":
-                    self.say("agent \(self.id) got an error: \(frame["code"] as? String ?? "") \(frame["reason"] as? String ?? "")")
-                default:
-                    continue
-                }
-            }
+        let events = session.events
+        async let session: Void = session.run(logger: logger)
+        for await event in events {
+            narrate(event)
         }
+        try await session
     }
 
-    static func json(_ object: [String: String]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+    private func narrate(_ event: AgentEvent) {
+        switch event {
+        case .welcome:
+            record.withLock { $0.welcomed = true }
+            say("agent \(id) connected to presence (available)")
+        case .offer(let offer):
+            say("agent \(id) ← offer of conversation \(offer.conversationID) from queue \(offer.queue); accepting")
+        case .offerReplied(let conversation, let accepted, let reason):
+            if accepted {
+                record.withLock { $0.accepted.append(conversation) }
+                say("agent \(id) ✓ conversation \(conversation) is Active with \(id)")
+            } else {
+                say("agent \(id) ✗ accept of \(conversation) refused: \(reason)")
+            }
+        case .message(let message):
+            let isNew = record.withLock { record in
+                guard !(record.messages[message.conversationID] ?? []).contains(message.text) else { return false }
+                record.messages[message.conversationID, default: []].append(message.text)
+                return true
+            }
+            if isNew { say("agent \(id) ← message in \(message.conversationID): \"\(message.text)\"") }
+        case .error(let code, let reason):
+            say("agent \(id) got an error: \(code) \(reason)")
+        case .offerWithdrawn, .other, .closed:
+            break
+        }
     }
 }
