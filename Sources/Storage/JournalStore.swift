@@ -33,9 +33,26 @@ public actor JournalStore {
     ///   write, so it must be quick and pure).
     public func recordInbound(
         _ inbound: JournalInbound, newConversation: JournalNewConversation, deliveryID: Data, nowMs: Int64,
-        makePayload: @escaping @Sendable (JournalDeliveryDraft) -> Data
+        makePayload: @escaping @Sendable (JournalDeliveryDraft) throws -> Data
     ) async throws(StorageError) -> JournalInboundOutcome {
-        try await write { db in
+        let result = await withCheckedContinuation { continuation in
+            enqueueInbound(inbound, newConversation: newConversation, deliveryID: deliveryID, nowMs: nowMs, makePayload: makePayload) {
+                continuation.resume(returning: $0)
+            }
+        }
+        return try result.get()
+    }
+
+    /// `recordInbound` without waiting: the write joins the next group and `completion` runs
+    /// after its commit. Completions run in the order writes were enqueued, so a caller that
+    /// enqueues in arrival order (and does not await each commit) gets group commit and still
+    /// acks and forwards in arrival order.
+    public func enqueueInbound(
+        _ inbound: JournalInbound, newConversation: JournalNewConversation, deliveryID: Data, nowMs: Int64,
+        makePayload: @escaping @Sendable (JournalDeliveryDraft) throws -> Data,
+        completion: @escaping @Sendable (Result<JournalInboundOutcome, StorageError>) -> Void
+    ) {
+        enqueue({ db in
             if let original = try String.fetchOne(
                 db,
                 sql: """
@@ -80,7 +97,7 @@ public actor JournalStore {
                 messageID: deliveryID, conversationID: conversation.id, workStream: conversation.workStream,
                 queue: conversation.queue, routingRule: conversation.routingRule,
                 kind: isNew ? .newConversation : .followUp, sequence: Int64(conversation.messageCount))
-            let delivery = JournalDelivery(draft: draft, state: .pending, payload: makePayload(draft))
+            let delivery = JournalDelivery(draft: draft, state: .pending, payload: try makePayload(draft))
             try db.execute(
                 sql: """
                     INSERT INTO delivery (message_id, conversation_id, queue, kind, sequence, state, payload, created_at_ms)
@@ -91,7 +108,7 @@ public actor JournalStore {
                     delivery.sequence, delivery.payload, nowMs,
                 ])
             return .accepted(conversation: conversation, delivery: delivery, isNewConversation: isNew)
-        }
+        }, completion: completion)
     }
 
     /// Closes a conversation: the customer's next message opens a new one (R1).
@@ -108,6 +125,11 @@ public actor JournalStore {
 
     public func conversation(id: String) async throws(StorageError) -> JournalConversation? {
         try await read { db in try JournalConversation.fetchOne(db, key: id) }
+    }
+
+    /// Whether the file answers a query (for `/healthz`).
+    public func isHealthy() async -> Bool {
+        (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
 
     // MARK: deliveries
@@ -161,63 +183,60 @@ public actor JournalStore {
     // MARK: group commit
 
     private struct PendingWrite: Sendable {
-        /// Runs the write in a savepoint; returns what resumes its caller once the group committed
-        /// (with nil) or failed to commit (with the error).
+        /// Runs the write in a savepoint; returns what reports its outcome once the group
+        /// committed (called with nil) or failed to commit (called with the error).
         let apply: @Sendable (Database) -> @Sendable (StorageError?) -> Void
-        /// Resumes the caller when the group's transaction could not even run.
+        /// Reports failure when the group's transaction could not even run.
         let fail: @Sendable (StorageError) -> Void
     }
 
     private func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
-        do {
-            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                pending.append(PendingWrite(
-                    apply: { db in
-                        let result: Result<T, StorageError>
-                        do {
-                            var value: T?
-                            try db.inSavepoint {
-                                value = try operation(db)
-                                return .commit
-                            }
-                            if let value {
-                                result = .success(value)
-                            } else {
-                                result = .failure(StorageError(code: .writeFailed, message: "journal write produced no result"))
-                            }
-                        } catch {
-                            result = .failure(StorageError(code: .writeFailed, message: "journal write failed", cause: error))
-                        }
-                        return { commitError in
-                            if let commitError {
-                                continuation.resume(throwing: commitError)
-                            } else {
-                                continuation.resume(with: result.mapError { $0 as any Error })
-                            }
-                        }
-                    },
-                    fail: { error in continuation.resume(throwing: error) }))
-                if !committing {
-                    committing = true
-                    Task { await self.commitPending() }
+        let result = await withCheckedContinuation { continuation in
+            enqueue(operation) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    private func enqueue<T: Sendable>(
+        _ operation: @escaping @Sendable (Database) throws -> T,
+        completion: @escaping @Sendable (Result<T, StorageError>) -> Void
+    ) {
+        pending.append(PendingWrite(
+            apply: { db in
+                let result: Result<T, StorageError>
+                do {
+                    var value: T?
+                    try db.inSavepoint {
+                        value = try operation(db)
+                        return .commit
+                    }
+                    if let value {
+                        result = .success(value)
+                    } else {
+                        result = .failure(StorageError(code: .writeFailed, message: "journal write produced no result"))
+                    }
+                } catch {
+                    result = .failure(StorageError(code: .writeFailed, message: "journal write failed", cause: error))
                 }
-            }
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw StorageError(code: .writeFailed, message: "journal write failed", cause: error)
+                return { commitError in completion(commitError.map { .failure($0) } ?? result) }
+            },
+            fail: { error in completion(.failure(error)) }))
+        if !committing {
+            committing = true
+            Task { await self.commitPending() }
         }
     }
 
-    /// Commits groups until nothing waits; a group is whatever queued up during the previous commit.
+    /// Commits groups until nothing waits; a group is whatever queued up during the previous
+    /// commit. Outcomes are reported in enqueue order.
     private func commitPending() async {
         while !pending.isEmpty {
             let group = pending
             pending.removeAll()
             do {
-                let resumes = try await pool.write { db in group.map { $0.apply(db) } }
+                let reports = try await pool.write { db in group.map { $0.apply(db) } }
                 commitCount += 1
-                for resume in resumes { resume(nil) }
+                for report in reports { report(nil) }
             } catch {
                 let failure = StorageError(code: .writeFailed, message: "journal commit failed", cause: error)
                 for write in group { write.fail(failure) }
