@@ -314,7 +314,7 @@ public actor RouterService: Service {
         case .accepted(let queues, let replaced, _):
             if let replaced {
                 _ = await distributorLink.forget(replaced)
-                try? await distributorLink.send(.disconnect(Disconnect(sender: Self.processName, reason: .replaced)), to: replaced)
+                _ = try? await distributorLink.send(.disconnect(Disconnect(sender: Self.processName, reason: .replaced)), to: replaced)
             }
             logger.info("distributor registered", metadata: metadata)
             await answerDistributor(
@@ -403,7 +403,7 @@ public actor RouterService: Service {
     private func disconnectIfUnregistered(_ peer: PeerID) async {
         guard !registry.isRegistered(peer), linksBound else { return }
         logger.info("traffic from an unregistered distributor; asking it to announce itself", metadata: ["peer": "\(peer)"])
-        try? await distributorLink.send(
+        _ = try? await distributorLink.send(
             .disconnect(Disconnect(sender: Self.processName, reason: .unspecified, detail: "not registered: send Ready")), to: peer)
     }
 

@@ -6,7 +6,6 @@ import Hummingbird
 import Logging
 import ProcessRuntime
 import Router
-import ServiceLifecycle
 import Storage
 import SwitchboardCore
 import ZeroMQ
@@ -49,12 +48,8 @@ struct RouterCommand: AsyncParsableCommand {
         routes.addOperationsRoutes(process: RouterService.processName, registry: registry) { await router.health() }
         let app = Application(router: routes, configuration: .init(address: .hostname(host, port: port)), logger: logger)
 
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: router), .init(service: app)],
-            gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
         do {
-            try await ServiceGroup(configuration: groupConfiguration).run()
+            try await ProcessServiceGroup.run(services: [router, app], logger: logger)
         } catch {
             logger.error("router failed", metadata: ["error": "\(error)"])
             await loop.shutdown()
@@ -63,23 +58,14 @@ struct RouterCommand: AsyncParsableCommand {
         await loop.shutdown()
     }
 
-    /// Reads and validates the configuration file; swap for ProcessRuntime's
-    /// `ConfigurationFile.load(path:)` once it lands.
     private func loadConfiguration(path: String, logger: Logger) throws -> SwitchboardConfiguration {
-        let yaml: String
         do {
-            yaml = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            logger.critical("cannot read the configuration file", metadata: ["file": "\(path)", "error": "\(error)"])
-            throw ExitCode.failure
-        }
-        switch ConfigurationLoader.load(yaml: yaml, file: path) {
-        case .success(let loaded):
+            let loaded = try ConfigurationFile.load(path: path)
             for warning in loaded.warnings { logger.warning("configuration warning", metadata: ["issue": "\(warning)"]) }
             return loaded.configuration
-        case .failure(let failure):
-            for issue in failure.issues { logger.critical("configuration error", metadata: ["issue": "\(issue)"]) }
-            throw ExitCode.failure
+        } catch {
+            for line in error.lines { logger.critical("configuration unusable", metadata: ["issue": "\(line)"]) }
+            throw ExitCode(error.exitCode)
         }
     }
 
@@ -94,4 +80,10 @@ struct RouterCommand: AsyncParsableCommand {
     }
 }
 
-await RouterCommand.main()
+// Top-level code (this file is main.swift), so no @main: parse, then run the async command.
+let command = RouterCommand.parseOrExit()
+do {
+    try await command.run()
+} catch {
+    RouterCommand.exit(withError: error)
+}

@@ -46,7 +46,7 @@ actor TestPeer {
         })
         tasks.append(Task { [weak self] in
             while !Task.isCancelled {
-                try? await self?.send(.heartbeat(Heartbeat(sender: "test")))
+                _ = try? await self?.send(.heartbeat(Heartbeat(sender: "test")))
                 try? await Task.sleep(for: heartbeat)
             }
         })
