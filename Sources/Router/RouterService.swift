@@ -349,13 +349,17 @@ public actor RouterService: Service {
     private func acknowledged(_ ack: DeliverAck, from peer: PeerID) async {
         switch ack.outcome {
         case .accepted, .duplicate:
-            do {
-                if try await journal.markDelivered(Data(ack.ackedID.bytes), nowMs: Self.nowMs()) {
-                    metrics.addPending(-1)
+            // Not awaited: acks that arrive together share a commit. A lost update only means
+            // the delivery is sent again after a restart, and the distributor dedupes it.
+            let (metrics, logger, ackedID) = (self.metrics, self.logger, ack.ackedID)
+            await journal.enqueueMarkDelivered(Data(ackedID.bytes), nowMs: Self.nowMs()) { result in
+                switch result {
+                case .success(let changed):
+                    if changed { metrics.addPending(-1) }
+                case .failure(let error):
+                    metrics.journalError()
+                    logger.error("cannot mark a delivery done", metadata: ["message.id": "\(ackedID)", "error": "\(error)"])
                 }
-            } catch {
-                metrics.journalError()
-                logger.error("cannot mark a delivery done", metadata: ["message.id": "\(ack.ackedID)", "error": "\(error)"])
             }
         case .rejected(let reason):
             // Stays pending: it goes out again to whoever owns the queue after the next Ready.

@@ -138,12 +138,22 @@ public actor JournalStore {
     /// already acknowledged (a repeated ack).
     @discardableResult
     public func markDelivered(_ messageID: Data, nowMs: Int64) async throws(StorageError) -> Bool {
-        try await write { db in
+        let result = await withCheckedContinuation { continuation in
+            enqueueMarkDelivered(messageID, nowMs: nowMs) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// `markDelivered` without waiting for the commit (acks arriving together share one).
+    public func enqueueMarkDelivered(
+        _ messageID: Data, nowMs: Int64, completion: @escaping @Sendable (Result<Bool, StorageError>) -> Void
+    ) {
+        enqueue({ db in
             try db.execute(
                 sql: "UPDATE delivery SET state = 'acked', acked_at_ms = ? WHERE message_id = ? AND state = 'pending'",
                 arguments: [nowMs, messageID])
             return db.changesCount > 0
-        }
+        }, completion: completion)
     }
 
     /// Unacknowledged deliveries of a queue in journal order (which keeps each

@@ -176,6 +176,29 @@ struct RouterServiceTests {
         }
     }
 
+    @Test func whenTheOwnerDiesItsUnackedDeliveryGoesToTheNextDistributorWithTheSameID() async throws {
+        try await withHarness { harness in
+            let run = try await harness.start()
+            let first = try await harness.peer("distributor-2", to: run.endpoints.distributor)
+            try await first.send(.ready(Ready(distributor: "distributor-2", queues: ["support"])))
+            _ = try await first.next("ReadyAccepted") { $0.readyAccepted }
+            let ingress = try await harness.peer("ingress-chat", to: run.endpoints.ingress)
+            try await ingress.send(RouterHarness.submit(provider: "m1"))
+            let (deliveryID, _) = try await first.next("Deliver") { $0.deliver }
+            await first.close()  // killed before it acked: heartbeats stop
+
+            try await eventually("queue freed") { await run.service.health().checks["queues.unowned"]?.contains("support") == true }
+            let standby = try await harness.peer("distributor-standby", to: run.endpoints.distributor)
+            try await standby.send(.ready(Ready(distributor: "distributor-standby", queues: ["support"])))
+            _ = try await standby.next("ReadyAccepted") { $0.readyAccepted }
+            let (resentID, resent) = try await standby.next("Deliver") { $0.deliver }
+            #expect(resentID == deliveryID && resent.conversationSequence == 1)
+            await ingress.close()
+            await standby.close()
+            try await run.stop()
+        }
+    }
+
     /// Polls `condition` until it holds, failing after `limit`.
     func eventually(_ what: String, within limit: Duration = .seconds(5), _ condition: () async -> Bool) async throws {
         let deadline = ContinuousClock.now.advanced(by: limit)
