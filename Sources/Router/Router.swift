@@ -1,1 +1,0 @@
-// Router module. See design.md, "Code layout".

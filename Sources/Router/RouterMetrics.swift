@@ -1,0 +1,43 @@
+import Metrics
+import Synchronization
+
+/// The router's counters and gauges (swift-metrics; labels stay low-cardinality: work
+/// streams and queues come from the configuration, never from traffic).
+final class RouterMetrics: Sendable {
+    private let pending = Atomic<Int>(0)
+    private let pendingGauge = Gauge(label: "switchboard_router_deliveries_pending")
+    private let duplicates = Counter(label: "switchboard_router_duplicates_total")
+    private let rejectedSubmits = Counter(label: "switchboard_router_submits_rejected_total")
+    private let journalErrors = Counter(label: "switchboard_router_journal_errors_total")
+
+    func routed(workStream: String, queue: String, fallback: Bool) {
+        Counter(label: "switchboard_router_conversations_routed_total", dimensions: [("work_stream", workStream), ("queue", queue)])
+            .increment()
+        if fallback {
+            Counter(label: "switchboard_router_fallbacks_total", dimensions: [("work_stream", workStream)]).increment()
+        }
+    }
+
+    /// W2: context values dropped as the wrong type.
+    func ruleValueErrors(workStream: String, count: Int) {
+        guard count > 0 else { return }
+        Counter(label: "switchboard_router_rule_evaluation_errors_total", dimensions: [("work_stream", workStream)])
+            .increment(by: count)
+    }
+
+    func duplicate() { duplicates.increment() }
+    func rejectedSubmit() { rejectedSubmits.increment() }
+    func journalError() { journalErrors.increment() }
+
+    func setPending(_ count: Int) {
+        pending.store(count, ordering: .relaxed)
+        pendingGauge.record(count)
+    }
+
+    func addPending(_ delta: Int) {
+        let now = pending.add(delta, ordering: .relaxed).newValue
+        pendingGauge.record(now)
+    }
+
+    var pendingDeliveries: Int { pending.load(ordering: .relaxed) }
+}

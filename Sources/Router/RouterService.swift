@@ -1,0 +1,450 @@
+import Foundation
+import Logging
+import Messaging
+import ProcessRuntime
+import ServiceLifecycle
+import Storage
+import SwitchboardCore
+import Wire
+import ZeroMQ
+
+/// The router process's work (design.md, "Durability" step 2; wire.md 5.1–5.3):
+///
+/// Submit → dedupe (R3) → conversation (R1) → routing (W2/W3) → journal (group commit) →
+/// `SubmitAck` → `Deliver` to the distributor that owns the conversation's queue, resent until
+/// it answers `DeliverAck`, which marks the delivery done.
+///
+/// Deliveries for a queue without a live owner stay pending in the journal; when a
+/// distributor's `Ready` takes the queue, every pending delivery of it goes out in journal
+/// order. That is also the recovery after a router restart: nothing is sent from memory that
+/// is not in the journal.
+///
+/// Concurrency: Submits are handed to the journal in arrival order without waiting for the
+/// commit (so they share commits); the journal reports outcomes in that same order into
+/// `completions`, from which one loop acks and forwards, so a conversation's deliveries go out
+/// in sequence order.
+public actor RouterService: Service {
+    public static let processName = "router"
+
+    private let configuration: SwitchboardConfiguration
+    private let routing: RoutingTable
+    private let journal: JournalStore
+    private let ingressLink: RouterLink
+    private let distributorLink: RouterLink
+    private let ids: MessageIDGenerator
+    private let linkSettings: LinkSettings
+    private let logger: Logger
+    private let metrics = RouterMetrics()
+    private let completions: AsyncStream<SubmitCompletion>
+    private let completionSink: AsyncStream<SubmitCompletion>.Continuation
+
+    private var registry: QueueOwnershipRegistry<PeerID>
+    private var linksBound = false
+    private var startFailure: RouterError?
+    private var boundWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Opens the journal in `dataDirectory` and prepares both links (they bind in `run`).
+    public init(
+        configuration: SwitchboardConfiguration, dataDirectory: DataDirectory, endpoints: RouterEndpoints,
+        loop: ZeroMQEventLoop, ids: MessageIDGenerator = MessageIDGenerator(), linkSettings: LinkSettings = .init(),
+        logger: Logger
+    ) throws(RouterError) {
+        do {
+            journal = try JournalStore(path: dataDirectory.storePath("journal"))
+        } catch {
+            throw RouterError(code: .journalUnavailable, message: "cannot open the journal in \(dataDirectory.url.path)", cause: error)
+        }
+        self.configuration = configuration
+        self.routing = RoutingTable(configuration: configuration)
+        self.ids = ids
+        self.linkSettings = linkSettings
+        self.logger = logger
+        self.registry = QueueOwnershipRegistry(configuredQueues: configuration.queues.map(\.name))
+        ingressLink = RouterLink(name: "router.ingress", bindTo: endpoints.ingress, loop: loop, ids: ids, settings: linkSettings, logger: logger)
+        distributorLink = RouterLink(
+            name: "router.distributors", bindTo: endpoints.distributor, loop: loop, ids: ids, settings: linkSettings, logger: logger)
+        (completions, completionSink) = AsyncStream.makeStream(of: SubmitCompletion.self)
+    }
+
+    // MARK: lifecycle
+
+    public func run() async throws {
+        do {
+            try await ingressLink.start()
+            try await distributorLink.start()
+            metrics.setPending(try await journal.pendingDeliveryCount())
+        } catch {
+            let failure = RouterError(code: .linkFailed, message: "router links failed to start", cause: error)
+            startFailure = failure
+            resumeBoundWaiters()
+            await stopLinks()
+            throw failure
+        }
+        linksBound = true
+        resumeBoundWaiters()
+        logger.info("router ready", metadata: ["deliveries.pending": "\(metrics.pendingDeliveries)"])
+
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.receiveSubmits() }
+                group.addTask { await self.finishSubmits() }
+                group.addTask { await self.receiveFromDistributors() }
+                group.addTask { await self.watchDistributors() }
+            }
+        }
+        await stopLinks()
+        logger.info("router stopped")
+    }
+
+    private func stopLinks() async {
+        linksBound = false
+        completionSink.finish()
+        await ingressLink.stop()
+        await distributorLink.stop()
+    }
+
+    /// The endpoints actually bound (a `tcp://host:*` endpoint gets its port here); waits until
+    /// `run` has bound them.
+    public func boundEndpoints() async throws -> RouterEndpoints {
+        if !linksBound, startFailure == nil {
+            await withCheckedContinuation { boundWaiters.append($0) }
+        }
+        if let startFailure { throw startFailure }
+        return RouterEndpoints(ingress: try await ingressLink.boundEndpoint(), distributor: try await distributorLink.boundEndpoint())
+    }
+
+    private func resumeBoundWaiters() {
+        for waiter in boundWaiters { waiter.resume() }
+        boundWaiters.removeAll()
+    }
+
+    /// `/healthz`: the journal answers and both links are bound.
+    public func health() async -> HealthReport {
+        let journalOK = await journal.isHealthy()
+        let unowned = registry.unownedQueues
+        return HealthReport(
+            healthy: journalOK && linksBound,
+            checks: [
+                "journal": journalOK ? "ok" : "failing",
+                "links": linksBound ? "bound" : "not bound",
+                "queues.unowned": unowned.isEmpty ? "none" : unowned.joined(separator: ","),
+                "deliveries.pending": "\(metrics.pendingDeliveries)",
+            ])
+    }
+
+    // MARK: ingress: Submit → journal
+
+    private func receiveSubmits() async {
+        for await received in ingressLink.inbound {
+            switch received.envelope.message {
+            case .submit(let submit):
+                await accept(submit, id: received.envelope.id, from: received.peer)
+            case .disconnect(let disconnect):
+                logger.info("ingress adapter disconnected", metadata: ["peer": "\(received.peer)", "sender": "\(disconnect.sender)"])
+            default:
+                logger.warning(
+                    "unexpected message on the ingress link; dropped",
+                    metadata: ["peer": "\(received.peer)", "type": "\(received.envelope.type.name)"])
+            }
+        }
+    }
+
+    /// Validates and routes one Submit, then hands it to the journal (no wait for the commit).
+    private func accept(_ submit: Submit, id: MessageID, from peer: PeerID) async {
+        let message = submit.message
+        guard let channel = configuration.channel(id: message.channelInstanceID) else {
+            await reject(id, from: peer, reason: "unknown channel instance '\(message.channelInstanceID)'")
+            return
+        }
+        guard channel.type.rawValue == message.channelType else {
+            await reject(id, from: peer, reason: "channel instance '\(channel.id)' is \(channel.type.rawValue), not \(message.channelType)")
+            return
+        }
+        guard let rules = routing.rules(forWorkStream: channel.workStream) else {
+            await reject(id, from: peer, reason: "channel instance '\(channel.id)' has no work stream")
+            return
+        }
+
+        // Routed for every message; the decision is used only when the message opens a
+        // conversation (a follow-up stays in its conversation's queue).
+        let routed = rules.route(
+            context: message.context.mapValues(RoutingValue.init),
+            channelData: ChannelDataVariables.values(
+                channelID: message.channelInstanceID, channelType: message.channelType,
+                customerAddress: message.customerAddress, customerDisplayName: message.customerDisplayName,
+                raw: message.channelData))
+        let context = routed.context.namedValues(layout: rules.layout).mapValues(ContextValue.init)
+        let payload: Data
+        do {
+            payload = try StoredEnvelope.encode(Envelope(id: id, message: .submit(submit)))
+        } catch {
+            logger.error("cannot store a Submit; not acknowledged", metadata: ["message.id": "\(id)", "error": "\(error)"])
+            return
+        }
+        let deliveryID = ids.next()
+        let conversationID = UUID().uuidString.lowercased()
+        let pending = SubmitCompletion.Pending(peer: peer, submitID: id, workStream: rules.workStream, routing: routed)
+        let sink = completionSink
+        await journal.enqueueInbound(
+            JournalInbound(
+                messageID: Data(id.bytes), channelInstance: message.channelInstanceID,
+                providerMessageID: message.providerMessageID, customerKey: message.customerAddress,
+                receivedAtMs: message.receivedAtMs, payload: payload),
+            newConversation: JournalNewConversation(
+                id: conversationID, workStream: rules.workStream, queue: routed.decision.queue,
+                routingRule: routed.decision.ruleName),
+            deliveryID: Data(deliveryID.bytes), nowMs: Self.nowMs(),
+            makePayload: { draft in
+                let deliver = Deliver(
+                    conversationID: draft.conversationID, workStream: draft.workStream, queue: draft.queue,
+                    kind: draft.kind == .newConversation ? .newConversation : .followUp, message: message,
+                    context: context, conversationSequence: UInt64(max(draft.sequence, 0)), routingRule: draft.routingRule)
+                return try StoredEnvelope.encode(Envelope(id: deliveryID, message: .deliver(deliver)))
+            },
+            completion: { outcome in sink.yield(SubmitCompletion(pending: pending, outcome: outcome)) })
+    }
+
+    private func reject(_ id: MessageID, from peer: PeerID, reason: String) async {
+        metrics.rejectedSubmit()
+        logger.warning("Submit rejected", metadata: ["message.id": "\(id)", "reason": "\(reason)"])
+        await answerIngress(peer, .submitAck(SubmitAck(ackedID: id, outcome: .rejected(reason: reason))))
+    }
+
+    // MARK: journal outcome → SubmitAck, Deliver
+
+    private func finishSubmits() async {
+        for await completion in completions {
+            await finish(completion)
+        }
+    }
+
+    private func finish(_ completion: SubmitCompletion) async {
+        let pending = completion.pending
+        switch completion.outcome {
+        case .failure(let error):
+            // Not acknowledged: the adapter resends the same id, and the journal stays the truth.
+            metrics.journalError()
+            logger.error("journal write failed; Submit not acknowledged", metadata: ["message.id": "\(pending.submitID)", "error": "\(error)"])
+        case .success(.duplicate(let conversationID)):
+            metrics.duplicate()
+            logger.debug("duplicate Submit", metadata: ["message.id": "\(pending.submitID)", "conversation.id": "\(conversationID)"])
+            await answerIngress(pending.peer, .submitAck(SubmitAck(ackedID: pending.submitID, outcome: .duplicate, conversationID: conversationID)))
+        case .success(.accepted(let conversation, let delivery, let isNew)):
+            metrics.addPending(1)
+            await answerIngress(pending.peer, .submitAck(SubmitAck(ackedID: pending.submitID, outcome: .accepted, conversationID: conversation.id)))
+            var metadata: Logger.Metadata = [
+                "conversation.id": "\(conversation.id)", "queue": "\(conversation.queue)", "work_stream": "\(conversation.workStream)",
+                "message.id": "\(pending.submitID)", "sequence": "\(delivery.sequence)",
+            ]
+            if isNew {
+                let decision = pending.routing.decision
+                metrics.routed(workStream: pending.workStream, queue: decision.queue, fallback: decision.isFallback)
+                metrics.ruleValueErrors(workStream: pending.workStream, count: pending.routing.context.issues.count)
+                for issue in pending.routing.context.issues {
+                    logger.warning("context value ignored for routing", metadata: ["conversation.id": "\(conversation.id)", "issue": "\(issue)"])
+                }
+                metadata["rule"] = "\(decision.ruleName ?? "(fallback)")"
+                logger.info("conversation opened", metadata: metadata)
+            } else {
+                logger.debug("message joined conversation", metadata: metadata)
+            }
+            await send(delivery)
+        }
+    }
+
+    private func answerIngress(_ peer: PeerID, _ message: WireMessage) async {
+        do {
+            try await ingressLink.send(message, to: peer)
+        } catch {
+            // The adapter resends its Submit; the duplicate gets this answer again.
+            logger.warning("cannot answer the ingress adapter", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        }
+    }
+
+    /// Sends a journal delivery to its queue's owner, if the queue has one now.
+    private func send(_ delivery: JournalDelivery) async {
+        guard let owner = registry.owner(ofQueue: delivery.queue) else {
+            logger.debug("queue has no distributor; delivery stays pending", metadata: ["queue": "\(delivery.queue)", "conversation.id": "\(delivery.conversationID)"])
+            return
+        }
+        do {
+            let envelope = try StoredEnvelope.decode(delivery.payload)
+            try await distributorLink.sendReliably(envelope, to: owner)
+        } catch {
+            logger.error(
+                "cannot send a delivery", metadata: ["queue": "\(delivery.queue)", "conversation.id": "\(delivery.conversationID)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: distributors: Ready, DeliverAck, liveness
+
+    private func receiveFromDistributors() async {
+        for await received in distributorLink.inbound {
+            let (peer, envelope) = (received.peer, received.envelope)
+            switch envelope.message {
+            case .ready(let ready):
+                await register(ready, id: envelope.id, from: peer)
+            case .deliverAck(let ack):
+                await acknowledged(ack, from: peer)
+            case .disconnect(let disconnect):
+                logger.info("distributor disconnected", metadata: ["peer": "\(peer)", "sender": "\(disconnect.sender)"])
+                await peerGone(peer)
+            default:
+                logger.warning("unexpected message from a distributor; dropped", metadata: ["peer": "\(peer)", "type": "\(envelope.type.name)"])
+                await disconnectIfUnregistered(peer)
+            }
+        }
+    }
+
+    private func register(_ ready: Ready, id: MessageID, from peer: PeerID) async {
+        let decision = registry.ready(distributor: ready.distributor, queues: ready.queues, from: peer)
+        let metadata: Logger.Metadata = ["peer": "\(peer)", "distributor": "\(ready.distributor)", "queues": "\(ready.queues.joined(separator: ","))"]
+        switch decision {
+        case .refused(let refusal):
+            let answer: ReadyRefused
+            switch refusal {
+            case .unknownQueue(let queues):
+                answer = ReadyRefused(readyID: id, reason: .unknownQueue, detail: "queues not in the configuration", conflictingQueues: queues)
+            case .queueOwned(let queues, let owner):
+                answer = ReadyRefused(
+                    readyID: id, reason: .queueOwned, detail: "queues owned by a live distributor", conflictingQueues: queues, currentOwner: owner)
+            }
+            logger.warning("Ready refused", metadata: metadata.merging(["reason": "\(answer.reason)"]) { $1 })
+            await answerDistributor(peer, .readyRefused(answer))
+        case .accepted(let queues, let replaced, _):
+            if let replaced {
+                _ = await distributorLink.forget(replaced)
+                _ = try? await distributorLink.send(.disconnect(Disconnect(sender: Self.processName, reason: .replaced)), to: replaced)
+            }
+            logger.info("distributor registered", metadata: metadata)
+            await answerDistributor(
+                peer,
+                .readyAccepted(ReadyAccepted(
+                    readyID: id, queues: queues, heartbeatIntervalMs: UInt32(clamping: linkSettings.heartbeatInterval.milliseconds))))
+            for queue in queues {
+                await sendPending(queue: queue, to: peer)
+            }
+        }
+    }
+
+    /// Everything pending for `queue`, in journal order, to its new owner.
+    private func sendPending(queue: String, to peer: PeerID) async {
+        let pending: [JournalDelivery]
+        do {
+            pending = try await journal.pendingDeliveries(queue: queue)
+        } catch {
+            logger.error("cannot read pending deliveries", metadata: ["queue": "\(queue)", "error": "\(error)"])
+            return
+        }
+        if !pending.isEmpty {
+            logger.info("sending pending deliveries", metadata: ["queue": "\(queue)", "count": "\(pending.count)", "peer": "\(peer)"])
+        }
+        for delivery in pending {
+            // Ownership may change while we send (re-checked after every await).
+            guard registry.owner(ofQueue: queue) == peer else { return }
+            await send(delivery)
+        }
+    }
+
+    private func acknowledged(_ ack: DeliverAck, from peer: PeerID) async {
+        switch ack.outcome {
+        case .accepted, .duplicate:
+            // Not awaited: acks that arrive together share a commit. A lost update only means
+            // the delivery is sent again after a restart, and the distributor dedupes it.
+            let (metrics, logger, ackedID) = (self.metrics, self.logger, ack.ackedID)
+            await journal.enqueueMarkDelivered(Data(ackedID.bytes), nowMs: Self.nowMs()) { result in
+                switch result {
+                case .success(let changed):
+                    if changed { metrics.addPending(-1) }
+                case .failure(let error):
+                    metrics.journalError()
+                    logger.error("cannot mark a delivery done", metadata: ["message.id": "\(ackedID)", "error": "\(error)"])
+                }
+            }
+        case .rejected(let reason):
+            // Stays pending: it goes out again to whoever owns the queue after the next Ready.
+            logger.warning("delivery rejected by distributor", metadata: ["message.id": "\(ack.ackedID)", "peer": "\(peer)", "reason": "\(reason)"])
+        }
+        await disconnectIfUnregistered(peer)
+    }
+
+    private func answerDistributor(_ peer: PeerID, _ message: WireMessage) async {
+        do {
+            try await distributorLink.send(message, to: peer)
+        } catch {
+            logger.warning("cannot answer a distributor", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        }
+    }
+
+    /// Liveness: a dead peer's queues become free; a peer that is heard from but never
+    /// registered (typically: this router restarted) is told to re-announce (Majordomo).
+    private func watchDistributors() async {
+        await withDiscardingTaskGroup { group in
+            for await event in distributorLink.events {
+                switch event {
+                case .peerDead(let peer):
+                    await peerGone(peer)
+                case .peerAlive(let peer):
+                    // A grace period lets a new peer's own Ready arrive first.
+                    let grace = linkSettings.heartbeatInterval
+                    group.addTask {
+                        try? await Task.sleep(for: grace)
+                        await self.disconnectIfUnregistered(peer)
+                    }
+                }
+            }
+        }
+    }
+
+    private func peerGone(_ peer: PeerID) async {
+        let freed = registry.peerDied(peer)
+        _ = await distributorLink.forget(peer)
+        if !freed.isEmpty {
+            logger.warning("distributor gone; its queues are unowned", metadata: ["peer": "\(peer)", "queues": "\(freed.joined(separator: ","))"])
+        }
+    }
+
+    private func disconnectIfUnregistered(_ peer: PeerID) async {
+        guard !registry.isRegistered(peer), linksBound else { return }
+        logger.info("traffic from an unregistered distributor; asking it to announce itself", metadata: ["peer": "\(peer)"])
+        _ = try? await distributorLink.send(
+            .disconnect(Disconnect(sender: Self.processName, reason: .unspecified, detail: "not registered: send Ready")), to: peer)
+    }
+
+    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}
+
+/// A journal outcome on its way back to the loop that acks and forwards.
+struct SubmitCompletion: Sendable {
+    struct Pending: Sendable {
+        let peer: PeerID
+        let submitID: MessageID
+        let workStream: String
+        let routing: RoutingResult
+    }
+
+    let pending: Pending
+    let outcome: Result<JournalInboundOutcome, StorageError>
+}
+
+extension RoutingValue {
+    init(_ value: ContextValue) {
+        switch value {
+        case .text(let text): self = .text(text)
+        case .number(let number): self = .number(number)
+        }
+    }
+}
+
+extension ContextValue {
+    init(_ value: RoutingValue) {
+        switch value {
+        case .text(let text): self = .text(text)
+        case .number(let number): self = .number(number)
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

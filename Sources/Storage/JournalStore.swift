@@ -1,0 +1,504 @@
+import Foundation
+import GRDB
+
+/// The router's journal (design.md, "Durability" step 2): every inbound message, the
+/// conversation it joined, and each delivery to a distributor until that distributor acks it.
+///
+/// Writes go through group commit: writes that arrive while a transaction is committing wait
+/// and are committed together in the next one, which starts as soon as the previous one ends
+/// (no timer). Each write runs in its own savepoint, so one failing write does not take the
+/// others of its group with it; each caller is resumed only after the commit that holds its
+/// write, so an ack sent after `recordInbound` returns is an ack of a durable record.
+public actor JournalStore {
+    private let pool: DatabasePool
+    private var pending: [PendingWrite] = []
+    private var committing = false
+    /// Transactions committed (tests check that concurrent writes share them).
+    private(set) var commitCount = 0
+
+    public init(path: String) throws(StorageError) {
+        pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
+    }
+
+    // MARK: inbound messages and conversations
+
+    /// Records an inbound message (R1, R3) and the delivery that forwards it, in one write.
+    ///
+    /// - A repeated `messageID`, or a repeated (channel instance, provider message id), is a
+    ///   duplicate: nothing changes and the original conversation id is returned.
+    /// - Otherwise the message joins the open conversation of the same customer on the same
+    ///   channel instance, or opens `newConversation` (its id, work stream and queue are used
+    ///   only then). The delivery gets the conversation's next sequence number, the queue of
+    ///   the conversation, and the payload `makePayload` builds from that (run inside the
+    ///   write, so it must be quick and pure).
+    public func recordInbound(
+        _ inbound: JournalInbound, newConversation: JournalNewConversation, deliveryID: Data, nowMs: Int64,
+        makePayload: @escaping @Sendable (JournalDeliveryDraft) throws -> Data
+    ) async throws(StorageError) -> JournalInboundOutcome {
+        let result = await withCheckedContinuation { continuation in
+            enqueueInbound(inbound, newConversation: newConversation, deliveryID: deliveryID, nowMs: nowMs, makePayload: makePayload) {
+                continuation.resume(returning: $0)
+            }
+        }
+        return try result.get()
+    }
+
+    /// `recordInbound` without waiting: the write joins the next group and `completion` runs
+    /// after its commit. Completions run in the order writes were enqueued, so a caller that
+    /// enqueues in arrival order (and does not await each commit) gets group commit and still
+    /// acks and forwards in arrival order.
+    public func enqueueInbound(
+        _ inbound: JournalInbound, newConversation: JournalNewConversation, deliveryID: Data, nowMs: Int64,
+        makePayload: @escaping @Sendable (JournalDeliveryDraft) throws -> Data,
+        completion: @escaping @Sendable (Result<JournalInboundOutcome, StorageError>) -> Void
+    ) {
+        enqueue({ db in
+            if let original = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT conversation_id FROM inbound_message
+                    WHERE message_id = ? OR (channel_instance = ? AND provider_message_id = ?) LIMIT 1
+                    """,
+                arguments: [inbound.messageID, inbound.channelInstance, inbound.providerMessageID])
+            {
+                return .duplicate(conversationID: original)
+            }
+
+            let conversation: JournalConversation
+            let isNew: Bool
+            if let open = try JournalConversation.fetchOpen(db, channelInstance: inbound.channelInstance, customerKey: inbound.customerKey) {
+                conversation = open.updated(messageCount: open.messageCount + 1, nowMs: nowMs)
+                isNew = false
+                try db.execute(
+                    sql: "UPDATE conversation SET message_count = ?, updated_at_ms = ? WHERE id = ?",
+                    arguments: [conversation.messageCount, nowMs, conversation.id])
+            } else {
+                conversation = JournalConversation(
+                    id: newConversation.id, channelInstance: inbound.channelInstance, customerKey: inbound.customerKey,
+                    workStream: newConversation.workStream, queue: newConversation.queue,
+                    routingRule: newConversation.routingRule, state: .open, createdAtMs: nowMs, updatedAtMs: nowMs,
+                    messageCount: 1)
+                isNew = true
+                try conversation.insert(db)
+            }
+
+            try db.execute(
+                sql: """
+                    INSERT INTO inbound_message
+                      (message_id, channel_instance, provider_message_id, conversation_id, received_at_ms, payload)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    inbound.messageID, inbound.channelInstance, inbound.providerMessageID, conversation.id,
+                    inbound.receivedAtMs, inbound.payload,
+                ])
+
+            let draft = JournalDeliveryDraft(
+                messageID: deliveryID, conversationID: conversation.id, workStream: conversation.workStream,
+                queue: conversation.queue, routingRule: conversation.routingRule,
+                kind: isNew ? .newConversation : .followUp, sequence: Int64(conversation.messageCount))
+            let delivery = JournalDelivery(draft: draft, state: .pending, payload: try makePayload(draft))
+            try db.execute(
+                sql: """
+                    INSERT INTO delivery (message_id, conversation_id, queue, kind, sequence, state, payload, created_at_ms)
+                    VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+                    """,
+                arguments: [
+                    delivery.messageID, delivery.conversationID, delivery.queue, delivery.kind.rawValue,
+                    delivery.sequence, delivery.payload, nowMs,
+                ])
+            return .accepted(conversation: conversation, delivery: delivery, isNewConversation: isNew)
+        }, completion: completion)
+    }
+
+    /// Closes a conversation: the customer's next message opens a new one (R1).
+    /// False when it was not open.
+    @discardableResult
+    public func closeConversation(id: String, nowMs: Int64) async throws(StorageError) -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE conversation SET state = 'closed', updated_at_ms = ? WHERE id = ? AND state = 'open'",
+                arguments: [nowMs, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func conversation(id: String) async throws(StorageError) -> JournalConversation? {
+        try await read { db in try JournalConversation.fetchOne(db, key: id) }
+    }
+
+    /// Whether the file answers a query (for `/healthz`).
+    public func isHealthy() async -> Bool {
+        (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    // MARK: deliveries
+
+    /// Marks a delivery acknowledged by its distributor. False when it was unknown or
+    /// already acknowledged (a repeated ack).
+    @discardableResult
+    public func markDelivered(_ messageID: Data, nowMs: Int64) async throws(StorageError) -> Bool {
+        let result = await withCheckedContinuation { continuation in
+            enqueueMarkDelivered(messageID, nowMs: nowMs) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// `markDelivered` without waiting for the commit (acks arriving together share one).
+    public func enqueueMarkDelivered(
+        _ messageID: Data, nowMs: Int64, completion: @escaping @Sendable (Result<Bool, StorageError>) -> Void
+    ) {
+        enqueue({ db in
+            try db.execute(
+                sql: "UPDATE delivery SET state = 'acked', acked_at_ms = ? WHERE message_id = ? AND state = 'pending'",
+                arguments: [nowMs, messageID])
+            return db.changesCount > 0
+        }, completion: completion)
+    }
+
+    /// Unacknowledged deliveries of a queue in journal order (which keeps each
+    /// conversation's sequence order): what goes to the queue's next owner.
+    public func pendingDeliveries(queue: String) async throws(StorageError) -> [JournalDelivery] {
+        try await read { db in
+            try JournalDelivery.fetchAll(
+                db,
+                sql: """
+                    SELECT message_id, conversation_id, queue, kind, sequence, state, payload,
+                           (SELECT work_stream FROM conversation WHERE id = conversation_id) AS work_stream,
+                           (SELECT routing_rule FROM conversation WHERE id = conversation_id) AS routing_rule
+                    FROM delivery WHERE queue = ? AND state = 'pending' ORDER BY id
+                    """,
+                arguments: [queue])
+        }
+    }
+
+    public func pendingDeliveryCount() async throws(StorageError) -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery WHERE state = 'pending'") ?? 0 }
+    }
+
+    public func delivery(_ messageID: Data) async throws(StorageError) -> JournalDelivery? {
+        try await read { db in
+            try JournalDelivery.fetchOne(
+                db,
+                sql: """
+                    SELECT message_id, conversation_id, queue, kind, sequence, state, payload,
+                           (SELECT work_stream FROM conversation WHERE id = conversation_id) AS work_stream,
+                           (SELECT routing_rule FROM conversation WHERE id = conversation_id) AS routing_rule
+                    FROM delivery WHERE message_id = ?
+                    """,
+                arguments: [messageID])
+        }
+    }
+
+    // MARK: group commit
+
+    private struct PendingWrite: Sendable {
+        /// Runs the write in a savepoint; returns what reports its outcome once the group
+        /// committed (called with nil) or failed to commit (called with the error).
+        let apply: @Sendable (Database) -> @Sendable (StorageError?) -> Void
+        /// Reports failure when the group's transaction could not even run.
+        let fail: @Sendable (StorageError) -> Void
+    }
+
+    private func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+        let result = await withCheckedContinuation { continuation in
+            enqueue(operation) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    private func enqueue<T: Sendable>(
+        _ operation: @escaping @Sendable (Database) throws -> T,
+        completion: @escaping @Sendable (Result<T, StorageError>) -> Void
+    ) {
+        pending.append(PendingWrite(
+            apply: { db in
+                let result: Result<T, StorageError>
+                do {
+                    var value: T?
+                    try db.inSavepoint {
+                        value = try operation(db)
+                        return .commit
+                    }
+                    if let value {
+                        result = .success(value)
+                    } else {
+                        result = .failure(StorageError(code: .writeFailed, message: "journal write produced no result"))
+                    }
+                } catch {
+                    result = .failure(StorageError(code: .writeFailed, message: "journal write failed", cause: error))
+                }
+                return { commitError in completion(commitError.map { .failure($0) } ?? result) }
+            },
+            fail: { error in completion(.failure(error)) }))
+        if !committing {
+            committing = true
+            Task { await self.commitPending() }
+        }
+    }
+
+    /// Commits groups until nothing waits; a group is whatever queued up during the previous
+    /// commit. Outcomes are reported in enqueue order.
+    private func commitPending() async {
+        while !pending.isEmpty {
+            let group = pending
+            pending.removeAll()
+            do {
+                let reports = try await pool.write { db in group.map { $0.apply(db) } }
+                commitCount += 1
+                for report in reports { report(nil) }
+            } catch {
+                let failure = StorageError(code: .writeFailed, message: "journal commit failed", cause: error)
+                for write in group { write.fail(failure) }
+            }
+        }
+        committing = false
+    }
+
+    private func read<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+        do {
+            return try await pool.read(operation)
+        } catch {
+            throw StorageError(code: .readFailed, message: "journal read failed", cause: error)
+        }
+    }
+
+    // MARK: schema
+
+    static let migrations: [StoreMigration] = [
+        StoreMigration("journal-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE conversation (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      channel_instance TEXT NOT NULL,
+                      customer_key TEXT NOT NULL,
+                      work_stream TEXT NOT NULL,
+                      queue TEXT NOT NULL,
+                      routing_rule TEXT,
+                      state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+                      created_at_ms INTEGER NOT NULL,
+                      updated_at_ms INTEGER NOT NULL,
+                      message_count INTEGER NOT NULL
+                    );
+                    -- R1: at most one open conversation per customer and channel instance.
+                    CREATE UNIQUE INDEX conversation_open ON conversation (channel_instance, customer_key)
+                      WHERE state = 'open';
+
+                    CREATE TABLE inbound_message (
+                      message_id BLOB PRIMARY KEY NOT NULL,
+                      channel_instance TEXT NOT NULL,
+                      provider_message_id TEXT NOT NULL,
+                      conversation_id TEXT NOT NULL REFERENCES conversation (id),
+                      received_at_ms INTEGER NOT NULL,
+                      payload BLOB NOT NULL,
+                      UNIQUE (channel_instance, provider_message_id)
+                    );
+
+                    CREATE TABLE delivery (
+                      id INTEGER PRIMARY KEY,  -- journal order
+                      message_id BLOB NOT NULL UNIQUE,
+                      conversation_id TEXT NOT NULL REFERENCES conversation (id),
+                      queue TEXT NOT NULL,
+                      kind TEXT NOT NULL CHECK (kind IN ('newConversation', 'followUp')),
+                      sequence INTEGER NOT NULL,
+                      state TEXT NOT NULL CHECK (state IN ('pending', 'acked')),
+                      payload BLOB NOT NULL,
+                      created_at_ms INTEGER NOT NULL,
+                      acked_at_ms INTEGER,
+                      UNIQUE (conversation_id, sequence)
+                    );
+                    CREATE INDEX delivery_pending ON delivery (queue, id) WHERE state = 'pending';
+                    """)
+        }
+    ]
+}
+
+// MARK: records
+
+/// An inbound message as the journal keeps it.
+public struct JournalInbound: Sendable, Hashable {
+    /// The ingress Submit's message id (16 bytes): the primary key.
+    public var messageID: Data
+    public var channelInstance: String
+    public var providerMessageID: String
+    /// Who the customer is on that channel instance (the customer address).
+    public var customerKey: String
+    public var receivedAtMs: Int64
+    /// The message as received (opaque to the journal).
+    public var payload: Data
+
+    public init(
+        messageID: Data, channelInstance: String, providerMessageID: String, customerKey: String,
+        receivedAtMs: Int64, payload: Data
+    ) {
+        self.messageID = messageID
+        self.channelInstance = channelInstance
+        self.providerMessageID = providerMessageID
+        self.customerKey = customerKey
+        self.receivedAtMs = receivedAtMs
+        self.payload = payload
+    }
+}
+
+/// What a message opens when it starts a conversation (R2: its queue is decided once).
+public struct JournalNewConversation: Sendable, Hashable {
+    public var id: String
+    public var workStream: String
+    public var queue: String
+    /// The matched rule; nil = fallback queue.
+    public var routingRule: String?
+
+    public init(id: String, workStream: String, queue: String, routingRule: String?) {
+        self.id = id
+        self.workStream = workStream
+        self.queue = queue
+        self.routingRule = routingRule
+    }
+}
+
+public enum JournalConversationState: String, Sendable, Hashable {
+    case open, closed
+}
+
+public struct JournalConversation: Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "conversation"
+
+    public var id: String
+    public var channelInstance: String
+    public var customerKey: String
+    public var workStream: String
+    public var queue: String
+    public var routingRule: String?
+    public var state: JournalConversationState
+    public var createdAtMs: Int64
+    public var updatedAtMs: Int64
+    public var messageCount: Int
+
+    public init(row: Row) throws {
+        id = row["id"]
+        channelInstance = row["channel_instance"]
+        customerKey = row["customer_key"]
+        workStream = row["work_stream"]
+        queue = row["queue"]
+        routingRule = row["routing_rule"]
+        state = JournalConversationState(rawValue: row["state"]) ?? .closed
+        createdAtMs = row["created_at_ms"]
+        updatedAtMs = row["updated_at_ms"]
+        messageCount = row["message_count"]
+    }
+
+    init(
+        id: String, channelInstance: String, customerKey: String, workStream: String, queue: String,
+        routingRule: String?, state: JournalConversationState, createdAtMs: Int64, updatedAtMs: Int64, messageCount: Int
+    ) {
+        self.id = id
+        self.channelInstance = channelInstance
+        self.customerKey = customerKey
+        self.workStream = workStream
+        self.queue = queue
+        self.routingRule = routingRule
+        self.state = state
+        self.createdAtMs = createdAtMs
+        self.updatedAtMs = updatedAtMs
+        self.messageCount = messageCount
+    }
+
+    public func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["channel_instance"] = channelInstance
+        container["customer_key"] = customerKey
+        container["work_stream"] = workStream
+        container["queue"] = queue
+        container["routing_rule"] = routingRule
+        container["state"] = state.rawValue
+        container["created_at_ms"] = createdAtMs
+        container["updated_at_ms"] = updatedAtMs
+        container["message_count"] = messageCount
+    }
+
+    static func fetchOpen(_ db: Database, channelInstance: String, customerKey: String) throws -> JournalConversation? {
+        try fetchOne(
+            db, sql: "SELECT * FROM conversation WHERE channel_instance = ? AND customer_key = ? AND state = 'open'",
+            arguments: [channelInstance, customerKey])
+    }
+
+    func updated(messageCount: Int, nowMs: Int64) -> JournalConversation {
+        var copy = self
+        copy.messageCount = messageCount
+        copy.updatedAtMs = nowMs
+        return copy
+    }
+}
+
+public enum JournalDeliveryKind: String, Sendable, Hashable {
+    case newConversation, followUp
+}
+
+public enum JournalDeliveryState: String, Sendable, Hashable {
+    case pending, acked
+}
+
+/// What `makePayload` of `recordInbound` builds a delivery's payload from.
+public struct JournalDeliveryDraft: Sendable, Hashable {
+    public var messageID: Data
+    public var conversationID: String
+    public var workStream: String
+    public var queue: String
+    public var routingRule: String?
+    public var kind: JournalDeliveryKind
+    /// 1, 2, 3, ... per conversation.
+    public var sequence: Int64
+}
+
+/// A delivery to the distributor owning `queue`, resent with the same id until acked.
+public struct JournalDelivery: Sendable, Hashable, FetchableRecord {
+    public var messageID: Data
+    public var conversationID: String
+    public var workStream: String
+    public var queue: String
+    public var routingRule: String?
+    public var kind: JournalDeliveryKind
+    public var sequence: Int64
+    public var state: JournalDeliveryState
+    /// The message to send (opaque to the journal).
+    public var payload: Data
+
+    init(draft: JournalDeliveryDraft, state: JournalDeliveryState, payload: Data) {
+        messageID = draft.messageID
+        conversationID = draft.conversationID
+        workStream = draft.workStream
+        queue = draft.queue
+        routingRule = draft.routingRule
+        kind = draft.kind
+        sequence = draft.sequence
+        self.state = state
+        self.payload = payload
+    }
+
+    public init(row: Row) throws {
+        messageID = row["message_id"]
+        conversationID = row["conversation_id"]
+        workStream = row["work_stream"] ?? ""
+        queue = row["queue"]
+        routingRule = row["routing_rule"]
+        kind = JournalDeliveryKind(rawValue: row["kind"]) ?? .followUp
+        sequence = row["sequence"]
+        state = JournalDeliveryState(rawValue: row["state"]) ?? .pending
+        payload = row["payload"]
+    }
+}
+
+public enum JournalInboundOutcome: Sendable, Hashable {
+    /// Recorded now, with the delivery that forwards it.
+    case accepted(conversation: JournalConversation, delivery: JournalDelivery, isNewConversation: Bool)
+    /// Seen before (same message id, or same channel instance and provider message id).
+    case duplicate(conversationID: String)
+
+    public var conversationID: String {
+        switch self {
+        case .accepted(let conversation, _, _): conversation.id
+        case .duplicate(let id): id
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import Messaging
+import Router
+import ServiceLifecycle
+import Storage
+import SwitchboardCore
+import Wire
+import ZeroMQ
+
+/// Runs `RouterService` in-process on `tcp://127.0.0.1:*` with a data directory that
+/// outlives one run (so a test can restart the router on it).
+final class RouterHarness: Sendable {
+    static let linkSettings = LinkSettings(heartbeatInterval: .milliseconds(200))
+
+    let root: URL
+    let configuration: SwitchboardConfiguration
+    let context: ZeroMQContext
+    let loop: ZeroMQEventLoop
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-router-\(UUID().uuidString)")
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let yaml = try String(contentsOf: packageRoot.appendingPathComponent("config/switchboard.yaml"), encoding: .utf8)
+        configuration = try ConfigurationLoader.load(yaml: yaml, file: "config/switchboard.yaml").get().configuration
+        context = try ZeroMQContext()
+        loop = try ZeroMQEventLoop(context: context, name: "router-test")
+    }
+
+    /// One run of the router: the service, its ServiceGroup task, its bound endpoints.
+    struct Run: Sendable {
+        let service: RouterService
+        let group: ServiceGroup
+        let task: Task<Void, any Error>
+        let endpoints: RouterEndpoints
+
+        func stop() async throws {
+            await group.triggerGracefulShutdown()
+            try await task.value
+        }
+    }
+
+    func start() async throws -> Run {
+        var logger = Logger(label: "router-test")
+        logger.logLevel = .warning
+        let service = try RouterService(
+            configuration: configuration, dataDirectory: try DataDirectory(path: root.path, process: "router"),
+            endpoints: RouterEndpoints(ingress: "tcp://127.0.0.1:*", distributor: "tcp://127.0.0.1:*"),
+            loop: loop, linkSettings: Self.linkSettings, logger: logger)
+        let group = ServiceGroup(services: [service], logger: logger)
+        let task = Task { try await group.run() }
+        return Run(service: service, group: group, task: task, endpoints: try await service.boundEndpoints())
+    }
+
+    func peer(_ name: String, to endpoint: String) async throws -> TestPeer {
+        try await TestPeer.connect(name, to: endpoint, loop: loop)
+    }
+
+    func shutDown() async {
+        await loop.shutdown()
+        try? context.terminate()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    static func submit(provider: String, customer: String = "visitor-1", channel: String = "web-chat", type: String = "chat",
+                       context: [String: ContextValue] = [:]) -> WireMessage {
+        .submit(Submit(message: InboundMessage(
+            channelInstanceID: channel, channelType: type, providerMessageID: provider, customerAddress: customer,
+            text: "hello", context: context, receivedAtMs: 1_700_000_000_000)))
+    }
+}
