@@ -117,6 +117,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore", "ProcessRuntime", "Ingress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
@@ -132,8 +133,9 @@ let package = Package(
         .testTarget(
             name: "ProcessRuntimeTests",
             dependencies: [
-                "ProcessRuntime",
+                "ProcessRuntime", "SwitchboardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
