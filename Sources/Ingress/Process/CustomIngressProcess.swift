@@ -31,7 +31,8 @@ public enum CustomIngressProcess {
                 configuration: configuration, dataDirectory: options.dataDir, httpOverride: httpOverride,
                 environment: environment, link: link, ids: ids, registry: registry, logger: logger)
             logger.info("serving", metadata: ["http": "\(ingress.address)", "router": "\(endpoint)"])
-            try await IngressServiceGroup.run(ingress.services(logger: logger), logger: logger)
+            try await ProcessServiceGroup.run(services: ingress.services(logger: logger), logger: logger)
+            logger.info("stopped")
         } catch {
             await loop.shutdown()
             throw error

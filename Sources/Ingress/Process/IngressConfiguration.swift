@@ -1,24 +1,19 @@
 import Foundation
 import Logging
+import ProcessRuntime
 import SwitchboardCore
 
 /// Start-up configuration of an adapter process.
 public enum IngressConfiguration {
-    /// Reads and validates the configuration file. (To be replaced by ProcessRuntime's
-    /// `ConfigurationFile.load(path:)` once it lands.)
+    /// Reads and validates the configuration file (ProcessRuntime's `ConfigurationFile`) and
+    /// logs its warnings.
     public static func load(path: String, logger: Logger) throws(IngressError) -> SwitchboardConfiguration {
-        let yaml: String
         do {
-            yaml = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw IngressError(code: .invalidConfiguration, message: "cannot read configuration file \(path)", cause: error as NSError)
-        }
-        switch ConfigurationLoader.load(yaml: yaml, file: path) {
-        case .success(let loaded):
+            let loaded = try ConfigurationFile.load(path: path)
             for warning in loaded.warnings { logger.warning("configuration: \(warning)") }
             return loaded.configuration
-        case .failure(let error):
-            throw IngressError(code: .invalidConfiguration, message: "invalid configuration \(path)", cause: error)
+        } catch {
+            throw IngressError(code: .invalidConfiguration, message: "cannot use configuration file \(path)", cause: error)
         }
     }
 

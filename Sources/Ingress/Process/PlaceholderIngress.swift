@@ -32,6 +32,7 @@ public enum PlaceholderIngress {
         let configuration = try IngressConfiguration.load(path: options.config, logger: logger)
         let services = try services(
             channelType: channelType, configuration: configuration, httpOverride: httpOverride, registry: registry, logger: logger)
-        try await IngressServiceGroup.run(services, logger: logger)
+        try await ProcessServiceGroup.run(services: services, logger: logger)
+        logger.info("stopped")
     }
 }
