@@ -65,7 +65,12 @@ actor GroupCommitter {
         let operations = batch.map(\.operation)
         let outcome: Swift.Result<[Result], StorageError>
         do {
-            outcome = .success(try await pool.write { db in try Self.apply(operations, in: db) })
+            // The commit belongs to every waiter of the batch, not to the leader alone: run it
+            // in its own task so a cancelled leader (a client that hung up) cannot fail the
+            // others' writes. Awaited right here, so it never outlives this call.
+            let pool = self.pool
+            let write = Task { try await pool.write { db in try Self.apply(operations, in: db) } }
+            outcome = .success(try await write.value)
             transactions.add(1, ordering: .relaxed)
         } catch {
             outcome = .failure(StorageError(code: .writeFailed, message: "cannot commit \(operations.count) outbox writes", cause: error))

@@ -136,3 +136,24 @@ import Testing
         #expect(clock.now - start < .seconds(1))
     }
 }
+
+extension OutboxStoreTests {
+    /// A leader whose task is cancelled mid-commit (an HTTP client hung up) still commits the
+    /// writes of the others in its batch.
+    @Test func aCancelledWriterDoesNotFailTheOthersInItsBatch() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try open()
+        let cancelled = Task { try await store.insert([Self.message(1, provider: "m-1")]) }
+        cancelled.cancel()
+        let others = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for counter in UInt8(2)...20 {
+                group.addTask { try await store.insert([Self.message(counter, provider: "m-\(counter)")]).first?.duplicate == false }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(others.count == 19)
+        #expect(others.allSatisfy { $0 })
+        _ = try? await cancelled.value
+        #expect(try await store.pendingCount() >= 19)
+    }
+}
