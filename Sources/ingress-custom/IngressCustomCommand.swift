@@ -20,6 +20,10 @@ struct IngressCustom: AsyncParsableCommand {
     func run() async throws {
         StructuredLogHandler.bootstrap(process: "ingress-custom", format: common.logFormat, level: common.logLevel)
         let registry = ProcessMetrics.bootstrap()
-        try await CustomIngressProcess.run(options: common, httpOverride: http, routerEndpointOverride: routerEndpoint, registry: registry)
+        try await AdapterProcessRunner.run(
+            channelType: .custom, options: common, httpOverride: http, routerEndpointOverride: routerEndpoint, registry: registry
+        ) { configuration, environment throws(IngressError) in
+            try CustomChannelAdapter(configuration: configuration, environment: environment)
+        }
     }
 }

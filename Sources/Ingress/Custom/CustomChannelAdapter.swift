@@ -29,6 +29,12 @@ public struct CustomChannelAdapter: ChannelAdapter {
         self.now = now
     }
 
+    /// Reads every custom channel's shared secret from `environment`; a missing one is an
+    /// error naming the variable and the channel.
+    public init(configuration: SwitchboardConfiguration, environment: [String: String]) throws(IngressError) {
+        self.init(configuration: configuration, secrets: try ChannelSecrets.custom(configuration, environment: environment))
+    }
+
     public var channelType: ChannelType { .custom }
 
     public var routes: [AdapterRoute] {

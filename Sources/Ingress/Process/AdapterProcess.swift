@@ -8,38 +8,36 @@ import Storage
 import SwitchboardCore
 import Wire
 
-/// The `ingress-custom` process's parts: outbox, forwarder, HTTP server.
-public struct CustomIngress<Link: ForwardingLink> {
-    public static var process: String { "ingress-custom" }
-
+/// An adapter process's parts around its `ChannelAdapter`: outbox, forwarder, HTTP server.
+/// The same for every channel type; only the adapter differs.
+public struct AdapterProcess<Link: ForwardingLink> {
+    public let process: String
     public let store: OutboxStore
     public let forwarder: Forwarder<Link>
     public let router: Router<BasicRequestContext>
     public let address: HTTPAddress
 
-    /// Reads the secrets (a missing one is a start-up error), opens the outbox in
-    /// `<dataDirectory>/ingress-custom/` and wires the parts. Nothing runs yet.
+    /// Opens the outbox in `<dataDirectory>/ingress-<type>/` and wires the parts. Nothing runs yet.
     public init(
-        configuration: SwitchboardConfiguration, dataDirectory: String?, httpOverride: String?,
-        environment: [String: String], link: Link, ids: MessageIDGenerator, registry: PrometheusCollectorRegistry,
+        adapter: any ChannelAdapter, configuration: SwitchboardConfiguration, dataDirectory: String?, httpOverride: String?,
+        link: Link, ids: MessageIDGenerator, registry: PrometheusCollectorRegistry,
         forwarding: Forwarder<Link>.Settings = .init(), logger: Logger
     ) throws(IngressError) {
-        let secrets = try ChannelSecrets.custom(configuration, environment: environment)
-        address = try IngressConfiguration.httpAddress(for: .custom, in: configuration, override: httpOverride)
+        let process = "ingress-\(adapter.channelType.rawValue)"
+        self.process = process
+        address = try IngressConfiguration.httpAddress(for: adapter.channelType, in: configuration, override: httpOverride)
         do {
-            let directory = try DataDirectory(path: dataDirectory ?? configuration.system.dataDirectory, process: Self.process)
+            let directory = try DataDirectory(path: dataDirectory ?? configuration.system.dataDirectory, process: process)
             store = try OutboxStore(directory: directory)
         } catch {
             throw IngressError(code: .storeFailed, message: "cannot open the outbox", cause: error)
         }
-        let metrics = IngressMetrics(channelType: .custom)
+        let metrics = IngressMetrics(channelType: adapter.channelType)
         let stored = WakeSignal()
         let recorder = InboundRecorder(store: store, ids: ids, metrics: metrics, stored: stored)
         forwarder = Forwarder(link: link, store: store, stored: stored, metrics: metrics, settings: forwarding, logger: logger)
-        let endpoints = IngressEndpoints(
-            adapter: CustomChannelAdapter(configuration: configuration, secrets: secrets), recorder: recorder, metrics: metrics,
-            logger: logger)
-        router = IngressHTTPServer.router(endpoints: endpoints, process: Self.process, registry: registry) { [store, link] in
+        let endpoints = IngressEndpoints(adapter: adapter, recorder: recorder, metrics: metrics, logger: logger)
+        router = IngressHTTPServer.router(endpoints: endpoints, process: process, registry: registry) { [store, link] in
             await Self.health(store: store, link: link)
         }
     }
@@ -59,6 +57,6 @@ public struct CustomIngress<Link: ForwardingLink> {
     /// Forwarder first, HTTP last: the group stops them in reverse order, so the server
     /// stops accepting before the forwarder closes the link.
     public func services(logger: Logger) -> [any Service] {
-        [forwarder, IngressHTTPServer.application(router: router, address: address, process: Self.process, logger: logger)]
+        [forwarder, IngressHTTPServer.application(router: router, address: address, process: process, logger: logger)]
     }
 }

@@ -12,11 +12,12 @@ import Wire
 
 /// The `ingress-custom` process's wiring (secrets, data directory, routes, health),
 /// without sockets: the link is the in-memory one of `ForwarderTests`.
-@Suite struct CustomIngressAssemblyTests {
-    func make(environment: [String: String], directory: TemporaryDirectory) throws -> CustomIngress<ForwarderTests.RecordingLink> {
-        try CustomIngress(
-            configuration: try TestConfiguration.shipped(), dataDirectory: directory.url.path, httpOverride: nil,
-            environment: environment, link: ForwarderTests.RecordingLink(), ids: MessageIDGenerator(),
+@Suite struct AdapterProcessTests {
+    func make(environment: [String: String], directory: TemporaryDirectory) throws -> AdapterProcess<ForwarderTests.RecordingLink> {
+        let configuration = try TestConfiguration.shipped()
+        return try AdapterProcess(
+            adapter: try CustomChannelAdapter(configuration: configuration, environment: environment), configuration: configuration,
+            dataDirectory: directory.url.path, httpOverride: nil, link: ForwarderTests.RecordingLink(), ids: MessageIDGenerator(),
             registry: PrometheusCollectorRegistry(), logger: Logger(label: "test"))
     }
 
@@ -31,6 +32,7 @@ import Wire
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let ingress = try make(environment: ["MOBILE_APP_SHARED_SECRET": TestConfiguration.secret], directory: directory)
+        #expect(ingress.process == "ingress-custom")
         #expect(ingress.address == HTTPAddress(host: "127.0.0.1", port: 8085))
         #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("ingress-custom/outbox.sqlite").path))
 
