@@ -1,0 +1,22 @@
+/// A level-triggered wake-up: any number of `signal()`s before the waiter looks collapse
+/// into one. The HTTP side signals after each commit; the forwarder wakes and reads the
+/// outbox from where it stopped, so no message is carried in the signal itself.
+public final class WakeSignal: Sendable {
+    private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    public init() {
+        (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    public func signal() {
+        continuation.yield()
+    }
+
+    /// One consumer only.
+    var wakeups: AsyncStream<Void> { stream }
+
+    func finish() {
+        continuation.finish()
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import SwitchboardCore
+import Wire
+
+/// The JSON body of `POST /channels/custom/{channelId}/messages` (docs/channels/custom.md),
+/// checked field by field so a sender gets a reason it can act on.
+struct CustomMessagePayload {
+    static let maximumIDLength = 256
+    static let maximumAttachments = 20
+
+    var messageID: String
+    var customerID: String
+    var displayName: String?
+    var locale: String?
+    var text: String
+    var attachments: [Attachment]
+    var context: [String: ContextValue]
+    var sentAtMs: Int64?
+
+    /// Parses `body`; the error is the sender-facing reason of a 400.
+    static func parse(_ body: [UInt8], declared: [String: ContextVariableType]) -> Result<CustomMessagePayload, ParseFailure> {
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+        } catch {
+            return .failure(ParseFailure("body is not valid JSON"))
+        }
+        do {
+            return .success(try parse(root, declared: declared))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    struct ParseFailure: Error, Equatable {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    private static func parse(_ root: JSONValue, declared: [String: ContextVariableType]) throws(ParseFailure) -> CustomMessagePayload {
+        guard case .object(let fields) = root else { throw ParseFailure("body must be a JSON object") }
+        let messageID = try requiredString(fields, "messageId", path: "messageId")
+        guard case .object(let customer)? = fields["customer"] else {
+            throw ParseFailure(fields["customer"] == nil ? "customer is required" : "customer must be an object")
+        }
+        let customerID = try requiredString(customer, "id", path: "customer.id")
+        let displayName = try optionalString(customer, "displayName", path: "customer.displayName")
+        let locale = try optionalString(customer, "locale", path: "customer.locale")
+        let text = try optionalString(fields, "text", path: "text") ?? ""
+        let attachments = try parseAttachments(fields["attachments"])
+        guard !text.isEmpty || !attachments.isEmpty else {
+            throw ParseFailure("a message needs text or at least one attachment")
+        }
+        let context = try parseContext(fields["context"], declared: declared)
+        var sentAtMs: Int64?
+        if let sentAt = try optionalString(fields, "sentAt", path: "sentAt") {
+            guard let date = parseRFC3339(sentAt) else {
+                throw ParseFailure("sentAt must be an RFC 3339 time such as 2024-05-29T16:26:40Z")
+            }
+            sentAtMs = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        }
+        return CustomMessagePayload(
+            messageID: messageID, customerID: customerID, displayName: displayName, locale: locale, text: text,
+            attachments: attachments, context: context, sentAtMs: sentAtMs)
+    }
+
+    private static func requiredString(_ fields: [String: JSONValue], _ key: String, path: String) throws(ParseFailure) -> String {
+        guard let value = fields[key], value != .null else { throw ParseFailure("\(path) is required") }
+        guard case .string(let string) = value else { throw ParseFailure("\(path) must be a string") }
+        guard !string.isEmpty else { throw ParseFailure("\(path) must not be empty") }
+        guard string.count <= maximumIDLength else { throw ParseFailure("\(path) is longer than \(maximumIDLength) characters") }
+        return string
+    }
+
+    private static func optionalString(_ fields: [String: JSONValue], _ key: String, path: String) throws(ParseFailure) -> String? {
+        switch fields[key] {
+        case nil, .null?: return nil
+        case .string(let string)?: return string.isEmpty ? nil : string
+        default: throw ParseFailure("\(path) must be a string")
+        }
+    }
+
+    private static func parseAttachments(_ value: JSONValue?) throws(ParseFailure) -> [Attachment] {
+        guard let value, value != .null else { return [] }
+        guard case .array(let items) = value else { throw ParseFailure("attachments must be an array") }
+        guard items.count <= maximumAttachments else { throw ParseFailure("at most \(maximumAttachments) attachments") }
+        var attachments: [Attachment] = []
+        for (index, item) in items.enumerated() {
+            let path = "attachments[\(index)]"
+            guard case .object(let fields) = item else { throw ParseFailure("\(path) must be an object") }
+            guard case .string(let url)? = fields["url"], !url.isEmpty else { throw ParseFailure("\(path).url is required") }
+            guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "https" || scheme == "http",
+                parsed.host?.isEmpty == false
+            else {
+                throw ParseFailure("\(path).url must be an absolute https:// or http:// URL")
+            }
+            let contentType = try optionalString(fields, "contentType", path: "\(path).contentType") ?? ""
+            let name = try optionalString(fields, "name", path: "\(path).name") ?? ""
+            attachments.append(Attachment(url: url, contentType: contentType, name: name))
+        }
+        return attachments
+    }
+
+    private static func parseContext(_ value: JSONValue?, declared: [String: ContextVariableType]) throws(ParseFailure) -> [String: ContextValue] {
+        guard let value, value != .null else { return [:] }
+        guard case .object(let fields) = value else { throw ParseFailure("context must be an object") }
+        var context: [String: ContextValue] = [:]
+        for (name, value) in fields {
+            guard !name.isEmpty, !name.contains(".") else {
+                throw ParseFailure("context name \"\(name)\" is not allowed (empty, or dotted like channel data)")
+            }
+            let contextValue: ContextValue
+            switch value {
+            case .string(let text): contextValue = .text(text)
+            case .number(let number): contextValue = .number(number)
+            case .bool: throw ParseFailure("context.\(name) must be a string or a number, not a boolean")
+            case .null: throw ParseFailure("context.\(name) must be a string or a number, not null")
+            case .array, .object: throw ParseFailure("context.\(name) must be a string or a number")
+            }
+            switch (declared[name], contextValue) {
+            case (.number?, .text): throw ParseFailure("context.\(name) is declared as a number")
+            case (.text?, .number): throw ParseFailure("context.\(name) is declared as text: send a string")
+            default: break
+            }
+            context[name] = contextValue
+        }
+        return context
+    }
+
+    static func parseRFC3339(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        if let date = plain.date(from: text) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
+    }
+}
+
+/// Any JSON value, keeping booleans apart from numbers (a context value must be one or the other).
+enum JSONValue: Decodable, Equatable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        if var array = try? decoder.unkeyedContainer() {
+            var items: [JSONValue] = []
+            while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
+            self = .array(items)
+            return
+        }
+        if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            var fields: [String: JSONValue] = [:]
+            for key in object.allKeys { fields[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
+            self = .object(fields)
+            return
+        }
+        let single = try decoder.singleValueContainer()
+        if single.decodeNil() {
+            self = .null
+        } else if let bool = try? single.decode(Bool.self) {
+            self = .bool(bool)
+        } else if let number = try? single.decode(Double.self) {
+            self = .number(number)
+        } else {
+            self = .string(try single.decode(String.self))
+        }
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+import Wire
+
+/// Forwards the outbox to the router (design.md "Durability" step 2): pending rows in
+/// storage order, each sent reliably (resent with its stored id until the router's
+/// `SubmitAck`), acks settled in group commits.
+///
+/// At most `window` rows are in flight; rows are read in pages as the window frees up, so
+/// a large backlog (the router was down for a day) is never loaded at once. New rows are
+/// picked up as soon as `stored` is signalled after their commit.
+public actor Forwarder<Link: ForwardingLink>: Service {
+    public struct Settings: Sendable {
+        public var window: Int
+        public var pageSize: Int
+        /// Acked rows are deleted this long after their ack.
+        public var retention: Duration
+        public var pruneInterval: Duration
+
+        public init(window: Int = 1_000, pageSize: Int = 200, retention: Duration = .seconds(86_400), pruneInterval: Duration = .seconds(3_600)) {
+            self.window = max(1, window)
+            self.pageSize = max(1, pageSize)
+            self.retention = retention
+            self.pruneInterval = pruneInterval
+        }
+    }
+
+    public nonisolated let link: Link
+    private let store: OutboxStore
+    private let stored: WakeSignal
+    private let metrics: IngressMetrics
+    private let settings: Settings
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    /// Storage order of the last row sent; rows after it are still to send.
+    private var cursor: Int64 = 0
+    private var inFlight: Set<MessageID> = []
+
+    public init(
+        link: Link, store: OutboxStore, stored: WakeSignal, metrics: IngressMetrics, settings: Settings = Settings(),
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.link = link
+        self.store = store
+        self.stored = stored
+        self.metrics = metrics
+        self.settings = settings
+        self.logger = logger
+        self.now = now
+    }
+
+    public var inFlightCount: Int { inFlight.count }
+
+    public func run() async throws {
+        try await link.start()
+        logger.info("forwarding the outbox to the router", metadata: ["window": "\(settings.window)"])
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.pump() }
+                group.addTask { await self.receiveAnswers() }
+                group.addTask { await self.pruneRegularly() }
+            }
+        }
+        await link.stop()
+        stored.finish()
+    }
+
+    // MARK: sending
+
+    private func pump() async {
+        await fill()
+        for await _ in stored.wakeups {
+            await fill()
+        }
+    }
+
+    /// Sends pending rows after `cursor` while the window has room.
+    private func fill() async {
+        while !Task.isCancelled {
+            let room = settings.window - inFlight.count
+            guard room > 0 else { break }
+            let rows: [OutboxRow]
+            do {
+                rows = try await store.pending(after: cursor, limit: min(room, settings.pageSize))
+            } catch {
+                if !Task.isCancelled { logger.error("cannot read the outbox", metadata: ["error": "\(error)"]) }
+                break
+            }
+            guard !rows.isEmpty else { break }
+            for row in rows where row.sequence > cursor {  // re-check: another fill may have moved on
+                cursor = row.sequence
+                let envelope: Envelope
+                do {
+                    envelope = try OutboxCodec.envelope(row)
+                } catch {
+                    logger.error("outbox row cannot be decoded; marking it rejected", metadata: ["error": "\(error)"])
+                    _ = try? await store.settle(
+                        [OutboxSettlement(messageID: row.messageID, outcome: .rejected(reason: "undecodable outbox row"))],
+                        atMs: nowMs())
+                    continue
+                }
+                inFlight.insert(envelope.id)
+                do {
+                    try await link.sendReliably(envelope)
+                } catch {
+                    // The link is stopping (shutdown); the row stays pending for the next start.
+                    logger.warning("cannot send to the router", metadata: ["message.id": "\(envelope.id)", "error": "\(error)"])
+                    inFlight.remove(envelope.id)
+                    return
+                }
+            }
+        }
+        await updatePendingGauge()
+    }
+
+    // MARK: answers
+
+    private func receiveAnswers() async {
+        await withDiscardingTaskGroup { group in
+            for await envelope in link.inbound {
+                guard case .submitAck(let ack) = envelope.message else {
+                    logger.debug("ignoring a message from the router", metadata: ["type": "\(envelope.type)"])
+                    continue
+                }
+                // Concurrent settlements share the outbox's group commit.
+                group.addTask { await self.settle(ack) }
+                if Task.isCancelled { break }
+            }
+        }
+    }
+
+    private func settle(_ ack: SubmitAck) async {
+        let outcome: OutboxSettlement.Outcome
+        switch ack.outcome {
+        case .accepted, .duplicate:
+            outcome = .acked(conversationID: ack.conversationID)
+        case .rejected(let reason):
+            outcome = .rejected(reason: reason)
+        }
+        do {
+            let changed = try await store.settle([OutboxSettlement(messageID: ack.ackedID.bytes, outcome: outcome)], atMs: nowMs())
+            if changed > 0 {
+                if case .rejected(let reason) = outcome {
+                    metrics.forwardedRejected.increment()
+                    logger.error("the router rejected a message for good", metadata: ["message.id": "\(ack.ackedID)", "reason": "\(reason)"])
+                } else {
+                    metrics.forwardedAcked.increment()
+                    logger.debug(
+                        "message forwarded",
+                        metadata: ["message.id": "\(ack.ackedID)", "conversation.id": "\(ack.conversationID ?? "")"])
+                }
+            }
+        } catch {
+            // Still pending in the store; the link resends and the router answers DUPLICATE again.
+            logger.error("cannot record a SubmitAck", metadata: ["message.id": "\(ack.ackedID)", "error": "\(error)"])
+        }
+        inFlight.remove(ack.ackedID)
+        stored.signal()  // the window has room again
+    }
+
+    // MARK: housekeeping
+
+    private func pruneRegularly() async {
+        while !Task.isCancelled {
+            let cutoff = nowMs() - Int64(settings.retention.components.seconds) * 1_000
+            do {
+                let pruned = try await store.pruneAcked(settledBeforeMs: cutoff)
+                if pruned > 0 { logger.info("pruned acked outbox rows", metadata: ["rows": "\(pruned)"]) }
+            } catch {
+                logger.warning("cannot prune the outbox", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: settings.pruneInterval)
+        }
+    }
+
+    private func updatePendingGauge() async {
+        if let pending = try? await store.pendingCount() {
+            metrics.outboxPending.record(pending)
+        }
+    }
+
+    private func nowMs() -> Int64 {
+        Int64((now().timeIntervalSince1970 * 1_000).rounded())
+    }
+}

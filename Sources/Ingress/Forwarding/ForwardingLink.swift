@@ -1,0 +1,16 @@
+import Wire
+
+/// What the forwarder needs of its link to the router: Messaging's `DealerLink` in the
+/// process, conformed in `DealerLink+ForwardingLink.swift`. A protocol so the forwarder's
+/// logic does not depend on how the link is built.
+public protocol ForwardingLink: Sendable {
+    associatedtype Inbound: AsyncSequence<Envelope, Never>
+
+    func start() async throws
+    func stop() async
+    /// Sent now and resent with the same id until an answer naming the id arrives.
+    func sendReliably(_ envelope: Envelope) async throws
+    var isPeerAlive: Bool { get async }
+    /// Every received message but heartbeats; one consumer.
+    var inbound: Inbound { get }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import Logging
+import ProcessRuntime
+import Prometheus
+import ServiceLifecycle
+import Storage
+import SwitchboardCore
+import Wire
+
+/// An adapter process's parts around its `ChannelAdapter`: outbox, forwarder, HTTP server.
+/// The same for every channel type; only the adapter differs.
+public struct AdapterProcess<Link: ForwardingLink> {
+    public let process: String
+    public let store: OutboxStore
+    public let forwarder: Forwarder<Link>
+    public let router: Router<BasicRequestContext>
+    public let address: HTTPAddress
+
+    /// Opens the outbox in `<dataDirectory>/ingress-<type>/` and wires the parts. Nothing runs yet.
+    public init(
+        adapter: any ChannelAdapter, configuration: SwitchboardConfiguration, dataDirectory: String?, httpOverride: String?,
+        link: Link, ids: MessageIDGenerator, registry: PrometheusCollectorRegistry,
+        forwarding: Forwarder<Link>.Settings = .init(), logger: Logger
+    ) throws(IngressError) {
+        let process = "ingress-\(adapter.channelType.rawValue)"
+        self.process = process
+        address = try IngressConfiguration.httpAddress(for: adapter.channelType, in: configuration, override: httpOverride)
+        do {
+            let directory = try DataDirectory(path: dataDirectory ?? configuration.system.dataDirectory, process: process)
+            store = try OutboxStore(directory: directory)
+        } catch {
+            throw IngressError(code: .storeFailed, message: "cannot open the outbox", cause: error)
+        }
+        let metrics = IngressMetrics(channelType: adapter.channelType)
+        let stored = WakeSignal()
+        let recorder = InboundRecorder(store: store, ids: ids, metrics: metrics, stored: stored)
+        forwarder = Forwarder(link: link, store: store, stored: stored, metrics: metrics, settings: forwarding, logger: logger)
+        let endpoints = IngressEndpoints(adapter: adapter, recorder: recorder, metrics: metrics, logger: logger)
+        router = IngressHTTPServer.router(endpoints: endpoints, process: process, registry: registry) { [store, link] in
+            await Self.health(store: store, link: link)
+        }
+    }
+
+    /// Healthy while the outbox can be read: a router outage is reported, not fatal, since
+    /// the adapter keeps accepting into the outbox (store-and-forward).
+    static func health(store: OutboxStore, link: Link) async -> HealthReport {
+        let linkState = await link.isPeerAlive ? "up" : "down"
+        do {
+            let pending = try await store.pendingCount()
+            return HealthReport(healthy: true, checks: ["router.link": linkState, "outbox.pending": "\(pending)"])
+        } catch {
+            return HealthReport(healthy: false, checks: ["router.link": linkState, "outbox": "unreadable"])
+        }
+    }
+
+    /// Forwarder first, HTTP last: the group stops them in reverse order, so the server
+    /// stops accepting before the forwarder closes the link.
+    public func services(logger: Logger) -> [any Service] {
+        [forwarder, IngressHTTPServer.application(router: router, address: address, process: process, logger: logger)]
+    }
+}

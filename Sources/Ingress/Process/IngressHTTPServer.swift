@@ -1,0 +1,39 @@
+import Hummingbird
+import Logging
+import ProcessRuntime
+import Prometheus
+import SwitchboardCore
+
+/// The adapter process's one HTTP server: the adapter's webhook routes and the operations
+/// routes (/healthz, /metrics) on the same address.
+public enum IngressHTTPServer {
+    public static func router(
+        endpoints: IngressEndpoints, process: String, registry: PrometheusCollectorRegistry,
+        health: @escaping @Sendable () async -> HealthReport
+    ) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.addOperationsRoutes(process: process, registry: registry, health: health)
+        endpoints.register(on: router)
+        return router
+    }
+
+    public static func application(
+        router: Router<BasicRequestContext>, address: HTTPAddress, process: String, logger: Logger
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: process),
+            logger: logger)
+    }
+
+    /// Parses a `--http host:port` override (`[::1]:8085` for IPv6).
+    public static func address(_ text: String) -> HTTPAddress? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        return HTTPAddress(host: host, port: port)
+    }
+}

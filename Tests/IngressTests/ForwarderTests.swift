@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import Storage
+import Synchronization
+import Testing
+import Wire
+
+@testable import Ingress
+
+/// The forwarder's own logic (window, paging, settling) over an in-memory link; the
+/// real-socket behaviour (resend, restart) is in `ForwarderSocketTests`.
+@Suite struct ForwarderTests {
+    /// Records what is sent; the test plays the router by answering through `answer`.
+    final class RecordingLink: ForwardingLink {
+        private let sentMessages = Mutex<[Envelope]>([])
+        let inbound: AsyncStream<Envelope>
+        private let continuation: AsyncStream<Envelope>.Continuation
+
+        init() {
+            (inbound, continuation) = AsyncStream.makeStream(of: Envelope.self)
+        }
+
+        func start() async throws {}
+        func stop() async { continuation.finish() }
+        func sendReliably(_ envelope: Envelope) async throws { sentMessages.withLock { $0.append(envelope) } }
+        var isPeerAlive: Bool { true }
+
+        var sent: [Envelope] { sentMessages.withLock { $0 } }
+
+        func answer(_ id: MessageID, _ outcome: AckOutcome, conversation: String? = "c-1") {
+            continuation.yield(Envelope(
+                id: MessageID(prefix: 9, counter: id.counter),
+                message: .submitAck(SubmitAck(ackedID: id, outcome: outcome, conversationID: conversation))))
+        }
+    }
+
+    static func store(count: Int, in directory: TemporaryDirectory, ids: MessageIDGenerator) async throws -> OutboxStore {
+        let store = try directory.outbox()
+        let recorder = InboundRecorder(store: store, ids: ids, metrics: IngressMetrics(channelType: .custom), stored: WakeSignal())
+        for index in 0..<count {
+            _ = try await recorder.record([InboundMessage(
+                channelInstanceID: "mobile-app", channelType: "custom", providerMessageID: "m-\(index)", customerAddress: "u",
+                text: "hello \(index)")])
+        }
+        return store
+    }
+
+    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    @Test func sendsPendingRowsInPagesWithinTheWindowAndSettlesAnswers() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try await Self.store(count: 25, in: directory, ids: MessageIDGenerator(prefix: 1))
+        let link = RecordingLink()
+        let stored = WakeSignal()
+        let forwarder = Forwarder(
+            link: link, store: store, stored: stored, metrics: IngressMetrics(channelType: .custom),
+            settings: .init(window: 10, pageSize: 4), logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await forwarder.run() }
+
+            #expect(try await Self.eventually { link.sent.count == 10 })
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(link.sent.count == 10, "the window holds at 10")
+            #expect(await forwarder.inFlightCount == 10)
+
+            // Acks free the window; rows follow in storage order.
+            for envelope in link.sent.prefix(3) { link.answer(envelope.id, .accepted) }
+            link.answer(link.sent[3].id, .duplicate)
+            link.answer(link.sent[4].id, .rejected(reason: "unknown channel instance"))
+            #expect(try await Self.eventually { link.sent.count == 15 })
+            // Play the router until everything is answered: each ack lets the next row out.
+            var answered = 5
+            #expect(try await Self.eventually {
+                let sent = link.sent
+                for envelope in sent.dropFirst(answered) { link.answer(envelope.id, .accepted) }
+                answered = sent.count
+                return try await store.pendingCount() == 0
+            })
+            group.cancelAll()
+        }
+        let providerIDs = link.sent.compactMap { envelope -> String? in
+            if case .submit(let submit) = envelope.message { return submit.message.providerMessageID }
+            return nil
+        }
+        #expect(providerIDs == (0..<25).map { "m-\($0)" })
+        let rows = try await store.allRows()
+        #expect(rows.filter { $0.state == .acked }.count == 24)
+        #expect(rows[4].state == .rejected)
+        #expect(rows[4].reason == "unknown channel instance")
+        #expect(rows[0].conversationID == "c-1")
+        // Every Submit went out under the id it is stored under.
+        #expect(link.sent.map(\.id.bytes) == rows.map(\.messageID))
+    }
+
+    @Test func aNewRowIsSentRightAfterItsCommit() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try directory.outbox()
+        let link = RecordingLink()
+        let stored = WakeSignal()
+        let metrics = IngressMetrics(channelType: .custom)
+        let forwarder = Forwarder(link: link, store: store, stored: stored, metrics: metrics, logger: Logger(label: "test"))
+        let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: metrics, stored: stored)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await forwarder.run() }
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(link.sent.isEmpty)
+            let stored = try await recorder.record([InboundMessage(
+                channelInstanceID: "mobile-app", channelType: "custom", providerMessageID: "late", customerAddress: "u", text: "hi")])
+            #expect(try await Self.eventually { link.sent.map(\.id) == [stored[0].messageID] })
+            group.cancelAll()
+        }
+    }
+}
+
