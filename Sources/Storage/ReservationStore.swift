@@ -197,3 +197,10 @@ public final class ReservationStore: Sendable {
         }
     }
 }
+
+extension ReservationStore {
+    /// True once the batch of `ticket` has been committed (or failed).
+    public func isCommitted(_ ticket: Ticket) -> Bool {
+        state.withLock { $0.committedThrough >= ticket.value }
+    }
+}
