@@ -109,6 +109,14 @@ struct FrameReader {
         return nil
     }
 
+    /// Skips frames until one matches.
+    mutating func next(where matches: ([String: Any]) -> Bool) async throws -> [String: Any]? {
+        while let frame = try await next() {
+            if matches(frame) { return frame }
+        }
+        return nil
+    }
+
     enum FrameError: Error { case notText, notObject(String) }
 }
 

@@ -25,7 +25,7 @@ public enum AgentRoutes {
         api.post("presence") { request, context -> Response in
             guard let agentID = authenticatedAgent(request, coordinator) else { return unauthorized() }
             let body = try await request.body.collect(upTo: AgentWebSocketHandler.maxFrameSize)
-            guard let frame = try? JSONDecoder().decode(PresenceBody.self, from: Data(buffer: body)) else {
+            guard let frame = try? JSONDecoder().decode(PresenceBody.self, from: Data(body.readableBytesView)) else {
                 return failure(.badRequest, AgentProtocolError("malformed", "expected {\"presence\": name}"))
             }
             do throws(AgentProtocolError) {

@@ -72,9 +72,15 @@ public actor PresenceCoordinator {
         now: @escaping @Sendable () -> Int64 = AgentTime.nowMs
     ) throws(StorageError) {
         let restored = try store.load()
-        self.machine = PresenceStateMachine(
+        let machine = PresenceStateMachine(
             agents: configuration.agents, customPresences: configuration.customPresences,
             gracePeriod: configuration.system.agentDisconnectGracePeriod, restored: restored, nowMs: now())
+        for orphan in machine.discardedReservations {
+            logger.warning(
+                "dropping a stored reservation of an agent no longer configured",
+                metadata: ["agent.id": "\(orphan.agentID)", "reservation.id": "\(orphan.id)"])
+        }
+        self.machine = machine
         self.store = store
         self.configuration = configuration
         self.credentials = credentials
@@ -83,11 +89,6 @@ public actor PresenceCoordinator {
         self.logger = logger
         self.now = now
         self.lastPublishedSequence = restored.lastSequence
-        for orphan in machine.discardedReservations {
-            logger.warning(
-                "dropping a stored reservation of an agent no longer configured",
-                metadata: ["agent.id": "\(orphan.agentID)", "reservation.id": "\(orphan.id)"])
-        }
     }
 
     // MARK: reading
@@ -122,8 +123,8 @@ public actor PresenceCoordinator {
         }
         metrics.connectedAgents.record(sessions.count)
         var changes: [PresenceChange] = []
-        if let change = machine.connect(agentID, nowMs: now()) { changes.append(change) }
         var presenceError: AgentProtocolError?
+        // The chosen presence first, so no update shows the agent connected in its old presence.
         if let presence {
             do {
                 if let change = try machine.choosePresence(agentID, presence, nowMs: now()) { changes.append(change) }
@@ -131,6 +132,7 @@ public actor PresenceCoordinator {
                 presenceError = AgentProtocolError("unknownPresence", "no presence named \"\(presence)\"")
             }
         }
+        if let change = machine.connect(agentID, nowMs: now()) { changes.append(change) }
         if let state = machine.state(of: agentID) {
             let standing = offers.values.filter { $0.offer.agentID == agentID && !$0.replied }.map(\.offer)
                 .sorted { $0.offerID < $1.offerID }
