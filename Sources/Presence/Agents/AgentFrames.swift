@@ -18,7 +18,7 @@ enum AgentFrames {
     static func welcome(_ state: AgentPresence, name: String, choices: [CustomPresence], offers: [Offer]) -> JSONValue {
         [
             "type": "welcome", "agent": agent(state, name: name),
-            "presences": .array(choices.map { ["name": .string($0.name), "base": .string($0.base.rawValue)] }),
+            "presences": .array(choices.map { choice -> JSONValue in ["name": .string(choice.name), "base": .string(choice.base.rawValue)] }),
             "offers": .array(offers.map(offer)),
         ]
     }
@@ -59,14 +59,14 @@ enum AgentFrames {
             "type": "message", "conversationId": .string(message.conversationID),
             "sequence": .integer(Int64(clamping: message.sequence)), "text": .string(inbound.text),
             "attachments": .array(
-                inbound.attachments.map {
+                inbound.attachments.map { attachment -> JSONValue in
                     [
-                        "url": .string($0.url), "contentType": .string($0.contentType), "name": .string($0.name),
-                        "sizeBytes": .integer(Int64(clamping: $0.sizeBytes)),
+                        "url": .string(attachment.url), "contentType": .string(attachment.contentType), "name": .string(attachment.name),
+                        "sizeBytes": .integer(Int64(clamping: attachment.sizeBytes)),
                     ]
                 }),
             "sentAt": .string(AgentTime.iso8601(ms: inbound.providerTimestampMs ?? inbound.receivedAtMs)),
-            "customer": inbound.customerDisplayName.map { ["displayName": .string($0)] } ?? .null,
+            "customer": inbound.customerDisplayName.map { name -> JSONValue in ["displayName": .string(name)] } ?? .null,
             "channelType": .string(inbound.channelType),
         ]
     }

@@ -38,7 +38,7 @@ public enum AgentRoutes {
             }
         }
         for (path, decision) in [("accept", OfferDecisionName.accept), ("reject", .reject)] {
-            api.post("offers/:offerId/\(path)") { request, context -> Response in
+            api.post(RouterPath("offers/:offerId/" + path)) { request, context -> Response in
                 guard let agentID = authenticatedAgent(request, coordinator) else { return unauthorized() }
                 guard let offerID = context.parameters.get("offerId") else {
                     return failure(.badRequest, AgentProtocolError("missingField", "offer id"))

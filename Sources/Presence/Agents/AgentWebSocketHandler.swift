@@ -13,7 +13,8 @@ struct AgentWebSocketHandler: Sendable {
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         var messages = inbound.messages(maxSize: Self.maxFrameSize).makeAsyncIterator()
-        guard let (hello, requestID) = await awaitHello(&messages, outbound: outbound) else { return }
+        guard let accepted = await awaitHello(&messages, outbound: outbound) else { return }
+        let (hello, requestID) = accepted
         let session = await coordinator.openSession(agentID: hello.agentID, presence: hello.presence, requestID: requestID)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {

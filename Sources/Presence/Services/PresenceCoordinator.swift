@@ -301,7 +301,7 @@ public actor PresenceCoordinator {
     /// Clone (wire.md 5.5): the current state, at the last sequence it includes.
     private func handleSnapshot(_ request: SnapshotRequest, id: MessageID, peer: DistributorPeer) async {
         let sequence = machine.lastSequence
-        let states = machine.allAgents.filter { request.agentIDPrefix.map($0.agentID.hasPrefix) ?? true }.map(WireMapping.agentState)
+        let states = machine.allAgents.filter { agent in request.agentIDPrefix.map { agent.agentID.hasPrefix($0) } ?? true }.map(WireMapping.agentState)
         let chunkSize = 500
         let chunks = stride(from: 0, to: max(states.count, 1), by: chunkSize).map { Array(states[$0..<min($0 + chunkSize, states.count)]) }
         for (index, chunk) in chunks.enumerated() {
