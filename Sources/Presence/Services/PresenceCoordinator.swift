@@ -404,11 +404,6 @@ public actor PresenceCoordinator {
         await record(expired)
     }
 
-    /// The heartbeat for the PUB socket: the last sequence actually published.
-    public func heartbeat() -> Heartbeat {
-        Heartbeat(sender: "presence", sentAtMs: now(), lastSequence: lastPublishedSequence)
-    }
-
     // MARK: persistence and publication
 
     /// Persists changes (group commit) then publishes them in sequence order.
