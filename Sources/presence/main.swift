@@ -28,7 +28,9 @@ struct PresenceCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("PUB endpoint for agent updates. Overrides processes.presence.updatesEndpoint.", valueName: "endpoint"))
     var updatesEndpoint: String?
 
-    func run() async throws {
+    func run() async throws { try await launch() }
+
+    func launch() async throws {
         StructuredLogHandler.bootstrap(process: "presence", format: common.logFormat, level: common.logLevel)
         let logger = Logger(label: "presence")
         let registry = ProcessMetrics.bootstrap()
@@ -109,4 +111,10 @@ struct PresenceCommand: AsyncParsableCommand {
     }
 }
 
-await PresenceCommand.main()
+// The async run directly: top-level code would otherwise pick ParsableCommand's synchronous main.
+do {
+    let command = try PresenceCommand.parse()
+    try await command.launch()
+} catch {
+    PresenceCommand.exit(withError: error)
+}

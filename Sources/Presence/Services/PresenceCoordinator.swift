@@ -159,12 +159,12 @@ public actor PresenceCoordinator {
     @discardableResult
     public func perform(_ command: AgentCommand, agentID: String, requestID: String? = nil) async throws(AgentProtocolError) -> AgentPresence? {
         switch command {
-        case .setPresence(let name):
+        case .setPresence(let presence):
             let change: PresenceChange?
             do {
-                change = try machine.choosePresence(agentID, name, nowMs: now())
+                change = try machine.choosePresence(agentID, presence, nowMs: now())
             } catch {
-                throw AgentProtocolError("unknownPresence", "no presence named \"\(name)\"")
+                throw AgentProtocolError("unknownPresence", "no presence named \"\(presence)\"")
             }
             if let change {
                 await record([change])
