@@ -64,9 +64,15 @@ struct PresenceCommand: AsyncParsableCommand {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.addOperationsRoutes(process: "presence", registry: registry) {
             let storeError = await coordinator.storeError
+            let requestsBound = (try? await requests.boundEndpoint()) != nil
+            let updatesBound = (try? await updates.boundEndpoint()) != nil
             return HealthReport(
-                healthy: storeError == nil,
-                checks: ["store": storeError == nil ? "ok" : "\(storeError.map(\.description) ?? "")", "links": "bound"])
+                healthy: storeError == nil && requestsBound && updatesBound,
+                checks: [
+                    "store": storeError.map { "failing: \($0)" } ?? "ok",
+                    "requests.link": requestsBound ? "bound" : "not bound",
+                    "updates.link": updatesBound ? "bound" : "not bound",
+                ])
         }
         AgentRoutes.add(to: router, coordinator: coordinator, logger: logger)
         let app = Application(
