@@ -1,1 +1,126 @@
-print("not yet")
+import ArgumentParser
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import Messaging
+import Presence
+import ProcessRuntime
+import ServiceLifecycle
+import Storage
+import SwitchboardCore
+import Wire
+import ZeroMQ
+
+/// `presence`: agent presence and capacity, the agents' WebSocket (docs/protocols/agent.md)
+/// and the distributors' request and update sockets (docs/protocols/wire.md 5.4–5.6).
+struct PresenceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "presence", abstract: "Agent presence, capacity and the agent API.")
+
+    @OptionGroup var common: ProcessOptions
+
+    @Option(help: ArgumentHelp("Agent WebSocket/HTTP listen address host:port. Overrides processes.presence.http.", valueName: "host:port"))
+    var http: String?
+
+    @Option(help: ArgumentHelp("ROUTER endpoint for distributors. Overrides processes.presence.requestEndpoint.", valueName: "endpoint"))
+    var requestEndpoint: String?
+
+    @Option(help: ArgumentHelp("PUB endpoint for agent updates. Overrides processes.presence.updatesEndpoint.", valueName: "endpoint"))
+    var updatesEndpoint: String?
+
+    func run() async throws { try await launch() }
+
+    func launch() async throws {
+        StructuredLogHandler.bootstrap(process: "presence", format: common.logFormat, level: common.logLevel)
+        let logger = Logger(label: "presence")
+        let registry = ProcessMetrics.bootstrap()
+
+        let configuration = try loadConfiguration(common.config, logger: logger)
+        let topology = configuration.processes.presence
+        let (host, port) = try listenAddress(http ?? topology.http.description)
+        let requestEndpoint = self.requestEndpoint ?? topology.requestEndpoint.description
+        let updatesEndpoint = self.updatesEndpoint ?? topology.updatesEndpoint.description
+
+        let credentials = AgentCredentials(agents: configuration.agents, environment: ProcessInfo.processInfo.environment)
+        for agent in credentials.unusable {
+            // One agent without a secret must not stop everybody else: refuse only its logins.
+            logger.error(
+                "agent secret variable missing or empty; this agent cannot log in",
+                metadata: ["agent.id": "\(agent.id)", "variable": "\(agent.secret.environmentVariable)"])
+        }
+
+        let dataDirectory = try DataDirectory(path: common.dataDir ?? configuration.system.dataDirectory, process: "presence")
+        let store = try ReservationStore.open(path: dataDirectory.storePath("reservations"))
+
+        let ids = MessageIDGenerator()
+        let loop = try ZeroMQEventLoop(context: ZeroMQContext())
+        let requests = RouterLink(name: "presence.requests", bindTo: requestEndpoint, loop: loop, ids: ids, logger: logger)
+        let updates = PublisherLink(name: "presence.updates", bindTo: updatesEndpoint, loop: loop, ids: ids, logger: logger)
+        let coordinator = try PresenceCoordinator(
+            configuration: configuration, store: store, credentials: credentials,
+            outlets: PresenceLinks.outlets(requests: requests, updates: updates), ids: ids, logger: logger)
+        let links = PresenceLinks(requests: requests, updates: updates, coordinator: coordinator, logger: logger)
+
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.addOperationsRoutes(process: "presence", registry: registry) {
+            let storeError = await coordinator.storeError
+            let requestsBound = (try? await requests.boundEndpoint()) != nil
+            let updatesBound = (try? await updates.boundEndpoint()) != nil
+            return HealthReport(
+                healthy: storeError == nil && requestsBound && updatesBound,
+                checks: [
+                    "store": storeError.map { "failing: \($0)" } ?? "ok",
+                    "requests.link": requestsBound ? "bound" : "not bound",
+                    "updates.link": updatesBound ? "bound" : "not bound",
+                ])
+        }
+        AgentRoutes.add(to: router, coordinator: coordinator, logger: logger)
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname(host, port: port), serverName: "presence"),
+            logger: logger)
+
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: links), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: logger))
+        logger.info(
+            "presence starting",
+            metadata: ["http": "\(host):\(port)", "requestEndpoint": "\(requestEndpoint)", "updatesEndpoint": "\(updatesEndpoint)"])
+        try await group.run()
+    }
+
+    /// Reads and validates the configuration (to be replaced by ProcessRuntime's
+    /// ConfigurationFile.load when it lands).
+    private func loadConfiguration(_ path: String, logger: Logger) throws -> SwitchboardConfiguration {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        switch ConfigurationLoader.load(yaml: text, file: path) {
+        case .success(let loaded):
+            for warning in loaded.warnings { logger.warning("\(warning.description)") }
+            return loaded.configuration
+        case .failure(let failure):
+            for issue in failure.issues { logger.error("\(issue.description)") }
+            throw ValidationError(failure.message)
+        }
+    }
+
+    private func listenAddress(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
+            throw ValidationError("invalid listen address \(text), expected host:port")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+}
+
+// The async run directly: top-level code would otherwise pick ParsableCommand's synchronous main.
+do {
+    let command = try PresenceCommand.parse()
+    try await command.launch()
+} catch {
+    PresenceCommand.exit(withError: error)
+}

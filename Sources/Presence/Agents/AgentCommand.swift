@@ -1,0 +1,114 @@
+import Foundation
+import Wire
+
+/// What an agent asks for, from a WebSocket frame or an HTTP request (agent.md section 3).
+public enum AgentCommand: Sendable, Hashable {
+    case setPresence(String)
+    case reply(offerID: String, OfferDecision)
+    case action(AgentActionRequest)
+}
+
+/// An action on a conversation, before presence names it (`action_id`) and routes it.
+public struct AgentActionRequest: Sendable, Hashable {
+    public var conversationID: String
+    public var kind: AgentAction.Kind
+    /// Only for pick: the queue whose open work item is taken.
+    public var queue: String?
+    public var note: String
+
+    public init(conversationID: String, kind: AgentAction.Kind, queue: String? = nil, note: String = "") {
+        self.conversationID = conversationID
+        self.kind = kind
+        self.queue = queue
+        self.note = note
+    }
+
+    /// The agent-protocol name of the action.
+    var name: String {
+        switch kind {
+        case .pick: "pick"
+        case .release: "release"
+        case .hold: "hold"
+        case .wrapUp: "wrapUp"
+        case .close: "close"
+        case .transferToQueue, .transferToAgent: "transfer"
+        }
+    }
+}
+
+/// A refusal of a frame or request, with the agent.md error code.
+public struct AgentProtocolError: Error, Sendable, Hashable {
+    public var code: String
+    public var reason: String
+
+    public init(_ code: String, _ reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    func frame(requestID: String?) -> JSONValue {
+        ["type": "error", "code": .string(code), "reason": .string(reason), "requestId": .optional(requestID)]
+    }
+}
+
+/// A client frame as JSON: every field the protocol knows, all optional, checked per type.
+struct ClientFrame: Decodable, Sendable {
+    var type: String
+    var requestId: String?
+    var agentId: String?
+    var secret: String?
+    var presence: String?
+    var offerId: String?
+    var conversationId: String?
+    var queue: String?
+    var targetQueue: String?
+    var targetAgentId: String?
+    var note: String?
+
+    static func decode(_ text: String) throws(AgentProtocolError) -> ClientFrame {
+        do {
+            return try JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8))
+        } catch {
+            throw AgentProtocolError("malformed", "expected a JSON object with a string \"type\" and string fields")
+        }
+    }
+
+    /// The command a non-hello frame asks for.
+    func command() throws(AgentProtocolError) -> AgentCommand {
+        switch type {
+        case "setPresence": return .setPresence(try require(presence, "presence"))
+        case "accept": return .reply(offerID: try require(offerId, "offerId"), .accept)
+        case "reject": return .reply(offerID: try require(offerId, "offerId"), .reject)
+        case "pick":
+            return .action(
+                AgentActionRequest(
+                    conversationID: try require(conversationId, "conversationId"), kind: .pick,
+                    queue: try require(queue, "queue"), note: note ?? ""))
+        case "release": return try simple(.release)
+        case "hold": return try simple(.hold)
+        case "wrapUp": return try simple(.wrapUp)
+        case "close": return try simple(.close)
+        case "transfer":
+            let kind: AgentAction.Kind
+            if let targetQueue, !targetQueue.isEmpty {
+                kind = .transferToQueue(targetQueue)
+            } else if let targetAgentId, !targetAgentId.isEmpty {
+                kind = .transferToAgent(targetAgentId)
+            } else {
+                throw AgentProtocolError("missingField", "transfer needs targetQueue or targetAgentId")
+            }
+            return try simple(kind)
+        case "hello": throw AgentProtocolError("unknownType", "already authenticated")
+        default: throw AgentProtocolError("unknownType", "unknown frame type \"\(type)\"")
+        }
+    }
+
+    private func simple(_ kind: AgentAction.Kind) throws(AgentProtocolError) -> AgentCommand {
+        .action(AgentActionRequest(conversationID: try require(conversationId, "conversationId"), kind: kind, note: note ?? ""))
+    }
+
+    private func require(_ value: String?, _ name: String) throws(AgentProtocolError) -> String {
+        guard let value, !value.isEmpty else { throw AgentProtocolError("missingField", "\"\(name)\" is required") }
+        return value
+    }
+}

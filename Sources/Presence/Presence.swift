@@ -1,1 +1,0 @@
-// Presence module. See design.md, "Code layout".

@@ -1,0 +1,464 @@
+import Logging
+import Storage
+import SwitchboardCore
+import Wire
+
+/// The single arbiter of agent presence and capacity (P1, D6, D7, G3) and the relay between
+/// agents' sessions and distributors (wire.md 5.4–5.6, agent.md). Every change goes through
+/// the state machine, is committed to the store (group commit), and only then answered and
+/// published, in sequence order.
+public actor PresenceCoordinator {
+    struct StandingOffer {
+        let offer: Offer
+        let peer: DistributorPeer
+        var replied = false
+    }
+
+    /// Who holds a conversation as far as presence knows, and which distributor owns it.
+    struct ConversationRoute {
+        let agentID: String
+        let peer: DistributorPeer
+        let queue: String?
+    }
+
+    struct PendingReply {
+        let agentID: String
+        let offerID: String
+        let conversationID: String
+        let decision: OfferDecision
+    }
+
+    struct PendingAction {
+        let agentID: String
+        let requestID: String?
+        let name: String
+        let kind: AgentAction.Kind
+        let peer: DistributorPeer
+        let queue: String?
+    }
+
+    struct Session {
+        let id: UInt64
+        let continuation: AsyncStream<AgentOutbound>.Continuation
+    }
+
+    private var machine: PresenceStateMachine
+    private let store: ReservationStore
+    private let configuration: SwitchboardConfiguration
+    private let credentials: AgentCredentials
+    private let outlets: PresenceOutlets
+    private let ids: MessageIDGenerator
+    private let logger: Logger
+    private let metrics = PresenceMetrics()
+    private let now: @Sendable () -> Int64
+
+    private var sessions: [String: Session] = [:]
+    private var nextSessionID: UInt64 = 0
+    private var offers: [String: StandingOffer] = [:]
+    private var conversations: [String: ConversationRoute] = [:]
+    /// Learned from traffic: distributors do not register with presence (wire.md 5.4).
+    private var queueOwners: [String: DistributorPeer] = [:]
+    private var pendingReplies: [MessageID: PendingReply] = [:]
+    private var pendingActions: [MessageID: PendingAction] = [:]
+    /// Updates committed or waiting for their commit, published strictly in order.
+    private var publishQueue: [(ticket: ReservationStore.Ticket, change: PresenceChange)] = []
+    private var publishing = false
+    public private(set) var lastPublishedSequence: UInt64
+
+    /// Loads the store's reservations, chosen presences and sequence (a restart keeps capacity).
+    public init(
+        configuration: SwitchboardConfiguration, store: ReservationStore, credentials: AgentCredentials,
+        outlets: PresenceOutlets, ids: MessageIDGenerator, logger: Logger,
+        now: @escaping @Sendable () -> Int64 = AgentTime.nowMs
+    ) throws(StorageError) {
+        let restored = try store.load()
+        let machine = PresenceStateMachine(
+            agents: configuration.agents, customPresences: configuration.customPresences,
+            gracePeriod: configuration.system.agentDisconnectGracePeriod, restored: restored, nowMs: now())
+        for orphan in machine.discardedReservations {
+            logger.warning(
+                "dropping a stored reservation of an agent no longer configured",
+                metadata: ["agent.id": "\(orphan.agentID)", "reservation.id": "\(orphan.id)"])
+        }
+        self.machine = machine
+        self.store = store
+        self.configuration = configuration
+        self.credentials = credentials
+        self.outlets = outlets
+        self.ids = ids
+        self.logger = logger
+        self.now = now
+        self.lastPublishedSequence = restored.lastSequence
+    }
+
+    // MARK: reading
+
+    public func state(of agentID: String) -> AgentPresence? { machine.state(of: agentID) }
+    public var agents: [AgentPresence] { machine.allAgents }
+    public var lastSequence: UInt64 { machine.lastSequence }
+    public var storeError: StorageError? { store.lastError }
+
+    /// The agent-state JSON of agent.md section 2.
+    func agentJSON(_ state: AgentPresence) -> JSONValue { AgentFrames.agent(state, name: name(of: state.agentID)) }
+
+    // MARK: agent sessions (agent.md)
+
+    /// Constant-time check of an agent's secret (counts failures).
+    public nonisolated func authenticate(agentID: String, secret: String) -> Bool {
+        let ok = credentials.authenticate(agentID: agentID, secret: secret)
+        if !ok { metrics.authFailures.increment() }
+        return ok
+    }
+
+    /// Starts an authenticated session: replaces an older one, marks the agent connected,
+    /// applies the hello's presence and queues `welcome` (plus an error for a bad presence).
+    public func openSession(agentID: String, presence: String?, requestID: String? = nil) async -> AgentSession {
+        let (stream, continuation) = AsyncStream.makeStream(of: AgentOutbound.self)
+        nextSessionID += 1
+        let session = Session(id: nextSessionID, continuation: continuation)
+        if let old = sessions.updateValue(session, forKey: agentID) {
+            old.continuation.yield(.frame(AgentProtocolError("replaced", "a newer session of this agent logged in").frame(requestID: nil)))
+            old.continuation.yield(.close(reason: "replaced"))
+            old.continuation.finish()
+        }
+        metrics.connectedAgents.record(sessions.count)
+        var changes: [PresenceChange] = []
+        var presenceError: AgentProtocolError?
+        // The chosen presence first, so no update shows the agent connected in its old presence.
+        if let presence {
+            do {
+                if let change = try machine.choosePresence(agentID, presence, nowMs: now()) { changes.append(change) }
+            } catch {
+                presenceError = AgentProtocolError("unknownPresence", "no presence named \"\(presence)\"")
+            }
+        }
+        if let change = machine.connect(agentID, nowMs: now()) { changes.append(change) }
+        if let state = machine.state(of: agentID) {
+            let standing = offers.values.filter { $0.offer.agentID == agentID && !$0.replied }.map(\.offer)
+                .sorted { $0.offerID < $1.offerID }
+            continuation.yield(.frame(AgentFrames.welcome(state, name: name(of: agentID), choices: machine.presenceChoices, offers: standing)))
+        }
+        if let presenceError { continuation.yield(.frame(presenceError.frame(requestID: requestID))) }
+        logger.info("agent connected", metadata: ["agent.id": "\(agentID)"])
+        await record(changes)
+        return AgentSession(agentID: agentID, id: session.id, outbound: stream)
+    }
+
+    /// The session's socket ended. Only the current session disconnects the agent (D7).
+    public func closeSession(agentID: String, sessionID: UInt64) async {
+        guard let session = sessions[agentID], session.id == sessionID else { return }
+        sessions[agentID] = nil
+        session.continuation.finish()
+        metrics.connectedAgents.record(sessions.count)
+        logger.info("agent disconnected", metadata: ["agent.id": "\(agentID)"])
+        await record([machine.disconnect(agentID, nowMs: now())].compactMap { $0 })
+    }
+
+    /// Runs one command of an authenticated agent (G5: only as itself). Returns the agent's
+    /// state for presence changes, nil for commands answered later (offerReplied, actionResult).
+    @discardableResult
+    public func perform(_ command: AgentCommand, agentID: String, requestID: String? = nil) async throws(AgentProtocolError) -> AgentPresence? {
+        switch command {
+        case .setPresence(let presence):
+            let change: PresenceChange?
+            do {
+                change = try machine.choosePresence(agentID, presence, nowMs: now())
+            } catch {
+                throw AgentProtocolError("unknownPresence", "no presence named \"\(presence)\"")
+            }
+            if let change {
+                await record([change])
+            } else if let state = machine.state(of: agentID) {
+                // Unchanged: still answer with the state so the client knows it took.
+                send(AgentFrames.presence(state, name: name(of: agentID)), to: agentID)
+            }
+            return machine.state(of: agentID)
+        case .reply(let offerID, let decision):
+            try await reply(offerID: offerID, decision: decision, agentID: agentID)
+            return nil
+        case .action(let request):
+            try await act(request, agentID: agentID, requestID: requestID)
+            return nil
+        }
+    }
+
+    private func reply(offerID: String, decision: OfferDecision, agentID: String) async throws(AgentProtocolError) {
+        guard var standing = offers[offerID], standing.offer.agentID == agentID, !standing.replied else {
+            throw AgentProtocolError("unknownOffer", "no standing offer \(offerID) for this agent")
+        }
+        standing.replied = true
+        offers[offerID] = standing
+        let offer = standing.offer
+        let envelope = Envelope(
+            id: ids.next(),
+            message: .offerReply(
+                OfferReply(offerID: offerID, agentID: agentID, conversationID: offer.conversationID, decision: decision, decidedAtMs: now())))
+        pendingReplies[envelope.id] = PendingReply(agentID: agentID, offerID: offerID, conversationID: offer.conversationID, decision: decision)
+        do {
+            try await outlets.sendReliably(envelope, standing.peer)
+        } catch {
+            pendingReplies[envelope.id] = nil
+            if offers[offerID] != nil { offers[offerID]?.replied = false }
+            throw AgentProtocolError("unavailable", "the distributor of this offer cannot be reached; try again")
+        }
+    }
+
+    private func act(_ request: AgentActionRequest, agentID: String, requestID: String?) async throws(AgentProtocolError) {
+        let peer: DistributorPeer
+        let queue: String?
+        if case .pick = request.kind {
+            guard let pickQueue = request.queue, configuration.queueNames(ofAgent: agentID).contains(pickQueue) else {
+                throw AgentProtocolError("notYourQueue", "not a member of queue \(request.queue ?? "")")
+            }
+            guard let owner = queueOwners[pickQueue] else {
+                throw AgentProtocolError("unavailable", "the distributor of queue \(pickQueue) has not been heard from")
+            }
+            peer = owner
+            queue = pickQueue
+        } else {
+            guard let route = conversations[request.conversationID], route.agentID == agentID else {
+                throw AgentProtocolError("notYourConversation", "conversation \(request.conversationID) is not offered or assigned to this agent")
+            }
+            peer = route.peer
+            queue = route.queue
+        }
+        let id = ids.next()
+        let action = AgentAction(
+            actionID: id.description, agentID: agentID, conversationID: request.conversationID, kind: request.kind,
+            queue: queue, note: request.note, requestedAtMs: now())
+        pendingActions[id] = PendingAction(agentID: agentID, requestID: requestID, name: request.name, kind: request.kind, peer: peer, queue: queue)
+        do {
+            try await outlets.sendReliably(Envelope(id: id, message: .agentAction(action)), peer)
+        } catch {
+            pendingActions[id] = nil
+            throw AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
+        }
+    }
+
+    // MARK: distributor traffic (wire.md 5.4–5.6)
+
+    /// One inbound message from a distributor's DEALER.
+    public func handle(_ envelope: Envelope, from peer: DistributorPeer) async {
+        switch envelope.message {
+        case .reserve(let reserve): await handleReserve(reserve, id: envelope.id, peer: peer)
+        case .release(let release): await handleRelease(release, id: envelope.id, peer: peer)
+        case .snapshotRequest(let request): await handleSnapshot(request, id: envelope.id, peer: peer)
+        case .offer(let offer): await handleOffer(offer, id: envelope.id, peer: peer)
+        case .offerWithdrawn(let withdrawn): await handleWithdrawn(withdrawn, id: envelope.id, peer: peer)
+        case .conversationMessage(let message): await handleMessage(message, id: envelope.id, peer: peer)
+        case .ack(let ack): handleAck(ack)
+        case .agentActionResult(let result): handleActionResult(result)
+        case .heartbeat, .disconnect:
+            break  // the link handles liveness
+        default:
+            logger.warning("unexpected message on the presence request socket", metadata: ["message.type": "\(envelope.type)", "peer": "\(peer)"])
+        }
+    }
+
+    private func handleReserve(_ reserve: Reserve, id: MessageID, peer: DistributorPeer) async {
+        if let queue = reserve.queue { queueOwners[queue] = peer }
+        let request = CapacityRequest(
+            reservationID: reserve.reservationID, agentID: reserve.agentID, conversationID: reserve.conversationID,
+            units: Int(reserve.units), reason: WireMapping.core(reserve.reason), queue: reserve.queue,
+            allowedPresences: Set(reserve.allowedPresences.map(WireMapping.core)))
+        let answer: WireMessage
+        switch machine.reserve(request, nowMs: now()) {
+        case .granted(let reservation, let change):
+            metrics.granted(reservation.reason)
+            if reservation.overCapacity {
+                logger.notice(
+                    "reservation above capacity", metadata: ["agent.id": "\(reservation.agentID)", "conversation.id": "\(reservation.conversationID)", "reason": "\(reservation.reason.rawValue)"])
+            }
+            guard await record([change], granted: [reservation]) else { return }  // not stored: no Grant; the resend retries
+            answer = .grant(grant(reservation, state: change.agent, requestID: id, sequence: change.sequence))
+        case .alreadyGranted(let reservation, let state, let sequence):
+            answer = .grant(grant(reservation, state: state, requestID: id, sequence: sequence))
+        case .denied(let denial):
+            metrics.denied(denial)
+            let (reason, detail) = WireMapping.denyReason(denial)
+            answer = .deny(Deny(requestID: id, reservationID: reserve.reservationID, reason: reason, detail: detail))
+        }
+        await answerPeer(answer, peer)
+    }
+
+    private func grant(_ reservation: CapacityReservation, state: AgentPresence, requestID: MessageID, sequence: UInt64) -> Grant {
+        Grant(
+            requestID: requestID, reservationID: reservation.id, agentID: reservation.agentID, conversationID: reservation.conversationID,
+            units: UInt32(clamping: reservation.units), capacityTotal: UInt32(clamping: state.capacityTotal),
+            capacityUsed: UInt32(clamping: state.capacityUsed), overCapacity: reservation.overCapacity, sequence: sequence)
+    }
+
+    private func handleRelease(_ release: Release, id: MessageID, peer: DistributorPeer) async {
+        let outcome = machine.release(release.reservationID, nowMs: now())
+        if let change = outcome.change {
+            guard await record([change], released: [release.reservationID]) else { return }
+        }
+        await answerPeer(
+            .releaseAck(ReleaseAck(ackedID: id, reservationID: release.reservationID, wasHeld: outcome.wasHeld, capacityUsed: UInt32(clamping: outcome.capacityUsed))),
+            peer)
+    }
+
+    /// Clone (wire.md 5.5): the current state, at the last sequence it includes.
+    private func handleSnapshot(_ request: SnapshotRequest, id: MessageID, peer: DistributorPeer) async {
+        let sequence = machine.lastSequence
+        let states = machine.allAgents.filter { agent in request.agentIDPrefix.map { agent.agentID.hasPrefix($0) } ?? true }.map(WireMapping.agentState)
+        let chunkSize = 500
+        let chunks = stride(from: 0, to: max(states.count, 1), by: chunkSize).map { Array(states[$0..<min($0 + chunkSize, states.count)]) }
+        for (index, chunk) in chunks.enumerated() {
+            await answerPeer(
+                .snapshotReply(SnapshotReply(requestID: id, sequence: sequence, agents: chunk, chunk: UInt32(index), isLastChunk: index == chunks.count - 1)),
+                peer)
+        }
+    }
+
+    private func handleOffer(_ offer: Offer, id: MessageID, peer: DistributorPeer) async {
+        queueOwners[offer.queue] = peer
+        let outcome: AckOutcome
+        if offers[offer.offerID] != nil {
+            outcome = .duplicate
+        } else if machine.state(of: offer.agentID) == nil {
+            outcome = .rejected(reason: "unknown agent")
+        } else if sessions[offer.agentID] == nil {
+            outcome = .rejected(reason: "agent not connected")
+        } else {
+            offers[offer.offerID] = StandingOffer(offer: offer, peer: peer)
+            conversations[offer.conversationID] = ConversationRoute(agentID: offer.agentID, peer: peer, queue: offer.queue)
+            send(AgentFrames.offer(offer), to: offer.agentID)
+            metrics.offersRelayed.increment()
+            outcome = .accepted
+        }
+        await answerPeer(.ack(Ack(ackedID: id, outcome: outcome)), peer)
+    }
+
+    private func handleWithdrawn(_ withdrawn: OfferWithdrawn, id: MessageID, peer: DistributorPeer) async {
+        if let standing = offers.removeValue(forKey: withdrawn.offerID) {
+            if conversations[standing.offer.conversationID]?.agentID == standing.offer.agentID {
+                conversations[standing.offer.conversationID] = nil
+            }
+            send(
+                AgentFrames.offerWithdrawn(offerID: withdrawn.offerID, conversationID: standing.offer.conversationID, reason: AgentFrames.withdrawReason(withdrawn.reason)),
+                to: standing.offer.agentID)
+        }
+        await answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer)
+    }
+
+    /// M1. Not connected: no Ack, so the distributor's resend delivers it on the agent's return.
+    private func handleMessage(_ message: ConversationMessage, id: MessageID, peer: DistributorPeer) async {
+        guard sessions[message.agentID] != nil else { return }
+        if let queue = message.queue { queueOwners[queue] = peer }
+        conversations[message.conversationID] = ConversationRoute(agentID: message.agentID, peer: peer, queue: message.queue ?? conversations[message.conversationID]?.queue)
+        send(AgentFrames.message(message), to: message.agentID)
+        await answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer)
+    }
+
+    private func handleAck(_ ack: Ack) {
+        guard let pending = pendingReplies.removeValue(forKey: ack.ackedID) else { return }
+        var frame: [String: JSONValue] = [
+            "type": "offerReplied", "offerId": .string(pending.offerID), "conversationId": .string(pending.conversationID),
+            "decision": pending.decision == .accept ? "accept" : "reject",
+        ]
+        let standing = offers.removeValue(forKey: pending.offerID)
+        switch ack.outcome {
+        case .accepted, .duplicate:
+            frame["outcome"] = "accepted"
+            if pending.decision == .reject, conversations[pending.conversationID]?.agentID == pending.agentID {
+                conversations[pending.conversationID] = nil
+            }
+        case .rejected(let reason):
+            frame["outcome"] = "rejected"
+            frame["reason"] = .string(reason)
+            if conversations[pending.conversationID]?.agentID == pending.agentID { conversations[pending.conversationID] = nil }
+            if standing != nil {
+                send(AgentFrames.offerWithdrawn(offerID: pending.offerID, conversationID: pending.conversationID, reason: "notStanding"), to: pending.agentID)
+            }
+        }
+        send(.object(frame), to: pending.agentID)
+    }
+
+    private func handleActionResult(_ result: AgentActionResult) {
+        guard let pending = pendingActions.removeValue(forKey: result.actionMessageID) else { return }
+        if case .done = result.outcome {
+            switch pending.kind {
+            case .pick:
+                conversations[result.conversationID] = ConversationRoute(agentID: pending.agentID, peer: pending.peer, queue: pending.queue)
+            case .release, .close, .transferToQueue, .transferToAgent:
+                conversations[result.conversationID] = nil
+            case .hold, .wrapUp:
+                break
+            }
+        }
+        send(AgentFrames.actionResult(result, action: pending.name, requestID: pending.requestID), to: pending.agentID)
+    }
+
+    // MARK: time
+
+    /// Called about once a second: grace periods (D7) and forgotten offers.
+    public func tick() async {
+        let nowMs = now()
+        let expired = machine.expireGracePeriods(nowMs: nowMs)
+        for change in expired {
+            logger.info("agent offline after the disconnect grace period", metadata: ["agent.id": "\(change.agent.agentID)"])
+        }
+        // The distributor owns expiry (wire.md 5.6); this only bounds memory.
+        offers = offers.filter { $0.value.offer.expiresAtMs + 600_000 > nowMs }
+        await record(expired)
+    }
+
+    // MARK: persistence and publication
+
+    /// Persists changes (group commit) then publishes them in sequence order.
+    /// False when the store failed: the caller must not answer as if it were recorded.
+    @discardableResult
+    private func record(_ changes: [PresenceChange], granted: [CapacityReservation] = [], released: [String] = []) async -> Bool {
+        guard !changes.isEmpty || !granted.isEmpty || !released.isEmpty else { return true }
+        var presences: [String: String] = [:]
+        for change in changes { presences[change.agent.agentID] = change.agent.chosenPresence }
+        let ticket = store.enqueue(
+            ReservationStore.Batch(granted: granted, released: released, chosenPresences: presences, lastSequence: changes.last?.sequence))
+        publishQueue.append(contentsOf: changes.map { (ticket, $0) })
+        var stored = true
+        do {
+            try await store.waitUntilCommitted(ticket)
+        } catch {
+            stored = false
+            logger.error("cannot store a presence change", metadata: ["error": "\(error)"])
+        }
+        await drainPublishQueue()
+        return stored
+    }
+
+    /// One drainer at a time publishes the committed front of the queue, so updates leave
+    /// in sequence order even though commits resume their waiters in any order.
+    private func drainPublishQueue() async {
+        guard !publishing else { return }
+        publishing = true
+        defer { publishing = false }
+        while let first = publishQueue.first, store.isCommitted(first.ticket) {
+            publishQueue.removeFirst()
+            let change = first.change
+            send(AgentFrames.presence(change.agent, name: name(of: change.agent.agentID)), to: change.agent.agentID)
+            do {
+                try await outlets.publish(.agentUpdate(AgentUpdate(sequence: change.sequence, agent: WireMapping.agentState(change.agent))))
+            } catch {
+                // Subscribers repair a lost update through the heartbeat's last_sequence (wire.md 5.5).
+                logger.warning("cannot publish an agent update", metadata: ["sequence": "\(change.sequence)", "error": "\(error)"])
+            }
+            lastPublishedSequence = max(lastPublishedSequence, change.sequence)
+        }
+    }
+
+    private func answerPeer(_ message: WireMessage, _ peer: DistributorPeer) async {
+        do {
+            try await outlets.send(Envelope(id: ids.next(), message: message), peer)
+        } catch {
+            // A lost answer is repaired by the distributor's resend (wire.md 4).
+            logger.warning("cannot answer a distributor", metadata: ["peer": "\(peer)", "message.type": "\(message.type)", "error": "\(error)"])
+        }
+    }
+
+    private func send(_ frame: JSONValue, to agentID: String) {
+        sessions[agentID]?.continuation.yield(.frame(frame))
+    }
+
+    private func name(of agentID: String) -> String { configuration.agent(id: agentID)?.name ?? agentID }
+}

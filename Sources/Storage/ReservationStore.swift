@@ -1,0 +1,206 @@
+import GRDB
+import Synchronization
+import SwitchboardCore
+
+/// Presence's durable state (`presence/reservations.sqlite`): capacity reservations, each
+/// agent's chosen presence and the last AgentUpdate sequence number, so capacity and the
+/// sequence survive a restart (wire.md 5.4, 5.5).
+///
+/// Writes use group commit: `enqueue` is synchronous and ordered; batches waiting while a
+/// transaction runs go together into the next one, which starts as soon as the previous one
+/// ends. A caller answers (Grant, ReleaseAck) or publishes only after `waitUntilCommitted`.
+public final class ReservationStore: Sendable {
+    /// One change to persist; the state machine's output for one event.
+    public struct Batch: Sendable, Hashable {
+        public var granted: [CapacityReservation]
+        public var released: [String]
+        /// Chosen presence by agent id.
+        public var chosenPresences: [String: String]
+        public var lastSequence: UInt64?
+
+        public init(
+            granted: [CapacityReservation] = [], released: [String] = [], chosenPresences: [String: String] = [:],
+            lastSequence: UInt64? = nil
+        ) {
+            self.granted = granted
+            self.released = released
+            self.chosenPresences = chosenPresences
+            self.lastSequence = lastSequence
+        }
+    }
+
+    /// Position of a batch in the commit order.
+    public struct Ticket: Sendable, Hashable, Comparable {
+        let value: UInt64
+        public static func < (lhs: Ticket, rhs: Ticket) -> Bool { lhs.value < rhs.value }
+    }
+
+    private struct State: ~Copyable {
+        var pending: [(ticket: UInt64, batch: Batch)] = []
+        var lastIssued: UInt64 = 0
+        var committedThrough: UInt64 = 0
+        var failures: [UInt64: StorageError] = [:]
+        var waiters: [(ticket: UInt64, continuation: CheckedContinuation<Result<Void, StorageError>, Never>)] = []
+        var writing = false
+        var lastError: StorageError?
+    }
+
+    private let pool: DatabasePool
+    private let state = Mutex(State())
+
+    public static let migrations = [
+        StoreMigration("v1-reservations") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE reservation (
+                        id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
+                        units INTEGER NOT NULL, reason TEXT NOT NULL, queue TEXT,
+                        over_capacity INTEGER NOT NULL, granted_at_ms INTEGER NOT NULL);
+                    CREATE TABLE agent_presence (agent_id TEXT PRIMARY KEY, presence TEXT NOT NULL);
+                    CREATE TABLE sequence (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
+                    INSERT INTO sequence (id, last) VALUES (1, 0);
+                    """)
+        }
+    ]
+
+    private init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Opens (or creates) the store file at `path`.
+    public static func open(path: String) throws(StorageError) -> ReservationStore {
+        ReservationStore(pool: try StoreDatabase.open(path: path, migrations: migrations))
+    }
+
+    /// Everything a restarting presence needs. Rows it cannot read (an unknown reason
+    /// written by a newer build) are skipped rather than misread.
+    public func load() throws(StorageError) -> PresenceStateMachine.Restored {
+        do {
+            return try pool.read { db in
+                var restored = PresenceStateMachine.Restored()
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM reservation ORDER BY id") {
+                    guard let reason = CapacityReason(rawValue: row["reason"]) else { continue }
+                    restored.reservations.append(
+                        CapacityReservation(
+                            id: row["id"], agentID: row["agent_id"], conversationID: row["conversation_id"],
+                            units: row["units"], reason: reason, queue: row["queue"],
+                            overCapacity: row["over_capacity"], grantedAtMs: row["granted_at_ms"]))
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT agent_id, presence FROM agent_presence") {
+                    restored.chosenPresences[row["agent_id"]] = row["presence"]
+                }
+                restored.lastSequence = try UInt64.fetchOne(db, sql: "SELECT last FROM sequence WHERE id = 1") ?? 0
+                return restored
+            }
+        } catch {
+            throw StorageError(code: .readFailed, message: "cannot read the reservation store", cause: error)
+        }
+    }
+
+    /// Queues a batch for the next commit; ordered by call. Starts a writer when none runs.
+    @discardableResult
+    public func enqueue(_ batch: Batch) -> Ticket {
+        let (ticket, startWriter) = state.withLock { state -> (UInt64, Bool) in
+            state.lastIssued += 1
+            state.pending.append((state.lastIssued, batch))
+            let start = !state.writing
+            state.writing = true
+            return (state.lastIssued, start)
+        }
+        if startWriter {
+            Task { await self.drain() }
+        }
+        return Ticket(value: ticket)
+    }
+
+    /// Returns once the batch of `ticket` is committed; throws if its transaction failed.
+    public func waitUntilCommitted(_ ticket: Ticket) async throws(StorageError) {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, StorageError>, Never>) in
+            let immediate: Result<Void, StorageError>? = state.withLock { state in
+                if let failure = state.failures[ticket.value] { return .failure(failure) }
+                if ticket.value <= state.committedThrough { return .success(()) }
+                state.waiters.append((ticket.value, continuation))
+                return nil
+            }
+            if let immediate { continuation.resume(returning: immediate) }
+        }
+        try result.get()
+    }
+
+    /// `enqueue` then `waitUntilCommitted`.
+    public func write(_ batch: Batch) async throws(StorageError) {
+        try await waitUntilCommitted(enqueue(batch))
+    }
+
+    /// The last commit failed (health check).
+    public var lastError: StorageError? { state.withLock { $0.lastError } }
+
+    private func drain() async {
+        while true {
+            let batches = state.withLock { state -> [(ticket: UInt64, batch: Batch)] in
+                let taken = state.pending
+                state.pending.removeAll()
+                if taken.isEmpty { state.writing = false }
+                return taken
+            }
+            guard let last = batches.last?.ticket else { return }
+            var failure: StorageError?
+            do {
+                try await pool.write { db in
+                    for (_, batch) in batches { try Self.apply(batch, in: db) }
+                }
+            } catch {
+                failure = StorageError(code: .writeFailed, message: "cannot commit reservations", cause: error)
+            }
+            let ready = state.withLock { state in
+                state.committedThrough = last
+                state.lastError = failure
+                if let failure {
+                    // Keep only recent failures: a waiter asks right after enqueueing.
+                    for (ticket, _) in batches { state.failures[ticket] = failure }
+                    if state.failures.count > 10_000 { state.failures.removeAll() }
+                }
+                let ready = state.waiters.filter { $0.ticket <= last }
+                state.waiters.removeAll { $0.ticket <= last }
+                return ready.map { (continuation: $0.continuation, failed: state.failures[$0.ticket]) }
+            }
+            for waiter in ready {
+                waiter.continuation.resume(returning: waiter.failed.map { .failure($0) } ?? .success(()))
+            }
+        }
+    }
+
+    private static func apply(_ batch: Batch, in db: Database) throws {
+        for reservation in batch.granted {
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO reservation
+                    (id, agent_id, conversation_id, units, reason, queue, over_capacity, granted_at_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    reservation.id, reservation.agentID, reservation.conversationID, reservation.units,
+                    reservation.reason.rawValue, reservation.queue, reservation.overCapacity, reservation.grantedAtMs,
+                ])
+        }
+        for id in batch.released {
+            try db.execute(sql: "DELETE FROM reservation WHERE id = ?", arguments: [id])
+        }
+        for (agentID, presence) in batch.chosenPresences {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO agent_presence (agent_id, presence) VALUES (?, ?)",
+                arguments: [agentID, presence])
+        }
+        if let sequence = batch.lastSequence {
+            // Never lower it: sequence numbers are not reused (wire.md 5.5).
+            try db.execute(sql: "UPDATE sequence SET last = MAX(last, ?) WHERE id = 1", arguments: [Int64(clamping: sequence)])
+        }
+    }
+}
+
+extension ReservationStore {
+    /// True once the batch of `ticket` has been committed (or failed).
+    public func isCommitted(_ ticket: Ticket) -> Bool {
+        state.withLock { $0.committedThrough >= ticket.value }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+@testable import Storage
+
+@Suite struct ReservationStoreTests {
+    let root = FileManager.default.temporaryDirectory
+        .appendingPathComponent("switchboard-reservations-\(UUID().uuidString)")
+
+    func reservation(_ id: String, agent: String = "ada", over: Bool = false) -> CapacityReservation {
+        CapacityReservation(
+            id: id, agentID: agent, conversationID: "c-\(id)", units: 2, reason: over ? .pick : .push,
+            queue: over ? nil : "billing", overCapacity: over, grantedAtMs: 1_700_000_000_000)
+    }
+
+    func path() throws -> String {
+        try DataDirectory(path: root.path, process: "presence").storePath("reservations")
+    }
+
+    @Test func emptyStoreLoadsNothing() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let restored = try ReservationStore.open(path: path()).load()
+        #expect(restored == PresenceStateMachine.Restored())
+    }
+
+    @Test func reopeningKeepsReservationsPresencesAndTheSequence() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = try path()
+        do {
+            let store = try ReservationStore.open(path: path)
+            try await store.write(.init(granted: [reservation("r1"), reservation("r2", over: true)], lastSequence: 5))
+            try await store.write(.init(released: ["r1", "unknown"], chosenPresences: ["ada": "Lunch"], lastSequence: 6))
+        }
+        let restored = try ReservationStore.open(path: path).load()
+        #expect(restored.reservations == [reservation("r2", over: true)])
+        #expect(restored.chosenPresences == ["ada": "Lunch"])
+        #expect(restored.lastSequence == 6)
+    }
+
+    @Test func theSequenceNeverGoesDown() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try ReservationStore.open(path: path())
+        try await store.write(.init(lastSequence: 9))
+        try await store.write(.init(lastSequence: 3))
+        #expect(try store.load().lastSequence == 9)
+    }
+
+    @Test func manyConcurrentWritersAreAllCommittedAndResumed() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try ReservationStore.open(path: path())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 1...200 {
+                group.addTask {
+                    try await store.write(.init(granted: [reservation("r\(index)")], lastSequence: UInt64(index)))
+                }
+            }
+            try await group.waitForAll()
+        }
+        let restored = try store.load()
+        #expect(restored.reservations.count == 200)
+        #expect(restored.lastSequence == 200)
+        #expect(store.lastError == nil)
+    }
+
+    @Test func enqueueOrderIsCommitOrder() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try ReservationStore.open(path: path())
+        // Grant then release of the same id, enqueued back to back: the release must win.
+        let first = store.enqueue(.init(granted: [reservation("r1")]))
+        let second = store.enqueue(.init(released: ["r1"]))
+        #expect(first < second)
+        try await store.waitUntilCommitted(second)
+        try await store.waitUntilCommitted(first)  // already committed: returns at once
+        #expect(try store.load().reservations.isEmpty)
+    }
+}
