@@ -80,6 +80,9 @@ let package = Package(
             ]
         ),
 
+        // Test support shared by the test targets (not linked into any executable).
+        .target(name: "SwitchboardTestSupport", dependencies: ["ZeroMQ"]),
+
         // MARK: process modules (never import each other)
 
         .target(
@@ -121,10 +124,10 @@ let package = Package(
 
         // MARK: tests: one target per library, plus end-to-end tests of the executables
 
-        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "SwitchboardTestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore"]),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ZeroMQ", "Wire"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ZeroMQ", "Wire", "SwitchboardTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(
             name: "ProcessRuntimeTests",

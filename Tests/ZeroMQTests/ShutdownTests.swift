@@ -1,4 +1,5 @@
 import Synchronization
+import SwitchboardTestSupport
 import Testing
 
 @testable import ZeroMQ

@@ -1,5 +1,6 @@
 import CZeroMQ
 import Foundation
+import SwitchboardTestSupport
 import Testing
 
 @testable import ZeroMQ

@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import Metrics
+import Wire
+import ZeroMQ
+
+/// Decodes what a link's socket receives, and accounts for what it rejects (G4): a malformed
+/// message is logged, counted under `switchboard_wire_rejected_total{link, reason}` and
+/// dropped; it never reaches the owner and never stops the link.
+struct InboundCodec: Sendable {
+    let link: String
+    let logger: Logger
+
+    /// `routed`: a ROUTER socket's first frame is the sender's routing id.
+    /// `published`: a SUB socket's first frame is the topic.
+    func decode(_ frames: ArraySlice<[UInt8]>, published: Bool = false) -> Envelope? {
+        do {
+            return published ? try WireCodec.decodePublished(frames: frames) : try WireCodec.decode(frames: frames)
+        } catch {
+            reject(error)
+            return nil
+        }
+    }
+
+    func reject(_ error: WireError) {
+        Counter(label: "switchboard_wire_rejected_total", dimensions: [("link", link), ("reason", error.code.rawValue)])
+            .increment()
+        logger.warning(
+            "rejected a malformed message",
+            metadata: [
+                "link": "\(link)", "reason": "\(error.code)", "detail": "\(error.message)",
+                "message.type": "\(error.messageType.map { $0.name } ?? "?")",
+                "message.id": "\(error.messageID.map { "\($0)" } ?? "?")",
+            ])
+    }
+}
+
+func encodeFrames(_ envelope: Envelope) throws(MessagingError) -> [[UInt8]] {
+    do {
+        return try WireCodec.encode(envelope)
+    } catch {
+        throw MessagingError(code: .encodingFailed, message: "cannot encode \(envelope.type.name)", cause: error)
+    }
+}
+
+func transportError(_ error: any Error, _ what: String) -> MessagingError {
+    if let error = error as? MessagingError { return error }
+    return MessagingError(code: .transport, message: what, cause: error as? ZeroMQError)
+}
+
+/// Milliseconds since the Unix epoch, as the protocol writes times.
+func unixMilliseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_REALTIME, &time)
+    return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+}

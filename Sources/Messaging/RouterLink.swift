@@ -1,0 +1,237 @@
+import AsyncAlgorithms
+import Logging
+import Wire
+import ZeroMQ
+
+/// The bound end of DEALER → ROUTER links: many peers, each known by its routing id (the
+/// router's ingress and distributor sockets, presence's request socket).
+///
+/// Per peer it keeps the same rules as `DealerLink` (heartbeats, death after silent
+/// intervals, resends until answered, everything again when a dead peer comes back).
+/// `ZMQ_ROUTER_MANDATORY` is on, so a send to a peer that is gone fails loudly instead of
+/// vanishing. A peer that stays dead is forgotten after a while, unless messages to it are
+/// still unanswered: those the owner takes back with `forget(_:)` to send elsewhere.
+public actor RouterLink {
+    /// One message from one peer.
+    public struct Received: Sendable {
+        public let peer: PeerID
+        public let envelope: Envelope
+    }
+
+    private struct Peer {
+        var liveness: PeerLiveness<ContinuousClock.Instant>
+        var tracker: AcknowledgementTracker<MessageID, ContinuousClock.Instant>
+        var unanswered: [MessageID: [[UInt8]]] = [:]
+        var deadSince: ContinuousClock.Instant?
+    }
+
+    public let name: String
+    public let endpoint: String
+
+    private let loop: ZeroMQEventLoop
+    private let ids: MessageIDGenerator
+    private let settings: LinkSettings
+    private let logger: Logger
+    private let codec: InboundCodec
+    private let inboundChannel = AsyncChannel<Received>()
+    private let eventStream: AsyncStream<LinkEvent>
+    private let eventContinuation: AsyncStream<LinkEvent>.Continuation
+
+    private var socket: AsyncSocket?
+    private var stopped = false
+    private var peers: [PeerID: Peer] = [:]
+    private var loops: [Task<Void, Never>] = []
+
+    public init(
+        name: String, bindTo endpoint: String, loop: ZeroMQEventLoop, ids: MessageIDGenerator,
+        settings: LinkSettings = .init(), logger: Logger
+    ) {
+        self.name = name
+        self.endpoint = endpoint
+        self.loop = loop
+        self.ids = ids
+        self.settings = settings
+        var logger = logger
+        logger[metadataKey: "link"] = "\(name)"
+        self.logger = logger
+        self.codec = InboundCodec(link: name, logger: logger)
+        (eventStream, eventContinuation) = AsyncStream.makeStream(of: LinkEvent.self, bufferingPolicy: .bufferingNewest(256))
+    }
+
+    /// Everything peers send except heartbeats, answers included, in arrival order. One consumer.
+    public nonisolated var inbound: AsyncChannel<Received> { inboundChannel }
+    /// `peerAlive` on a new peer's first message or a dead peer's return; `peerDead` on silence.
+    public nonisolated var events: AsyncStream<LinkEvent> { eventStream }
+
+    public var alivePeers: Set<PeerID> { Set(peers.filter { $0.value.liveness.isPeerAlive }.keys) }
+    public func unansweredCount(for peer: PeerID) -> Int { peers[peer]?.unanswered.count ?? 0 }
+
+    /// The address actually bound (e.g. the port picked for `tcp://127.0.0.1:*`).
+    public func boundEndpoint() async throws -> String {
+        guard let socket else { throw MessagingError(code: .notStarted, message: "\(name) is not started") }
+        do { return try await socket.lastEndpoint() } catch { throw transportError(error, "\(name): last endpoint") }
+    }
+
+    public func start() async throws {
+        guard socket == nil else { return }
+        guard !stopped else { throw MessagingError(code: .stopped, message: "\(name) was stopped") }
+        let (endpoint, highWaterMark) = (self.endpoint, settings.highWaterMark)
+        let socket: AsyncSocket
+        do {
+            socket = try await loop.makeSocket(.router, receiveBufferSize: 256) { socket in
+                try socket.setRouterMandatory(true)
+                try socket.setSendHighWaterMark(highWaterMark)
+                try socket.setReceiveHighWaterMark(highWaterMark)
+                try socket.bind(endpoint)
+            }
+        } catch {
+            throw transportError(error, "\(name): cannot bind \(endpoint)")
+        }
+        self.socket = socket
+        loops.append(Task { await self.receiveLoop(socket) })
+        loops.append(Task { await self.timerLoop() })
+        logger.info("link bound", metadata: ["endpoint": "\(endpoint)"])
+    }
+
+    public func stop() async {
+        guard !stopped else { return }
+        stopped = true
+        for task in loops { task.cancel() }
+        loops.removeAll()
+        if let socket {
+            let goodbye = Disconnect(sender: name, reason: .shutdown)
+            for peer in peers.keys where peers[peer]?.liveness.isPeerAlive == true {
+                if let frames = try? encodeFrames(Envelope(id: ids.next(), message: .disconnect(goodbye))) {
+                    try? await socket.send(Multipart([peer.bytes] + frames))
+                }
+            }
+            await socket.close()
+        }
+        socket = nil
+        inboundChannel.finish()
+        eventContinuation.finish()
+    }
+
+    /// Sends once with a fresh id, untracked.
+    @discardableResult
+    public func send(_ message: WireMessage, to peer: PeerID) async throws -> MessageID {
+        let envelope = Envelope(id: ids.next(), message: message)
+        try await send(envelope, to: peer)
+        return envelope.id
+    }
+
+    /// Sends once, untracked. A peer that is not connected fails with `.transport`
+    /// (cause: EHOSTUNREACH).
+    public func send(_ envelope: Envelope, to peer: PeerID) async throws {
+        try await transmit(try encodeFrames(envelope), to: peer, what: envelope.type.name)
+    }
+
+    /// Sends and keeps resending (same id) while the peer is alive, until it answers. If the
+    /// peer is not reachable now, the message waits for it (and for `forget`).
+    public func sendReliably(_ envelope: Envelope, to peer: PeerID) async throws {
+        let frames = try encodeFrames(envelope)
+        var state = peers[peer] ?? newPeer(now: .now)
+        state.unanswered[envelope.id] = frames
+        state.tracker.sent(envelope.id, at: .now)
+        peers[peer] = state
+        do {
+            try await transmit(frames, to: peer, what: envelope.type.name)
+        } catch let error as MessagingError where error.zeroMQError?.code == .hostUnreachable {
+            logger.debug("peer not reachable now; message kept for resend", metadata: ["peer": "\(peer)"])
+        }
+    }
+
+    /// Stops resending to `peer` and returns the ids still unanswered, oldest first, so the
+    /// owner can hand that work to another peer.
+    public func forget(_ peer: PeerID) -> [MessageID] {
+        guard var state = peers.removeValue(forKey: peer) else { return [] }
+        let ids = state.tracker.resendAll(at: .now)
+        state.unanswered.removeAll()
+        return ids
+    }
+
+    // MARK: loops
+
+    private func newPeer(now: ContinuousClock.Instant) -> Peer {
+        Peer(liveness: PeerLiveness(settings: settings.liveness, now: now), tracker: AcknowledgementTracker(settings: settings.resend))
+    }
+
+    private func receiveLoop(_ socket: AsyncSocket) async {
+        do {
+            for try await message in socket.messages {
+                guard message.frames.count > 1 else { continue }
+                let peer = PeerID(bytes: message.frames[0])
+                guard let envelope = codec.decode(message.frames.dropFirst()) else { continue }
+                await noteTraffic(from: peer, answering: envelope.message.answeredID)
+                if case .heartbeat = envelope.message { continue }
+                await inboundChannel.send(Received(peer: peer, envelope: envelope))
+            }
+        } catch {
+            if !stopped { logger.error("receive failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    private func noteTraffic(from peer: PeerID, answering answered: MessageID?) async {
+        let now = ContinuousClock.now
+        guard var state = peers[peer] else {
+            var state = newPeer(now: now)
+            if let answered, state.tracker.acknowledged(answered) { state.unanswered[answered] = nil }
+            peers[peer] = state
+            logger.info("peer joined", metadata: ["peer": "\(peer)"])
+            eventContinuation.yield(.peerAlive(peer))
+            return
+        }
+        let revived = state.liveness.received(at: now)
+        if let answered, state.tracker.acknowledged(answered) { state.unanswered[answered] = nil }
+        state.deadSince = nil
+        let resend = revived ? state.tracker.resendAll(at: now).compactMap { state.unanswered[$0] } : []
+        peers[peer] = state
+        if revived {
+            logger.info("peer is back", metadata: ["peer": "\(peer)", "resending": "\(resend.count)"])
+            eventContinuation.yield(.peerAlive(peer))
+            for frames in resend { try? await transmit(frames, to: peer, what: "resend") }
+        }
+    }
+
+    private func timerLoop() async {
+        while !stopped, !Task.isCancelled {
+            let now = ContinuousClock.now
+            for peer in Array(peers.keys) {
+                guard var state = peers[peer] else { continue }
+                let due = state.liveness.tick(at: now)
+                if due.peerDied {
+                    state.deadSince = now
+                    logger.warning("peer silent: counted as dead", metadata: ["peer": "\(peer)", "unanswered": "\(state.unanswered.count)"])
+                    eventContinuation.yield(.peerDead(peer))
+                }
+                let resends = state.liveness.isPeerAlive ? state.tracker.dueForResend(at: now).compactMap { state.unanswered[$0] } : []
+                // A peer dead for long with nothing owed to it is forgotten (bounded memory).
+                if let deadSince = state.deadSince, state.unanswered.isEmpty,
+                    deadSince.advanced(by: settings.liveness.deadAfter * 10) <= now
+                {
+                    peers[peer] = nil
+                    continue
+                }
+                peers[peer] = state
+                for frames in resends { try? await transmit(frames, to: peer, what: "resend") }
+                if due.sendHeartbeat, resends.isEmpty, state.liveness.isPeerAlive {
+                    let beat = Envelope(id: ids.next(), message: .heartbeat(Heartbeat(sender: name, sentAtMs: unixMilliseconds())))
+                    if let frames = try? encodeFrames(beat) { try? await transmit(frames, to: peer, what: "heartbeat") }
+                }
+            }
+            try? await Task.sleep(for: settings.timerResolution)
+        }
+    }
+
+    private func transmit(_ frames: [[UInt8]], to peer: PeerID, what: String) async throws {
+        guard let socket, !stopped else {
+            throw MessagingError(code: stopped ? .stopped : .notStarted, message: "\(name): cannot send \(what)")
+        }
+        do {
+            try await socket.send(Multipart([peer.bytes] + frames))
+        } catch {
+            throw transportError(error, "\(name): sending \(what) to \(peer) failed")
+        }
+        peers[peer]?.liveness.sent(at: .now)
+    }
+}

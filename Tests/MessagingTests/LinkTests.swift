@@ -1,0 +1,196 @@
+import Messaging
+import SwitchboardTestSupport
+import Testing
+import Wire
+import ZeroMQ
+
+@Suite("DEALER → ROUTER links") struct LinkTests {
+    @Test(arguments: Transport.allCases)
+    func anAnsweredMessageIsNotResent(transport: Transport) async throws {
+        try await withEventLoop { loop in
+            let ids = MessageIDGenerator()
+            let router = RouterLink(name: "router", bindTo: transport.bindEndpoint(), loop: loop, ids: ids, settings: fastLinks, logger: testLogger)
+            try await router.start()
+            let endpoint = try await router.boundEndpoint()
+            defer { Transport.cleanUp(endpoint) }
+            let dealer = DealerLink(name: "ingress", identity: "ingress-custom", connectTo: endpoint, loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            try await dealer.start()
+
+            let request = Envelope(id: MessageIDGenerator().next(), message: submit("p-1"))
+            try await dealer.sendReliably(request)
+            let received = try await next(router.inbound, "submit at router")
+            #expect(received.peer == PeerID("ingress-custom"))
+            #expect(received.envelope == request)
+
+            try await router.send(.submitAck(SubmitAck(ackedID: request.id, outcome: .accepted, conversationID: "conv-1")), to: received.peer)
+            let answer = try await next(dealer.inbound, "ack at dealer")
+            #expect(answer.message.answeredID == request.id)
+            try await eventually("dealer sees the answer") { await dealer.unansweredCount == 0 }
+
+            // Well past the first resend time: nothing else arrives at the router.
+            let extra = try? await next(router.inbound, within: .milliseconds(500), "no resend")
+            #expect(extra == nil)
+            await dealer.stop()
+            await router.stop()
+        }
+    }
+
+    @Test func anUnansweredMessageIsResentWithTheSameID() async throws {
+        try await withEventLoop { loop in
+            let router = RouterLink(name: "router", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            try await router.start()
+            let dealer = DealerLink(name: "ingress", identity: "ingress-custom", connectTo: try await router.boundEndpoint(), loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            try await dealer.start()
+
+            let request = Envelope(id: MessageIDGenerator().next(), message: submit("p-2"))
+            try await dealer.sendReliably(request)
+            let first = try await next(router.inbound, "first copy")
+            let second = try await next(router.inbound, "resent copy")
+            #expect(first.envelope == request)
+            #expect(second.envelope == request)
+            #expect(await dealer.unansweredCount == 1)
+            await dealer.stop()
+            await router.stop()
+        }
+    }
+
+    @Test func aRestartedRouterGetsEverythingUnansweredOnceTheDealerHearsItAgain() async throws {
+        try await withEventLoop(timeout: .seconds(20)) { loop in
+            let first = RouterLink(name: "router", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            try await first.start()
+            let endpoint = try await first.boundEndpoint()
+            let dealer = DealerLink(name: "ingress", identity: "ingress-custom", connectTo: endpoint, loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            try await dealer.start()
+            let events = dealer.events
+            // The owner always drains inbound (the link waits for it: back-pressure).
+            let drain = Task { for await _ in dealer.inbound {} }
+            defer { drain.cancel() }
+            let warmUp = Envelope(id: MessageIDGenerator().next(), message: submit("warm-up"))
+            try await dealer.sendReliably(warmUp)
+            let got = try await next(first.inbound, "warm-up")
+            try await first.send(.submitAck(SubmitAck(ackedID: warmUp.id, outcome: .accepted)), to: got.peer)
+            try await eventually("warm-up answered") { await dealer.unansweredCount == 0 }
+
+            await first.stop()
+            #expect(try await next(events, "peer dead") == .peerDead(PeerID(endpoint)))
+
+            let pending = (1...3).map { Envelope(id: MessageIDGenerator().next(), message: submit("while-down-\($0)")) }
+            for envelope in pending { try await dealer.sendReliably(envelope) }
+
+            let second = RouterLink(name: "router", bindTo: endpoint, loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            try await second.start()
+            #expect(try await next(events, within: .seconds(10), "peer alive") == .peerAlive(PeerID(endpoint)))
+            let arrived = Collector<MessageID>()
+            try await withTimeout(.seconds(10), "all pending arrive") {
+                for await received in second.inbound {
+                    arrived.append(received.envelope.id)
+                    if Set(pending.map(\.id)).isSubset(of: Set(arrived.all)) { return }
+                }
+            }
+            #expect(Set(arrived.all) == Set(pending.map(\.id)))  // nothing else, duplicates allowed
+            await dealer.stop()
+            await second.stop()
+        }
+    }
+
+    @Test func theRouterSeesASilentPeerDieAndTakesBackWhatItOwed() async throws {
+        try await withEventLoop { loop in
+            let router = RouterLink(name: "router", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            try await router.start()
+            let routerEvents = router.events
+            let dealer = DealerLink(name: "distributor", identity: "distributor-1", connectTo: try await router.boundEndpoint(), loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            try await dealer.start()
+            _ = try await dealer.send(.ready(Ready(distributor: "distributor-1", queues: ["billing"])))
+            let peer = PeerID("distributor-1")
+            #expect(try await next(routerEvents, "joined") == .peerAlive(peer))
+            _ = try await next(router.inbound, "ready")
+
+            let delivery = Envelope(id: MessageIDGenerator().next(), message: .deliver(Deliver(
+                conversationID: "c-1", workStream: "retail-app", queue: "billing", kind: .newConversation,
+                message: InboundMessage(channelInstanceID: "mobile-app", channelType: "custom", providerMessageID: "p", customerAddress: "c"))))
+            try await router.sendReliably(delivery, to: peer)
+            _ = try await next(dealer.inbound, "delivery")
+            #expect(await router.unansweredCount(for: peer) == 1)
+
+            await dealer.stop()
+            // stop() says Disconnect; the router still waits for silence before calling it dead.
+            _ = try await next(router.inbound, "disconnect")
+            #expect(try await next(routerEvents, "dead") == .peerDead(peer))
+            #expect(await router.forget(peer) == [delivery.id])
+            #expect(await router.alivePeers.isEmpty)
+            await router.stop()
+        }
+    }
+
+    @Test func aSendToAPeerThatIsNotConnectedFailsWithHostUnreachable() async throws {
+        try await withEventLoop { loop in
+            let router = RouterLink(name: "router", bindTo: "inproc://unreachable-test", loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            try await router.start()
+            let error = await #expect(throws: MessagingError.self) {
+                try await router.send(.heartbeat(Heartbeat(sender: "router")), to: PeerID("nobody"))
+            }
+            #expect(error?.code == .transport)
+            #expect(error?.zeroMQError?.code == .hostUnreachable)
+            await router.stop()
+        }
+    }
+
+    @Test func malformedFramesAreDroppedAndTheLinkCarriesOn() async throws {
+        try await withEventLoop { loop in
+            let router = RouterLink(name: "router", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            try await router.start()
+            let endpoint = try await router.boundEndpoint()
+            let raw = try await loop.makeSocket(.dealer) { socket in
+                try socket.setRoutingID("rogue")
+                try socket.connect(endpoint)
+            }
+            try await raw.send(Multipart(strings: "not", "a", "wire", "message"))
+            try await raw.send(Multipart([[0x53, 0x57, 0x42, 0x09], [0, 1], Array(repeating: 0, count: 16), []]))  // version 9
+            let valid = Envelope(id: MessageIDGenerator().next(), message: .heartbeat(Heartbeat(sender: "rogue")))
+            let submitted = Envelope(id: MessageIDGenerator().next(), message: submit("after-garbage"))
+            try await raw.send(Multipart(try WireCodec.encode(valid)))
+            try await raw.send(Multipart(try WireCodec.encode(submitted)))
+            let received = try await next(router.inbound, "the valid message")
+            #expect(received.envelope == submitted)
+            await raw.close()
+            await router.stop()
+        }
+    }
+}
+
+@Suite("PUB → SUB links") struct PublishSubscribeLinkTests {
+    @Test func updatesArriveInOrderAndHeartbeatsCarryTheLastSequence() async throws {
+        try await withEventLoop { loop in
+            let publisher = PublisherLink(name: "presence-updates", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), heartbeatInterval: .milliseconds(40), logger: testLogger)
+            try await publisher.start()
+            let subscriber = SubscriberLink(
+                name: "updates", connectTo: try await publisher.boundEndpoint(), topics: [WireCodec.agentTopicPrefix], loop: loop,
+                settings: fastLinks, logger: testLogger)
+            try await subscriber.start()
+
+            // Slow joiner: wait until the subscription is in place (a heartbeat arrives).
+            _ = try await next(subscriber.inbound, "first heartbeat")
+            for sequence in UInt64(1)...3 {
+                try await publisher.publish(.agentUpdate(AgentUpdate(sequence: sequence, agent: AgentState(agentID: "ada", basePresence: .available))))
+            }
+            let (sequences, lastBeat) = try await withTimeout(.seconds(5), "updates and a later heartbeat") {
+                var sequences: [UInt64] = []
+                for await envelope in subscriber.inbound {
+                    switch envelope.message {
+                    case .agentUpdate(let update): sequences.append(update.sequence)
+                    case .heartbeat(let beat) where sequences.count == 3: return (sequences, beat.lastSequence)
+                    default: continue
+                    }
+                }
+                return (sequences, UInt64(0))
+            }
+            #expect(sequences == [1, 2, 3])
+            #expect(lastBeat == 3)
+
+            await publisher.stop()
+            let events = subscriber.events
+            #expect(try await next(events, "publisher dead") == .peerDead(PeerID(subscriber.endpoint)))
+            await subscriber.stop()
+        }
+    }
+}
