@@ -12,13 +12,10 @@ import Testing
         if Self.allowed.contains([from, to]) {
             #expect((try? from.moving(to: to)) == to)
         } else {
-            #expect {
-                try from.moving(to: to)
-            } throws: { error in
-                guard let error = error as? DistributionError else { return false }
-                return error.code == .invalidTransition
-                    && error.message.contains(from.description) && error.message.contains(to.description)
-            }
+            let error = #expect(throws: DistributionError.self) { try from.moving(to: to) }
+            #expect(error?.code == .invalidTransition)
+            #expect(error?.message.contains(from.description) == true)
+            #expect(error?.message.contains(to.description) == true)
         }
     }
 

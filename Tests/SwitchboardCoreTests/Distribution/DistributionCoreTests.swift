@@ -14,7 +14,7 @@ import Testing
         h.agents([("a", .available, 2), ("b", .available, 4), ("c", .available, 4)])
         h.arrive("c1")  // b and c tie at 4: b first in rotation
         h.arrive("c2")  // b 3, c 4: c
-        h.arrive("c3")  // a 2, b 3, c 3: tie b/c after c -> a? no, a has 2; rotation after c: a, b -> b
+        h.arrive("c3")  // a 2, b 3, c 3: b and c tie; the rotation after c reaches b first
         #expect(h.offeredAgents == ["b", "c", "b"])
     }
 
@@ -158,7 +158,7 @@ import Testing
     @Test func oldestFirstWithinAQueueAndLowerPriorityNumberFirstAcrossQueues() {
         var h = DistributionHarness(queues: [
             DistributionHarness.queue("low", agents: ["a"], priority: 5),
-            DistributionHarness.queue("high", agents: ["a"], priority: 1),
+            DistributionHarness.queue("high", agents: ["a"], priority: 1, maxDeclines: 1),
         ])
         h.agents([("a", .away, 1)])
         h.arrive("l1", queue: "low")
