@@ -120,9 +120,10 @@ public actor QueueStateStore {
             return .failure(StorageError(code: .writeFailed, message: "cannot encode a conversation record", cause: error))
         }
         let deliveries = changes.flatMap(\.deliveries)
+        let conversationRows = rows
         do {
             try await pool.write { db in
-                for row in rows {
+                for row in conversationRows {
                     try db.execute(
                         sql: """
                             INSERT INTO conversation (id, queue, state, record) VALUES (?, ?, ?, ?)

@@ -21,7 +21,7 @@ extension DistributionCore {
         let members = queue.definition.agents
         // Members in rotation order: the one after the last chosen first.
         let start = ((cursor[record.queue] ?? -1) + 1) % max(members.count, 1)
-        let rotated = Array(members[start...] + members[..<start])
+        let rotated = Array(members[start...]) + Array(members[..<start])
         let eligible = rotated.filter { isEligible($0, for: record) }
         guard let first = eligible.first else { return nil }
         switch queue.definition.assignment {

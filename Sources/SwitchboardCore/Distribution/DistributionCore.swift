@@ -20,17 +20,17 @@ public struct DistributionCore: Sendable {
 
     public private(set) var queues: [String: QueuePolicy]
     public private(set) var workStreams: [String: StreamPolicy]
-    public private(set) var conversations: [String: ConversationRecord] = [:]
+    public internal(set) var conversations: [String: ConversationRecord] = [:]
     public private(set) var agents: [String: AgentStatus] = [:]
     /// Agents presence denied; not eligible again until their next update (D1).
     public private(set) var deniedUntilUpdate: Set<String> = []
     /// Last assignment per agent as seen here, for mostIdle before presence reports it.
-    private var lastAssignedAtMs: [String: Int64] = [:]
+    var lastAssignedAtMs: [String: Int64] = [:]
     /// Per queue, the member index chosen last (round robin, and highestCapacity's ties).
-    private var cursor: [String: Int] = [:]
+    var cursor: [String: Int] = [:]
     private var nextArrivalIndex: UInt64 = 0
     /// Queue names by priority (lower number first), then name.
-    private let queueOrder: [String]
+    let queueOrder: [String]
 
     public init(queues: [QueueDefinition], workStreams: [WorkStream]) {
         var policies = [String: QueuePolicy]()
