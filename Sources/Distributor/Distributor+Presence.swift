@@ -78,7 +78,9 @@ extension Distributor {
             let message = ConversationMessage(
                 conversationID: conversationID, agentID: agentID, sequence: delivery.sequence, message: deliver.message,
                 queue: deliver.queue, workStream: deliver.workStream)
-            try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .conversationMessage(message)))
+            let envelope = Envelope(id: ids.next(), message: .conversationMessage(message))
+            forwardedMessages[envelope.id] = (conversationID, delivery.sequence)
+            try await presenceLink.sendReliably(envelope)
         }
     }
 
@@ -93,6 +95,17 @@ extension Distributor {
             logger.info("reservation denied", metadata: ["reservation": "\(deny.reservationID)", "reason": "\(deny.reason)"])
             _ = await apply(core.handle(.reservationDenied(reservationID: deny.reservationID), nowMs: now))
         case .ack(let ack):
+            if let forwarded = forwardedMessages.removeValue(forKey: ack.ackedID) {
+                if case .rejected(let reason) = ack.outcome {
+                    // The agent is not connected; D7 (disconnect) decides what happens to the conversation.
+                    logger.warning(
+                        "customer message not handed to the agent",
+                        metadata: ["conversation.id": "\(forwarded.conversationID)", "reason": "\(reason)"])
+                } else {
+                    let event = DistributionEvent.messageAcknowledged(conversationID: forwarded.conversationID, sequence: forwarded.sequence)
+                    _ = await apply(core.handle(event, nowMs: now))
+                }
+            }
             if let offerID = offerMessages.removeValue(forKey: ack.ackedID), case .rejected(let reason) = ack.outcome {
                 logger.info("offer not delivered to the agent", metadata: ["offer": "\(offerID)", "reason": "\(reason)"])
                 _ = await apply(core.handle(.offerUndeliverable(offerID: offerID), nowMs: now))

@@ -67,6 +67,11 @@ extension Distributor {
             await acknowledge(envelope, .rejected(reason: "distributor \(settings.name) does not own queue \(deliver.queue)"))
             return
         }
+        guard configuration.workStream(named: deliver.workStream) != nil else {
+            logger.warning("Deliver names an unknown work stream: rejected", metadata: ["workStream": "\(deliver.workStream)"])
+            await acknowledge(envelope, .rejected(reason: "unknown work stream \(deliver.workStream)"))
+            return
+        }
         guard !deliversInFlight.contains(envelope.id) else { return }
         do {
             if try await store.delivery(messageID: envelope.id.bytes) != nil {

@@ -35,6 +35,8 @@ public actor Distributor: Service {
     var deliversInFlight: Set<MessageID> = []
     /// Offer message ids → offer ids, to read presence's Ack of an Offer.
     var offerMessages: [MessageID: String] = [:]
+    /// ConversationMessage ids → what they carried, to record presence's Ack.
+    var forwardedMessages: [MessageID: (conversationID: String, sequence: UInt64)] = [:]
     /// Answers already given to OfferReply ids (presence resends until it has one).
     var offerReplyAnswers: [MessageID: AckOutcome] = [:]
     var timer: Task<Void, Never>?

@@ -39,7 +39,7 @@ struct DistributorCommand: AsyncParsableCommand {
 
     func run() async throws {
         StructuredLogHandler.bootstrap(process: name, format: common.logFormat, level: common.logLevel)
-        let logger = Logger(label: "switchboard.distributor")
+        let logger = Logger(label: name)
         let registry = ProcessMetrics.bootstrap()
         do {
             let configuration = try loadConfiguration(common.config)

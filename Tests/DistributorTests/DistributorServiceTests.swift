@@ -54,10 +54,10 @@ import ZeroMQ
         }.value
     }
 
-    func conversationMessage(_ peers: Peers, sequence: UInt64) async throws -> ConversationMessage {
+    func conversationMessage(_ peers: Peers, sequence: UInt64) async throws -> (peer: [UInt8], envelope: Envelope, value: ConversationMessage) {
         try await peers.presence.receive("ConversationMessage \(sequence)") {
             if case .conversationMessage(let message) = $0, message.sequence == sequence { message } else { nil }
-        }.value
+        }
     }
 
     @Test func aDeliveredConversationIsOfferedAcceptedAndItsMessagesReachTheAgentAlsoAfterARestart() async throws {
@@ -115,14 +115,19 @@ import ZeroMQ
 
             // The agent gets the first message, and a follow-up as a ConversationMessage.
             let first = try await conversationMessage(peers, sequence: 1)
-            #expect(first.agentID == "ada")
-            #expect(first.message.text == "hello")
+            #expect(first.value.agentID == "ada")
+            #expect(first.value.message.text == "hello")
+            // Presence confirms the first message only; the second is still unconfirmed at the restart.
+            try await peers.presence.send(.ack(Ack(ackedID: first.envelope.id, outcome: .accepted)), to: first.peer, ids: peers.ids)
             let followUp = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c1", kind: .followUp, sequence: 2, text: "are you there?"))
             try await peers.router.socket.send(Multipart([routerPeer] + WireCodec.encode(followUp)))
             #expect(try await deliverAck(peers, for: followUp.id) == .accepted)
             let second = try await conversationMessage(peers, sequence: 2)
-            #expect(second.message.text == "are you there?")
-            #expect(second.agentID == "ada")
+            #expect(second.value.message.text == "are you there?")
+            #expect(second.value.agentID == "ada")
+            try await withTimeout(.seconds(5), "first message confirmed") {
+                while await distributor.conversation("c1")?.acknowledgedThrough != 1 { try await Task.sleep(for: .milliseconds(10)) }
+            }
             #expect(await distributor.conversation("c1")?.state == .active)
             #expect(await distributor.conversation("c1")?.agentID == "ada")
 
@@ -139,7 +144,28 @@ import ZeroMQ
             busy.capacityUsed = 2
             busy.basePresence = .busy
             let (restarted, rerun) = try await start(peers, loop: loop, dataDir: dataDir.path)
-            try await register(peers, agents: [busy], sequence: 7)
+            // The unconfirmed message goes to the agent again, the confirmed one does not; the
+            // snapshot request comes alongside (either order).
+            var resent: [ConversationMessage] = []
+            var snapshotRequest: (peer: [UInt8], envelope: Envelope)?
+            while resent.isEmpty || snapshotRequest == nil {
+                let received = try await peers.presence.receive("resent message and snapshot request")
+                switch received.envelope.message {
+                case .conversationMessage(let message): resent.append(message)
+                case .snapshotRequest: snapshotRequest = received
+                default: break
+                }
+            }
+            #expect(resent.map(\.sequence) == [2])
+            #expect(resent.first?.agentID == "ada")
+            if let snapshotRequest {
+                try await peers.presence.send(
+                    .snapshotReply(SnapshotReply(requestID: snapshotRequest.envelope.id, sequence: 7, agents: [busy])),
+                    to: snapshotRequest.peer, ids: peers.ids)
+            }
+            let ready = try await peers.router.receive("Ready again") { if case .ready(let ready) = $0 { ready } else { nil } }
+            try await peers.router.send(
+                .readyAccepted(ReadyAccepted(readyID: ready.envelope.id, queues: ready.value.queues)), to: ready.peer, ids: peers.ids)
             try await withTimeout(.seconds(5), "snapshot applied") {
                 while await !restarted.health().checks.values.contains("loaded") { try await Task.sleep(for: .milliseconds(10)) }
             }

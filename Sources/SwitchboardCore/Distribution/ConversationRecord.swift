@@ -24,12 +24,16 @@ public struct ConversationRecord: Sendable, Hashable, Codable {
     public var receivedAhead: [UInt64]
     /// The highest sequence handed to the agent.
     public var forwardedThrough: UInt64
+    /// The highest sequence presence confirmed to the agent's session; a restart hands the
+    /// agent again what lies between this and `forwardedThrough`.
+    public var acknowledgedThrough: UInt64
 
     public init(
         id: String, queue: String, workStream: String, state: ConversationState = .open,
         arrivedAtMs: Int64, arrivalIndex: UInt64, agentID: String? = nil, held: Reservation? = nil,
         pending: PendingOffer? = nil, declines: [String: Int] = [:], attempts: Int = 0,
-        receivedThrough: UInt64 = 0, receivedAhead: [UInt64] = [], forwardedThrough: UInt64 = 0
+        receivedThrough: UInt64 = 0, receivedAhead: [UInt64] = [], forwardedThrough: UInt64 = 0,
+        acknowledgedThrough: UInt64 = 0
     ) {
         self.id = id
         self.queue = queue
@@ -45,6 +49,7 @@ public struct ConversationRecord: Sendable, Hashable, Codable {
         self.receivedThrough = receivedThrough
         self.receivedAhead = receivedAhead
         self.forwardedThrough = forwardedThrough
+        self.acknowledgedThrough = acknowledgedThrough
     }
 }
 

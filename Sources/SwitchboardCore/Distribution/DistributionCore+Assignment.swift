@@ -68,6 +68,7 @@ extension DistributionCore {
                     cursor[queueName] = index
                 }
                 record.attempts += 1
+                // The offer and its reservation share one name: unique per attempt, stable across restarts.
                 let name = "\(record.id)#\(record.attempts)"
                 let reservation = Reservation(id: name, agentID: agentID, units: stream.capacity)
                 record.pending = PendingOffer(offerID: name, reservation: reservation)

@@ -60,6 +60,12 @@ public struct DistributionCore: Sendable {
         for record in records.sorted(by: { $0.arrivalIndex < $1.arrivalIndex }) {
             conversations[record.id] = record
             nextArrivalIndex = max(nextArrivalIndex, record.arrivalIndex + 1)
+            if record.state == .active, let agentID = record.agentID, record.forwardedThrough > record.acknowledgedThrough {
+                // Handed to the agent but not confirmed before the restart: hand again (M1).
+                step.actions.append(.forwardMessages(
+                    conversationID: record.id, agentID: agentID,
+                    sequences: (record.acknowledgedThrough + 1)...record.forwardedThrough))
+            }
             guard let pending = record.pending, let queue = queues[record.queue],
                 let stream = workStreams[record.workStream]
             else { continue }
@@ -155,7 +161,12 @@ public struct DistributionCore: Sendable {
                 let pending = record.pending, pending.stage == .offered, pending.agentID == agentID,
                 let active = try? record.state.moving(to: .active)
             else {
-                step.actions.append(.answerOfferReply(offerID: offerID, stands: false))
+                // A repeat of the accept that made the conversation Active (presence resends
+                // until answered, also across our restarts) gets the same answer.
+                let repeated = conversations.values.contains {
+                    $0.state == .active && $0.agentID == agentID && $0.held?.id == offerID && accepted
+                }
+                step.actions.append(.answerOfferReply(offerID: offerID, stands: repeated))
                 break
             }
             record.pending = nil
@@ -180,6 +191,13 @@ public struct DistributionCore: Sendable {
             }
             conversations[id] = record
             changed.append(id)
+
+        case let .messageAcknowledged(id, sequence):
+            if var record = conversations[id], sequence > record.acknowledgedThrough, sequence <= record.forwardedThrough {
+                record.acknowledgedThrough = sequence
+                conversations[id] = record
+                changed.append(id)
+            }
 
         case .clockAdvanced:
             for (id, record) in conversations {

@@ -13,6 +13,8 @@ public enum DistributionEvent: Sendable, Hashable {
     /// Presence could not hand the offer to the agent (not connected).
     case offerUndeliverable(offerID: String)
     case offerReplied(offerID: String, agentID: String, accepted: Bool)
+    /// Presence handed customer message `sequence` to the agent's session (Ack of a ConversationMessage).
+    case messageAcknowledged(conversationID: String, sequence: UInt64)
     /// Time passed: offers past their expiry are withdrawn.
     case clockAdvanced
 }

@@ -191,7 +191,9 @@ import Testing
 
         var restarted = DistributionCore(queues: h.core.queues.values.map(\.definition), workStreams: [DistributionHarness.chat()])
         let step = restarted.restore(records)
-        #expect(step.actions.count == 2)
+        #expect(step.actions.count == 3)
+        // The first message was handed to a but never confirmed: handed again.
+        #expect(step.actions.contains(.forwardMessages(conversationID: "active", agentID: "a", sequences: 1...1)))
         #expect(step.actions.contains { if case .sendOffer(let o) = $0 { o.conversationID == "offered" && o.offerID == "offered#1" } else { false } })
         #expect(step.actions.contains { if case .reserve(let r) = $0 { r.reservation.id == "reserving#1" } else { false } })
         #expect(restarted.conversations["active"]?.state == .active)
@@ -203,5 +205,35 @@ import Testing
         #expect(expired.actions.contains { if case .release(let r, "offered") = $0 { r.id == "offered#1" } else { false } })
         #expect(!expired.actions.contains { if case .release(_, "active") = $0 { true } else { false } })
         #expect(expired.changed.map(\.id) == ["offered"])
+    }
+
+    @Test func confirmedMessagesAreNotHandedAgainAfterARestart() {
+        var h = DistributionHarness(queues: [DistributionHarness.queue(agents: ["a"])])
+        h.agents([("a", .available, 1)])
+        h.arrive("c1")
+        h.reply("c1", accept: true)
+        h.send(.messageArrived(conversationID: "c1", sequence: 2))
+        h.send(.messageAcknowledged(conversationID: "c1", sequence: 1))
+        var restarted = DistributionCore(queues: h.core.queues.values.map(\.definition), workStreams: [DistributionHarness.chat()])
+        #expect(restarted.restore(Array(h.core.conversations.values)).actions == [
+            .forwardMessages(conversationID: "c1", agentID: "a", sequences: 2...2)
+        ])
+        h.send(.messageAcknowledged(conversationID: "c1", sequence: 2))
+        var again = DistributionCore(queues: h.core.queues.values.map(\.definition), workStreams: [DistributionHarness.chat()])
+        #expect(again.restore(Array(h.core.conversations.values)).actions.isEmpty)
+    }
+
+    @Test func aRepeatedAcceptGetsTheSameAnswerAndChangesNothing() {
+        var h = DistributionHarness(queues: [DistributionHarness.queue(agents: ["a", "b"])])
+        h.agents([("a", .available, 1), ("b", .available, 1)])
+        h.arrive("c1")
+        h.reply("c1", accept: true)
+        let before = h.core.conversations["c1"]
+        h.send(.offerReplied(offerID: "c1#1", agentID: "a", accepted: true))
+        #expect(h.log.filter { $0 == .answerOfferReply(offerID: "c1#1", stands: true) }.count == 2)
+        #expect(h.core.conversations["c1"] == before)
+        // Another agent's claim on it does not stand.
+        h.send(.offerReplied(offerID: "c1#1", agentID: "b", accepted: true))
+        #expect(h.log.last == .answerOfferReply(offerID: "c1#1", stands: false))
     }
 }
