@@ -158,6 +158,8 @@ struct DistributionHarness {
         for agent in presence.values {
             #expect(agent.capacityUsed <= agent.capacityTotal, "G3: \(agent.agentID) above capacity")
             #expect(activeUnits[agent.agentID, default: 0] <= agent.capacityTotal, "D6 \(agent.agentID)")
+            // G3 in the core's own view: its reservations never exceed what it saw free.
+            #expect((core.freeUnits(of: agent.agentID) ?? 0) >= 0, "G3: core overbooked \(agent.agentID)")
         }
     }
 }
