@@ -225,4 +225,36 @@ import ZeroMQ
             try DistributorSettings.resolve(configuration: configuration, name: "distributor-7")
         }
     }
+
+    @Test func aDisconnectFromTheRouterBringsReadyAgainAndAgentActionsAreRefusedForNow() async throws {
+        let dataDir = try TemporaryDirectory("distributor-reready")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(15)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            try await register(peers, agents: [], sequence: 0)
+            try await withTimeout(.seconds(5), "registered") {
+                while await distributor.health().checks["router.link"] != "up" { try await Task.sleep(for: .milliseconds(10)) }
+            }
+
+            // A restarted router that does not know us answers our traffic with Disconnect (Majordomo).
+            try await peers.router.send(.disconnect(Disconnect(sender: "router", reason: .protocolError)), to: Array("distributor-1".utf8), ids: peers.ids)
+            let again = try await peers.router.receive("Ready again") { if case .ready(let ready) = $0 { ready } else { nil } }
+            #expect(again.value.queues == ["vip", "billing"])
+
+            let action = Envelope(id: peers.ids.next(), message: .agentAction(AgentAction(actionID: "a-1", agentID: "ada", conversationID: "c9", kind: .hold, queue: "vip")))
+            let presencePeer = Array("distributor-1".utf8)
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(action)))
+            let result = try await peers.presence.receive("AgentActionResult") {
+                if case .agentActionResult(let result) = $0 { result } else { nil }
+            }
+            #expect(result.value.actionMessageID == action.id)
+            #expect(result.value.outcome == .refused(.notAllowed))
+            #expect(result.value.detail == "not implemented yet")
+            run.cancel()
+            try await withTimeout(.seconds(5), "run stops") { try await run.value }
+        }
+    }
 }
