@@ -41,8 +41,14 @@ struct DistributorCommand: AsyncParsableCommand {
         StructuredLogHandler.bootstrap(process: name, format: common.logFormat, level: common.logLevel)
         let logger = Logger(label: name)
         let registry = ProcessMetrics.bootstrap()
+        let configuration: SwitchboardConfiguration
         do {
-            let configuration = try loadConfiguration(common.config)
+            configuration = try ConfigurationFile.load(path: common.config).configuration
+        } catch {
+            for line in error.lines { logger.critical("\(line)") }
+            throw ExitCode(error.exitCode)
+        }
+        do {
             let settings = try DistributorSettings.resolve(
                 configuration: configuration, name: name,
                 queues: queues.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
@@ -52,6 +58,7 @@ struct DistributorCommand: AsyncParsableCommand {
                 path: common.dataDir ?? configuration.system.dataDirectory, process: settings.name)
             let store = try QueueStateStore(path: directory.storePath(QueueStateStore.fileName))
             let context = try ZeroMQContext()
+            defer { try? context.terminate() }
             let loop = try ZeroMQEventLoop(context: context, name: "distributor-zmq")
             let distributor = Distributor(
                 settings: settings, configuration: configuration, store: store, loop: loop,
@@ -63,36 +70,18 @@ struct DistributorCommand: AsyncParsableCommand {
             let app = Application(
                 router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
 
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [
-                        .init(service: distributor, successTerminationBehavior: .gracefullyShutdownGroup,
-                              failureTerminationBehavior: .gracefullyShutdownGroup),
-                        .init(service: app),
-                    ],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    cancellationSignals: [],
-                    logger: logger))
-            defer { try? context.terminate() }
+            let result: Result<Void, any Error>
             do {
-                try await group.run()
+                try await ProcessServiceGroup.run(services: [distributor, app], logger: logger)
+                result = .success(())
             } catch {
-                await loop.shutdown()
-                throw error
+                result = .failure(error)
             }
             await loop.shutdown()
+            try result.get()
         } catch {
             logger.critical("distributor stopped: \(error)")
             throw ExitCode.failure
-        }
-    }
-
-    /// Reads and validates the configuration file; to be swapped for ProcessRuntime's loader.
-    private func loadConfiguration(_ path: String) throws -> SwitchboardConfiguration {
-        let yaml = try String(contentsOfFile: path, encoding: .utf8)
-        switch ConfigurationLoader.load(yaml: yaml, file: path) {
-        case .success(let loaded): return loaded.configuration
-        case .failure(let error): throw error
         }
     }
 
