@@ -155,7 +155,10 @@ let package = Package(
             dependencies: ["Ingress", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "RouterTests", dependencies: ["Router"]),
-        .testTarget(name: "DistributorTests", dependencies: ["Distributor"]),
+        .testTarget(
+            name: "DistributorTests",
+            dependencies: ["Distributor", "SwitchboardCore", "Storage", "Wire", "ZeroMQ", "Messaging", "SwitchboardTestSupport"]
+        ),
         .testTarget(
             name: "PresenceTests",
             dependencies: [

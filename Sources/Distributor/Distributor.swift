@@ -1,1 +1,198 @@
-// Distributor module. See design.md, "Code layout".
+import Foundation
+import Logging
+import Messaging
+import ProcessRuntime
+import ServiceLifecycle
+import Storage
+import SwitchboardCore
+import Wire
+import ZeroMQ
+
+/// One distributor process's work (spec D1, wire.md 5.2–5.6): owns its queues at the router,
+/// records each Deliver before acknowledging it, and offers conversations to agents through
+/// presence, driven by the pure `DistributionCore`. Every core step is stored before any of
+/// its actions goes out, so a restart on the same data directory resumes where it stopped.
+///
+/// A `Service`: `run()` connects the three links, announces itself (`Ready`), takes
+/// presence's snapshot, and serves until graceful shutdown or cancellation. It throws
+/// `DistributorError.readyRefused` when another distributor owns one of its queues.
+public actor Distributor: Service {
+    let settings: DistributorSettings
+    let configuration: SwitchboardConfiguration
+    let store: QueueStateStore
+    let ids: MessageIDGenerator
+    var logger: Logger
+    let metrics: DistributorMetrics
+
+    let routerLink: DealerLink
+    let presenceLink: DealerLink
+    let updatesLink: SubscriberLink
+
+    var core: DistributionCore
+    var mirror = PresenceMirror()
+    var readyAccepted = false
+    /// Deliver ids being recorded now: a resend arriving meanwhile waits for the router's next resend.
+    var deliversInFlight: Set<MessageID> = []
+    /// Offer message ids → offer ids, to read presence's Ack of an Offer.
+    var offerMessages: [MessageID: String] = [:]
+    /// ConversationMessage ids → what they carried, to record presence's Ack.
+    var forwardedMessages: [MessageID: (conversationID: String, sequence: UInt64)] = [:]
+    /// Answers already given to OfferReply ids (presence resends until it has one).
+    var offerReplyAnswers: [MessageID: AckOutcome] = [:]
+    var timer: Task<Void, Never>?
+    var armedDeadline: Int64?
+    private var stopContinuation: AsyncStream<Void>.Continuation?
+    private var failure: DistributorError?
+
+    public init(
+        settings: DistributorSettings, configuration: SwitchboardConfiguration, store: QueueStateStore,
+        loop: ZeroMQEventLoop, ids: MessageIDGenerator, linkSettings: LinkSettings = .init(), logger: Logger
+    ) {
+        self.settings = settings
+        self.configuration = configuration
+        self.store = store
+        self.ids = ids
+        var logger = logger
+        logger[metadataKey: "distributor"] = "\(settings.name)"
+        self.logger = logger
+        self.metrics = DistributorMetrics(queues: settings.queues)
+        let owned = settings.queues.compactMap { configuration.queue(named: $0) }
+        let streams = configuration.workStreams
+        self.core = DistributionCore(queues: owned, workStreams: streams)
+        routerLink = DealerLink(
+            name: "router", identity: settings.name, connectTo: settings.routerEndpoint, loop: loop, ids: ids,
+            settings: linkSettings, logger: logger)
+        presenceLink = DealerLink(
+            name: "presence", identity: settings.name, connectTo: settings.presenceEndpoint, loop: loop, ids: ids,
+            settings: linkSettings, logger: logger)
+        updatesLink = SubscriberLink(
+            name: "presence-updates", connectTo: settings.updatesEndpoint, topics: [WireCodec.agentTopicPrefix],
+            loop: loop, settings: linkSettings, logger: logger)
+    }
+
+    // MARK: Service
+
+    public func run() async throws {
+        let (stopSignal, stopContinuation) = AsyncStream.makeStream(of: Void.self)
+        self.stopContinuation = stopContinuation
+        try await start()
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { for await envelope in self.routerLink.inbound { await self.fromRouter(envelope) } }
+                group.addTask { for await envelope in self.presenceLink.inbound { await self.fromPresence(envelope) } }
+                group.addTask { for await envelope in self.updatesLink.inbound { await self.fromUpdates(envelope) } }
+                group.addTask { for await event in self.routerLink.events { await self.routerEvent(event) } }
+                group.addTask { for await event in self.presenceLink.events { await self.presenceEvent(event) } }
+                group.addTask { for await event in self.updatesLink.events { await self.updatesEvent(event) } }
+                group.addTask {
+                    for await _ in stopSignal { break }
+                    await self.stopLinks()
+                }
+            }
+        } onCancelOrGracefulShutdown: {
+            stopContinuation.finish()
+        }
+        if let failure { throw failure }
+    }
+
+    /// Stops the process with `error` (e.g. the router refused our queues).
+    func fail(_ error: DistributorError) {
+        if failure == nil { failure = error }
+        stopContinuation?.finish()
+    }
+
+    private func start() async throws {
+        let records = try await store.conversations()
+        let step = core.restore(records)
+        logger.info(
+            "starting",
+            metadata: [
+                "queues": "\(settings.queues.joined(separator: ","))", "conversations": "\(records.count)",
+                "router": "\(settings.routerEndpoint)", "presence": "\(settings.presenceEndpoint)",
+            ])
+        // Subscribe first, so no update is missed between the snapshot and the first update.
+        try await updatesLink.start()
+        try await presenceLink.start()
+        try await routerLink.start()
+        await requestSnapshot()
+        await sendReady()
+        await perform(step.actions, answering: nil)
+        await afterStep()
+    }
+
+    private func stopLinks() async {
+        timer?.cancel()
+        timer = nil
+        await routerLink.stop()
+        await presenceLink.stop()
+        await updatesLink.stop()
+        logger.info("stopped")
+    }
+
+    // MARK: health
+
+    /// For `/healthz`: the router accepted our queues, presence answers, its snapshot is loaded.
+    public func health() async -> HealthReport {
+        let routerUp = await routerLink.isPeerAlive && readyAccepted
+        let presenceUp = await presenceLink.isPeerAlive
+        let snapshot = mirror.isLoaded
+        return HealthReport(
+            healthy: routerUp && presenceUp && snapshot,
+            checks: [
+                "router.link": routerUp ? "up" : (readyAccepted ? "down" : "not registered"),
+                "presence.link": presenceUp ? "up" : "down",
+                "presence.snapshot": snapshot ? "loaded" : "not loaded",
+            ])
+    }
+
+    /// A conversation as the distributor holds it (operations, tests).
+    public func conversation(_ id: String) -> ConversationRecord? { core.conversations[id] }
+
+    // MARK: steps
+
+    /// Stores what a step changed (with `deliveries`), then acts on it. Returns false when
+    /// the store failed: nothing may be acted on or acknowledged then.
+    func apply(
+        _ step: DistributionStep, deliveries: [StoredDelivery] = [], answering envelope: Envelope? = nil
+    ) async -> Bool {
+        do {
+            try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries))
+        } catch {
+            logger.error("cannot record queue state; not acting on it", metadata: ["error": "\(error)"])
+            return false
+        }
+        await perform(step.actions, answering: envelope)
+        await afterStep()
+        return true
+    }
+
+    func afterStep() async {
+        for queue in settings.queues {
+            metrics.setWaiting(core.conversations.values.filter { $0.queue == queue && $0.state == .open }.count, queue: queue)
+        }
+        armTimer()
+    }
+
+    /// Arms one timer for the earliest offer expiry (no polling).
+    private func armTimer() {
+        let deadline = core.nextDeadline
+        guard deadline != armedDeadline else { return }
+        timer?.cancel()
+        armedDeadline = deadline
+        guard let deadline else { return }
+        let delay = max(0, deadline - Self.nowMs())
+        timer = Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(delay))
+            guard !Task.isCancelled else { return }
+            await self?.deadlineReached()
+        }
+    }
+
+    private func deadlineReached() async {
+        armedDeadline = nil
+        let step = core.handle(.clockAdvanced, nowMs: Self.nowMs())
+        _ = await apply(step)
+    }
+
+    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}

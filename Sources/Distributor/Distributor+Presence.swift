@@ -1,0 +1,192 @@
+import Logging
+import Messaging
+import SwitchboardCore
+import Wire
+
+/// The presence links (wire.md 5.4–5.6): reservations, offers, customer messages for the
+/// agent, and the Clone mirror of agent states.
+extension Distributor {
+    // MARK: actions of the core
+
+    /// Carries out a stored step's actions. `envelope` is the message being answered (OfferReply).
+    func perform(_ actions: [DistributionAction], answering envelope: Envelope?) async {
+        for action in actions {
+            do {
+                try await perform(action, answering: envelope)
+            } catch {
+                // Reliable sends are kept by the link; this is a stopped or unstarted link.
+                logger.warning("cannot send to presence", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func perform(_ action: DistributionAction, answering envelope: Envelope?) async throws {
+        switch action {
+        case .reserve(let request):
+            let reserve = Reserve(
+                reservationID: request.reservation.id, agentID: request.reservation.agentID,
+                conversationID: request.conversationID, units: UInt32(clamping: request.reservation.units),
+                reason: .push, queue: request.queue,
+                allowedPresences: request.allowedPresences.compactMap { Wire.BasePresence(rawValue: $0.rawValue) }.sorted { $0.rawValue < $1.rawValue })
+            try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .reserve(reserve)))
+        case .sendOffer(let request):
+            let offer = Offer(
+                offerID: request.offerID, conversationID: request.conversationID, agentID: request.agentID,
+                queue: request.queue, workStream: request.workStream, expiresAtMs: request.expiresAtMs, kind: .push,
+                reservationID: request.reservationID)
+            let message = Envelope(id: ids.next(), message: .offer(offer))
+            offerMessages[message.id] = request.offerID
+            metrics.offersSent.increment()
+            logger.info(
+                "offer sent",
+                metadata: ["conversation.id": "\(request.conversationID)", "agent": "\(request.agentID)", "queue": "\(request.queue)"])
+            try await presenceLink.sendReliably(message)
+        case let .withdrawOffer(offerID, agentID, conversationID):
+            let withdrawn = OfferWithdrawn(offerID: offerID, agentID: agentID, conversationID: conversationID, reason: .expired)
+            try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .offerWithdrawn(withdrawn)))
+        case let .release(reservation, conversationID):
+            let release = Release(
+                reservationID: reservation.id, agentID: reservation.agentID, conversationID: conversationID,
+                units: UInt32(clamping: reservation.units))
+            try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .release(release)))
+        case let .answerOfferReply(offerID, stands):
+            guard let envelope else { return }
+            let outcome: AckOutcome = stands ? .accepted : .rejected(reason: "offer withdrawn")
+            offerReplyAnswers[envelope.id] = outcome
+            if !stands { logger.info("reply to an offer that no longer stands", metadata: ["offer": "\(offerID)"]) }
+            try await presenceLink.send(Envelope(id: ids.next(), message: .ack(Ack(ackedID: envelope.id, outcome: outcome))))
+        case let .forwardMessages(conversationID, agentID, sequences):
+            try await forward(conversationID: conversationID, agentID: agentID, sequences: sequences)
+        case let .offerAccepted(conversationID, agentID):
+            metrics.offersAccepted.increment()
+            if let queue = core.conversations[conversationID]?.queue { metrics.assigned(queue: queue) }
+            logger.info("conversation assigned", metadata: ["conversation.id": "\(conversationID)", "agent": "\(agentID)"])
+        case let .offerRejected(conversationID, agentID):
+            metrics.offersRejected.increment()
+            logger.info("offer rejected", metadata: ["conversation.id": "\(conversationID)", "agent": "\(agentID)"])
+        case let .offerExpired(conversationID, agentID):
+            metrics.offersExpired.increment()
+            logger.info("offer expired", metadata: ["conversation.id": "\(conversationID)", "agent": "\(agentID)"])
+        }
+    }
+
+    /// Hands stored customer messages to the agent holding the conversation (M1).
+    private func forward(conversationID: String, agentID: String, sequences: ClosedRange<UInt64>) async throws {
+        let stored = try await store.deliveries(conversationID: conversationID, sequences: sequences)
+        for delivery in stored {
+            guard case .deliver(let deliver) = try DeliveryPayload.decode(delivery.payload).message else { continue }
+            let message = ConversationMessage(
+                conversationID: conversationID, agentID: agentID, sequence: delivery.sequence, message: deliver.message,
+                queue: deliver.queue, workStream: deliver.workStream)
+            let envelope = Envelope(id: ids.next(), message: .conversationMessage(message))
+            forwardedMessages[envelope.id] = (conversationID, delivery.sequence)
+            try await presenceLink.sendReliably(envelope)
+        }
+    }
+
+    // MARK: presence's requests and answers
+
+    func fromPresence(_ envelope: Envelope) async {
+        let now = Self.nowMs()
+        switch envelope.message {
+        case .grant(let grant):
+            _ = await apply(core.handle(.reservationGranted(reservationID: grant.reservationID, sequence: grant.sequence), nowMs: now))
+        case .deny(let deny):
+            logger.info("reservation denied", metadata: ["reservation": "\(deny.reservationID)", "reason": "\(deny.reason)"])
+            _ = await apply(core.handle(.reservationDenied(reservationID: deny.reservationID), nowMs: now))
+        case .ack(let ack):
+            if let forwarded = forwardedMessages.removeValue(forKey: ack.ackedID) {
+                if case .rejected(let reason) = ack.outcome {
+                    // The agent is not connected; D7 (disconnect) decides what happens to the conversation.
+                    logger.warning(
+                        "customer message not handed to the agent",
+                        metadata: ["conversation.id": "\(forwarded.conversationID)", "reason": "\(reason)"])
+                } else {
+                    let event = DistributionEvent.messageAcknowledged(conversationID: forwarded.conversationID, sequence: forwarded.sequence)
+                    _ = await apply(core.handle(event, nowMs: now))
+                }
+            }
+            if let offerID = offerMessages.removeValue(forKey: ack.ackedID), case .rejected(let reason) = ack.outcome {
+                logger.info("offer not delivered to the agent", metadata: ["offer": "\(offerID)", "reason": "\(reason)"])
+                _ = await apply(core.handle(.offerUndeliverable(offerID: offerID), nowMs: now))
+            }
+        case .offerReply(let reply):
+            if let answer = offerReplyAnswers[envelope.id] {
+                try? await presenceLink.send(Envelope(id: ids.next(), message: .ack(Ack(ackedID: envelope.id, outcome: answer))))
+                return
+            }
+            let event = DistributionEvent.offerReplied(offerID: reply.offerID, agentID: reply.agentID, accepted: reply.decision == .accept)
+            _ = await apply(core.handle(event, nowMs: now), answering: envelope)
+        case .agentAction(let action):
+            // Agent actions (pick, hold, wrap-up, ...) come with the D-feature issue.
+            let result = AgentActionResult(
+                actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
+                conversationID: action.conversationID, outcome: .refused(.notAllowed), detail: "not implemented yet")
+            try? await presenceLink.send(Envelope(id: ids.next(), message: .agentActionResult(result)))
+        case .snapshotReply(let reply):
+            await mirrorOutcome(mirror.snapshotReply(reply))
+        case .releaseAck, .disconnect:
+            break
+        default:
+            logger.warning("unexpected message from presence", metadata: ["type": "\(envelope.type)"])
+        }
+    }
+
+    func presenceEvent(_ event: LinkEvent) async {
+        if case .peerAlive = event, !mirror.isLoaded { await requestSnapshot() }
+    }
+
+    // MARK: agent updates (Clone)
+
+    func requestSnapshot() async {
+        let request = Envelope(id: ids.next(), message: .snapshotRequest(SnapshotRequest()))
+        mirror.requested(request.id)
+        do {
+            try await presenceLink.sendReliably(request)
+        } catch {
+            logger.warning("cannot request presence's snapshot", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func fromUpdates(_ envelope: Envelope) async {
+        switch envelope.message {
+        case .agentUpdate(let update):
+            await mirrorOutcome(mirror.update(update))
+        case .heartbeat(let beat):
+            await mirrorOutcome(mirror.heartbeat(lastSequence: beat.lastSequence))
+        default:
+            break
+        }
+    }
+
+    func updatesEvent(_ event: LinkEvent) async {
+        if case .peerAlive = event { await mirrorOutcome(mirror.publisherReturned()) }
+    }
+
+    private func mirrorOutcome(_ outcome: PresenceMirror.Outcome) async {
+        switch outcome {
+        case .none:
+            break
+        case .resnapshot:
+            logger.info("presence updates lost: taking a new snapshot")
+            await requestSnapshot()
+        case let .apply(agents, sequence, isSnapshot):
+            let statuses = agents.map { Self.status($0, sequence: sequence) }
+            let now = Self.nowMs()
+            if isSnapshot {
+                logger.info("presence snapshot loaded", metadata: ["agents": "\(agents.count)", "sequence": "\(sequence)"])
+                _ = await apply(core.handle(.agentsSnapshot(statuses), nowMs: now))
+            } else {
+                for status in statuses { _ = await apply(core.handle(.agentUpdated(status), nowMs: now)) }
+            }
+        }
+    }
+
+    static func status(_ agent: AgentState, sequence: UInt64) -> AgentStatus {
+        AgentStatus(
+            agentID: agent.agentID,
+            basePresence: SwitchboardCore.BasePresence(rawValue: agent.basePresence.rawValue) ?? .offline,
+            capacityTotal: Int(agent.capacityTotal), capacityUsed: Int(agent.capacityUsed),
+            lastAssignmentAtMs: agent.lastAssignmentAtMs, sequence: sequence)
+    }
+}

@@ -1,0 +1,128 @@
+import Logging
+import Messaging
+import Storage
+import SwitchboardCore
+import Wire
+
+/// The router link (wire.md 5.2, 5.3): Ready, Deliver → record → DeliverAck.
+extension Distributor {
+    func sendReady() async {
+        let ready = Envelope(id: ids.next(), message: .ready(Ready(distributor: settings.name, queues: settings.queues)))
+        readyAccepted = false
+        do {
+            try await routerLink.sendReliably(ready)
+            logger.info("Ready sent", metadata: ["queues": "\(settings.queues.joined(separator: ","))"])
+        } catch {
+            logger.error("cannot send Ready", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func routerEvent(_ event: LinkEvent) async {
+        switch event {
+        case .peerDead:
+            readyAccepted = false
+            logger.warning("router silent: waiting for it to come back")
+        case .peerAlive:
+            // The router may have restarted and forgotten us: announce again (Majordomo).
+            await sendReady()
+        }
+    }
+
+    func fromRouter(_ envelope: Envelope) async {
+        switch envelope.message {
+        case .readyAccepted(let accepted):
+            readyAccepted = true
+            logger.info("router accepted our queues", metadata: ["queues": "\(accepted.queues.joined(separator: ","))"])
+        case .readyRefused(let refused):
+            let owner = refused.currentOwner.map { " (owned by \($0))" } ?? ""
+            let message = "router refused queues \(refused.conflictingQueues.joined(separator: ","))\(owner): \(refused.reason) \(refused.detail)"
+            logger.error("\(message); stopping: a queue has one distributor at a time")
+            fail(DistributorError(code: .readyRefused, message: message))
+        case .disconnect:
+            await sendReady()
+        case .deliver(let deliver):
+            await deliverReceived(deliver, envelope: envelope)
+        case .agentReplyAck:
+            break
+        default:
+            logger.warning("unexpected message from the router", metadata: ["type": "\(envelope.type)"])
+        }
+    }
+
+    private func acknowledge(_ envelope: Envelope, _ outcome: AckOutcome) async {
+        let ack = Envelope(id: ids.next(), message: .deliverAck(DeliverAck(ackedID: envelope.id, outcome: outcome)))
+        do {
+            try await routerLink.send(ack)
+        } catch {
+            logger.warning("cannot send DeliverAck; the router will resend", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func deliverReceived(_ deliver: Deliver, envelope: Envelope) async {
+        var logger = self.logger
+        logger[metadataKey: "conversation.id"] = "\(deliver.conversationID)"
+        logger[metadataKey: "queue"] = "\(deliver.queue)"
+        guard settings.queues.contains(deliver.queue) else {
+            logger.warning("Deliver for a queue this distributor does not own: rejected")
+            await acknowledge(envelope, .rejected(reason: "distributor \(settings.name) does not own queue \(deliver.queue)"))
+            return
+        }
+        guard configuration.workStream(named: deliver.workStream) != nil else {
+            logger.warning("Deliver names an unknown work stream: rejected", metadata: ["workStream": "\(deliver.workStream)"])
+            await acknowledge(envelope, .rejected(reason: "unknown work stream \(deliver.workStream)"))
+            return
+        }
+        guard !deliversInFlight.contains(envelope.id) else { return }
+        do {
+            if try await store.delivery(messageID: envelope.id.bytes) != nil {
+                metrics.duplicateDelivers.increment()
+                await acknowledge(envelope, .duplicate)
+                return
+            }
+        } catch {
+            logger.error("cannot check Deliver for duplicates; not acknowledged", metadata: ["error": "\(error)"])
+            return
+        }
+        // Re-check after the await: the same id may have been recorded meanwhile.
+        guard !deliversInFlight.contains(envelope.id) else { return }
+        let payload: [UInt8]
+        do {
+            payload = try DeliveryPayload.encode(envelope)
+        } catch {
+            logger.error("cannot encode Deliver for storage", metadata: ["error": "\(error)"])
+            return
+        }
+        let sequence = max(deliver.conversationSequence, deliver.kind == .newConversation ? 1 : 0)
+        let event: DistributionEvent =
+            switch deliver.kind {
+            case .newConversation:
+                .conversationArrived(
+                    conversationID: deliver.conversationID, queue: deliver.queue, workStream: deliver.workStream,
+                    sequence: sequence)
+            case .followUp:
+                core.conversations[deliver.conversationID] == nil
+                    // The conversation is new to this distributor (re-routed here): it starts here.
+                    ? .conversationArrived(
+                        conversationID: deliver.conversationID, queue: deliver.queue, workStream: deliver.workStream,
+                        sequence: sequence)
+                    : .messageArrived(conversationID: deliver.conversationID, sequence: sequence)
+            }
+        deliversInFlight.insert(envelope.id)
+        defer { deliversInFlight.remove(envelope.id) }
+        let step = core.handle(event, nowMs: Self.nowMs())
+        let delivery = StoredDelivery(
+            messageID: envelope.id.bytes, conversationID: deliver.conversationID, sequence: sequence, payload: payload)
+        // Recorded (conversation state and message) before the ack and before any offer.
+        do {
+            try await store.commit(QueueStateChange(conversations: step.changed, deliveries: [delivery]))
+        } catch {
+            logger.error("cannot record Deliver; not acknowledged", metadata: ["error": "\(error)"])
+            return
+        }
+        metrics.delivers.increment()
+        logger.debug("Deliver recorded", metadata: ["sequence": "\(sequence)", "kind": "\(deliver.kind)"])
+        await acknowledge(envelope, .accepted)
+        await perform(step.actions, answering: nil)
+        await afterStep()
+    }
+}

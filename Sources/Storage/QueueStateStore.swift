@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// A customer message a distributor received in a Deliver: its wire message id (the dedupe
+/// key), its place in the conversation, and the encoded message, kept to hand to the agent.
+public struct StoredDelivery: Sendable, Hashable {
+    public var messageID: [UInt8]
+    public var conversationID: String
+    public var sequence: UInt64
+    /// Opaque to the store (the distributor stores the wire encoding).
+    public var payload: [UInt8]
+
+    public init(messageID: [UInt8], conversationID: String, sequence: UInt64, payload: [UInt8]) {
+        self.messageID = messageID
+        self.conversationID = conversationID
+        self.sequence = sequence
+        self.payload = payload
+    }
+}
+
+/// What one event changed: written in one transaction, before anything is acted on.
+public struct QueueStateChange: Sendable, Hashable {
+    public var conversations: [ConversationRecord]
+    public var deliveries: [StoredDelivery]
+
+    public init(conversations: [ConversationRecord] = [], deliveries: [StoredDelivery] = []) {
+        self.conversations = conversations
+        self.deliveries = deliveries
+    }
+
+    public var isEmpty: Bool { conversations.isEmpty && deliveries.isEmpty }
+}
+
+/// A distributor's durable queue state (`queue-state.sqlite` in its data directory): the
+/// conversations of its queues and the Deliver messages it has recorded.
+///
+/// Group commit: a `commit` that arrives while a transaction runs waits and goes into the
+/// next one, which starts as soon as the running one ends; every waiter resumes after the
+/// transaction holding its change is durable.
+public actor QueueStateStore {
+    public static let fileName = "queue-state"
+
+    private struct Waiter {
+        var change: QueueStateChange
+        var continuation: CheckedContinuation<Result<Void, StorageError>, Never>?
+    }
+
+    private let pool: DatabasePool
+    private var committing = false
+    private var waiting: [Waiter] = []
+    /// Transactions written so far (group commit shows as fewer transactions than commits).
+    public private(set) var transactionCount = 0
+
+    public init(path: String) throws(StorageError) {
+        pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
+    }
+
+    static let migrations = [
+        StoreMigration("v1-conversations-deliveries") { db in
+            try db.execute(sql: """
+                CREATE TABLE conversation (
+                    id TEXT PRIMARY KEY,
+                    queue TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    record BLOB NOT NULL
+                );
+                CREATE INDEX conversation_by_queue_state ON conversation (queue, state);
+                CREATE TABLE delivery (
+                    message_id BLOB PRIMARY KEY,
+                    conversation_id TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    payload BLOB NOT NULL
+                );
+                CREATE INDEX delivery_by_conversation ON delivery (conversation_id, sequence);
+                """)
+        }
+    ]
+
+    /// Records `change` durably; returns after its transaction committed.
+    public func commit(_ change: QueueStateChange) async throws(StorageError) {
+        guard !change.isEmpty else { return }
+        guard !committing else {
+            let result = await withCheckedContinuation { continuation in
+                waiting.append(Waiter(change: change, continuation: continuation))
+            }
+            return try result.get()
+        }
+        committing = true
+        defer { committing = false }
+        var batch = [Waiter(change: change, continuation: nil)]
+        var own: Result<Void, StorageError> = .success(())
+        while !batch.isEmpty {
+            let result = await write(batch.map(\.change))
+            transactionCount += 1
+            for waiter in batch {
+                if let continuation = waiter.continuation {
+                    continuation.resume(returning: result)
+                } else {
+                    own = result
+                }
+            }
+            batch = waiting
+            waiting = []
+        }
+        try own.get()
+    }
+
+    private func write(_ changes: [QueueStateChange]) async -> Result<Void, StorageError> {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var rows = [(id: String, queue: String, state: String, record: Data)]()
+        do {
+            for change in changes {
+                for record in change.conversations {
+                    rows.append((record.id, record.queue, record.state.rawValue, try encoder.encode(record)))
+                }
+            }
+        } catch {
+            return .failure(StorageError(code: .writeFailed, message: "cannot encode a conversation record", cause: error))
+        }
+        let deliveries = changes.flatMap(\.deliveries)
+        let conversationRows = rows
+        do {
+            try await pool.write { db in
+                for row in conversationRows {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO conversation (id, queue, state, record) VALUES (?, ?, ?, ?)
+                            ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, state = excluded.state, record = excluded.record
+                            """,
+                        arguments: [row.id, row.queue, row.state, row.record])
+                }
+                for delivery in deliveries {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO delivery (message_id, conversation_id, sequence, payload) VALUES (?, ?, ?, ?)",
+                        arguments: [Data(delivery.messageID), delivery.conversationID, Int64(bitPattern: delivery.sequence), Data(delivery.payload)])
+                }
+            }
+            return .success(())
+        } catch {
+            return .failure(StorageError(code: .writeFailed, message: "cannot record queue state", cause: error))
+        }
+    }
+
+    /// Every stored conversation (a restart resumes from these).
+    public func conversations() async throws(StorageError) -> [ConversationRecord] {
+        let blobs: [Data]
+        do {
+            blobs = try await pool.read { db in try Data.fetchAll(db, sql: "SELECT record FROM conversation") }
+        } catch {
+            throw StorageError(code: .readFailed, message: "cannot read conversations", cause: error)
+        }
+        let decoder = JSONDecoder()
+        do {
+            return try blobs.map { try decoder.decode(ConversationRecord.self, from: $0) }
+        } catch {
+            throw StorageError(code: .readFailed, message: "a stored conversation record cannot be decoded", cause: error)
+        }
+    }
+
+    /// The delivery recorded under `messageID`, if any (Deliver dedupe).
+    public func delivery(messageID: [UInt8]) async throws(StorageError) -> StoredDelivery? {
+        try await deliveries(sql: "SELECT * FROM delivery WHERE message_id = ?", arguments: [Data(messageID)]).first
+    }
+
+    /// The deliveries of a conversation with sequences in `sequences`, in order.
+    public func deliveries(conversationID: String, sequences: ClosedRange<UInt64>) async throws(StorageError) -> [StoredDelivery] {
+        try await deliveries(
+            sql: "SELECT * FROM delivery WHERE conversation_id = ? AND sequence BETWEEN ? AND ? ORDER BY sequence",
+            arguments: [conversationID, Int64(bitPattern: sequences.lowerBound), Int64(bitPattern: sequences.upperBound)])
+    }
+
+    private func deliveries(sql: String, arguments: StatementArguments) async throws(StorageError) -> [StoredDelivery] {
+        do {
+            return try await pool.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                    StoredDelivery(
+                        messageID: [UInt8](row["message_id"] as Data),
+                        conversationID: row["conversation_id"],
+                        sequence: UInt64(bitPattern: row["sequence"] as Int64),
+                        payload: [UInt8](row["payload"] as Data))
+                }
+            }
+        } catch {
+            throw StorageError(code: .readFailed, message: "cannot read deliveries", cause: error)
+        }
+    }
+}

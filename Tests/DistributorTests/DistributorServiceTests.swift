@@ -1,0 +1,260 @@
+import Foundation
+import Messaging
+import Storage
+import SwitchboardCore
+import SwitchboardTestSupport
+import Testing
+import Wire
+import ZeroMQ
+
+@testable import Distributor
+
+/// The distributor's services against real sockets: a fake router and a fake presence.
+@Suite struct DistributorServiceTests {
+    /// Slow heartbeats: the fake peers do not beat, and must not look dead during a test.
+    static let quietLinks = LinkSettings(heartbeatInterval: .seconds(10))
+
+    struct Peers: Sendable {
+        let router: FakeRouterPeer
+        let presence: FakeRouterPeer
+        let publisher: FakePublisher
+        let ids = MessageIDGenerator()
+    }
+
+    func start(_ peers: Peers, loop: ZeroMQEventLoop, dataDir: String) async throws -> (Distributor, Task<Void, any Error>) {
+        let configuration = try DistributorFixture.configuration()
+        let settings = try DistributorSettings.resolve(
+            configuration: configuration, name: "distributor-1", routerEndpoint: peers.router.endpoint,
+            presenceEndpoint: peers.presence.endpoint, updatesEndpoint: peers.publisher.endpoint, http: "127.0.0.1:0")
+        let directory = try DataDirectory(path: dataDir, process: settings.name)
+        let store = try QueueStateStore(path: directory.storePath(QueueStateStore.fileName))
+        let distributor = Distributor(
+            settings: settings, configuration: configuration, store: store, loop: loop, ids: MessageIDGenerator(),
+            linkSettings: Self.quietLinks, logger: DistributorFixture.logger)
+        let task = Task { try await distributor.run() }
+        return (distributor, task)
+    }
+
+    /// Ready → ReadyAccepted, SnapshotRequest → SnapshotReply(agents).
+    func register(_ peers: Peers, agents: [AgentState], sequence: UInt64) async throws {
+        let ready = try await peers.router.receive("Ready") { if case .ready(let ready) = $0 { ready } else { nil } }
+        #expect(ready.value.distributor == "distributor-1")
+        #expect(ready.value.queues == ["vip", "billing"])
+        try await peers.router.send(
+            .readyAccepted(ReadyAccepted(readyID: ready.envelope.id, queues: ready.value.queues)), to: ready.peer, ids: peers.ids)
+        let request = try await peers.presence.receive("SnapshotRequest") { if case .snapshotRequest = $0 { true } else { nil } }
+        try await peers.presence.send(
+            .snapshotReply(SnapshotReply(requestID: request.envelope.id, sequence: sequence, agents: agents)),
+            to: request.peer, ids: peers.ids)
+    }
+
+    func deliverAck(_ peers: Peers, for id: MessageID) async throws -> AckOutcome {
+        try await peers.router.receive("DeliverAck") {
+            if case .deliverAck(let ack) = $0, ack.ackedID == id { ack.outcome } else { nil }
+        }.value
+    }
+
+    func conversationMessage(_ peers: Peers, sequence: UInt64) async throws -> (peer: [UInt8], envelope: Envelope, value: ConversationMessage) {
+        try await peers.presence.receive("ConversationMessage \(sequence)") {
+            if case .conversationMessage(let message) = $0, message.sequence == sequence { message } else { nil }
+        }
+    }
+
+    @Test func aDeliveredConversationIsOfferedAcceptedAndItsMessagesReachTheAgentAlsoAfterARestart() async throws {
+        let dataDir = try TemporaryDirectory("distributor-service")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(30)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let ada = AgentState(agentID: "ada", basePresence: .away, capacityTotal: 4, capacityUsed: 0, connected: true)
+
+            // First run: Ready, snapshot (ada away: nobody eligible yet).
+            let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            try await register(peers, agents: [ada], sequence: 5)
+
+            let deliver = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c1", kind: .newConversation, sequence: 1, text: "hello"))
+            let routerPeer = Array("distributor-1".utf8)
+            try await peers.router.socket.send(Multipart([routerPeer] + WireCodec.encode(deliver)))
+            #expect(try await deliverAck(peers, for: deliver.id) == .accepted)
+            #expect(await distributor.conversation("c1")?.state == .open)
+
+            // Ada becomes available (AgentUpdate on PUB; repeated until the SUB has joined).
+            var available = ada
+            available.basePresence = .available
+            let publishing = Task {
+                while !Task.isCancelled {
+                    try? await peers.publisher.publish(.agentUpdate(AgentUpdate(sequence: 6, agent: available)), ids: peers.ids)
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            let reserve = try await peers.presence.receive("Reserve") { if case .reserve(let reserve) = $0 { reserve } else { nil } }
+            publishing.cancel()
+            #expect(reserve.value.agentID == "ada")
+            #expect(reserve.value.conversationID == "c1")
+            #expect(reserve.value.units == 2)  // retail-chat capacity
+            #expect(reserve.value.reason == .push)
+            #expect(Set(reserve.value.allowedPresences) == [.available, .busy])
+            try await peers.presence.send(
+                .grant(Grant(
+                    requestID: reserve.envelope.id, reservationID: reserve.value.reservationID, agentID: "ada",
+                    conversationID: "c1", units: 2, capacityTotal: 4, capacityUsed: 2, sequence: 7)),
+                to: reserve.peer, ids: peers.ids)
+
+            let offer = try await peers.presence.receive("Offer") { if case .offer(let offer) = $0 { offer } else { nil } }
+            #expect(offer.value.agentID == "ada")
+            #expect(offer.value.conversationID == "c1")
+            #expect(offer.value.expiresAtMs > Distributor.nowMs() + 50_000)  // vip: 60 s
+            try await peers.presence.send(.ack(Ack(ackedID: offer.envelope.id, outcome: .accepted)), to: offer.peer, ids: peers.ids)
+            let reply = Envelope(id: peers.ids.next(), message: .offerReply(OfferReply(offerID: offer.value.offerID, agentID: "ada", conversationID: "c1", decision: .accept)))
+            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(reply)))
+            let replyAck = try await peers.presence.receive("Ack of OfferReply") {
+                if case .ack(let ack) = $0, ack.ackedID == reply.id { ack.outcome } else { nil }
+            }
+            #expect(replyAck.value == .accepted)
+
+            // The agent gets the first message, and a follow-up as a ConversationMessage.
+            let first = try await conversationMessage(peers, sequence: 1)
+            #expect(first.value.agentID == "ada")
+            #expect(first.value.message.text == "hello")
+            // Presence confirms the first message only; the second is still unconfirmed at the restart.
+            try await peers.presence.send(.ack(Ack(ackedID: first.envelope.id, outcome: .accepted)), to: first.peer, ids: peers.ids)
+            let followUp = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c1", kind: .followUp, sequence: 2, text: "are you there?"))
+            try await peers.router.socket.send(Multipart([routerPeer] + WireCodec.encode(followUp)))
+            #expect(try await deliverAck(peers, for: followUp.id) == .accepted)
+            let second = try await conversationMessage(peers, sequence: 2)
+            #expect(second.value.message.text == "are you there?")
+            #expect(second.value.agentID == "ada")
+            try await withTimeout(.seconds(5), "first message confirmed") {
+                while await distributor.conversation("c1")?.acknowledgedThrough != 1 { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(await distributor.conversation("c1")?.state == .active)
+            #expect(await distributor.conversation("c1")?.agentID == "ada")
+
+            // A resent Deliver (same id) is acknowledged again and changes nothing.
+            try await peers.router.socket.send(Multipart([routerPeer] + WireCodec.encode(followUp)))
+            #expect(try await deliverAck(peers, for: followUp.id) == .duplicate)
+            #expect(await distributor.health().healthy)
+
+            run.cancel()
+            try await withTimeout(.seconds(5), "first run stops") { try await run.value }
+
+            // Second run on the same data directory: c1 stays Active with ada, and is not offered again.
+            var busy = available
+            busy.capacityUsed = 2
+            busy.basePresence = .busy
+            let (restarted, rerun) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            // The unconfirmed message goes to the agent again, the confirmed one does not; the
+            // snapshot request comes alongside (either order).
+            var resent: [ConversationMessage] = []
+            var snapshotRequest: (peer: [UInt8], envelope: Envelope)?
+            while resent.isEmpty || snapshotRequest == nil {
+                let received = try await peers.presence.receive("resent message and snapshot request")
+                switch received.envelope.message {
+                case .conversationMessage(let message): resent.append(message)
+                case .snapshotRequest: snapshotRequest = received
+                default: break
+                }
+            }
+            #expect(resent.map(\.sequence) == [2])
+            #expect(resent.first?.agentID == "ada")
+            if let snapshotRequest {
+                try await peers.presence.send(
+                    .snapshotReply(SnapshotReply(requestID: snapshotRequest.envelope.id, sequence: 7, agents: [busy])),
+                    to: snapshotRequest.peer, ids: peers.ids)
+            }
+            let ready = try await peers.router.receive("Ready again") { if case .ready(let ready) = $0 { ready } else { nil } }
+            try await peers.router.send(
+                .readyAccepted(ReadyAccepted(readyID: ready.envelope.id, queues: ready.value.queues)), to: ready.peer, ids: peers.ids)
+            try await withTimeout(.seconds(5), "snapshot applied") {
+                while await !restarted.health().checks.values.contains("loaded") { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(await restarted.conversation("c1")?.state == .active)
+            #expect(await restarted.conversation("c1")?.agentID == "ada")
+            let again = try? await peers.presence.receive("no new offer", within: .milliseconds(700)) {
+                switch $0 {
+                case .reserve, .offer: true
+                default: nil
+                }
+            }
+            #expect(again == nil, "an Active conversation is not offered again after a restart")
+            rerun.cancel()
+            try await withTimeout(.seconds(5), "second run stops") { try await rerun.value }
+        }
+    }
+
+    @Test func aRefusedReadyStopsTheDistributorWithAnError() async throws {
+        let dataDir = try TemporaryDirectory("distributor-refused")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(15)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            let ready = try await peers.router.receive("Ready") { if case .ready(let ready) = $0 { ready } else { nil } }
+            try await peers.router.send(
+                .readyRefused(ReadyRefused(readyID: ready.envelope.id, reason: .queueOwned, conflictingQueues: ["vip"], currentOwner: "distributor-9")),
+                to: ready.peer, ids: peers.ids)
+            let outcome = try await withTimeout(.seconds(5), "run ends") { () -> DistributorError? in
+                do {
+                    try await run.value
+                    return nil
+                } catch let error as DistributorError {
+                    return error
+                }
+            }
+            #expect(outcome?.code == .readyRefused)
+            #expect(outcome?.message.contains("distributor-9") == true)
+        }
+    }
+
+    @Test func settingsComeFromTheConfigurationWithOverrides() throws {
+        let configuration = try DistributorFixture.configuration()
+        let settings = try DistributorSettings.resolve(configuration: configuration, name: "distributor-2")
+        #expect(settings.queues == ["support", "social"])
+        #expect(settings.http == "127.0.0.1:8093")
+        #expect(settings.routerEndpoint == "tcp://127.0.0.1:5551")
+        let overridden = try DistributorSettings.resolve(
+            configuration: configuration, name: "distributor-1", queues: ["social"], routerEndpoint: "tcp://10.0.0.1:1")
+        #expect(overridden.queues == ["social"])
+        #expect(overridden.routerEndpoint == "tcp://10.0.0.1:1")
+        #expect(throws: DistributorError.self) {
+            try DistributorSettings.resolve(configuration: configuration, name: "distributor-1", queues: ["nope"])
+        }
+        #expect(throws: DistributorError.self) {
+            try DistributorSettings.resolve(configuration: configuration, name: "distributor-7")
+        }
+    }
+
+    @Test func aDisconnectFromTheRouterBringsReadyAgainAndAgentActionsAreRefusedForNow() async throws {
+        let dataDir = try TemporaryDirectory("distributor-reready")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(15)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            try await register(peers, agents: [], sequence: 0)
+            try await withTimeout(.seconds(5), "registered") {
+                while await distributor.health().checks["router.link"] != "up" { try await Task.sleep(for: .milliseconds(10)) }
+            }
+
+            // A restarted router that does not know us answers our traffic with Disconnect (Majordomo).
+            try await peers.router.send(.disconnect(Disconnect(sender: "router", reason: .protocolError)), to: Array("distributor-1".utf8), ids: peers.ids)
+            let again = try await peers.router.receive("Ready again") { if case .ready(let ready) = $0 { ready } else { nil } }
+            #expect(again.value.queues == ["vip", "billing"])
+
+            let action = Envelope(id: peers.ids.next(), message: .agentAction(AgentAction(actionID: "a-1", agentID: "ada", conversationID: "c9", kind: .hold, queue: "vip")))
+            let presencePeer = Array("distributor-1".utf8)
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(action)))
+            let result = try await peers.presence.receive("AgentActionResult") {
+                if case .agentActionResult(let result) = $0 { result } else { nil }
+            }
+            #expect(result.value.actionMessageID == action.id)
+            #expect(result.value.outcome == .refused(.notAllowed))
+            #expect(result.value.detail == "not implemented yet")
+            run.cancel()
+            try await withTimeout(.seconds(5), "run stops") { try await run.value }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+@testable import Storage
+
+@Suite struct QueueStateStoreTests {
+    let root = FileManager.default.temporaryDirectory
+        .appendingPathComponent("switchboard-queue-state-\(UUID().uuidString)")
+
+    func path() throws -> String {
+        try DataDirectory(path: root.path, process: "distributor-1").storePath(QueueStateStore.fileName)
+    }
+
+    func record(_ id: String, state: ConversationState = .open) -> ConversationRecord {
+        ConversationRecord(
+            id: id, queue: "billing", workStream: "chat", state: state, arrivedAtMs: 1_000, arrivalIndex: 7,
+            agentID: state == .active ? "ada" : nil,
+            held: state == .active ? Reservation(id: "\(id)#1", agentID: "ada", units: 1, grantSequence: 4) : nil,
+            pending: state == .open
+                ? PendingOffer(offerID: "\(id)#2", reservation: Reservation(id: "\(id)#2", agentID: "grace", units: 1, grantSequence: 9), stage: .offered, expiresAtMs: 61_000)
+                : nil,
+            declines: ["linus": 2], attempts: 2, receivedThrough: 3, receivedAhead: [5], forwardedThrough: 1)
+    }
+
+    @Test func recordsSurviveReopening() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let delivery = StoredDelivery(messageID: Array(repeating: 1, count: 16), conversationID: "c1", sequence: 1, payload: [1, 2, 3])
+        do {
+            let store = try QueueStateStore(path: try path())
+            try await store.commit(QueueStateChange(conversations: [record("c1"), record("c2", state: .active)], deliveries: [delivery]))
+        }
+        let store = try QueueStateStore(path: try path())
+        let loaded = try await store.conversations().sorted { $0.id < $1.id }
+        #expect(loaded == [record("c1"), record("c2", state: .active)])
+        #expect(try await store.delivery(messageID: delivery.messageID) == delivery)
+        #expect(try await store.delivery(messageID: Array(repeating: 2, count: 16)) == nil)
+    }
+
+    @Test func aLaterChangeOfAConversationReplacesIt() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try QueueStateStore(path: try path())
+        try await store.commit(QueueStateChange(conversations: [record("c1")]))
+        try await store.commit(QueueStateChange(conversations: [record("c1", state: .active)]))
+        #expect(try await store.conversations() == [record("c1", state: .active)])
+    }
+
+    @Test func deliveriesAreDedupedByMessageIDAndReadByConversationSequence() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try QueueStateStore(path: try path())
+        let deliveries = (1...4).map { n in
+            StoredDelivery(messageID: [UInt8](repeating: UInt8(n), count: 16), conversationID: "c1", sequence: UInt64(n), payload: [UInt8(n)])
+        }
+        try await store.commit(QueueStateChange(deliveries: deliveries.reversed()))
+        // The same id again (a resend) changes nothing.
+        var repeated = deliveries[0]
+        repeated.payload = [99]
+        try await store.commit(QueueStateChange(deliveries: [repeated]))
+        #expect(try await store.deliveries(conversationID: "c1", sequences: 2...3) == Array(deliveries[1...2]))
+        #expect(try await store.delivery(messageID: deliveries[0].messageID)?.payload == [1])
+    }
+
+    @Test func concurrentCommitsShareTransactionsAndAllReturnAfterTheirCommit() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try QueueStateStore(path: try path())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<200 {
+                group.addTask { try await store.commit(QueueStateChange(conversations: [record("c\(n)")])) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await store.conversations().count == 200)
+        let transactions = await store.transactionCount
+        #expect(transactions < 200, "group commit: \(transactions) transactions for 200 commits")
+    }
+}
