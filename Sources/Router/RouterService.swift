@@ -413,38 +413,3 @@ public actor RouterService: Service {
 
     static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }
-
-/// A journal outcome on its way back to the loop that acks and forwards.
-struct SubmitCompletion: Sendable {
-    struct Pending: Sendable {
-        let peer: PeerID
-        let submitID: MessageID
-        let workStream: String
-        let routing: RoutingResult
-    }
-
-    let pending: Pending
-    let outcome: Result<JournalInboundOutcome, StorageError>
-}
-
-extension RoutingValue {
-    init(_ value: ContextValue) {
-        switch value {
-        case .text(let text): self = .text(text)
-        case .number(let number): self = .number(number)
-        }
-    }
-}
-
-extension ContextValue {
-    init(_ value: RoutingValue) {
-        switch value {
-        case .text(let text): self = .text(text)
-        case .number(let number): self = .number(number)
-        }
-    }
-}
-
-extension Duration {
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-}
