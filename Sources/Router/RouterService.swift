@@ -70,11 +70,13 @@ public actor RouterService: Service {
 
     public func run() async throws {
         do {
+            metrics.setPending(try await journal.pendingDeliveryCount())
             try await ingressLink.start()
             try await distributorLink.start()
-            metrics.setPending(try await journal.pendingDeliveryCount())
         } catch {
-            let failure = RouterError(code: .linkFailed, message: "router links failed to start", cause: error)
+            let failure = error is StorageError
+                ? RouterError(code: .journalUnavailable, message: "cannot read the journal", cause: error)
+                : RouterError(code: .linkFailed, message: "router links failed to start", cause: error)
             startFailure = failure
             resumeBoundWaiters()
             await stopLinks()
@@ -92,6 +94,7 @@ public actor RouterService: Service {
                 group.addTask { await self.watchDistributors() }
             }
         }
+        startFailure = RouterError(code: .linkFailed, message: "the router has stopped")
         await stopLinks()
         logger.info("router stopped")
     }
