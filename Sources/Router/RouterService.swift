@@ -70,11 +70,13 @@ public actor RouterService: Service {
 
     public func run() async throws {
         do {
+            metrics.setPending(try await journal.pendingDeliveryCount())
             try await ingressLink.start()
             try await distributorLink.start()
-            metrics.setPending(try await journal.pendingDeliveryCount())
         } catch {
-            let failure = RouterError(code: .linkFailed, message: "router links failed to start", cause: error)
+            let failure = error is StorageError
+                ? RouterError(code: .journalUnavailable, message: "cannot read the journal", cause: error)
+                : RouterError(code: .linkFailed, message: "router links failed to start", cause: error)
             startFailure = failure
             resumeBoundWaiters()
             await stopLinks()
@@ -92,6 +94,7 @@ public actor RouterService: Service {
                 group.addTask { await self.watchDistributors() }
             }
         }
+        startFailure = RouterError(code: .linkFailed, message: "the router has stopped")
         await stopLinks()
         logger.info("router stopped")
     }
@@ -412,39 +415,4 @@ public actor RouterService: Service {
     }
 
     static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-}
-
-/// A journal outcome on its way back to the loop that acks and forwards.
-struct SubmitCompletion: Sendable {
-    struct Pending: Sendable {
-        let peer: PeerID
-        let submitID: MessageID
-        let workStream: String
-        let routing: RoutingResult
-    }
-
-    let pending: Pending
-    let outcome: Result<JournalInboundOutcome, StorageError>
-}
-
-extension RoutingValue {
-    init(_ value: ContextValue) {
-        switch value {
-        case .text(let text): self = .text(text)
-        case .number(let number): self = .number(number)
-        }
-    }
-}
-
-extension ContextValue {
-    init(_ value: RoutingValue) {
-        switch value {
-        case .text(let text): self = .text(text)
-        case .number(let number): self = .number(number)
-        }
-    }
-}
-
-extension Duration {
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -375,17 +375,18 @@ public struct JournalConversation: Sendable, Hashable, FetchableRecord, Persista
     public var updatedAtMs: Int64
     public var messageCount: Int
 
+    // Throwing decodes: a damaged file is an error, never a trap.
     public init(row: Row) throws {
-        id = row["id"]
-        channelInstance = row["channel_instance"]
-        customerKey = row["customer_key"]
-        workStream = row["work_stream"]
-        queue = row["queue"]
-        routingRule = row["routing_rule"]
-        state = JournalConversationState(rawValue: row["state"]) ?? .closed
-        createdAtMs = row["created_at_ms"]
-        updatedAtMs = row["updated_at_ms"]
-        messageCount = row["message_count"]
+        id = try row.decode(forColumn: "id")
+        channelInstance = try row.decode(forColumn: "channel_instance")
+        customerKey = try row.decode(forColumn: "customer_key")
+        workStream = try row.decode(forColumn: "work_stream")
+        queue = try row.decode(forColumn: "queue")
+        routingRule = try row.decode(forColumn: "routing_rule")
+        state = try JournalRowValue.decode(JournalConversationState.self, row, "state")
+        createdAtMs = try row.decode(forColumn: "created_at_ms")
+        updatedAtMs = try row.decode(forColumn: "updated_at_ms")
+        messageCount = try row.decode(forColumn: "message_count")
     }
 
     init(
@@ -477,15 +478,26 @@ public struct JournalDelivery: Sendable, Hashable, FetchableRecord {
     }
 
     public init(row: Row) throws {
-        messageID = row["message_id"]
-        conversationID = row["conversation_id"]
-        workStream = row["work_stream"] ?? ""
-        queue = row["queue"]
-        routingRule = row["routing_rule"]
-        kind = JournalDeliveryKind(rawValue: row["kind"]) ?? .followUp
-        sequence = row["sequence"]
-        state = JournalDeliveryState(rawValue: row["state"]) ?? .pending
-        payload = row["payload"]
+        messageID = try row.decode(forColumn: "message_id")
+        conversationID = try row.decode(forColumn: "conversation_id")
+        workStream = try row.decode(String?.self, forColumn: "work_stream") ?? ""
+        queue = try row.decode(forColumn: "queue")
+        routingRule = try row.decode(forColumn: "routing_rule")
+        kind = try JournalRowValue.decode(JournalDeliveryKind.self, row, "kind")
+        sequence = try row.decode(forColumn: "sequence")
+        state = try JournalRowValue.decode(JournalDeliveryState.self, row, "state")
+        payload = try row.decode(forColumn: "payload")
+    }
+}
+
+/// Reads the journal's text enums, failing on a value this build does not know.
+enum JournalRowValue {
+    static func decode<Value: RawRepresentable<String>>(_ type: Value.Type, _ row: Row, _ column: String) throws -> Value {
+        let raw: String = try row.decode(forColumn: column)
+        guard let value = Value(rawValue: raw) else {
+            throw StorageError(code: .readFailed, message: "journal column \(column) has unknown value '\(raw)'")
+        }
+        return value
     }
 }
 

@@ -3,7 +3,7 @@
 public struct StorageError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Value: Hashable, Sendable {
-            case dataDirectoryUnusable, openFailed, migrationFailed, newerSchema, writeFailed, readFailed
+            case dataDirectoryUnusable, openFailed, migrationFailed, newerSchema, readFailed, writeFailed
         }
         fileprivate let value: Value
 
@@ -15,10 +15,10 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
         public static let migrationFailed = Code(value: .migrationFailed)
         /// The file was written by a newer Switchboard whose schema this one does not know.
         public static let newerSchema = Code(value: .newerSchema)
-        /// A write (or its commit) failed; nothing of it was stored.
-        public static let writeFailed = Code(value: .writeFailed)
-        /// A read failed.
+        /// A query failed (I/O error, corrupt file).
         public static let readFailed = Code(value: .readFailed)
+        /// A write transaction failed and was rolled back; nothing of it is stored.
+        public static let writeFailed = Code(value: .writeFailed)
 
         public var description: String {
             switch value {
@@ -26,8 +26,8 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
             case .openFailed: "open failed"
             case .migrationFailed: "migration failed"
             case .newerSchema: "newer schema"
-            case .writeFailed: "write failed"
             case .readFailed: "read failed"
+            case .writeFailed: "write failed"
             }
         }
     }

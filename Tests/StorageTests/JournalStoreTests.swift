@@ -156,6 +156,28 @@ import Testing
         #expect(try await journal.pendingDeliveryCount() == count)
     }
 
+    @Test func enqueuedWritesReportTheirOutcomesInEnqueueOrder() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let journal = try open()
+        let (reports, sink) = AsyncStream.makeStream(of: Int64.self)
+        // One customer, so each write is the next message of one conversation: the sequence
+        // numbers and the order of the reports must both follow the order of enqueueing.
+        for counter in UInt8(1)...50 {
+            await journal.enqueueInbound(
+                Self.inbound(counter), newConversation: Self.newConversation("c1"), deliveryID: Self.id(0x80 | counter), nowMs: 0,
+                makePayload: { _ in Data() },
+                completion: { result in
+                    if case .success(.accepted(_, let delivery, _)) = result { sink.yield(delivery.sequence) }
+                })
+        }
+        var sequences: [Int64] = []
+        for await sequence in reports {
+            sequences.append(sequence)
+            if sequences.count == 50 { break }
+        }
+        #expect(sequences == Array(1...50))
+    }
+
     @Test func aFailingWriteDoesNotTakeItsGroupWithIt() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let journal = try open()

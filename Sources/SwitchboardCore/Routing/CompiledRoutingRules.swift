@@ -39,38 +39,3 @@ public struct CompiledRoutingRules: Sendable {
         return RoutingResult(decision: evaluate(resolved), context: resolved)
     }
 }
-
-/// Where a conversation goes.
-public struct RoutingDecision: Sendable, Hashable {
-    public let queue: String
-    /// The matching rule; nil when no rule matched and the fallback queue was taken.
-    public let ruleName: String?
-
-    public init(queue: String, ruleName: String?) {
-        self.queue = queue
-        self.ruleName = ruleName
-    }
-
-    public var isFallback: Bool { ruleName == nil }
-}
-
-/// A decision with the context it was made on; `context.issues` lists dropped values.
-public struct RoutingResult: Sendable, Hashable {
-    public let decision: RoutingDecision
-    public let context: RoutingContext
-}
-
-/// Compiled rules of every work stream of a configuration.
-public struct RoutingTable: Sendable {
-    private let byWorkStream: [String: CompiledRoutingRules]
-
-    public init(configuration: SwitchboardConfiguration) {
-        var table: [String: CompiledRoutingRules] = [:]
-        for workStream in configuration.workStreams {
-            table[workStream.name] = CompiledRoutingRules(workStream: workStream)
-        }
-        byWorkStream = table
-    }
-
-    public func rules(forWorkStream name: String) -> CompiledRoutingRules? { byWorkStream[name] }
-}
