@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ProcessRuntime
+import ServiceLifecycle
 import SwitchboardCore
 
 /// `switchboard up`: the whole system on one machine from one configuration (spec I4).
@@ -25,7 +26,13 @@ struct UpCommand: AsyncParsableCommand {
     var dataDir: String?
 
     @Option(name: .long, help: "Log level of the children.")
-    var logLevel: Logger.Level = .info
+    var logLevel: Logger.Level = .warning
+
+    @Flag(name: .long, help: "Connect simulated agents, send sample conversations and print each step; then stop (unless --keep-running).")
+    var demo = false
+
+    @Flag(name: .long, help: "With --demo: keep the system running after the demo.")
+    var keepRunning = false
 
     func run() async throws {
         let loaded: LoadedConfiguration
@@ -39,17 +46,31 @@ struct UpCommand: AsyncParsableCommand {
         let plan = try SystemPlan(
             configuration: configuration, configPath: config, dataDirectory: dataDir ?? configuration.system.dataDirectory,
             logLevel: logLevel, binDirectory: try Self.binDirectory())
+        let environment = ProcessInfo.processInfo.environment
+        let generated = demo ? DemoSecrets.fill(for: configuration, environment: environment) : [:]
+        if !generated.isEmpty {
+            print("demo: generated values for \(generated.count) unset secret variables (for this run only)")
+        }
         let missing = configuration.secretReferences.map(\.environmentVariable)
-            .filter { ProcessInfo.processInfo.environment[$0] == nil }
+            .filter { (environment[$0] ?? generated[$0] ?? "").isEmpty }
         if !missing.isEmpty {
             StandardError.print("warning: unset secret variables (the processes needing them will refuse to start or refuse those logins): \(missing.joined(separator: ", "))")
         }
         print(plan.listing)
         StructuredLogHandler.bootstrap(process: "switchboard-up", format: .logfmt, level: .warning)
-        let supervisor = ProcessSupervisor(
-            children: plan.children, logger: Logger(label: "switchboard-up"),
-            report: { line in print("[up] \(line)") })
-        try await ProcessServiceGroup.run(services: [supervisor], logger: Logger(label: "switchboard-up"), gracefulShutdownLimit: .seconds(20))
+        let logger = Logger(label: "switchboard-up")
+        let say: @Sendable (String) -> Void = { line in print(line) }
+        let children = plan.children.map { child in
+            var child = child
+            child.environment.merge(generated) { _, new in new }
+            return child
+        }
+        var services: [any Service] = [ProcessSupervisor(children: children, logger: logger, report: { say("[up] \($0)") })]
+        if demo {
+            let secrets = environment.merging(generated) { _, new in new }
+            services.append(DemoScenario(configuration: configuration, secrets: secrets, keepRunning: keepRunning, logger: logger, say: say))
+        }
+        try await ProcessServiceGroup.run(services: services, logger: logger, gracefulShutdownLimit: .seconds(20))
     }
 
     /// Where the other executables are: beside this one (`swift build` puts them together).
