@@ -56,7 +56,8 @@ public actor Forwarder<Link: ForwardingLink>: Service {
 
     public func run() async throws {
         try await link.start()
-        logger.info("forwarding the outbox to the router", metadata: ["window": "\(settings.window)"])
+        let pending = (try? await store.pendingCount()).map { "\($0)" } ?? "unknown"
+        logger.info("forwarding the outbox to the router", metadata: ["window": "\(settings.window)", "pending": "\(pending)"])
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.pump() }
