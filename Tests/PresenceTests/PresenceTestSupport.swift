@@ -75,6 +75,11 @@ struct PresenceHarness {
     }
 
     func application(helloTimeout: Duration = .seconds(5)) -> some ApplicationProtocol {
+        Self.application(coordinator: coordinator, helloTimeout: helloTimeout)
+    }
+
+    /// The agent WebSocket and HTTP API of `coordinator` on a free loopback port.
+    static func application(coordinator: PresenceCoordinator, helloTimeout: Duration = .seconds(5)) -> some ApplicationProtocol {
         let router = Router(context: BasicWebSocketRequestContext.self)
         AgentRoutes.add(to: router, coordinator: coordinator, helloTimeout: helloTimeout, logger: Logger(label: "test.presence"))
         return Application(
