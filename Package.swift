@@ -80,6 +80,15 @@ let package = Package(
             ]
         ),
 
+        // A client of the agent protocol: the demo's simulated agents, benchmarks, tests.
+        .target(
+            name: "AgentClient",
+            dependencies: [
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // Test support shared by the test targets (not linked into any executable).
         .target(name: "SwitchboardTestSupport", dependencies: ["ZeroMQ"]),
 
@@ -115,8 +124,10 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "SwitchboardCore", "ProcessRuntime", "Ingress",
+                "SwitchboardCore", "ProcessRuntime", "Ingress", "AgentClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
@@ -132,8 +143,9 @@ let package = Package(
         .testTarget(
             name: "ProcessRuntimeTests",
             dependencies: [
-                "ProcessRuntime",
+                "ProcessRuntime", "SwitchboardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -155,7 +167,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "SwitchboardCore", "Ingress", "Wire",
+                "SwitchboardCore", "Ingress", "Wire", "SwitchboardTestSupport", "AgentClient",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]

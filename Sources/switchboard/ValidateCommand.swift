@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProcessRuntime
 import SwitchboardCore
 
 /// `switchboard validate FILE`: loads a configuration and reports every issue, or a summary.
@@ -16,35 +17,15 @@ struct ValidateCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let text: String
+        let loaded: LoadedConfiguration
         do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
+            loaded = try ConfigurationFile.load(path: file)
         } catch {
-            StandardError.print("error: cannot read configuration file '\(file)': \(Self.reason(error))")
-            throw ExitCode(2)
+            for line in error.lines { StandardError.print(line) }
+            throw ExitCode(error.exitCode)
         }
-        switch ConfigurationLoader.load(yaml: text, file: file) {
-        case .failure(let failure):
-            for issue in failure.issues { StandardError.print(issue.description) }
-            for warning in failure.warnings { StandardError.print(warning.description) }
-            StandardError.print(failure.message)
-            throw ExitCode(1)
-        case .success(let loaded):
-            for warning in loaded.warnings { StandardError.print(warning.description) }
-            print(ConfigurationSummary(loaded.configuration, file: file).text)
-        }
-    }
-
-    /// The OS reason (e.g. "No such file or directory") rather than Foundation's long wording.
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileReadNoSuchFileError {
-            return "No such file or directory"
-        }
-        return nsError.localizedDescription
+        for warning in loaded.warnings { StandardError.print(warning.description) }
+        print(ConfigurationSummary(loaded.configuration, file: file).text)
     }
 }
 

@@ -1,0 +1,50 @@
+import Foundation
+
+/// A server frame of the agent protocol, decoded into what a client acts on.
+public enum AgentEvent: Sendable, Equatable {
+    public struct Offer: Sendable, Equatable {
+        public let offerID: String
+        public let conversationID: String
+        public let queue: String
+    }
+
+    public struct Message: Sendable, Equatable {
+        public let conversationID: String
+        public let sequence: Int
+        public let text: String
+    }
+
+    case welcome
+    case offer(Offer)
+    case offerWithdrawn(offerID: String, reason: String)
+    /// The distributor's answer to accept/reject: `accepted` true when the conversation is Active with us.
+    case offerReplied(conversationID: String, accepted: Bool, reason: String)
+    case message(Message)
+    case error(code: String, reason: String)
+    /// Any other frame type (kept so a client can log it).
+    case other(type: String)
+    /// The connection ended.
+    case closed
+
+    init(frame text: String) {
+        guard let frame = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+            let type = frame["type"] as? String
+        else {
+            self = .error(code: "malformedFromServer", reason: String(text.prefix(200)))
+            return
+        }
+        func string(_ key: String) -> String { frame[key] as? String ?? "" }
+        switch type {
+        case "welcome": self = .welcome
+        case "offer":
+            self = .offer(Offer(offerID: string("offerId"), conversationID: string("conversationId"), queue: string("queue")))
+        case "offerWithdrawn": self = .offerWithdrawn(offerID: string("offerId"), reason: string("reason"))
+        case "offerReplied":
+            self = .offerReplied(conversationID: string("conversationId"), accepted: string("outcome") == "accepted", reason: string("reason"))
+        case "message":
+            self = .message(Message(conversationID: string("conversationId"), sequence: frame["sequence"] as? Int ?? 0, text: string("text")))
+        case "error": self = .error(code: string("code"), reason: string("reason"))
+        default: self = .other(type: type)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import Synchronization
+
+/// A client of the agent protocol (docs/protocols/agent.md) over the real WebSocket: what the
+/// demo's simulated agents, the benchmarks and the integration tests use to be an agent.
+///
+/// `run()` connects, says `hello`, and turns every server frame into an `AgentEvent` on
+/// `events`; `send(_:)` writes a frame while connected. With `autoAccept`, every offer is
+/// accepted as soon as it arrives (the demo's behaviour).
+public final class AgentSession: Sendable {
+    public let agentID: String
+    private let secret: String
+    private let url: String
+    private let presence: String
+    private let autoAccept: Bool
+    private let writer = Mutex<WebSocketOutboundWriter?>(nil)
+    private let eventStream: AsyncStream<AgentEvent>
+    private let eventContinuation: AsyncStream<AgentEvent>.Continuation
+
+    /// - Parameter presenceHTTP: presence's `host:port` (`processes.presence.http`).
+    public init(agentID: String, secret: String, presenceHTTP: String, presence: String = "available", autoAccept: Bool = false) {
+        self.agentID = agentID
+        self.secret = secret
+        self.url = "ws://\(presenceHTTP)/agent/ws"
+        self.presence = presence
+        self.autoAccept = autoAccept
+        (eventStream, eventContinuation) = AsyncStream.makeStream(of: AgentEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+    }
+
+    /// Every event of the session, in order; ends when `run()` returns.
+    public var events: AsyncStream<AgentEvent> { eventStream }
+
+    /// Connects and serves the session until the server closes it or the task is cancelled.
+    public func run(logger: Logger = Logger(label: "agent-session")) async throws {
+        defer {
+            writer.withLock { $0 = nil }
+            eventContinuation.yield(.closed)
+            eventContinuation.finish()
+        }
+        try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
+            self.writer.withLock { $0 = outbound }
+            try await outbound.write(.text(AgentFrame.encode(["type": "hello", "agentId": self.agentID, "secret": self.secret, "presence": self.presence])))
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                guard case .text(let text) = message else { continue }
+                let event = AgentEvent(frame: text)
+                self.eventContinuation.yield(event)
+                if self.autoAccept, case .offer(let offer) = event {
+                    try await outbound.write(.text(AgentFrame.encode(["type": "accept", "offerId": offer.offerID])))
+                }
+            }
+        }
+    }
+
+    /// Writes one frame (e.g. `["type": "accept", "offerId": id]`). Fails when not connected.
+    public func send(_ frame: [String: String]) async throws {
+        guard let writer = writer.withLock({ $0 }) else { throw AgentSessionError.notConnected }
+        try await writer.write(.text(AgentFrame.encode(frame)))
+    }
+
+    public func accept(offerID: String) async throws { try await send(["type": "accept", "offerId": offerID]) }
+    public func reject(offerID: String) async throws { try await send(["type": "reject", "offerId": offerID]) }
+}
+
+public enum AgentSessionError: Error, Sendable {
+    case notConnected
+}
+
+enum AgentFrame {
+    static func encode(_ object: [String: String]) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

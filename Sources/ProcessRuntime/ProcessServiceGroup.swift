@@ -1,0 +1,28 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Runs one process's services the way every Switchboard executable does (design.md,
+/// "Lifecycle"): SIGTERM and SIGINT start a graceful shutdown (services finish what they
+/// hold: flush commits, say goodbye on their links), which is bounded; what is still running
+/// after `gracefulShutdownLimit` is cancelled, and after `cancellationLimit` more the group
+/// gives up, so a stop never hangs. Under `switchboard up` a `ParentWatch` joins the group,
+/// so the process also stops when its supervisor disappears.
+public enum ProcessServiceGroup {
+    public static func run(
+        services: [any Service],
+        logger: Logger,
+        gracefulShutdownLimit: Duration = .seconds(10),
+        cancellationLimit: Duration = .seconds(5)
+    ) async throws {
+        var configurations = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if let watch = ParentWatch(environment: ProcessInfo.processInfo.environment, logger: logger) {
+            configurations.append(.init(service: watch, successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        var configuration = ServiceGroupConfiguration(
+            services: configurations, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = gracefulShutdownLimit
+        configuration.maximumCancellationDuration = cancellationLimit
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}
