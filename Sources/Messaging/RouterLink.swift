@@ -80,6 +80,8 @@ public actor RouterLink {
         do {
             socket = try await loop.makeSocket(.router, receiveBufferSize: 256) { socket in
                 try socket.setRouterMandatory(true)
+                // Our DEALERs use fixed routing ids (process names): a restarted one takes its id back.
+                try socket.setRouterHandover(true)
                 try socket.setSendHighWaterMark(highWaterMark)
                 try socket.setReceiveHighWaterMark(highWaterMark)
                 try socket.bind(endpoint)

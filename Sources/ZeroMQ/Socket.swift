@@ -127,6 +127,13 @@ public final class Socket {
         try setOption(ZMQ_ROUTER_MANDATORY, Int32(on ? 1 : 0), "ZMQ_ROUTER_MANDATORY")
     }
 
+    /// `ZMQ_ROUTER_HANDOVER`: a peer reconnecting with a routing id the ROUTER still holds
+    /// (a restarted process whose old connection is not torn down yet) takes the id over,
+    /// instead of being refused until the old connection times out.
+    public func setRouterHandover(_ on: Bool) throws {
+        try setOption(ZMQ_ROUTER_HANDOVER, Int32(on ? 1 : 0), "ZMQ_ROUTER_HANDOVER")
+    }
+
     /// `ZMQ_SUBSCRIBE`: a SUB receives messages whose first frame starts with `prefix`
     /// (an empty prefix subscribes to everything).
     public func subscribe(_ prefix: [UInt8]) throws {
