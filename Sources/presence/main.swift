@@ -35,7 +35,15 @@ struct PresenceCommand: AsyncParsableCommand {
         let logger = Logger(label: "presence")
         let registry = ProcessMetrics.bootstrap()
 
-        let configuration = try loadConfiguration(common.config, logger: logger)
+        let configuration: SwitchboardConfiguration
+        do {
+            let loaded = try ConfigurationFile.load(path: common.config)
+            for warning in loaded.warnings { logger.warning("\(warning.description)") }
+            configuration = loaded.configuration
+        } catch {
+            for line in error.lines { logger.error("\(line)") }
+            throw ExitCode(error.exitCode)
+        }
         let topology = configuration.processes.presence
         let (host, port) = try listenAddress(http ?? topology.http.description)
         let requestEndpoint = self.requestEndpoint ?? topology.requestEndpoint.description
@@ -81,30 +89,11 @@ struct PresenceCommand: AsyncParsableCommand {
             configuration: .init(address: .hostname(host, port: port), serverName: "presence"),
             logger: logger)
 
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: links), .init(service: app)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                cancellationSignals: [],
-                logger: logger))
         logger.info(
             "presence starting",
             metadata: ["http": "\(host):\(port)", "requestEndpoint": "\(requestEndpoint)", "updatesEndpoint": "\(updatesEndpoint)"])
-        try await group.run()
-    }
-
-    /// Reads and validates the configuration (to be replaced by ProcessRuntime's
-    /// ConfigurationFile.load when it lands).
-    private func loadConfiguration(_ path: String, logger: Logger) throws -> SwitchboardConfiguration {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        switch ConfigurationLoader.load(yaml: text, file: path) {
-        case .success(let loaded):
-            for warning in loaded.warnings { logger.warning("\(warning.description)") }
-            return loaded.configuration
-        case .failure(let failure):
-            for issue in failure.issues { logger.error("\(issue.description)") }
-            throw ValidationError(failure.message)
-        }
+        // SIGTERM/SIGINT: graceful, bounded shutdown (ProcessRuntime).
+        try await ProcessServiceGroup.run(services: [links, app], logger: logger)
     }
 
     private func listenAddress(_ text: String) throws -> (String, Int) {

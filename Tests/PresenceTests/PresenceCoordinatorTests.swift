@@ -98,4 +98,34 @@ import Wire
             Envelope(id: ids.next(), message: .release(Release(reservationID: "r1", agentID: "ada", conversationID: "c-r1"))), from: peer)
         #expect(await restarted.coordinator.lastSequence == sequence + 1)
     }
+
+    @Test func aDroppedAgentGoesOfflineAfterTheGracePeriodAndIsPublished() async throws {
+        let clock = ManualClock()
+        let harness = try PresenceHarness(now: clock.now)
+        defer { harness.cleanUp() }
+        let session = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        await harness.coordinator.closeSession(agentID: "ada", sessionID: session.id)
+        clock.advance(by: .seconds(149))
+        await harness.coordinator.tick()
+        #expect(await harness.coordinator.state(of: "ada")?.basePresence == .available)
+        clock.advance(by: .seconds(1))  // 150 s: system.agentDisconnectGracePeriod
+        await harness.coordinator.tick()
+        #expect(await harness.coordinator.state(of: "ada")?.basePresence == .offline)
+        guard case .agentUpdate(let last) = await harness.recorder.published.last else { Issue.record("not published"); return }
+        #expect(last.agent.basePresence == .offline)
+        #expect(last.agent.connected == false)
+    }
+
+    @Test func aSecondLoginReplacesTheFirstSession() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        let first = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        let second = await harness.coordinator.openSession(agentID: "ada", presence: nil)
+        var items: [AgentOutbound] = []
+        for await item in first.outbound { items.append(item) }  // finished by the replacement
+        #expect(items.last == .close(reason: "replaced"))
+        await harness.coordinator.closeSession(agentID: "ada", sessionID: first.id)  // the old socket ending
+        #expect(await harness.coordinator.state(of: "ada")?.connected == true)
+        _ = second
+    }
 }

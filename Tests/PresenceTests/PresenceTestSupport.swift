@@ -5,6 +5,7 @@ import Logging
 import Presence
 import Storage
 import SwitchboardCore
+import Synchronization
 import Testing
 import Wire
 
@@ -63,7 +64,10 @@ struct PresenceHarness {
     let recorder: OutletRecorder
     let configuration: SwitchboardConfiguration
 
-    init(directory: URL = PresenceFixture.temporaryDirectory(), recorder: OutletRecorder = OutletRecorder()) throws {
+    init(
+        directory: URL = PresenceFixture.temporaryDirectory(), recorder: OutletRecorder = OutletRecorder(),
+        now: @escaping @Sendable () -> Int64 = AgentTime.nowMs
+    ) throws {
         self.directory = directory
         self.recorder = recorder
         configuration = try PresenceFixture.configuration()
@@ -71,10 +75,15 @@ struct PresenceHarness {
         coordinator = try PresenceCoordinator(
             configuration: configuration, store: store,
             credentials: AgentCredentials(agents: configuration.agents, environment: PresenceFixture.secrets),
-            outlets: recorder.outlets, ids: MessageIDGenerator(), logger: Logger(label: "test.presence"))
+            outlets: recorder.outlets, ids: MessageIDGenerator(), logger: Logger(label: "test.presence"), now: now)
     }
 
     func application(helloTimeout: Duration = .seconds(5)) -> some ApplicationProtocol {
+        Self.application(coordinator: coordinator, helloTimeout: helloTimeout)
+    }
+
+    /// The agent WebSocket and HTTP API of `coordinator` on a free loopback port.
+    static func application(coordinator: PresenceCoordinator, helloTimeout: Duration = .seconds(5)) -> some ApplicationProtocol {
         let router = Router(context: BasicWebSocketRequestContext.self)
         AgentRoutes.add(to: router, coordinator: coordinator, helloTimeout: helloTimeout, logger: Logger(label: "test.presence"))
         return Application(
@@ -122,4 +131,12 @@ struct FrameReader {
 
 extension WebSocketOutboundWriter {
     func send(_ json: String) async throws { try await write(.text(json)) }
+}
+
+/// A clock the test moves by hand (ms since the epoch).
+final class ManualClock: Sendable {
+    private let value: Mutex<Int64>
+    init(_ start: Int64 = 1_700_000_000_000) { value = Mutex(start) }
+    var now: @Sendable () -> Int64 { { self.value.withLock { $0 } } }
+    func advance(by duration: Duration) { value.withLock { $0 += duration.components.seconds * 1000 } }
 }

@@ -210,8 +210,10 @@ public actor PresenceCoordinator {
             guard let pickQueue = request.queue, configuration.queueNames(ofAgent: agentID).contains(pickQueue) else {
                 throw AgentProtocolError("notYourQueue", "not a member of queue \(request.queue ?? "")")
             }
-            guard let owner = queueOwners[pickQueue] else {
-                throw AgentProtocolError("unavailable", "the distributor of queue \(pickQueue) has not been heard from")
+            // Learned from traffic, else the configured owner: distributors use their name as routing id.
+            let configured = configuration.processes.distributor(forQueue: pickQueue).map { DistributorPeer(bytes: Array($0.name.utf8)) }
+            guard let owner = queueOwners[pickQueue] ?? configured else {
+                throw AgentProtocolError("unavailable", "no distributor owns queue \(pickQueue)")
             }
             peer = owner
             queue = pickQueue

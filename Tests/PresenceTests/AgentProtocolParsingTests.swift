@@ -1,0 +1,52 @@
+import SwitchboardCore
+import Testing
+import Wire
+
+@testable import Presence
+
+/// Secrets (A1, G5) and client-frame parsing (agent.md section 3), without a socket.
+@Suite struct AgentProtocolParsingTests {
+    @Test func secretsAreComparedExactlyAndMissingVariablesDisableOnlyThatAgent() {
+        let agents = [
+            Agent(id: "ada", name: "Ada", capacity: 1, secret: SecretReference(environmentVariable: "ADA")),
+            Agent(id: "bob", name: "Bob", capacity: 1, secret: SecretReference(environmentVariable: "BOB")),
+        ]
+        let credentials = AgentCredentials(agents: agents, environment: ["ADA": "s3cret", "BOB": ""])
+        #expect(credentials.authenticate(agentID: "ada", secret: "s3cret"))
+        #expect(!credentials.authenticate(agentID: "ada", secret: "s3cre"))
+        #expect(!credentials.authenticate(agentID: "ada", secret: "s3cret!"))
+        #expect(!credentials.authenticate(agentID: "ada", secret: ""))
+        #expect(!credentials.authenticate(agentID: "bob", secret: ""))
+        #expect(!credentials.authenticate(agentID: "eve", secret: "s3cret"))
+        #expect(credentials.unusable.map(\.id) == ["bob"])
+    }
+
+    @Test func framesBecomeCommands() throws {
+        func command(_ json: String) throws -> AgentCommand { try ClientFrame.decode(json).command() }
+        #expect(try command(#"{"type":"setPresence","presence":"On lunch"}"#) == .setPresence("On lunch"))
+        #expect(try command(#"{"type":"reject","offerId":"o1"}"#) == .reply(offerID: "o1", .reject))
+        #expect(
+            try command(#"{"type":"transfer","conversationId":"c1","targetQueue":"vip","note":"VIP"}"#)
+                == .action(AgentActionRequest(conversationID: "c1", kind: .transferToQueue("vip"), note: "VIP")))
+        #expect(try command(#"{"type":"pick","conversationId":"c1","queue":"billing"}"#) == .action(AgentActionRequest(conversationID: "c1", kind: .pick, queue: "billing")))
+    }
+
+    @Test(arguments: [
+        (#"{"type":"transfer","conversationId":"c1"}"#, "missingField"),
+        (#"{"type":"accept"}"#, "missingField"),
+        (#"{"type":"hold","conversationId":""}"#, "missingField"),
+        (#"{"type":"hello","agentId":"ada","secret":"x"}"#, "unknownType"),
+        (#"{"type":"fly"}"#, "unknownType"),
+        (#"{"offerId":"o1"}"#, "malformed"),
+        (#"[1,2]"#, "malformed"),
+        (#"{"type":"accept","offerId":5}"#, "malformed"),
+    ])
+    func badFramesGetTheRightErrorCode(json: String, code: String) {
+        #expect(throws: AgentProtocolError.self) { try ClientFrame.decode(json).command() }
+        do {
+            _ = try ClientFrame.decode(json).command()
+        } catch {
+            #expect(error.code == code)
+        }
+    }
+}
