@@ -23,6 +23,8 @@ public actor Distributor: Service {
     let ids: MessageIDGenerator
     var logger: Logger
     let metrics: DistributorMetrics
+    /// Names this run in `Ready`, so the router tells a restart from a second distributor.
+    let instanceID = UUID().uuidString.lowercased()
 
     let routerLink: DealerLink
     let presenceLink: DealerLink

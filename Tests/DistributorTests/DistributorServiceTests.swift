@@ -42,6 +42,7 @@ import ZeroMQ
         let ready = try await peers.router.receive("Ready") { if case .ready(let ready) = $0 { ready } else { nil } }
         #expect(ready.value.distributor == "distributor-1")
         #expect(ready.value.queues == ["vip", "billing"])
+        #expect(!ready.value.instanceID.isEmpty)
         try await peers.router.send(
             .readyAccepted(ReadyAccepted(readyID: ready.envelope.id, queues: ready.value.queues)), to: ready.peer, ids: peers.ids)
         let request = try await peers.presence.receive("SnapshotRequest") { if case .snapshotRequest = $0 { true } else { nil } }
