@@ -39,8 +39,11 @@ public actor Distributor: Service {
     var offerMessages: [MessageID: String] = [:]
     /// ConversationMessage ids → what they carried, to record presence's Ack.
     var forwardedMessages: [MessageID: (conversationID: String, sequence: UInt64)] = [:]
-    /// Answers already given to OfferReply ids (presence resends until it has one).
+    /// Answers already given to OfferReply ids (presence resends until it has one); the
+    /// oldest are forgotten past `rememberedReplies` (a repeat that old is answered by the core).
     var offerReplyAnswers: [MessageID: AckOutcome] = [:]
+    var offerReplyOrder: [MessageID] = []
+    let rememberedReplies = 10_000
     var timer: Task<Void, Never>?
     var armedDeadline: Int64?
     private var stopContinuation: AsyncStream<Void>.Continuation?
