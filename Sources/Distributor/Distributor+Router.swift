@@ -116,7 +116,7 @@ extension Distributor {
         do {
             try await store.commit(QueueStateChange(conversations: step.changed, deliveries: [delivery]))
         } catch {
-            logger.error("cannot record Deliver; not acknowledged", metadata: ["error": "\(error)"])
+            storeFailed(error)  // not acknowledged: the router resends to whoever owns the queue next
             return
         }
         metrics.delivers.increment()

@@ -106,6 +106,13 @@ public actor Distributor: Service {
         stopContinuation?.finish()
     }
 
+    /// The core has moved past what is stored: stop, and let a restart resume from the store
+    /// (acting on unrecorded state could break G1/G2).
+    func storeFailed(_ error: StorageError) {
+        logger.critical("cannot record queue state; stopping so a restart resumes from the store", metadata: ["error": "\(error)"])
+        fail(DistributorError(code: .failed, message: "queue state store failed", cause: error))
+    }
+
     private func start() async throws {
         let records = try await store.conversations()
         let step = core.restore(records)
@@ -163,7 +170,7 @@ public actor Distributor: Service {
         do {
             try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries))
         } catch {
-            logger.error("cannot record queue state; not acting on it", metadata: ["error": "\(error)"])
+            storeFailed(error)
             return false
         }
         await perform(step.actions, answering: envelope)
