@@ -15,9 +15,9 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
         public static let migrationFailed = Code(value: .migrationFailed)
         /// The file was written by a newer Switchboard whose schema this one does not know.
         public static let newerSchema = Code(value: .newerSchema)
-        /// A query failed, or a stored row could not be decoded.
+        /// A query failed (I/O error, corrupt file).
         public static let readFailed = Code(value: .readFailed)
-        /// A transaction failed and was rolled back; nothing of it is stored.
+        /// A write transaction failed and was rolled back; nothing of it is stored.
         public static let writeFailed = Code(value: .writeFailed)
 
         public var description: String {
