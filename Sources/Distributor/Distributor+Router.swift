@@ -7,7 +7,7 @@ import Wire
 /// The router link (wire.md 5.2, 5.3): Ready, Deliver → record → DeliverAck.
 extension Distributor {
     func sendReady() async {
-        let ready = Envelope(id: ids.next(), message: .ready(Ready(distributor: settings.name, queues: settings.queues)))
+        let ready = Envelope(id: ids.next(), message: .ready(Ready(distributor: settings.name, queues: settings.queues, instanceID: instanceID)))
         readyAccepted = false
         do {
             try await routerLink.sendReliably(ready)
@@ -116,7 +116,7 @@ extension Distributor {
         do {
             try await store.commit(QueueStateChange(conversations: step.changed, deliveries: [delivery]))
         } catch {
-            logger.error("cannot record Deliver; not acknowledged", metadata: ["error": "\(error)"])
+            storeFailed(error)  // not acknowledged: the router resends to whoever owns the queue next
             return
         }
         metrics.delivers.increment()

@@ -23,6 +23,8 @@ public actor Distributor: Service {
     let ids: MessageIDGenerator
     var logger: Logger
     let metrics: DistributorMetrics
+    /// Names this run in `Ready`, so the router tells a restart from a second distributor.
+    let instanceID = UUID().uuidString.lowercased()
 
     let routerLink: DealerLink
     let presenceLink: DealerLink
@@ -37,8 +39,11 @@ public actor Distributor: Service {
     var offerMessages: [MessageID: String] = [:]
     /// ConversationMessage ids → what they carried, to record presence's Ack.
     var forwardedMessages: [MessageID: (conversationID: String, sequence: UInt64)] = [:]
-    /// Answers already given to OfferReply ids (presence resends until it has one).
+    /// Answers already given to OfferReply ids (presence resends until it has one); the
+    /// oldest are forgotten past `rememberedReplies` (a repeat that old is answered by the core).
     var offerReplyAnswers: [MessageID: AckOutcome] = [:]
+    var offerReplyOrder: [MessageID] = []
+    let rememberedReplies = 10_000
     var timer: Task<Void, Never>?
     var armedDeadline: Int64?
     private var stopContinuation: AsyncStream<Void>.Continuation?
@@ -101,6 +106,13 @@ public actor Distributor: Service {
         stopContinuation?.finish()
     }
 
+    /// The core has moved past what is stored: stop, and let a restart resume from the store
+    /// (acting on unrecorded state could break G1/G2).
+    func storeFailed(_ error: StorageError) {
+        logger.critical("cannot record queue state; stopping so a restart resumes from the store", metadata: ["error": "\(error)"])
+        fail(DistributorError(code: .failed, message: "queue state store failed", cause: error))
+    }
+
     private func start() async throws {
         let records = try await store.conversations()
         let step = core.restore(records)
@@ -158,7 +170,7 @@ public actor Distributor: Service {
         do {
             try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries))
         } catch {
-            logger.error("cannot record queue state; not acting on it", metadata: ["error": "\(error)"])
+            storeFailed(error)
             return false
         }
         await perform(step.actions, answering: envelope)

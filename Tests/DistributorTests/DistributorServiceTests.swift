@@ -21,8 +21,10 @@ import ZeroMQ
         let ids = MessageIDGenerator()
     }
 
-    func start(_ peers: Peers, loop: ZeroMQEventLoop, dataDir: String) async throws -> (Distributor, Task<Void, any Error>) {
-        let configuration = try DistributorFixture.configuration()
+    func start(
+        _ peers: Peers, loop: ZeroMQEventLoop, dataDir: String, configuration: SwitchboardConfiguration? = nil
+    ) async throws -> (Distributor, Task<Void, any Error>) {
+        let configuration = try configuration ?? DistributorFixture.configuration()
         let settings = try DistributorSettings.resolve(
             configuration: configuration, name: "distributor-1", routerEndpoint: peers.router.endpoint,
             presenceEndpoint: peers.presence.endpoint, updatesEndpoint: peers.publisher.endpoint, http: "127.0.0.1:0")
@@ -40,6 +42,7 @@ import ZeroMQ
         let ready = try await peers.router.receive("Ready") { if case .ready(let ready) = $0 { ready } else { nil } }
         #expect(ready.value.distributor == "distributor-1")
         #expect(ready.value.queues == ["vip", "billing"])
+        #expect(!ready.value.instanceID.isEmpty)
         try await peers.router.send(
             .readyAccepted(ReadyAccepted(readyID: ready.envelope.id, queues: ready.value.queues)), to: ready.peer, ids: peers.ids)
         let request = try await peers.presence.receive("SnapshotRequest") { if case .snapshotRequest = $0 { true } else { nil } }
@@ -253,6 +256,60 @@ import ZeroMQ
             #expect(result.value.actionMessageID == action.id)
             #expect(result.value.outcome == .refused(.notAllowed))
             #expect(result.value.detail == "not implemented yet")
+            run.cancel()
+            try await withTimeout(.seconds(5), "run stops") { try await run.value }
+        }
+    }
+
+    @Test func anUnansweredOfferIsWithdrawnAtItsExpiryReleasedAndOfferedToTheNextAgent() async throws {
+        let dataDir = try TemporaryDirectory("distributor-expiry")
+        defer { dataDir.remove() }
+        // vip: mostIdle over [ada, grace]; a short offer timeout so the real timer fires soon.
+        let configuration = try DistributorFixture.configuration([("offerTimeout: 60s", "offerTimeout: 1s")])
+        try await withEventLoop(timeout: .seconds(15)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path, configuration: configuration)
+            let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, lastAssignmentAtMs: 1)
+            let grace = AgentState(agentID: "grace", basePresence: .available, capacityTotal: 4, lastAssignmentAtMs: 2)
+            try await register(peers, agents: [ada, grace], sequence: 3)
+            let deliver = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c2", kind: .newConversation, sequence: 1, text: "hi"))
+            try await peers.router.socket.send(Multipart([Array("distributor-1".utf8)] + WireCodec.encode(deliver)))
+            #expect(try await deliverAck(peers, for: deliver.id) == .accepted)
+
+            func grantNextReserve(sequence: UInt64) async throws -> Reserve {
+                let reserve = try await peers.presence.receive("Reserve") { if case .reserve(let reserve) = $0 { reserve } else { nil } }
+                try await peers.presence.send(
+                    .grant(Grant(requestID: reserve.envelope.id, reservationID: reserve.value.reservationID, sequence: sequence)),
+                    to: reserve.peer, ids: peers.ids)
+                return reserve.value
+            }
+            let first = try await grantNextReserve(sequence: 4)
+            #expect(first.agentID == "ada")  // most idle
+            let offer = try await peers.presence.receive("Offer to ada") { if case .offer(let offer) = $0 { offer } else { nil } }
+            try await peers.presence.send(.ack(Ack(ackedID: offer.envelope.id, outcome: .accepted)), to: offer.peer, ids: peers.ids)
+
+            // No reply: at the expiry the offer is withdrawn and its capacity released.
+            let started = ContinuousClock.now
+            let withdrawn = try await peers.presence.receive("OfferWithdrawn") { if case .offerWithdrawn(let w) = $0 { w } else { nil } }
+            #expect(withdrawn.value.offerID == offer.value.offerID)
+            #expect(withdrawn.value.reason == .expired)
+            #expect(ContinuousClock.now - started < .seconds(3))
+            let release = try await peers.presence.receive("Release") { if case .release(let r) = $0 { r } else { nil } }
+            #expect(release.value.reservationID == first.reservationID)
+
+            // The next eligible agent gets it; a late reply from ada no longer stands.
+            let second = try await grantNextReserve(sequence: 5)
+            #expect(second.agentID == "grace")
+            let late = Envelope(id: peers.ids.next(), message: .offerReply(OfferReply(offerID: offer.value.offerID, agentID: "ada", decision: .accept)))
+            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(late)))
+            let answer = try await peers.presence.receive("Ack of the late reply") {
+                if case .ack(let ack) = $0, ack.ackedID == late.id { ack.outcome } else { nil }
+            }
+            #expect(answer.value == .rejected(reason: "offer withdrawn"))
+            #expect(await distributor.conversation("c2")?.declines == ["ada": 1])
+            #expect(await distributor.conversation("c2")?.state == .open)
             run.cancel()
             try await withTimeout(.seconds(5), "run stops") { try await run.value }
         }

@@ -69,10 +69,12 @@ enum DistributorFixture {
     }()
 
     /// The shipped configuration (distributor-1 owns vip and billing).
-    static func configuration() throws -> SwitchboardConfiguration {
+    /// `edits` replace text of the file first (e.g. a shorter offer timeout).
+    static func configuration(_ edits: [(String, String)] = []) throws -> SwitchboardConfiguration {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let path = root.appendingPathComponent("config/switchboard.yaml").path
-        let yaml = try String(contentsOfFile: path, encoding: .utf8)
+        var yaml = try String(contentsOfFile: path, encoding: .utf8)
+        for (old, new) in edits { yaml = yaml.replacingOccurrences(of: old, with: new) }
         return try ConfigurationLoader.load(yaml: yaml, file: path).get().configuration
     }
 

@@ -15,14 +15,20 @@ extension DistributionCore {
         return true
     }
 
-    /// The agent the queue's assignment method picks among the eligible, or nil.
+    /// The agent the queue's assignment method picks among the eligible who declined this
+    /// conversation the fewest times, or nil.
     public func chooseAgent(for record: ConversationRecord, nowMs: Int64) -> String? {
         guard let queue = queues[record.queue] else { return nil }
         let members = queue.definition.agents
         // Members in rotation order: the one after the last chosen first.
         let start = ((cursor[record.queue] ?? -1) + 1) % max(members.count, 1)
         let rotated = Array(members[start...]) + Array(members[..<start])
-        let eligible = rotated.filter { isEligible($0, for: record) }
+        let allEligible = rotated.filter { isEligible($0, for: record) }
+        // "Then the next eligible agent is offered it" (D1): agents who declined this
+        // conversation fewer times come first; a decliner is offered it again (up to
+        // maxDeclines) only when nobody fresher is eligible.
+        let fewestDeclines = allEligible.map { record.declines[$0, default: 0] }.min() ?? 0
+        let eligible = allEligible.filter { record.declines[$0, default: 0] == fewestDeclines }
         guard let first = eligible.first else { return nil }
         switch queue.definition.assignment {
         case .roundRobin:

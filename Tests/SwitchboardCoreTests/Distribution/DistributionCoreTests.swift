@@ -236,4 +236,17 @@ import Testing
         h.send(.offerReplied(offerID: "c1#1", agentID: "b", accepted: true))
         #expect(h.log.last == .answerOfferReply(offerID: "c1#1", stands: false))
     }
+
+    @Test func afterADeclineTheNextAgentComesFirstWhateverTheMethod() {
+        var h = DistributionHarness(queues: [DistributionHarness.queue(agents: ["a", "b"], assignment: .mostIdle, maxDeclines: 3)])
+        h.presence = [
+            "a": AgentStatus(agentID: "a", basePresence: .available, capacityTotal: 1, capacityUsed: 0, lastAssignmentAtMs: 1),
+            "b": AgentStatus(agentID: "b", basePresence: .available, capacityTotal: 1, capacityUsed: 0, lastAssignmentAtMs: 2),
+        ]
+        h.send(.agentsSnapshot(Array(h.presence.values)))
+        h.arrive("c1")
+        h.reply("c1", accept: false)  // a is still the most idle, but declined it: b next
+        h.reply("c1", accept: false)  // both declined once: back to the most idle
+        #expect(h.offeredAgents == ["a", "b", "a"])
+    }
 }
