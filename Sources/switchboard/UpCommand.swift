@@ -35,6 +35,8 @@ struct UpCommand: AsyncParsableCommand {
     var keepRunning = false
 
     func run() async throws {
+        // One line at a time even into a file or pipe: the narration is read as it happens.
+        setvbuf(stdout, nil, _IOLBF, 0)
         let loaded: LoadedConfiguration
         do {
             loaded = try ConfigurationFile.load(path: config)
