@@ -35,13 +35,11 @@ struct UpCommand: AsyncParsableCommand {
     var keepRunning = false
 
     func run() async throws {
-        // One line at a time even into a file or pipe: the narration is read as it happens.
-        setvbuf(stdout, nil, _IOLBF, 0)
         let loaded: LoadedConfiguration
         do {
             loaded = try ConfigurationFile.load(path: config)
         } catch {
-            for line in error.lines { StandardError.print(line) }
+            for line in error.lines { StandardError.StandardOutput.print(line) }
             throw ExitCode(error.exitCode)
         }
         let configuration = loaded.configuration
@@ -51,17 +49,17 @@ struct UpCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let generated = demo ? DemoSecrets.fill(for: configuration, environment: environment) : [:]
         if !generated.isEmpty {
-            print("demo: generated values for \(generated.count) unset secret variables (for this run only)")
+            StandardOutput.print("demo: generated values for \(generated.count) unset secret variables (for this run only)")
         }
         let missing = configuration.secretReferences.map(\.environmentVariable)
             .filter { (environment[$0] ?? generated[$0] ?? "").isEmpty }
         if !missing.isEmpty {
-            StandardError.print("warning: unset secret variables (the processes needing them will refuse to start or refuse those logins): \(missing.joined(separator: ", "))")
+            StandardError.StandardOutput.print("warning: unset secret variables (the processes needing them will refuse to start or refuse those logins): \(missing.joined(separator: ", "))")
         }
-        print(plan.listing)
+        StandardOutput.print(plan.listing)
         StructuredLogHandler.bootstrap(process: "switchboard-up", format: .logfmt, level: .warning)
         let logger = Logger(label: "switchboard-up")
-        let say: @Sendable (String) -> Void = { line in print(line) }
+        let say: @Sendable (String) -> Void = { line in StandardOutput.print(line) }
         let children = plan.children.map { child in
             var child = child
             child.environment.merge(generated) { _, new in new }

@@ -29,6 +29,14 @@ struct ValidateCommand: ParsableCommand {
     }
 }
 
+/// Writes whole lines to standard output unbuffered: `up`'s narration reaches a file or a
+/// pipe as it happens, not when a buffer fills.
+enum StandardOutput {
+    static func print(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
+
 /// Writes lines to standard error (issues go there so stdout stays a clean summary).
 enum StandardError {
     static func print(_ line: String) {
