@@ -39,7 +39,7 @@ struct UpCommand: AsyncParsableCommand {
         do {
             loaded = try ConfigurationFile.load(path: config)
         } catch {
-            for line in error.lines { StandardError.StandardOutput.print(line) }
+            for line in error.lines { StandardError.print(line) }
             throw ExitCode(error.exitCode)
         }
         let configuration = loaded.configuration
@@ -54,7 +54,7 @@ struct UpCommand: AsyncParsableCommand {
         let missing = configuration.secretReferences.map(\.environmentVariable)
             .filter { (environment[$0] ?? generated[$0] ?? "").isEmpty }
         if !missing.isEmpty {
-            StandardError.StandardOutput.print("warning: unset secret variables (the processes needing them will refuse to start or refuse those logins): \(missing.joined(separator: ", "))")
+            StandardError.print("warning: unset secret variables (the processes needing them will refuse to start or refuse those logins): \(missing.joined(separator: ", "))")
         }
         StandardOutput.print(plan.listing)
         StructuredLogHandler.bootstrap(process: "switchboard-up", format: .logfmt, level: .warning)
