@@ -9,13 +9,18 @@ import ServiceLifecycle
 /// gives up, so a stop never hangs. Under `switchboard up` a `ParentWatch` joins the group,
 /// so the process also stops when its supervisor disappears.
 public enum ProcessServiceGroup {
+    /// - Parameter finishing: services whose return is the end of the process's work (a demo,
+    ///   a one-shot job): when one returns, the whole group shuts down gracefully. Any other
+    ///   service returning or failing cancels the group.
     public static func run(
         services: [any Service],
+        finishing: [any Service] = [],
         logger: Logger,
         gracefulShutdownLimit: Duration = .seconds(10),
         cancellationLimit: Duration = .seconds(5)
     ) async throws {
         var configurations = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        configurations += finishing.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) }
         if let watch = ParentWatch(environment: ProcessInfo.processInfo.environment, logger: logger) {
             configurations.append(.init(service: watch, successTerminationBehavior: .gracefullyShutdownGroup))
         }

@@ -62,7 +62,7 @@ public actor ProcessSupervisor: Service {
 
     private func keepRunning(_ child: ChildProcess) async {
         var policy = restartPolicy
-        while !stopping {
+        while !stopping, !Task.isCancelled {
             let started = ContinuousClock.now
             let status: Int32
             do {
@@ -72,7 +72,8 @@ public actor ProcessSupervisor: Service {
                 logger.error("cannot start child", metadata: ["child": "\(child.name)", "error": "\(error)"])
                 status = -1
             }
-            if stopping { break }
+            // Stopping (or cancelled): the exit was asked for, not a crash.
+            if stopping || Task.isCancelled { break }
             let delay = policy.delay(afterRunningFor: ContinuousClock.now - started)
             report("\(child.name) exited (\(Self.describe(status))); restarting in \(delay)")
             logger.warning("child exited; restarting", metadata: ["child": "\(child.name)", "status": "\(status)", "delay": "\(delay)"])

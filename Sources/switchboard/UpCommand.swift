@@ -65,12 +65,14 @@ struct UpCommand: AsyncParsableCommand {
             child.environment.merge(generated) { _, new in new }
             return child
         }
-        var services: [any Service] = [ProcessSupervisor(children: children, logger: logger, report: { say("[up] \($0)") })]
+        let supervisor = ProcessSupervisor(children: children, logger: logger, report: { say("[up] \($0)") })
+        var finishing: [any Service] = []
         if demo {
             let secrets = environment.merging(generated) { _, new in new }
-            services.append(DemoScenario(configuration: configuration, secrets: secrets, keepRunning: keepRunning, logger: logger, say: say))
+            finishing.append(DemoScenario(configuration: configuration, secrets: secrets, keepRunning: keepRunning, logger: logger, say: say))
         }
-        try await ProcessServiceGroup.run(services: services, logger: logger, gracefulShutdownLimit: .seconds(20))
+        // The demo's end stops everything gracefully, as Ctrl-C does.
+        try await ProcessServiceGroup.run(services: [supervisor], finishing: finishing, logger: logger, gracefulShutdownLimit: .seconds(20))
     }
 
     /// Where the other executables are: beside this one (`swift build` puts them together).
