@@ -2,147 +2,187 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// Group commit for the outbox (design.md "Durability"): writes that arrive while a
+/// Group commit for every store (design.md "Durability"): writes that arrive while a
 /// transaction is running wait, and are all committed together in the next one, which
 /// starts as soon as the previous one ends. No timer: a lone write commits at once.
 ///
-/// Leader hand-off instead of a background task: the caller that finds no commit running
-/// commits the batch; when it ends, the first waiter of the next batch is woken as the
-/// leader and commits everything that queued meanwhile. Every waiter is resumed after the
-/// commit that holds its write.
-actor GroupCommitter {
-    enum Operation: Sendable {
-        case insert([OutboxInsert])
-        case settle([OutboxSettlement], Int64)
+/// A write is a closure run inside the group's transaction, in its own savepoint: one that
+/// throws is rolled back alone and fails alone; the others of its group still commit.
+///
+/// - `enqueue` is synchronous and ordered: the enqueue order is the commit order, and
+///   outcomes (completions) are reported in that order, each after the commit that holds
+///   its write. It returns a `Ticket` to wait on later (`waitUntilCommitted`, `isCommitted`),
+///   so a caller can fix its place in the order now and await the commit afterwards.
+/// - `submit` is `enqueue` plus waiting for the write's own outcome.
+///
+/// The commits run in a task of their own, not in any caller's: a caller that is cancelled
+/// (a client that hung up) neither loses its enqueued write nor fails the others' writes.
+final class GroupCommitter: Sendable {
+    /// Position of a write in the commit order.
+    struct Ticket: Sendable, Hashable, Comparable {
+        let value: UInt64
+        static func < (lhs: Ticket, rhs: Ticket) -> Bool { lhs.value < rhs.value }
     }
 
-    enum Result: Sendable {
-        case inserted([OutboxInsertOutcome])
-        case settled(Int)
+    /// What a write reports once its group's transaction ended.
+    private struct Outcome: Sendable {
+        /// The write's own failure (rolled back to its savepoint), if any.
+        let failure: StorageError?
+        /// Reports the outcome once the group committed.
+        let report: @Sendable () -> Void
     }
 
-    private enum Wake: Sendable {
-        case done(Swift.Result<Result, StorageError>)
-        case lead
+    private struct Write: Sendable {
+        let ticket: UInt64
+        /// Runs the write in a savepoint of the group's transaction.
+        let apply: @Sendable (Database) -> Outcome
+        /// Reports that the group's transaction failed (nothing of it is stored).
+        let fail: @Sendable (StorageError) -> Void
     }
 
-    private struct Waiter {
-        var operation: Operation
-        var continuation: CheckedContinuation<Wake, Never>?
+    private struct State: ~Copyable {
+        var queued: [Write] = []
+        var lastIssued: UInt64 = 0
+        var committedThrough: UInt64 = 0
+        /// Failures of recent writes, for `waitUntilCommitted` (a waiter asks soon after enqueueing).
+        var failures: [UInt64: StorageError] = [:]
+        var waiters: [(ticket: UInt64, continuation: CheckedContinuation<Result<Void, StorageError>, Never>)] = []
+        var committing = false
+        var lastFailure: StorageError?
     }
+
+    /// How many recent failures are remembered for `waitUntilCommitted`.
+    private static let failureWindow = 10_000
 
     private let pool: DatabasePool
-    private var queued: [Waiter] = []
-    private var committing = false
+    private let label: String
+    private let state = Mutex(State())
     private let transactions = Atomic<Int>(0)
 
-    init(pool: DatabasePool) {
+    /// `label` names the store in error messages ("journal", "outbox", ...).
+    init(pool: DatabasePool, label: String) {
         self.pool = pool
+        self.label = label
     }
 
-    nonisolated var transactionCount: Int { transactions.load(ordering: .relaxed) }
+    /// Transactions committed so far (group commit shows as fewer transactions than writes).
+    var transactionCount: Int { transactions.load(ordering: .relaxed) }
 
-    func submit(_ operation: Operation) async throws(StorageError) -> Result {
-        if committing {
-            let wake = await withCheckedContinuation { continuation in
-                queued.append(Waiter(operation: operation, continuation: continuation))
-            }
-            switch wake {
-            case .done(let result): return try result.get()
-            case .lead: break  // our write is still queued; commit it with the others
-            }
-        } else {
-            committing = true
-            queued.append(Waiter(operation: operation, continuation: nil))
-        }
-        return try await lead()
-    }
+    /// The failure of the last group: its transaction's, or the last failing write's; nil
+    /// when all of it committed (health checks).
+    var lastFailure: StorageError? { state.withLock { $0.lastFailure } }
 
-    /// Commits everything queued (our own write has no continuation), hands leadership on.
-    private func lead() async throws(StorageError) -> Result {
-        let batch = queued
-        queued = []
-        let operations = batch.map(\.operation)
-        let outcome: Swift.Result<[Result], StorageError>
-        do {
-            // The commit belongs to every waiter of the batch, not to the leader alone: run it
-            // in its own task so a cancelled leader (a client that hung up) cannot fail the
-            // others' writes. Awaited right here, so it never outlives this call.
-            let pool = self.pool
-            let write = Task { try await pool.write { db in try Self.apply(operations, in: db) } }
-            outcome = .success(try await write.value)
-            transactions.add(1, ordering: .relaxed)
-        } catch {
-            outcome = .failure(StorageError(code: .writeFailed, message: "cannot commit \(operations.count) outbox writes", cause: error))
-        }
-        // Re-check after the await: more writes queued while we committed.
-        var own: Swift.Result<Result, StorageError> = .failure(StorageError(code: .writeFailed, message: "no result"))
-        for (index, waiter) in batch.enumerated() {
-            let result = outcome.map { $0[index] }
-            if let continuation = waiter.continuation {
-                continuation.resume(returning: .done(result))
-            } else {
-                own = result
-            }
-        }
-        if let next = queued.firstIndex(where: { $0.continuation != nil }), let continuation = queued[next].continuation {
-            queued[next].continuation = nil
-            continuation.resume(returning: .lead)
-        } else {
-            committing = false
-        }
-        return try own.get()
-    }
-
-    private static func apply(_ operations: [Operation], in db: Database) throws -> [Result] {
-        var results: [Result] = []
-        results.reserveCapacity(operations.count)
-        for operation in operations {
-            switch operation {
-            case .insert(let messages):
-                results.append(.inserted(try messages.map { try insert($0, in: db) }))
-            case .settle(let settlements, let now):
-                var changed = 0
-                for settlement in settlements {
-                    switch settlement.outcome {
-                    case .acked(let conversationID):
-                        try db.execute(
-                            sql: "UPDATE outbox SET state = 'acked', conversation_id = ?, settled_at_ms = ? WHERE message_id = ? AND state = 'pending'",
-                            arguments: [conversationID, now, Data(settlement.messageID)])
-                    case .rejected(let reason):
-                        try db.execute(
-                            sql: "UPDATE outbox SET state = 'rejected', reason = ?, settled_at_ms = ? WHERE message_id = ? AND state = 'pending'",
-                            arguments: [reason, now, Data(settlement.messageID)])
-                    }
-                    changed += db.changesCount
+    /// Queues `write` for the next commit and returns at once; `completion` runs after the
+    /// commit that holds the write (or its failure), in enqueue order. The write runs inside
+    /// the transaction, so it must be quick; a `StorageError` it throws is reported as is,
+    /// any other error as `writeFailed`.
+    @discardableResult
+    func enqueue<T: Sendable>(
+        _ write: @escaping @Sendable (Database) throws -> T,
+        completion: @escaping @Sendable (Result<T, StorageError>) -> Void = { _ in }
+    ) -> Ticket {
+        let label = self.label
+        let apply: @Sendable (Database) -> Outcome = { db in
+            var result: Result<T, StorageError> = .failure(StorageError(code: .writeFailed, message: "\(label) write produced no result"))
+            do {
+                try db.inSavepoint {
+                    result = .success(try write(db))
+                    return .commit
                 }
-                results.append(.settled(changed))
+            } catch let error as StorageError {
+                result = .failure(error)
+            } catch {
+                result = .failure(StorageError(code: .writeFailed, message: "\(label) write failed", cause: error))
             }
+            let own = result
+            let failure: StorageError?
+            if case .failure(let error) = own { failure = error } else { failure = nil }
+            return Outcome(failure: failure) { completion(own) }
         }
-        return results
+        let (ticket, start) = state.withLock { state -> (UInt64, Bool) in
+            state.lastIssued += 1
+            state.queued.append(Write(ticket: state.lastIssued, apply: apply, fail: { completion(.failure($0)) }))
+            let start = !state.committing
+            state.committing = true
+            return (state.lastIssued, start)
+        }
+        if start {
+            Task { await self.commitQueued() }
+        }
+        return Ticket(value: ticket)
     }
 
-    private static func insert(_ message: OutboxInsert, in db: Database) throws -> OutboxInsertOutcome {
-        try db.execute(
-            sql: """
-                INSERT INTO outbox (message_id, channel_instance_id, provider_message_id, message_type, payload, created_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (channel_instance_id, provider_message_id) DO NOTHING
-                """,
-            arguments: [
-                Data(message.messageID), message.channelInstanceID, message.providerMessageID,
-                Int64(message.messageType), Data(message.payload), message.createdAtMs,
-            ])
-        if db.changesCount == 1 {
-            return OutboxInsertOutcome(messageID: message.messageID, duplicate: false, sequence: db.lastInsertedRowID)
+    /// Commits `write` with whatever else is waiting; returns its result after the commit.
+    /// The write is committed even if the calling task is cancelled meanwhile.
+    func submit<T: Sendable>(_ write: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, StorageError>, Never>) in
+            enqueue(write) { continuation.resume(returning: $0) }
         }
-        let existing = try Row.fetchOne(
-            db, sql: "SELECT seq, message_id FROM outbox WHERE channel_instance_id = ? AND provider_message_id = ?",
-            arguments: [message.channelInstanceID, message.providerMessageID])
-        guard let existing else {
-            throw StorageError(code: .writeFailed, message: "outbox insert neither stored nor found a row")
+        return try result.get()
+    }
+
+    /// True once the write of `ticket` has been committed (or failed).
+    func isCommitted(_ ticket: Ticket) -> Bool {
+        state.withLock { $0.committedThrough >= ticket.value }
+    }
+
+    /// Returns once the write of `ticket` is committed; throws if it failed.
+    func waitUntilCommitted(_ ticket: Ticket) async throws(StorageError) {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, StorageError>, Never>) in
+            let immediate: Result<Void, StorageError>? = state.withLock { state in
+                if let failure = state.failures[ticket.value] { return .failure(failure) }
+                if ticket.value <= state.committedThrough { return .success(()) }
+                state.waiters.append((ticket.value, continuation))
+                return nil
+            }
+            if let immediate { continuation.resume(returning: immediate) }
         }
-        return OutboxInsertOutcome(
-            messageID: Array((existing["message_id"] as Data?) ?? Data()), duplicate: true, sequence: existing["seq"])
+        try result.get()
+    }
+
+    /// Commits groups until nothing waits; a group is whatever queued during the previous commit.
+    private func commitQueued() async {
+        while true {
+            let group = state.withLock { state -> [Write] in
+                let taken = state.queued
+                state.queued.removeAll()
+                if taken.isEmpty { state.committing = false }
+                return taken
+            }
+            guard let last = group.last?.ticket else { return }
+            var transactionError: StorageError?
+            var outcomes: [Outcome] = []
+            do {
+                outcomes = try await pool.write { db in group.map { $0.apply(db) } }
+                transactions.add(1, ordering: .relaxed)
+            } catch {
+                transactionError = StorageError(code: .writeFailed, message: "cannot commit \(group.count) \(label) writes", cause: error)
+            }
+            let failures: [(ticket: UInt64, error: StorageError)] = group.indices.compactMap { index in
+                guard let error = transactionError ?? (index < outcomes.count ? outcomes[index].failure : nil) else { return nil }
+                return (group[index].ticket, error)
+            }
+            let ready = state.withLock { state in
+                state.committedThrough = last
+                state.lastFailure = failures.last?.error
+                for failure in failures { state.failures[failure.ticket] = failure.error }
+                if state.failures.count > Self.failureWindow {
+                    let oldest = last > UInt64(Self.failureWindow) ? last - UInt64(Self.failureWindow) : 0
+                    state.failures = state.failures.filter { $0.key > oldest }
+                }
+                let ready = state.waiters.filter { $0.ticket <= last }
+                state.waiters.removeAll { $0.ticket <= last }
+                return ready.map { (continuation: $0.continuation, failure: state.failures[$0.ticket]) }
+            }
+            if let transactionError {
+                // The transaction never committed: each write learns of it through its completion.
+                for write in group { write.fail(transactionError) }
+            } else {
+                for outcome in outcomes { outcome.report() }
+            }
+            for waiter in ready {
+                waiter.continuation.resume(returning: waiter.failure.map { .failure($0) } ?? .success(()))
+            }
+        }
     }
 }

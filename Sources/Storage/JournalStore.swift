@@ -6,18 +6,19 @@ import GRDB
 ///
 /// Writes go through group commit: writes that arrive while a transaction is committing wait
 /// and are committed together in the next one, which starts as soon as the previous one ends
-/// (no timer). Each write runs in its own savepoint, so one failing write does not take the
-/// others of its group with it; each caller is resumed only after the commit that holds its
-/// write, so an ack sent after `recordInbound` returns is an ack of a durable record.
+/// (no timer), through a `GroupCommitter`. Each write runs in its own savepoint, so one
+/// failing write does not take the others of its group with it; each caller is resumed only
+/// after the commit that holds its write, so an ack sent after `recordInbound` returns is an
+/// ack of a durable record.
 public actor JournalStore {
     private let pool: DatabasePool
-    private var pending: [PendingWrite] = []
-    private var committing = false
+    private let committer: GroupCommitter
     /// Transactions committed (tests check that concurrent writes share them).
-    private(set) var commitCount = 0
+    var commitCount: Int { committer.transactionCount }
 
     public init(path: String) throws(StorageError) {
         pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
+        committer = GroupCommitter(pool: pool, label: "journal")
     }
 
     // MARK: inbound messages and conversations
@@ -35,12 +36,7 @@ public actor JournalStore {
         _ inbound: JournalInbound, newConversation: JournalNewConversation, deliveryID: Data, nowMs: Int64,
         makePayload: @escaping @Sendable (JournalDeliveryDraft) throws -> Data
     ) async throws(StorageError) -> JournalInboundOutcome {
-        let result = await withCheckedContinuation { continuation in
-            enqueueInbound(inbound, newConversation: newConversation, deliveryID: deliveryID, nowMs: nowMs, makePayload: makePayload) {
-                continuation.resume(returning: $0)
-            }
-        }
-        return try result.get()
+        try await committer.submit(Self.inboundWrite(inbound, newConversation: newConversation, deliveryID: deliveryID, nowMs: nowMs, makePayload: makePayload))
     }
 
     /// `recordInbound` without waiting: the write joins the next group and `completion` runs
@@ -52,7 +48,16 @@ public actor JournalStore {
         makePayload: @escaping @Sendable (JournalDeliveryDraft) throws -> Data,
         completion: @escaping @Sendable (Result<JournalInboundOutcome, StorageError>) -> Void
     ) {
-        enqueue({ db in
+        committer.enqueue(
+            Self.inboundWrite(inbound, newConversation: newConversation, deliveryID: deliveryID, nowMs: nowMs, makePayload: makePayload),
+            completion: completion)
+    }
+
+    private static func inboundWrite(
+        _ inbound: JournalInbound, newConversation: JournalNewConversation, deliveryID: Data, nowMs: Int64,
+        makePayload: @escaping @Sendable (JournalDeliveryDraft) throws -> Data
+    ) -> @Sendable (Database) throws -> JournalInboundOutcome {
+        { db in
             if let original = try String.fetchOne(
                 db,
                 sql: """
@@ -108,7 +113,7 @@ public actor JournalStore {
                     delivery.sequence, delivery.payload, nowMs,
                 ])
             return .accepted(conversation: conversation, delivery: delivery, isNewConversation: isNew)
-        }, completion: completion)
+        }
     }
 
     /// Closes a conversation: the customer's next message opens a new one (R1).
@@ -138,22 +143,23 @@ public actor JournalStore {
     /// already acknowledged (a repeated ack).
     @discardableResult
     public func markDelivered(_ messageID: Data, nowMs: Int64) async throws(StorageError) -> Bool {
-        let result = await withCheckedContinuation { continuation in
-            enqueueMarkDelivered(messageID, nowMs: nowMs) { continuation.resume(returning: $0) }
-        }
-        return try result.get()
+        try await committer.submit(Self.markDeliveredWrite(messageID, nowMs: nowMs))
     }
 
     /// `markDelivered` without waiting for the commit (acks arriving together share one).
     public func enqueueMarkDelivered(
         _ messageID: Data, nowMs: Int64, completion: @escaping @Sendable (Result<Bool, StorageError>) -> Void
     ) {
-        enqueue({ db in
+        committer.enqueue(Self.markDeliveredWrite(messageID, nowMs: nowMs), completion: completion)
+    }
+
+    private static func markDeliveredWrite(_ messageID: Data, nowMs: Int64) -> @Sendable (Database) throws -> Bool {
+        { db in
             try db.execute(
                 sql: "UPDATE delivery SET state = 'acked', acked_at_ms = ? WHERE message_id = ? AND state = 'pending'",
                 arguments: [nowMs, messageID])
             return db.changesCount > 0
-        }, completion: completion)
+        }
     }
 
     /// Unacknowledged deliveries of a queue in journal order (which keeps each
@@ -192,67 +198,8 @@ public actor JournalStore {
 
     // MARK: group commit
 
-    private struct PendingWrite: Sendable {
-        /// Runs the write in a savepoint; returns what reports its outcome once the group
-        /// committed (called with nil) or failed to commit (called with the error).
-        let apply: @Sendable (Database) -> @Sendable (StorageError?) -> Void
-        /// Reports failure when the group's transaction could not even run.
-        let fail: @Sendable (StorageError) -> Void
-    }
-
     private func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
-        let result = await withCheckedContinuation { continuation in
-            enqueue(operation) { continuation.resume(returning: $0) }
-        }
-        return try result.get()
-    }
-
-    private func enqueue<T: Sendable>(
-        _ operation: @escaping @Sendable (Database) throws -> T,
-        completion: @escaping @Sendable (Result<T, StorageError>) -> Void
-    ) {
-        pending.append(PendingWrite(
-            apply: { db in
-                let result: Result<T, StorageError>
-                do {
-                    var value: T?
-                    try db.inSavepoint {
-                        value = try operation(db)
-                        return .commit
-                    }
-                    if let value {
-                        result = .success(value)
-                    } else {
-                        result = .failure(StorageError(code: .writeFailed, message: "journal write produced no result"))
-                    }
-                } catch {
-                    result = .failure(StorageError(code: .writeFailed, message: "journal write failed", cause: error))
-                }
-                return { commitError in completion(commitError.map { .failure($0) } ?? result) }
-            },
-            fail: { error in completion(.failure(error)) }))
-        if !committing {
-            committing = true
-            Task { await self.commitPending() }
-        }
-    }
-
-    /// Commits groups until nothing waits; a group is whatever queued up during the previous
-    /// commit. Outcomes are reported in enqueue order.
-    private func commitPending() async {
-        while !pending.isEmpty {
-            let group = pending
-            pending.removeAll()
-            do {
-                let reports = try await pool.write { db in group.map { $0.apply(db) } }
-                commitCount += 1
-                for report in reports { report(nil) }
-            } catch {
-                let failure = StorageError(code: .writeFailed, message: "journal commit failed", cause: error)
-                for write in group { write.fail(failure) }
-            }
-        }
-        committing = false
+        try await committer.submit(operation)
     }
 
     private func read<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {

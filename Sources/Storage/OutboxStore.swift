@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 
 /// An ingress adapter's outbox (design.md "Durability" step 1): every inbound provider
 /// message is written here before the adapter answers the provider, and stays `pending`
@@ -12,7 +11,8 @@ import Synchronization
 /// duplicate.
 ///
 /// Writes go through a `GroupCommitter`: concurrent inserts and settlements share one
-/// transaction; each caller is resumed after the commit that holds its write.
+/// transaction (each in its own savepoint, so one failing write fails alone); each caller
+/// is resumed after the commit that holds its write.
 /// The store knows nothing of the Wire format: the payload is opaque bytes.
 public final class OutboxStore: Sendable {
     public static let migrations: [StoreMigration] = [
@@ -48,7 +48,7 @@ public final class OutboxStore: Sendable {
 
     public init(path: String) throws(StorageError) {
         pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
-        committer = GroupCommitter(pool: pool)
+        committer = GroupCommitter(pool: pool, label: "outbox")
     }
 
     /// How many write transactions have been committed since open (group-commit evidence).
@@ -59,10 +59,7 @@ public final class OutboxStore: Sendable {
     /// stored is not stored again: its outcome names the existing row's message id.
     public func insert(_ messages: [OutboxInsert]) async throws(StorageError) -> [OutboxInsertOutcome] {
         guard !messages.isEmpty else { return [] }
-        switch try await committer.submit(.insert(messages)) {
-        case .inserted(let outcomes): return outcomes
-        case .settled: return []  // not reached: an insert is answered with .inserted
-        }
+        return try await committer.submit { db in try messages.map { try Self.insert($0, in: db) } }
     }
 
     /// Records router answers, in one commit with whatever else is waiting. Returns how many
@@ -70,10 +67,47 @@ public final class OutboxStore: Sendable {
     @discardableResult
     public func settle(_ settlements: [OutboxSettlement], atMs now: Int64) async throws(StorageError) -> Int {
         guard !settlements.isEmpty else { return 0 }
-        switch try await committer.submit(.settle(settlements, now)) {
-        case .settled(let changed): return changed
-        case .inserted: return 0
+        return try await committer.submit { db in
+            var changed = 0
+            for settlement in settlements {
+                switch settlement.outcome {
+                case .acked(let conversationID):
+                    try db.execute(
+                        sql: "UPDATE outbox SET state = 'acked', conversation_id = ?, settled_at_ms = ? WHERE message_id = ? AND state = 'pending'",
+                        arguments: [conversationID, now, Data(settlement.messageID)])
+                case .rejected(let reason):
+                    try db.execute(
+                        sql: "UPDATE outbox SET state = 'rejected', reason = ?, settled_at_ms = ? WHERE message_id = ? AND state = 'pending'",
+                        arguments: [reason, now, Data(settlement.messageID)])
+                }
+                changed += db.changesCount
+            }
+            return changed
         }
+    }
+
+    private static func insert(_ message: OutboxInsert, in db: Database) throws -> OutboxInsertOutcome {
+        try db.execute(
+            sql: """
+                INSERT INTO outbox (message_id, channel_instance_id, provider_message_id, message_type, payload, created_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (channel_instance_id, provider_message_id) DO NOTHING
+                """,
+            arguments: [
+                Data(message.messageID), message.channelInstanceID, message.providerMessageID,
+                Int64(message.messageType), Data(message.payload), message.createdAtMs,
+            ])
+        if db.changesCount == 1 {
+            return OutboxInsertOutcome(messageID: message.messageID, duplicate: false, sequence: db.lastInsertedRowID)
+        }
+        let existing = try Row.fetchOne(
+            db, sql: "SELECT seq, message_id FROM outbox WHERE channel_instance_id = ? AND provider_message_id = ?",
+            arguments: [message.channelInstanceID, message.providerMessageID])
+        guard let existing else {
+            throw StorageError(code: .writeFailed, message: "outbox insert neither stored nor found a row")
+        }
+        return OutboxInsertOutcome(
+            messageID: Array((existing["message_id"] as Data?) ?? Data()), duplicate: true, sequence: existing["seq"])
     }
 
     /// Pending rows in storage order with `seq > afterSequence`, at most `limit` (paging at start

@@ -35,25 +35,20 @@ public struct QueueStateChange: Sendable, Hashable {
 /// A distributor's durable queue state (`queue-state.sqlite` in its data directory): the
 /// conversations of its queues and the Deliver messages it has recorded.
 ///
-/// Group commit: a `commit` that arrives while a transaction runs waits and goes into the
-/// next one, which starts as soon as the running one ends; every waiter resumes after the
-/// transaction holding its change is durable.
+/// Group commit (a `GroupCommitter`): a `commit` that arrives while a transaction runs waits
+/// and goes into the next one, which starts as soon as the running one ends; every waiter
+/// resumes after the transaction holding its change is durable.
 public actor QueueStateStore {
     public static let fileName = "queue-state"
 
-    private struct Waiter {
-        var change: QueueStateChange
-        var continuation: CheckedContinuation<Result<Void, StorageError>, Never>?
-    }
-
     private let pool: DatabasePool
-    private var committing = false
-    private var waiting: [Waiter] = []
+    private let committer: GroupCommitter
     /// Transactions written so far (group commit shows as fewer transactions than commits).
-    public private(set) var transactionCount = 0
+    public var transactionCount: Int { committer.transactionCount }
 
     public init(path: String) throws(StorageError) {
         pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
+        committer = GroupCommitter(pool: pool, label: "queue state")
     }
 
     static let migrations = [
@@ -80,66 +75,30 @@ public actor QueueStateStore {
     /// Records `change` durably; returns after its transaction committed.
     public func commit(_ change: QueueStateChange) async throws(StorageError) {
         guard !change.isEmpty else { return }
-        guard !committing else {
-            let result = await withCheckedContinuation { continuation in
-                waiting.append(Waiter(change: change, continuation: continuation))
-            }
-            return try result.get()
-        }
-        committing = true
-        defer { committing = false }
-        var batch = [Waiter(change: change, continuation: nil)]
-        var own: Result<Void, StorageError> = .success(())
-        while !batch.isEmpty {
-            let result = await write(batch.map(\.change))
-            transactionCount += 1
-            for waiter in batch {
-                if let continuation = waiter.continuation {
-                    continuation.resume(returning: result)
-                } else {
-                    own = result
-                }
-            }
-            batch = waiting
-            waiting = []
-        }
-        try own.get()
+        try await committer.submit { db in try Self.write(change, in: db) }
     }
 
-    private func write(_ changes: [QueueStateChange]) async -> Result<Void, StorageError> {
+    private static func write(_ change: QueueStateChange, in db: Database) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        var rows = [(id: String, queue: String, state: String, record: Data)]()
-        do {
-            for change in changes {
-                for record in change.conversations {
-                    rows.append((record.id, record.queue, record.state.rawValue, try encoder.encode(record)))
-                }
+        for record in change.conversations {
+            let encoded: Data
+            do {
+                encoded = try encoder.encode(record)
+            } catch {
+                throw StorageError(code: .writeFailed, message: "cannot encode a conversation record", cause: error)
             }
-        } catch {
-            return .failure(StorageError(code: .writeFailed, message: "cannot encode a conversation record", cause: error))
+            try db.execute(
+                sql: """
+                    INSERT INTO conversation (id, queue, state, record) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, state = excluded.state, record = excluded.record
+                    """,
+                arguments: [record.id, record.queue, record.state.rawValue, encoded])
         }
-        let deliveries = changes.flatMap(\.deliveries)
-        let conversationRows = rows
-        do {
-            try await pool.write { db in
-                for row in conversationRows {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO conversation (id, queue, state, record) VALUES (?, ?, ?, ?)
-                            ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, state = excluded.state, record = excluded.record
-                            """,
-                        arguments: [row.id, row.queue, row.state, row.record])
-                }
-                for delivery in deliveries {
-                    try db.execute(
-                        sql: "INSERT OR IGNORE INTO delivery (message_id, conversation_id, sequence, payload) VALUES (?, ?, ?, ?)",
-                        arguments: [Data(delivery.messageID), delivery.conversationID, Int64(bitPattern: delivery.sequence), Data(delivery.payload)])
-                }
-            }
-            return .success(())
-        } catch {
-            return .failure(StorageError(code: .writeFailed, message: "cannot record queue state", cause: error))
+        for delivery in change.deliveries {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO delivery (message_id, conversation_id, sequence, payload) VALUES (?, ?, ?, ?)",
+                arguments: [Data(delivery.messageID), delivery.conversationID, Int64(bitPattern: delivery.sequence), Data(delivery.payload)])
         }
     }
 

@@ -1,14 +1,14 @@
 import GRDB
-import Synchronization
 import SwitchboardCore
 
 /// Presence's durable state (`presence/reservations.sqlite`): capacity reservations, each
 /// agent's chosen presence and the last AgentUpdate sequence number, so capacity and the
 /// sequence survive a restart (wire.md 5.4, 5.5).
 ///
-/// Writes use group commit: `enqueue` is synchronous and ordered; batches waiting while a
-/// transaction runs go together into the next one, which starts as soon as the previous one
-/// ends. A caller answers (Grant, ReleaseAck) or publishes only after `waitUntilCommitted`.
+/// Writes use group commit (a `GroupCommitter`): `enqueue` is synchronous and ordered;
+/// batches waiting while a transaction runs go together into the next one, which starts as
+/// soon as the previous one ends. A caller answers (Grant, ReleaseAck) or publishes only
+/// after `waitUntilCommitted`.
 public final class ReservationStore: Sendable {
     /// One change to persist; the state machine's output for one event.
     public struct Batch: Sendable, Hashable {
@@ -31,22 +31,12 @@ public final class ReservationStore: Sendable {
 
     /// Position of a batch in the commit order.
     public struct Ticket: Sendable, Hashable, Comparable {
-        let value: UInt64
+        let value: GroupCommitter.Ticket
         public static func < (lhs: Ticket, rhs: Ticket) -> Bool { lhs.value < rhs.value }
     }
 
-    private struct State: ~Copyable {
-        var pending: [(ticket: UInt64, batch: Batch)] = []
-        var lastIssued: UInt64 = 0
-        var committedThrough: UInt64 = 0
-        var failures: [UInt64: StorageError] = [:]
-        var waiters: [(ticket: UInt64, continuation: CheckedContinuation<Result<Void, StorageError>, Never>)] = []
-        var writing = false
-        var lastError: StorageError?
-    }
-
     private let pool: DatabasePool
-    private let state = Mutex(State())
+    private let committer: GroupCommitter
 
     public static let migrations = [
         StoreMigration("v1-reservations") { db in
@@ -65,6 +55,7 @@ public final class ReservationStore: Sendable {
 
     private init(pool: DatabasePool) {
         self.pool = pool
+        committer = GroupCommitter(pool: pool, label: "reservation")
     }
 
     /// Opens (or creates) the store file at `path`.
@@ -97,34 +88,15 @@ public final class ReservationStore: Sendable {
         }
     }
 
-    /// Queues a batch for the next commit; ordered by call. Starts a writer when none runs.
+    /// Queues a batch for the next commit; ordered by call. Starts a commit when none runs.
     @discardableResult
     public func enqueue(_ batch: Batch) -> Ticket {
-        let (ticket, startWriter) = state.withLock { state -> (UInt64, Bool) in
-            state.lastIssued += 1
-            state.pending.append((state.lastIssued, batch))
-            let start = !state.writing
-            state.writing = true
-            return (state.lastIssued, start)
-        }
-        if startWriter {
-            Task { await self.drain() }
-        }
-        return Ticket(value: ticket)
+        Ticket(value: committer.enqueue { db in try Self.apply(batch, in: db) })
     }
 
-    /// Returns once the batch of `ticket` is committed; throws if its transaction failed.
+    /// Returns once the batch of `ticket` is committed; throws if it failed.
     public func waitUntilCommitted(_ ticket: Ticket) async throws(StorageError) {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, StorageError>, Never>) in
-            let immediate: Result<Void, StorageError>? = state.withLock { state in
-                if let failure = state.failures[ticket.value] { return .failure(failure) }
-                if ticket.value <= state.committedThrough { return .success(()) }
-                state.waiters.append((ticket.value, continuation))
-                return nil
-            }
-            if let immediate { continuation.resume(returning: immediate) }
-        }
-        try result.get()
+        try await committer.waitUntilCommitted(ticket.value)
     }
 
     /// `enqueue` then `waitUntilCommitted`.
@@ -133,42 +105,7 @@ public final class ReservationStore: Sendable {
     }
 
     /// The last commit failed (health check).
-    public var lastError: StorageError? { state.withLock { $0.lastError } }
-
-    private func drain() async {
-        while true {
-            let batches = state.withLock { state -> [(ticket: UInt64, batch: Batch)] in
-                let taken = state.pending
-                state.pending.removeAll()
-                if taken.isEmpty { state.writing = false }
-                return taken
-            }
-            guard let last = batches.last?.ticket else { return }
-            var failure: StorageError?
-            do {
-                try await pool.write { db in
-                    for (_, batch) in batches { try Self.apply(batch, in: db) }
-                }
-            } catch {
-                failure = StorageError(code: .writeFailed, message: "cannot commit reservations", cause: error)
-            }
-            let ready = state.withLock { state in
-                state.committedThrough = last
-                state.lastError = failure
-                if let failure {
-                    // Keep only recent failures: a waiter asks right after enqueueing.
-                    for (ticket, _) in batches { state.failures[ticket] = failure }
-                    if state.failures.count > 10_000 { state.failures.removeAll() }
-                }
-                let ready = state.waiters.filter { $0.ticket <= last }
-                state.waiters.removeAll { $0.ticket <= last }
-                return ready.map { (continuation: $0.continuation, failed: state.failures[$0.ticket]) }
-            }
-            for waiter in ready {
-                waiter.continuation.resume(returning: waiter.failed.map { .failure($0) } ?? .success(()))
-            }
-        }
-    }
+    public var lastError: StorageError? { committer.lastFailure }
 
     private static func apply(_ batch: Batch, in db: Database) throws {
         for reservation in batch.granted {
@@ -201,6 +138,6 @@ public final class ReservationStore: Sendable {
 extension ReservationStore {
     /// True once the batch of `ticket` has been committed (or failed).
     public func isCommitted(_ ticket: Ticket) -> Bool {
-        state.withLock { $0.committedThrough >= ticket.value }
+        committer.isCommitted(ticket.value)
     }
 }
