@@ -86,10 +86,9 @@ struct DistributorCommand: AsyncParsableCommand {
     }
 
     private func address(_ text: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
-            throw ValidationError("--http must be host:port, got \(text)")
+        guard let parsed = HTTPAddress(parsing: text) else {
+            throw ValidationError("--http must be host:port with a port from 1 to 65535, got '\(text)'")
         }
-        let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return (host, port)
+        return (parsed.host, parsed.port)
     }
 }

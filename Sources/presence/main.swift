@@ -97,12 +97,10 @@ struct PresenceCommand: AsyncParsableCommand {
     }
 
     private func listenAddress(_ text: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
-            throw ValidationError("invalid listen address \(text), expected host:port")
+        guard let parsed = HTTPAddress(parsing: text) else {
+            throw ValidationError("--http must be host:port with a port from 1 to 65535, got '\(text)'")
         }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host, port)
+        return (parsed.host, parsed.port)
     }
 }
 

@@ -71,12 +71,10 @@ struct RouterCommand: AsyncParsableCommand {
 
     private func httpAddress(_ override: String?, default address: HTTPAddress) throws -> (String, Int) {
         guard let override else { return (address.host, address.port) }
-        guard let colon = override.lastIndex(of: ":"), let port = Int(override[override.index(after: colon)...]), (0...65535).contains(port) else {
-            throw ValidationError("--http must be host:port, got '\(override)'")
+        guard let parsed = HTTPAddress(parsing: override) else {
+            throw ValidationError("--http must be host:port with a port from 1 to 65535, got '\(override)'")
         }
-        var host = String(override[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host, port)
+        return (parsed.host, parsed.port)
     }
 }
 

@@ -28,12 +28,6 @@ public enum IngressHTTPServer {
 
     /// Parses a `--http host:port` override (`[::1]:8085` for IPv6).
     public static func address(_ text: String) -> HTTPAddress? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else {
-            return nil
-        }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { return nil }
-        return HTTPAddress(host: host, port: port)
+        HTTPAddress(parsing: text)
     }
 }
