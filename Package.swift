@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "ingress-whatsapp", targets: ["ingress-whatsapp"]),
         .executable(name: "ingress-twitter", targets: ["ingress-twitter"]),
         .executable(name: "ingress-custom", targets: ["ingress-custom"]),
+        .library(name: "SwitchboardCore", targets: ["SwitchboardCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

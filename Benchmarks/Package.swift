@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+// Switchboard's benchmarks: a separate package so the main build and CI never fetch or build
+// the benchmark package. Run from this directory with `swift package benchmark` (see README.md).
+import PackageDescription
+
+import struct Foundation.URL
+
+/// SwiftPM names a path dependency after its directory, so the main package's identity is
+/// whatever the checkout is called ("switchboard", "main", a worktree name...).
+let switchboardPackage = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+
+let package = Package(
+    name: "SwitchboardBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        // The MallocInterposer trait makes the malloc metrics (mallocCountTotal) available.
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "RoutingBenchmarks",
+            dependencies: [
+                .product(name: "SwitchboardCore", package: switchboardPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/RoutingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)
