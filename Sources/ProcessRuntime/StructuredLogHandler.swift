@@ -49,10 +49,10 @@ public struct StructuredLogHandler: LogHandler {
             }
             return line
         case .json:
-            var line = "{\"time\":\(Self.jsonString(time)),\"level\":\"\(level)\",\"process\":\(Self.jsonString(label)),"
-            line += "\"msg\":\(Self.jsonString(message))"
+            var line = "{\"time\":\(JSONText.quoted(time)),\"level\":\"\(level)\",\"process\":\(JSONText.quoted(label)),"
+            line += "\"msg\":\(JSONText.quoted(message))"
             for (key, value) in ordered {
-                line += ",\(Self.jsonString(key)):\(Self.jsonString(Self.flatten(value)))"
+                line += ",\(JSONText.quoted(key)):\(JSONText.quoted(Self.flatten(value)))"
             }
             return line + "}"
         }
@@ -71,23 +71,7 @@ public struct StructuredLogHandler: LogHandler {
     /// logfmt quotes a value with spaces, quotes, `=` or control characters.
     private static func logfmtValue(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 }
-        return needsQuotes ? jsonString(value) : value
-    }
-
-    private static func jsonString(_ value: String) -> String {
-        var escaped = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20: escaped += String(format: "\\u%04x", scalar.value)
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped + "\""
+        return needsQuotes ? JSONText.quoted(value) : value
     }
 }
 

@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func healthReportQuotesControlCharactersInJSON() {
-        let report = HealthReport(healthy: false, checks: ["link": "down \"since\"\n3s"])
-        #expect(report.json(process: "p") == #"{"status":"unhealthy","process":"p","checks":{"link":"down \"since\"\u000a3s"}}"#)
+        let report = HealthReport(healthy: false, checks: ["link": "down \"since\"\n3s\u{01}"])
+        #expect(report.json(process: "p") == #"{"status":"unhealthy","process":"p","checks":{"link":"down \"since\"\n3s\u0001"}}"#)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ProcessRuntime
 import SwitchboardCore
 import Wire
 
@@ -131,7 +132,7 @@ public struct AdapterResponse: Sendable, Equatable {
 
     /// `{"status": ..., "reason": ...}`-style JSON bodies of our own answers.
     public static func json(_ status: HTTPResponse.Status, _ fields: [(String, JSONField)]) -> AdapterResponse {
-        let text = "{" + fields.map { "\(JSONField.quoted($0.0)):\($0.1.text)" }.joined(separator: ",") + "}\n"
+        let text = "{" + fields.map { "\(JSONText.quoted($0.0)):\($0.1.text)" }.joined(separator: ",") + "}\n"
         return AdapterResponse(status: status, contentType: "application/json", body: Array(text.utf8))
     }
 
@@ -153,23 +154,8 @@ public enum JSONField: Sendable {
 
     var text: String {
         switch self {
-        case .string(let value): Self.quoted(value)
+        case .string(let value): JSONText.quoted(value)
         case .bool(let value): value ? "true" : "false"
         }
-    }
-
-    static func quoted(_ value: String) -> String {
-        var escaped = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped + "\""
     }
 }
