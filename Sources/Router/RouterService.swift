@@ -289,6 +289,8 @@ public actor RouterService: Service {
                 await register(ready, id: envelope.id, from: peer)
             case .deliverAck(let ack):
                 await acknowledged(ack, from: peer)
+            case .conversationClosed(let closed):
+                await close(closed, id: envelope.id, from: peer)
             case .disconnect(let disconnect):
                 logger.info("distributor disconnected", metadata: ["peer": "\(peer)", "sender": "\(disconnect.sender)"])
                 await peerGone(peer)
@@ -367,6 +369,26 @@ public actor RouterService: Service {
         case .rejected(let reason):
             // Stays pending: it goes out again to whoever owns the queue after the next Ready.
             logger.warning("delivery rejected by distributor", metadata: ["message.id": "\(ack.ackedID)", "peer": "\(peer)", "reason": "\(reason)"])
+        }
+        await disconnectIfUnregistered(peer)
+    }
+
+    /// R1: a Closed conversation takes no more messages; the customer's next one opens a new
+    /// conversation. Acked only once the journal has it, so the distributor resends until then.
+    private func close(_ closed: ConversationClosed, id: MessageID, from peer: PeerID) async {
+        let metadata: Logger.Metadata = ["conversation.id": "\(closed.conversationID)", "queue": "\(closed.queue)", "reason": "\(closed.reason)"]
+        do {
+            let changed = try await journal.closeConversation(id: closed.conversationID, nowMs: Self.nowMs())
+            if changed {
+                metrics.closed()
+                logger.info("conversation closed", metadata: metadata)
+            } else {
+                logger.debug("close of a conversation not open here; acknowledged again", metadata: metadata)
+            }
+            await answerDistributor(peer, .ack(Ack(ackedID: id, outcome: .accepted)))
+        } catch {
+            metrics.journalError()
+            logger.error("cannot record a close; not acknowledged", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }
         await disconnectIfUnregistered(peer)
     }
