@@ -42,8 +42,8 @@ extension Distributor {
             await sendReady()
         case .deliver(let deliver):
             await deliverReceived(deliver, envelope: envelope)
-        case .agentReplyAck:
-            break
+        case .agentReplyAck(let ack):
+            await replyAcknowledged(ack)
         default:
             logger.warning("unexpected message from the router", metadata: ["type": "\(envelope.type)"])
         }

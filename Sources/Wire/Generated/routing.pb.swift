@@ -337,13 +337,13 @@ nonisolated struct Switchboard_Wire_V1_AgentReply: Sendable {
   /// required
   var conversationID: String = String()
 
-  /// required
+  /// The next three are empty from presence and set by the distributor from the
+  /// conversation's stored messages (G5); required from the distributor on.
   var channelInstanceID: String = String()
 
-  /// required; selects the ingress adapter
+  /// selects the ingress adapter
   var channelType: String = String()
 
-  /// required
   var customerAddress: String = String()
 
   /// required

@@ -23,6 +23,8 @@ final class RunningSystem: Sendable {
         let routerIngress, routerDistributors, routerHTTP: Int
         let presenceRequests, presenceUpdates, presenceHTTP: Int
         let distributor1HTTP, distributor2HTTP, ingressCustomHTTP: Int
+        /// Where the custom channel's replies go (a test's `FakeCallbackServer`).
+        let customCallback: Int
 
         func http(_ part: Part) -> Int {
             switch part {
@@ -54,10 +56,10 @@ final class RunningSystem: Sendable {
 
     init() throws {
         directory = try TemporaryDirectory("switchboard-system")
-        let p = try FreePorts.allocate(9)
+        let p = try FreePorts.allocate(10)
         ports = Ports(
             routerIngress: p[0], routerDistributors: p[1], routerHTTP: p[2], presenceRequests: p[3], presenceUpdates: p[4],
-            presenceHTTP: p[5], distributor1HTTP: p[6], distributor2HTTP: p[7], ingressCustomHTTP: p[8])
+            presenceHTTP: p[5], distributor1HTTP: p[6], distributor2HTTP: p[7], ingressCustomHTTP: p[8], customCallback: p[9])
         binDirectory = try SwitchboardRun.executable().deletingLastPathComponent()
         try Self.configuration(ports).write(toFile: configPath, atomically: true, encoding: .utf8)
     }
@@ -254,7 +256,7 @@ final class RunningSystem: Sendable {
             type: custom
             workStream: retail-app
             sharedSecret: { env: MOBILE_APP_SHARED_SECRET }
-            callbackUrl: http://127.0.0.1:9/replies
+            callbackUrl: http://127.0.0.1:\(ports.customCallback)/replies
         workStreams:
           - name: retail-app
             channelType: custom
