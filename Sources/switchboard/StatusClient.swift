@@ -48,8 +48,11 @@ struct StatusClient: Sendable {
             } else {
                 outcome = .refused(status: Int(response.status.code), reason: Self.reason(body))
             }
+        } catch let error as HTTPClientError where [.deadlineExceeded, .connectTimeout, .readTimeout].contains(error) {
+            outcome = .unreachable("no answer within \(timeoutMilliseconds) ms")
         } catch {
-            outcome = .unreachable("\(error)")
+            // NIO's wording for a closed port is long ("connection reset (error set): ...").
+            outcome = .unreachable("\(error)".contains("Connection refused") ? "connection refused" : "\(error)")
         }
         return OperatorStatus.Reply(process: process, address: "\(target)", outcome: outcome)
     }

@@ -48,7 +48,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let client = StatusClient(http: .shared, secret: secret, timeoutMilliseconds: Int64(timeout * 1000))
         let system = await client.collect(configuration)
-        StandardOutput.print(json ? try Self.jsonText(system) : system.table)
+        StandardOutput.print(try json ? Self.jsonText(system) : system.table)
         if !system.allAnswered { throw ExitCode.failure }
     }
 

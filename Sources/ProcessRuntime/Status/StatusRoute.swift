@@ -34,7 +34,7 @@ enum StatusResponse {
             return Response(
                 status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         } catch {
-            return error(.internalServerError, "cannot encode the status: \(error)")
+            return Self.error(.internalServerError, "cannot encode the status: \(error)")
         }
     }
 
