@@ -10,6 +10,8 @@ final class RouterMetrics: Sendable {
     private let duplicates = Counter(label: "switchboard_router_duplicates_total")
     private let rejectedSubmits = Counter(label: "switchboard_router_submits_rejected_total")
     private let journalErrors = Counter(label: "switchboard_router_journal_errors_total")
+    private let closedConversations = Counter(label: "switchboard_router_conversations_closed_total")
+    private let relayedReplies = Counter(label: "switchboard_router_replies_relayed_total")
 
     /// Creates every labelled series of the configured work streams and their target queues
     /// at zero, so `/metrics` lists them before the first conversation (and `rate()` works
@@ -52,6 +54,8 @@ final class RouterMetrics: Sendable {
     func duplicate() { duplicates.increment() }
     func rejectedSubmit() { rejectedSubmits.increment() }
     func journalError() { journalErrors.increment() }
+    func closed() { closedConversations.increment() }
+    func replyRelayed() { relayedReplies.increment() }
 
     func setPending(_ count: Int) {
         pending.store(count, ordering: .relaxed)
