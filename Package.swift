@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        // Latency percentiles of `switchboard bench` (only the switchboard executable uses it).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // MARK: libraries, bottom rung first
@@ -127,10 +129,14 @@ let package = Package(
             name: "switchboard",
             dependencies: [
                 "SwitchboardCore", "ProcessRuntime", "Ingress", "AgentClient",
+                // bench: submits at the router's socket and the raw baseline pipeline
+                "Wire", "ZeroMQ", "Messaging", "Storage",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
 

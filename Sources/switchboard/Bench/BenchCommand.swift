@@ -1,0 +1,106 @@
+import ArgumentParser
+import Logging
+import ProcessRuntime
+
+/// `switchboard bench`: starts the real system on loopback in a temporary folder, drives
+/// conversations into it and prints what it achieved next to a raw baseline measured in the
+/// same run (README, "Benchmark"). Meant for a release build.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the whole system end to end (webhook or Submit → agent Active) against a raw ZeroMQ + SQLite baseline.",
+        discussion: """
+            Generates a configuration in a temporary folder, starts router, presence, the distributors and \
+            ingress-custom as child processes, connects simulated agents over the agent WebSocket and drives \
+            conversations in for --warmup + --duration seconds, then measures a raw pipeline of the same \
+            process count and hops. Build with -c release for figures worth reading.
+            """)
+
+    enum Entry: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case webhook, submit, both
+    }
+
+    @Option(help: "Simulated agents (each a member of every queue).")
+    var agents = 20
+
+    @Option(help: "Capacity units of each agent (conversations use 1). High, so throughput is measurable while agents keep conversations.")
+    var agentCapacity = 100_000
+
+    @Option(help: "Queues (spread over the distributors).")
+    var queues = 4
+
+    @Option(help: "Work streams (one custom channel each).")
+    var workStreams = 2
+
+    @Option(help: "Routing rules per work stream (a conversation matches one near the end).")
+    var rules = 50
+
+    @Option(help: "Distributor processes.")
+    var distributors = 2
+
+    @Option(help: "Conversations per second to offer; omit to drive as fast as possible (bounded by --max-in-flight).")
+    var rate: Double?
+
+    @Option(help: "Measured seconds (after the warm-up).")
+    var duration: Double = 10
+
+    @Option(help: "Seconds of load before measuring.")
+    var warmup: Double = 3
+
+    @Option(help: "Entry point: webhook (signed HTTP at ingress-custom), submit (Wire Submits at the router), or both (one run each).")
+    var entry: Entry = .both
+
+    @Option(help: "Concurrent webhook connections.")
+    var connections = 32
+
+    @Option(help: "At most this many conversations sent and not yet Active (back-pressure of the load).")
+    var maxInFlight = 2_000
+
+    @Option(help: "Milliseconds an agent waits before accepting an offer.")
+    var thinkTimeMs: Double = 0
+
+    @Option(help: "Milliseconds an agent keeps a conversation Active before wrapUp and close; negative: never.")
+    var handleTimeMs: Double = 1_000
+
+    @Option(help: "Seconds to wait after the load for conversations still in flight.")
+    var drain: Double = 10
+
+    @Flag(inversion: .prefixedNo, help: "Measure the raw baseline pipeline too.")
+    var baseline = true
+
+    @Flag(help: "Print the report as JSON (progress still goes to stderr).")
+    var json = false
+
+    @Flag(help: "Keep the temporary folder (configuration, data directories) after the run.")
+    var keepData = false
+
+    @Option(help: "Log level of the child processes (their logs go to stderr).")
+    var logLevel: Logger.Level = .error
+
+    func validate() throws {
+        guard agents > 0, queues > 0, workStreams > 0, rules >= 0, distributors > 0, distributors <= queues else {
+            throw ValidationError("--agents, --queues, --work-streams and --distributors must be positive, --rules not negative, and --distributors at most --queues")
+        }
+        guard duration > 0, warmup >= 0, drain >= 0, connections > 0, maxInFlight > 0, agentCapacity > 0, thinkTimeMs >= 0 else {
+            throw ValidationError("--duration, --connections, --max-in-flight and --agent-capacity must be positive; --warmup, --drain and --think-time-ms not negative")
+        }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be positive (omit it to drive as fast as possible)") }
+    }
+
+    func run() async throws {
+        StructuredLogHandler.bootstrap(process: "switchboard-bench", format: .logfmt, level: .warning)
+        let logger = Logger(label: "switchboard-bench")
+        let runner = BenchRunner(options: self, logger: logger)
+        try await ProcessServiceGroup.run(services: [], finishing: [runner], logger: logger, gracefulShutdownLimit: .seconds(30))
+        switch runner.outcome {
+        case .some(.success(let report)):
+            StandardOutput.print(json ? report.json : report.text)
+        case .some(.failure(let error)):
+            StandardError.print("error: \(error)")
+            throw ExitCode(error.code == .interrupted ? 130 : 1)
+        case .none:
+            StandardError.print("error: the bench stopped before it finished")
+            throw ExitCode(130)
+        }
+    }
+}

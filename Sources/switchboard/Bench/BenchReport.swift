@@ -1,0 +1,133 @@
+import Foundation
+
+/// Everything one `switchboard bench` prints: each run's figures, the baseline and the
+/// ratio between them. `--json` prints it as JSON; otherwise `text` renders it.
+struct BenchReport: Codable, Sendable {
+    struct Settings: Codable, Sendable {
+        var agents: Int
+        var agentCapacity: Int
+        var queues: Int
+        var workStreams: Int
+        var rules: Int
+        var distributors: Int
+        /// Conversations per second offered; nil: as fast as possible (bounded by maxInFlight).
+        var rate: Double?
+        var warmupSeconds: Double
+        var durationSeconds: Double
+        var maxInFlight: Int
+        var connections: Int
+        var thinkTimeMs: Double
+        /// nil: agents keep their conversations.
+        var handleTimeMs: Double?
+        var cores: Int
+    }
+
+    /// One process's use during the measured window.
+    struct ProcessFigures: Codable, Sendable {
+        var name: String
+        var pid: Int32
+        var cpuSeconds: Double
+        /// CPU seconds per 1,000 conversations (or baseline messages) through in the window.
+        var cpuSecondsPer1000: Double?
+        /// Peak resident memory over the process's life so far (VmHWM).
+        var peakResidentMiB: Double
+    }
+
+    struct Run: Codable, Sendable {
+        /// `webhook` or `submit`.
+        var entry: String
+        var durationSeconds: Double
+        /// Conversations sent during the window.
+        var sent: Int
+        /// Conversations that became Active (an agent's `offerReplied accepted`) during the window.
+        var reachedActive: Int
+        var conversationsPerSecond: Double
+        /// Latency from the webhook (or Submit) going out to the offer at the agent, microseconds.
+        var sendToOffer: LatencySummary?
+        /// ... to the conversation being Active with the agent, microseconds.
+        var sendToActive: LatencySummary?
+        /// Sends more than 1 ms behind the --rate schedule.
+        var lateSends: Int
+        var sendFailures: [String: Int]
+        var refusedAccepts: Int
+        /// Answers to the agents' wrapUp/close (e.g. "close refused (notAllowed)").
+        var actionOutcomes: [String: Int]
+        var agentErrors: [String: Int]
+        var processes: [ProcessFigures]
+        /// conversationsPerSecond / the baseline's messagesPerSecond.
+        var ratioToBaseline: Double?
+    }
+
+    struct Baseline: Codable, Sendable {
+        var processes: [ProcessFigures]
+        var hops: Int
+        var payloadBytes: Int
+        var durationSeconds: Double
+        var messagesThrough: Int
+        var messagesPerSecond: Double
+        var sendToSink: LatencySummary?
+    }
+
+    var settings: Settings
+    var runs: [Run]
+    var baseline: Baseline?
+    var warnings: [String]
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    var text: String {
+        var lines: [String] = []
+        let rate = settings.rate.map { "\(Self.number($0))/s" } ?? "as fast as possible (max \(settings.maxInFlight) in flight)"
+        lines.append(
+            "switchboard bench: \(settings.agents) agents, \(settings.queues) queues, \(settings.workStreams) work streams × \(settings.rules) rules, "
+                + "\(settings.distributors) distributors; rate \(rate); warm-up \(Self.number(settings.warmupSeconds)) s, measured \(Self.number(settings.durationSeconds)) s; \(settings.cores) cores")
+        for run in runs {
+            lines.append("")
+            lines.append("[\(run.entry)] \(Self.number(run.conversationsPerSecond)) conversations/s reached Active (\(run.reachedActive) in \(Self.number(run.durationSeconds)) s; \(run.sent) sent)"
+                + (run.ratioToBaseline.map { String(format: " = %.1f %% of the baseline", $0 * 100) } ?? ""))
+            lines.append(Self.latencyLine("send → offer ", run.sendToOffer))
+            lines.append(Self.latencyLine("send → Active", run.sendToActive))
+            if run.lateSends > 0 { lines.append("  \(run.lateSends) sends left more than 1 ms behind the --rate schedule") }
+            for (reason, count) in run.sendFailures.sorted(by: { $0.key < $1.key }) { lines.append("  failed sends: \(count) × \(reason)") }
+            if run.refusedAccepts > 0 { lines.append("  accepts refused: \(run.refusedAccepts)") }
+            for (outcome, count) in run.actionOutcomes.sorted(by: { $0.key < $1.key }) { lines.append("  agent actions: \(count) × \(outcome)") }
+            for (code, count) in run.agentErrors.sorted(by: { $0.key < $1.key }) { lines.append("  agent errors: \(count) × \(code)") }
+            lines += Self.processLines(run.processes, per: "conversations")
+        }
+        if let baseline {
+            lines.append("")
+            lines.append("[baseline] \(Self.number(baseline.messagesPerSecond)) messages/s through a raw \(baseline.hops)-process ZeroMQ + SQLite pipeline "
+                + "(\(baseline.payloadBytes)-byte frames, group-committed insert + ack update per hop; \(baseline.messagesThrough) in \(Self.number(baseline.durationSeconds)) s)")
+            lines.append(Self.latencyLine("send → sink  ", baseline.sendToSink))
+            lines += Self.processLines(baseline.processes, per: "messages")
+        }
+        for warning in warnings { lines.append("warning: \(warning)") }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func latencyLine(_ label: String, _ summary: LatencySummary?) -> String {
+        guard let summary else { return "  \(label)  (no samples)" }
+        return "  \(label)  p50 \(micros(summary.p50))  p90 \(micros(summary.p90))  p99 \(micros(summary.p99))  p99.9 \(micros(summary.p999))  max \(micros(summary.max))  (\(summary.count) samples)"
+    }
+
+    private static func processLines(_ processes: [ProcessFigures], per unit: String) -> [String] {
+        processes.map { process in
+            let perThousand = process.cpuSecondsPer1000.map { String(format: "%.3f", $0) } ?? "-"
+            return "  \(process.name.padding(toLength: 22, withPad: " ", startingAt: 0)) CPU \(String(format: "%6.2f", process.cpuSeconds)) s  "
+                + "\(perThousand) s per 1,000 \(unit)  peak RSS \(String(format: "%.1f", process.peakResidentMiB)) MiB"
+        }
+    }
+
+    private static func micros(_ value: UInt64) -> String {
+        value < 1_000 ? "\(value) µs" : value < 1_000_000 ? String(format: "%.2f ms", Double(value) / 1_000) : String(format: "%.2f s", Double(value) / 1_000_000)
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.1f", value)
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import Logging
+import ProcessRuntime
+import ServiceLifecycle
+import Synchronization
+import SwitchboardCore
+import Wire
+
+/// One `switchboard bench`: set up, run each entry point, measure the baseline, clean up.
+/// A service of the command's group, so Ctrl-C or SIGTERM stops the load and every child.
+final class BenchRunner: Service, Sendable {
+    private let options: BenchCommand
+    private let logger: Logger
+    private let interrupted = Atomic<Bool>(false)
+    private let result = Mutex<Result<BenchReport, BenchError>?>(nil)
+
+    init(options: BenchCommand, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
+
+    /// nil until the run ended (or when it was stopped before it could end).
+    var outcome: Result<BenchReport, BenchError>? { result.withLock { $0 } }
+
+    func run() async throws {
+        let outcome: Result<BenchReport, BenchError>
+        do {
+            outcome = .success(try await withGracefulShutdownHandler {
+                try await self.bench()
+            } onGracefulShutdown: {
+                self.interrupted.store(true, ordering: .relaxed)
+            })
+        } catch let error as BenchError {
+            outcome = .failure(isStopped ? BenchError(.interrupted, "interrupted") : error)
+        } catch {
+            outcome = .failure(BenchError(.loadFailed, "bench failed", cause: error))
+        }
+        result.withLock { $0 = outcome }
+    }
+
+    private var isStopped: Bool { interrupted.load(ordering: .relaxed) }
+    private var stopped: @Sendable () -> Bool { { [self] in isStopped } }
+
+    private func say(_ line: String) { StandardError.print("bench: \(line)") }
+
+    private var settings: BenchReport.Settings {
+        BenchReport.Settings(
+            agents: options.agents, agentCapacity: options.agentCapacity, queues: options.queues, workStreams: options.workStreams,
+            rules: options.rules, distributors: options.distributors, rate: options.rate, warmupSeconds: options.warmup,
+            durationSeconds: options.duration, maxInFlight: options.maxInFlight, connections: options.connections,
+            thinkTimeMs: options.thinkTimeMs, handleTimeMs: options.handleTimeMs < 0 ? nil : options.handleTimeMs,
+            cores: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    private func bench() async throws(BenchError) -> BenchReport {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-bench-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw BenchError(.setupFailed, "cannot create \(folder.path)", cause: error)
+        }
+        defer {
+            if options.keepData {
+                say("kept \(folder.path)")
+            } else {
+                try? FileManager.default.removeItem(at: folder)
+            }
+        }
+        var report = BenchReport(settings: settings, runs: [], baseline: nil, warnings: [])
+        let topology = try BenchTopology(shape: .init(
+            agents: options.agents, agentCapacity: options.agentCapacity, queues: options.queues, workStreams: options.workStreams,
+            rules: options.rules, distributors: options.distributors))
+        var warnings: [String] = []
+        report.runs = try await measureSystem(topology, folder: folder, warnings: &warnings)
+        report.warnings = warnings
+
+        if options.baseline {
+            if isStopped { throw BenchError(.interrupted, "interrupted") }
+            say("measuring the baseline pipeline")
+            let baseline = BaselinePipeline(
+                dataDirectory: folder.appendingPathComponent("baseline").path, payloadBytes: Self.submitSize(topology),
+                logger: logger, say: { [self] in say($0) }, stopped: stopped)
+            let figures = try await baseline.run(
+                warmup: Self.duration(options.warmup), duration: Self.duration(options.duration), maxInFlight: options.maxInFlight)
+            report.baseline = figures
+            for index in report.runs.indices where figures.messagesPerSecond > 0 {
+                report.runs[index].ratioToBaseline = report.runs[index].conversationsPerSecond / figures.messagesPerSecond
+            }
+            if options.rate != nil {
+                report.warnings.append("with --rate the runs are paced: the ratio to the (unpaced) baseline is not a throughput comparison")
+            }
+        }
+        return report
+    }
+
+    // MARK: the Switchboard system
+
+    private func measureSystem(_ topology: BenchTopology, folder: URL, warnings: inout [String]) async throws(BenchError) -> [BenchReport.Run] {
+        let configPath = folder.appendingPathComponent("bench.yaml").path
+        let dataDirectory = folder.appendingPathComponent("data").path
+        let configuration: SwitchboardConfiguration
+        do {
+            try topology.yaml(dataDirectory: dataDirectory).write(toFile: configPath, atomically: true, encoding: .utf8)
+            configuration = try ConfigurationFile.load(path: configPath).configuration
+        } catch let error as ConfigurationFileError {
+            throw BenchError(.setupFailed, "the generated configuration is invalid:\n\(error.lines.joined(separator: "\n"))")
+        } catch {
+            throw BenchError(.setupFailed, "cannot write \(configPath)", cause: error)
+        }
+        let plan: SystemPlan
+        do {
+            plan = try SystemPlan(
+                configuration: configuration, configPath: configPath, dataDirectory: dataDirectory, logLevel: options.logLevel,
+                binDirectory: try UpCommand.binDirectory())
+        } catch {
+            throw BenchError(.setupFailed, "cannot plan the processes", cause: error)
+        }
+        let children = plan.children.map { child in
+            var child = child
+            child.environment.merge(topology.environment) { _, new in new }
+            return child
+        }
+        say("starting \(children.map(\.name).joined(separator: ", ")) (configuration in \(configPath))")
+        let system = ChildPhase(children: children, logger: logger, say: { [self] in say($0) })
+        let tracker = ConversationTracker()
+        let agents = BenchAgents(
+            ids: topology.agentIDs, secret: topology.agentSecret, presenceHTTP: topology.addresses.presenceHTTP,
+            behaviour: .init(
+                thinkTime: .milliseconds(options.thinkTimeMs),
+                handleTime: options.handleTimeMs < 0 ? nil : .milliseconds(options.handleTimeMs)),
+            tracker: tracker)
+        let runs: Result<[BenchReport.Run], BenchError>
+        do {
+            runs = .success(try await measureRuns(topology, system: system, agents: agents, tracker: tracker))
+        } catch {
+            runs = .failure(error)
+        }
+        await agents.stop()
+        say("stopping the system")
+        await system.stop()
+        if system.unexpectedExits > 0 {
+            warnings.append("\(system.unexpectedExits) child process exits during the run (restarted by the supervisor): figures are suspect")
+        }
+        return try runs.get()
+    }
+
+    private func measureRuns(
+        _ topology: BenchTopology, system: ChildPhase, agents: BenchAgents, tracker: ConversationTracker
+    ) async throws(BenchError) -> [BenchReport.Run] {
+        let addresses = topology.addresses
+        var health = [("router", addresses.routerHTTP), ("presence", addresses.presenceHTTP), ("ingress-custom", addresses.customHTTP)]
+        health += zip(topology.distributorNames, addresses.distributorHTTP).map { ($0, $1) }
+        try await ChildPhase.waitUntilHealthy(health.map { (name: $0.0, address: $0.1) }, within: .seconds(60), stopped: stopped)
+        say("every process is healthy; connecting \(agents.count) agents")
+        agents.start(logger: logger)
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while agents.welcomedCount < agents.count {
+            if isStopped { throw BenchError(.interrupted, "interrupted") }
+            guard ContinuousClock.now < deadline else {
+                throw BenchError(.notReady, "only \(agents.welcomedCount) of \(agents.count) agents were welcomed by presence within 30 s")
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        try? await Task.sleep(for: .seconds(1))  // the distributors see the agents' presence
+
+        let entries: [BenchCommand.Entry] = options.entry == .both ? [.webhook, .submit] : [options.entry]
+        var runs: [BenchReport.Run] = []
+        for entry in entries {
+            if isStopped { throw BenchError(.interrupted, "interrupted") }
+            say("\(entry.rawValue): \(Self.number(options.warmup)) s warm-up, then \(Self.number(options.duration)) s measured")
+            runs.append(try await measure(entry, topology: topology, system: system, tracker: tracker))
+        }
+        return runs
+    }
+
+    private func measure(
+        _ entry: BenchCommand.Entry, topology: BenchTopology, system: ChildPhase, tracker: ConversationTracker
+    ) async throws(BenchError) -> BenchReport.Run {
+        let start = BenchClock.now()
+        let window = (start + BenchClock.nanoseconds(Self.duration(options.warmup)))..<(start + BenchClock.nanoseconds(Self.duration(options.warmup + options.duration)))
+        let pacer = LoadPacer(
+            rate: options.rate, maxInFlight: options.maxInFlight, start: start, end: window.upperBound,
+            inFlight: { tracker.inFlight }, takeNumber: { tracker.takeNumber() }, stopped: stopped)
+        let (logger, connections) = (self.logger, options.connections)
+        let load = Task {
+            switch entry {
+            case .webhook, .both:
+                await WebhookDriver(topology: topology, tracker: tracker, connections: connections).run(pacer: pacer)
+            case .submit:
+                try await SubmitDriver(topology: topology, tracker: tracker, logger: logger).run(pacer: pacer)
+            }
+        }
+        let pids = await system.pids
+        await BenchClock.sleep(until: window.lowerBound, unless: stopped)
+        let before = UsageSample(pids, benchName: "bench")
+        await BenchClock.sleep(until: window.upperBound, unless: stopped)
+        let after = UsageSample(pids, benchName: "bench")
+        if case .failure(let error) = await load.result {
+            throw error as? BenchError ?? BenchError(.loadFailed, "the \(entry.rawValue) load failed", cause: error)
+        }
+        let drainEnd = BenchClock.now() + BenchClock.nanoseconds(Self.duration(options.drain))
+        while tracker.inFlight > 0, BenchClock.now() < drainEnd, !isStopped {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if isStopped { throw BenchError(.interrupted, "interrupted") }
+        let summary = tracker.summary(window: window)
+        let seconds = Double(window.upperBound - window.lowerBound) / 1e9
+        return BenchReport.Run(
+            entry: entry.rawValue, durationSeconds: seconds, sent: summary.sent, reachedActive: summary.reachedActive,
+            conversationsPerSecond: Double(summary.reachedActive) / seconds, sendToOffer: summary.offerLatency,
+            sendToActive: summary.activeLatency, lateSends: pacer.lateSends, sendFailures: summary.sendFailures,
+            refusedAccepts: summary.refusedAccepts, actionOutcomes: summary.actionOutcomes, agentErrors: summary.agentErrors,
+            processes: after.figures(since: before, through: summary.reachedActive, benchName: "bench"), ratioToBaseline: nil)
+    }
+
+    // MARK: helpers
+
+    /// The bytes of a bench conversation's Submit on the wire: the baseline's frame size.
+    static func submitSize(_ topology: BenchTopology) -> Int {
+        let number = 1_000_000
+        let route = topology.route(number)
+        let message = InboundMessage(
+            channelInstanceID: route.channel, channelType: "custom", providerMessageID: "bench-m-\(number)",
+            customerAddress: "bench-customer-\(number)", text: ConversationTracker.text(number),
+            context: ["tier": .text(route.tier), "amount": .number(Double(route.amount))], receivedAtMs: 1_700_000_000_000)
+        let frames = (try? WireCodec.encode(Envelope(id: MessageIDGenerator.shared.next(), message: .submit(Submit(message: message))))) ?? []
+        return max(frames.reduce(0) { $0 + $1.count }, 64)
+    }
+
+    static func duration(_ seconds: Double) -> Duration { .nanoseconds(Int64(seconds * 1e9)) }
+
+    static func number(_ value: Double) -> String { BenchReport.number(value) }
+}
