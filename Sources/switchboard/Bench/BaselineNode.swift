@@ -92,6 +92,7 @@ struct BaselineNode: Service {
                                 try await outbound.send(Multipart([item.id, item.payload]))
                             }
                         } catch {
+                            if Task.isCancelled { return }  // shutting down
                             logger.error("bench node failed", metadata: ["role": "\(role)", "error": "\(error)"])
                             return
                         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import ProcessRuntime
+import Storage
 
 /// `switchboard bench-node` (hidden): one process of the raw baseline pipeline that
 /// `switchboard bench` starts as a child (see `BaselineNode`).
@@ -24,7 +25,8 @@ struct BenchNodeCommand: AsyncParsableCommand {
     func run() async throws {
         StructuredLogHandler.bootstrap(process: "bench-node-\(role)", format: .logfmt, level: .warning)
         let logger = Logger(label: "bench-node")
-        let node = BaselineNode(role: role, listen: listen, next: next, storePath: "\(dataDir)/\(role).sqlite", logger: logger)
+        let directory = try DataDirectory(path: dataDir, process: "bench-node-\(role)")
+        let node = BaselineNode(role: role, listen: listen, next: next, storePath: directory.storePath("messages"), logger: logger)
         try await ProcessServiceGroup.run(services: [node], logger: logger)
     }
 }

@@ -80,8 +80,14 @@ final class BenchRunner: Service, Sendable {
             let baseline = BaselinePipeline(
                 dataDirectory: folder.appendingPathComponent("baseline").path, payloadBytes: Self.submitSize(topology),
                 logger: logger, say: { [self] in say($0) }, stopped: stopped)
-            let figures = try await baseline.run(
-                warmup: Self.duration(options.warmup), duration: Self.duration(options.duration), maxInFlight: options.maxInFlight)
+            let figures: BenchReport.Baseline
+            do {
+                figures = try await baseline.run(
+                    warmup: Self.duration(options.warmup), duration: Self.duration(options.duration), maxInFlight: options.maxInFlight)
+            } catch where error.code != .interrupted {
+                report.warnings.append("no baseline: \(error)")
+                return report
+            }
             report.baseline = figures
             for index in report.runs.indices where figures.messagesPerSecond > 0 {
                 report.runs[index].ratioToBaseline = report.runs[index].conversationsPerSecond / figures.messagesPerSecond
@@ -176,6 +182,7 @@ final class BenchRunner: Service, Sendable {
     private func measure(
         _ entry: BenchCommand.Entry, topology: BenchTopology, system: ChildPhase, tracker: ConversationTracker
     ) async throws(BenchError) -> BenchReport.Run {
+        tracker.resetCounts()
         let start = BenchClock.now()
         let window = (start + BenchClock.nanoseconds(Self.duration(options.warmup)))..<(start + BenchClock.nanoseconds(Self.duration(options.warmup + options.duration)))
         let pacer = LoadPacer(

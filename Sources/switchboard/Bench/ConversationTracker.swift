@@ -83,6 +83,16 @@ final class ConversationTracker: Sendable {
 
     func agentError(_ code: String) { state.withLock { $0.agentErrors[code, default: 0] += 1 } }
 
+    /// Forgets the failure, refusal, action and error counts (each run reports its own).
+    func resetCounts() {
+        state.withLock { state in
+            state.sendFailures = [:]
+            state.refusedAccepts = 0
+            state.actionOutcomes = [:]
+            state.agentErrors = [:]
+        }
+    }
+
     /// What happened in `window` (BenchClock times): conversations sent in it and their
     /// latencies, and Active events that fell in it (the throughput).
     func summary(window: Range<UInt64>) -> WindowSummary {
