@@ -54,7 +54,7 @@ struct BenchCommand: AsyncParsableCommand {
     var connections = 32
 
     @Option(help: "At most this many conversations sent and not yet Active (back-pressure of the load).")
-    var maxInFlight = 2_000
+    var maxInFlight = 1_000
 
     @Option(help: "Milliseconds an agent waits before accepting an offer.")
     var thinkTimeMs: Double = 0
@@ -63,7 +63,7 @@ struct BenchCommand: AsyncParsableCommand {
     var handleTimeMs: Double = 1_000
 
     @Option(help: "Seconds to wait after the load for conversations still in flight.")
-    var drain: Double = 10
+    var drain: Double = 30
 
     @Flag(inversion: .prefixedNo, help: "Measure the raw baseline pipeline too.")
     var baseline = true

@@ -48,6 +48,8 @@ struct BenchReport: Codable, Sendable {
         var sendToActive: LatencySummary?
         /// Sends more than 1 ms behind the --rate schedule.
         var lateSends: Int
+        /// Conversations (of this run or before) still not Active when the drain ended.
+        var stillInFlight: Int
         var sendFailures: [String: Int]
         var refusedAccepts: Int
         /// Answers to the agents' wrapUp/close (e.g. "close refused (notAllowed)").
@@ -92,6 +94,7 @@ struct BenchReport: Codable, Sendable {
                 + (run.ratioToBaseline.map { String(format: " = %.1f %% of the baseline", $0 * 100) } ?? ""))
             lines.append(Self.latencyLine("send → offer ", run.sendToOffer))
             lines.append(Self.latencyLine("send → Active", run.sendToActive))
+            if run.stillInFlight > 0 { lines.append("  \(run.stillInFlight) conversations were still not Active after the drain (--drain)") }
             if run.lateSends > 0 { lines.append("  \(run.lateSends) sends left more than 1 ms behind the --rate schedule") }
             for (reason, count) in run.sendFailures.sorted(by: { $0.key < $1.key }) { lines.append("  failed sends: \(count) × \(reason)") }
             if run.refusedAccepts > 0 { lines.append("  accepts refused: \(run.refusedAccepts)") }

@@ -215,7 +215,7 @@ final class BenchRunner: Service, Sendable {
         return BenchReport.Run(
             entry: entry.rawValue, durationSeconds: seconds, sent: summary.sent, reachedActive: summary.reachedActive,
             conversationsPerSecond: Double(summary.reachedActive) / seconds, sendToOffer: summary.offerLatency,
-            sendToActive: summary.activeLatency, lateSends: pacer.lateSends, sendFailures: summary.sendFailures,
+            sendToActive: summary.activeLatency, lateSends: pacer.lateSends, stillInFlight: max(tracker.inFlight, 0), sendFailures: summary.sendFailures,
             refusedAccepts: summary.refusedAccepts, actionOutcomes: summary.actionOutcomes, agentErrors: summary.agentErrors,
             processes: after.figures(since: before, through: summary.reachedActive, benchName: "bench"), ratioToBaseline: nil)
     }
