@@ -61,7 +61,7 @@ extension DistributionCore {
         let oldNames = old?.reservationIDs ?? []
         let newNames = new?.reservationIDs ?? []
         for name in oldNames where !newNames.contains(name) { reservationOwners[name] = nil }
-        for name in newNames { reservationOwners[name] = id }
+        for name in newNames where !oldNames.contains(name) { reservationOwners[name] = id }
         // Held and offered units count against the agent; given-back ones no longer do.
         let oldCounted = [old?.held, old?.pending?.reservation].compactMap { $0 }
         let newCounted = [new?.held, new?.pending?.reservation].compactMap { $0 }

@@ -157,7 +157,7 @@ public struct DistributionCore: Sendable {
 
     /// Applies an agent's command. A refusal changes nothing and says why: D2 "already
     /// taken", a D5 move naming both states, G5 not the agent's conversation.
-    public mutating func apply(_ command: AgentCommand, nowMs: Int64) -> Result<DistributionStep, DistributionError> {
+    public mutating func apply(_ command: DistributionCommand, nowMs: Int64) -> Result<DistributionStep, DistributionError> {
         do {
             // Each command checks everything before it changes anything.
             switch command.kind {

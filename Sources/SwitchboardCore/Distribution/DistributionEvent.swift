@@ -1,5 +1,5 @@
 /// What happens to a distributor, as the distribution core sees it. Agents' own requests
-/// (pick, wrap-up, transfer, ...) are `AgentCommand`s: those can be refused.
+/// (pick, wrap-up, transfer, ...) are `DistributionCommand`s: those can be refused.
 public enum DistributionEvent: Sendable, Hashable {
     /// A new conversation delivered by the router (sequence of its first message).
     case conversationArrived(conversationID: String, queue: String, workStream: String, sequence: UInt64)

@@ -1,7 +1,7 @@
 /// Something an agent asks of a conversation (wire AgentAction, authenticated by presence).
 /// Unlike an event it can be refused: `DistributionCore.apply` answers with an error that
 /// says why (D2 "already taken", D5 moves naming both states, G5 not yours).
-public struct AgentCommand: Sendable, Hashable {
+public struct DistributionCommand: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// D2/D3: take an open work item (Open, or Waiting with the customer back → Active).
         case pick
