@@ -10,8 +10,8 @@
 //
 // Run from Benchmarks/:  swift package --disable-sandbox benchmark --target DistributionBenchmarks
 // Each sample is one decision (`scalingFactor: .one`): the wall-clock percentiles are per
-// decision. "bytes per waiting conversation" is the heap (glibc mallinfo2) taken by adding
-// the 100,000 conversations to a core that already knows the agents.
+// decision. "bytes per waiting conversation" is the resident memory (Linux /proc/self/statm)
+// that adding the 100,000 conversations takes in a core that already knows the agents.
 
 import Benchmark
 import Foundation
@@ -122,19 +122,27 @@ final class AssignmentFixture {
         }
     }
 
-    /// Heap bytes the 100,000 waiting conversations take in a core that knows the agents.
+    /// Resident bytes the 100,000 waiting conversations add to a core that knows the agents.
     static func bytesPerWaitingConversation() -> Int {
-        #if canImport(Glibc)
+        #if os(Linux)
         let agentIDs = (0..<agentCount).map { "agent-\($0)" }
         var core = makeCore(method: .roundRobin, agentIDs: agentIDs)
         _ = core.handle(.agentsSnapshot(agentIDs.enumerated().map { full($1, index: $0, sequence: 1) }), nowMs: 0)
-        let before = mallinfo2().uordblks
+        let before = residentBytes()
         addWaiting(to: &core, nowMs: 0)
-        let after = mallinfo2().uordblks
+        let after = residentBytes()
         blackHole(core)
         return (after - before) / waitingCount
         #else
         return 0
         #endif
+    }
+
+    /// The process's resident set (Linux: /proc/self/statm, in pages).
+    static func residentBytes() -> Int {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = statm.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

@@ -43,8 +43,9 @@ extension DistributionCore {
             return
         }
         if var pending = record.pending, pending.reservation.id == reservationID {
-            guard pending.stage == .reserving, let timeout = queues[record.queue]?.offerTimeoutMs ?? fallbackTimeout(record)
-            else { return }  // a repeated Grant: the offer is out already
+            guard pending.stage == .reserving else { return }  // a repeated Grant: the offer is out already
+            // A queue this distributor does not own (the owner rejects such Delivers): the default.
+            let timeout = queues[record.queue]?.offerTimeoutMs ?? QueueDefinition.defaultOfferTimeout.milliseconds
             pending.stage = .offered
             pending.reservation.grantSequence = sequence
             pending.expiresAtMs = nowMs + timeout
@@ -65,12 +66,6 @@ extension DistributionCore {
             return
         }
         save(record)
-    }
-
-    /// A transfer offer of a conversation in a queue that left the configuration: the first
-    /// owned queue's timeout, else the default.
-    private func fallbackTimeout(_ record: ConversationRecord) -> Int64? {
-        queueIndexes.first?.offerTimeoutMs ?? QueueDefinition.defaultOfferTimeout.milliseconds
     }
 
     mutating func reservationDenied(_ reservationID: String, nowMs: Int64) {
