@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import SwitchboardCore
+import SwitchboardTestSupport
 import Testing
 import Wire
 
@@ -24,12 +25,12 @@ import Wire
 
     static func run(
         _ adapter: any ChannelAdapter, name: String, uri: String,
-        makeCase: @escaping @Sendable (inout SeededGenerator) -> Case, goodRequest: @escaping @Sendable () -> Case
+        makeCase: @escaping @Sendable (inout SplitMix64) -> Case, goodRequest: @escaping @Sendable () -> Case
     ) async throws {
-        let seed = SeededGenerator.seedFromEnvironment()
+        let seed = SplitMix64.seed(fromEnvironment: "SWITCHBOARD_FUZZ_SEED")
         print("\(name) fuzz seed: \(seed)")
         try await AdapterFixture.with(adapter) { fixture, client in
-            var generator = SeededGenerator(seed: seed)
+            var generator = SplitMix64(seed: seed)
             var rows = 0
             var statuses: [Int: Int] = [:]
             for iteration in 0..<iterations {
@@ -55,7 +56,7 @@ import Wire
         }
     }
 
-    static func randomHeaderValue(using generator: inout SeededGenerator) -> String {
+    static func randomHeaderValue(using generator: inout SplitMix64) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_:;, ")
         let text = String((0..<Int.random(in: 0..<60, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? "A" })
         return Bool.random(using: &generator) ? "sha256=" + text : text
@@ -121,5 +122,40 @@ import Wire
             let body = Array(TwitterChannelHTTPTests.payload([TwitterChannelHTTPTests.event(id: "f-after-fuzz")]).utf8)
             return request(body, signature: signer.sign(body: body))
         }
+    }
+}
+
+/// Random and mutated variants of a valid body, for the adapters' fuzz tests.
+enum BodyMutator {
+    static func mutate(_ bytes: [UInt8], using generator: inout SplitMix64) -> [UInt8] {
+        var bytes = bytes
+        switch Int.random(in: 0..<6, using: &generator) {
+        case 0:  // random garbage
+            let count = Int.random(in: 0..<300, using: &generator)
+            return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        case 1:  // flip a few bytes
+            for _ in 0..<Int.random(in: 1...4, using: &generator) where !bytes.isEmpty {
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            }
+        case 2:  // truncate
+            bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &generator)))
+        case 3:  // insert structural characters
+            let specials: [UInt8] = Array("%&=+{}[]\",:\\\u{0}".utf8) + [0xFF, 0xC3]
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                bytes.insert(specials.randomElement(using: &generator) ?? 0, at: Int.random(in: 0...bytes.count, using: &generator))
+            }
+        case 4:  // duplicate a slice
+            if !bytes.isEmpty {
+                let start = Int.random(in: 0..<bytes.count, using: &generator)
+                let end = Int.random(in: start...bytes.count, using: &generator)
+                bytes.insert(contentsOf: bytes[start..<end], at: Int.random(in: 0...bytes.count, using: &generator))
+            }
+        default:  // delete a slice
+            if !bytes.isEmpty {
+                let start = Int.random(in: 0..<bytes.count, using: &generator)
+                bytes.removeSubrange(start..<Int.random(in: start...bytes.count, using: &generator))
+            }
+        }
+        return bytes
     }
 }

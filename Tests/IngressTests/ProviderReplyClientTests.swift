@@ -58,16 +58,16 @@ actor FakeProviderAPI {
             customerAddress: customer, agentID: "agent-ada", text: text, attachments: attachments, sentAtMs: 1_717_000_000_000)
     }
 
-    static func twilio(_ baseURL: String) throws -> TwilioMessagesClient {
+    static func twilio(_ baseURL: String, timeout: Duration = .seconds(10)) throws -> TwilioMessagesClient {
         try TwilioMessagesClient(
             configuration: try ProviderTestConfiguration.make(apiBaseURL: baseURL), environment: ProviderTestConfiguration.environment,
-            client: HTTPClient.shared)
+            client: HTTPClient.shared, timeout: timeout)
     }
 
-    static func x(_ baseURL: String) throws -> XDirectMessageClient {
+    static func x(_ baseURL: String, timeout: Duration = .seconds(10)) throws -> XDirectMessageClient {
         try XDirectMessageClient(
             configuration: try ProviderTestConfiguration.make(apiBaseURL: baseURL), environment: ProviderTestConfiguration.environment,
-            client: HTTPClient.shared)
+            client: HTTPClient.shared, timeout: timeout)
     }
 
     @Test func aTwilioReplyReachesTheMessagesResourceWithBasicAuthAndAForm() async throws {
@@ -135,9 +135,10 @@ actor FakeProviderAPI {
     }
 
     @Test func anUnreachableProviderIsRetryableAndBadRepliesArePermanent() async throws {
-        // Nothing listens on port 1 of the loopback: the connection is refused at once.
-        let twilio = try Self.twilio("http://127.0.0.1:1")
-        let x = try Self.x("http://127.0.0.1:1")
+        // Nothing listens on port 1 of the loopback: every connection is refused, and
+        // AsyncHTTPClient retries until the time-out, kept short here.
+        let twilio = try Self.twilio("http://127.0.0.1:1", timeout: .milliseconds(300))
+        let x = try Self.x("http://127.0.0.1:1", timeout: .milliseconds(300))
         guard case .retryable = await twilio.send(Self.reply(channel: "sms-us", customer: "+15550001111"), replyID: Self.replyID) else {
             Issue.record("an unreachable Twilio is not retryable")
             return

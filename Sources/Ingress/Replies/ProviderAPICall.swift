@@ -6,27 +6,36 @@ import NIOCore
 /// provider clients so they agree on what is worth retrying:
 /// 2xx → `sent`; 408, 429, 5xx, no answer (network error, time-out) → `retryable`;
 /// anything else → `permanent`, with the provider's own error text in the reason.
-enum ProviderAPICall {
-    static let timeout: TimeAmount = .seconds(10)
+public enum ProviderAPICall {
+    /// Bounds the whole call. AsyncHTTPClient keeps retrying a refused connection until
+    /// then, so an unreachable provider costs this long before `retryable`.
+    public static let defaultTimeout: Duration = .seconds(10)
     /// Send APIs answer a small JSON object; more is not read.
     static let maximumAnswerBytes = 1 << 20
 
-    /// `provider` names the API in reasons; `messageID` finds the sent message's id in a
-    /// 2xx body. A 2xx whose id cannot be read is still `sent` (with an empty id): the
-    /// message went out, and retrying would send it twice.
-    static func send(
-        _ request: HTTPClientRequest, with client: HTTPClient, provider: String, messageID: ([UInt8]) -> String?
+    /// POSTs `body` to `url` (a send API answers JSON). `provider` names the API in
+    /// reasons; `messageID` finds the sent message's id in a 2xx body. A 2xx whose id cannot
+    /// be read is still `sent` (with an empty id): the message went out, and retrying would
+    /// send it twice.
+    static func post(
+        _ url: String, contentType: String, authorization: String, body: [UInt8],
+        with client: HTTPClient, timeout: Duration, provider: String, messageID: ([UInt8]) -> String?
     ) async -> ProviderSendOutcome {
-        let status: Int
-        let body: [UInt8]
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: contentType)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Authorization", value: authorization)
+        request.body = .bytes(body)
+        let response: HTTPClientResponse
         do {
-            let response = try await client.execute(request, timeout: timeout)
-            status = Int(response.status.code)
-            body = Array(try await response.body.collect(upTo: maximumAnswerBytes).readableBytesView)
+            response = try await client.execute(request, timeout: TimeAmount(timeout))
         } catch {
             return .retryable(reason: "\(provider) API could not be reached: \(error)")
         }
-        return outcome(status: status, body: body, provider: provider, messageID: messageID)
+        // The status decides; a body that cannot be read only loses the id or the reason.
+        let answer = (try? await response.body.collect(upTo: maximumAnswerBytes)).map { Array($0.readableBytesView) } ?? []
+        return outcome(status: Int(response.status.code), body: answer, provider: provider, messageID: messageID)
     }
 
     static func outcome(status: Int, body: [UInt8], provider: String, messageID: ([UInt8]) -> String?) -> ProviderSendOutcome {

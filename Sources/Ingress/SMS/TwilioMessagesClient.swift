@@ -18,10 +18,14 @@ public struct TwilioMessagesClient: ProviderReplySender {
 
     private let channels: [String: Channel]
     private let client: HTTPClient
+    private let timeout: Duration
 
     /// `authTokens` holds each SMS channel's resolved auth token; `client` is the process's
-    /// one shared HTTP client.
-    public init(configuration: SwitchboardConfiguration, authTokens: ChannelSecrets, client: HTTPClient) {
+    /// one shared HTTP client; `timeout` bounds each call.
+    public init(
+        configuration: SwitchboardConfiguration, authTokens: ChannelSecrets, client: HTTPClient,
+        timeout: Duration = ProviderAPICall.defaultTimeout
+    ) {
         var channels: [String: Channel] = [:]
         for channel in configuration.channels {
             guard case .sms(let settings) = channel.provider, let token = authTokens.secret(forChannel: channel.id) else { continue }
@@ -31,10 +35,16 @@ public struct TwilioMessagesClient: ProviderReplySender {
         }
         self.channels = channels
         self.client = client
+        self.timeout = timeout
     }
 
-    public init(configuration: SwitchboardConfiguration, environment: [String: String], client: HTTPClient) throws(IngressError) {
-        self.init(configuration: configuration, authTokens: try ChannelSecrets.smsAuthTokens(configuration, environment: environment), client: client)
+    public init(
+        configuration: SwitchboardConfiguration, environment: [String: String], client: HTTPClient,
+        timeout: Duration = ProviderAPICall.defaultTimeout
+    ) throws(IngressError) {
+        self.init(
+            configuration: configuration, authTokens: try ChannelSecrets.smsAuthTokens(configuration, environment: environment),
+            client: client, timeout: timeout)
     }
 
     public var channelType: ChannelType { .sms }
@@ -53,13 +63,11 @@ public struct TwilioMessagesClient: ProviderReplySender {
         if !reply.text.isEmpty { fields.append(FormURLEncoded.Field(name: "Body", value: reply.text)) }
         fields += reply.attachments.map { FormURLEncoded.Field(name: "MediaUrl", value: $0.url) }
 
-        var request = HTTPClientRequest(url: channel.messagesURL)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "Authorization", value: BasicAuthorization.header(user: channel.accountSid, password: channel.authToken))
-        request.body = .bytes(Array(FormURLEncoded.encode(fields).utf8))
-        return await ProviderAPICall.send(request, with: client, provider: "Twilio") { body in
+        return await ProviderAPICall.post(
+            channel.messagesURL, contentType: "application/x-www-form-urlencoded",
+            authorization: BasicAuthorization.header(user: channel.accountSid, password: channel.authToken),
+            body: Array(FormURLEncoded.encode(fields).utf8), with: client, timeout: timeout, provider: "Twilio"
+        ) { body in
             struct MessageResource: Decodable { let sid: String }
             return try? JSONDecoder().decode(MessageResource.self, from: Data(body)).sid
         }

@@ -127,8 +127,11 @@ struct XAccountActivityPayload: Decodable {
     }
 
     private static func describe(_ error: DecodingError) -> String {
+        /// `direct_message_events[0].message_create`, as the sender wrote it.
         func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
+            let text = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            if text.isEmpty { return "the body" }
+            return text.hasPrefix(".") ? String(text.dropFirst()) : text
         }
         switch error {
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):

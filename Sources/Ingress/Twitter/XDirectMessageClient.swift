@@ -18,10 +18,14 @@ public struct XDirectMessageClient: ProviderReplySender {
 
     private let channels: [String: Channel]
     private let client: HTTPClient
+    private let timeout: Duration
 
     /// `accessTokens` holds each X channel's resolved user access token; `client` is the
-    /// process's one shared HTTP client.
-    public init(configuration: SwitchboardConfiguration, accessTokens: ChannelSecrets, client: HTTPClient) {
+    /// process's one shared HTTP client; `timeout` bounds each call.
+    public init(
+        configuration: SwitchboardConfiguration, accessTokens: ChannelSecrets, client: HTTPClient,
+        timeout: Duration = ProviderAPICall.defaultTimeout
+    ) {
         var channels: [String: Channel] = [:]
         for channel in configuration.channels {
             guard case .twitter(let settings) = channel.provider, let token = accessTokens.secret(forChannel: channel.id) else { continue }
@@ -29,12 +33,16 @@ public struct XDirectMessageClient: ProviderReplySender {
         }
         self.channels = channels
         self.client = client
+        self.timeout = timeout
     }
 
-    public init(configuration: SwitchboardConfiguration, environment: [String: String], client: HTTPClient) throws(IngressError) {
+    public init(
+        configuration: SwitchboardConfiguration, environment: [String: String], client: HTTPClient,
+        timeout: Duration = ProviderAPICall.defaultTimeout
+    ) throws(IngressError) {
         self.init(
             configuration: configuration, accessTokens: try ChannelSecrets.twitterAccessTokens(configuration, environment: environment),
-            client: client)
+            client: client, timeout: timeout)
     }
 
     public var channelType: ChannelType { .twitter }
@@ -50,12 +58,11 @@ public struct XDirectMessageClient: ProviderReplySender {
         let text = ([reply.text] + reply.attachments.map(\.url)).filter { !$0.isEmpty }.joined(separator: "\n")
         guard !text.isEmpty else { return .permanent(reason: "the reply has neither text nor attachments") }
 
-        var request = HTTPClientRequest(url: channel.apiBaseURL.joined("/2/dm_conversations/with/\(reply.customerAddress)/messages"))
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Authorization", value: "Bearer \(channel.accessToken)")
-        request.body = .bytes(Array(("{\"text\":" + JSONText.quoted(text) + "}").utf8))
-        return await ProviderAPICall.send(request, with: client, provider: "X") { body in
+        return await ProviderAPICall.post(
+            channel.apiBaseURL.joined("/2/dm_conversations/with/\(reply.customerAddress)/messages"), contentType: "application/json",
+            authorization: "Bearer \(channel.accessToken)", body: Array(("{\"text\":" + JSONText.quoted(text) + "}").utf8),
+            with: client, timeout: timeout, provider: "X"
+        ) { body in
             struct Answer: Decodable {
                 struct Event: Decodable {
                     let dmEventID: String
