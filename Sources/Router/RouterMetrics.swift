@@ -9,6 +9,8 @@ final class RouterMetrics: Sendable {
     private let duplicates = Counter(label: "switchboard_router_duplicates_total")
     private let rejectedSubmits = Counter(label: "switchboard_router_submits_rejected_total")
     private let journalErrors = Counter(label: "switchboard_router_journal_errors_total")
+    private let closedConversations = Counter(label: "switchboard_router_conversations_closed_total")
+    private let relayedReplies = Counter(label: "switchboard_router_replies_relayed_total")
 
     func routed(workStream: String, queue: String, fallback: Bool) {
         Counter(label: "switchboard_router_conversations_routed_total", dimensions: [("work_stream", workStream), ("queue", queue)])
@@ -28,6 +30,8 @@ final class RouterMetrics: Sendable {
     func duplicate() { duplicates.increment() }
     func rejectedSubmit() { rejectedSubmits.increment() }
     func journalError() { journalErrors.increment() }
+    func closed() { closedConversations.increment() }
+    func replyRelayed() { relayedReplies.increment() }
 
     func setPending(_ count: Int) {
         pending.store(count, ordering: .relaxed)

@@ -26,6 +26,7 @@ public enum WireMessage: Sendable, Hashable {
     case deliverAck(DeliverAck)
     case agentReply(AgentReply)
     case agentReplyAck(AgentReplyAck)
+    case conversationClosed(ConversationClosed)
     case reserve(Reserve)
     case grant(Grant)
     case deny(Deny)
@@ -55,6 +56,7 @@ public enum WireMessage: Sendable, Hashable {
         case .deliverAck: .deliverAck
         case .agentReply: .agentReply
         case .agentReplyAck: .agentReplyAck
+        case .conversationClosed: .conversationClosed
         case .reserve: .reserve
         case .grant: .grant
         case .deny: .deny

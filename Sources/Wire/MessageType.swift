@@ -17,6 +17,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
     case deliverAck = 0x0302
     case agentReply = 0x0303
     case agentReplyAck = 0x0304
+    case conversationClosed = 0x0305
     // 0x04: capacity reservations
     case reserve = 0x0401
     case grant = 0x0402
@@ -50,6 +51,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
         case .deliverAck: "DeliverAck"
         case .agentReply: "AgentReply"
         case .agentReplyAck: "AgentReplyAck"
+        case .conversationClosed: "ConversationClosed"
         case .reserve: "Reserve"
         case .grant: "Grant"
         case .deny: "Deny"

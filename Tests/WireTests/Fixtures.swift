@@ -89,6 +89,8 @@ enum Fixtures {
         .conversationMessage(ConversationMessage(
             conversationID: "conv-1", agentID: "ada", sequence: 2, message: fullInbound, queue: "billing",
             workStream: "sms-support")),
+        .conversationClosed(ConversationClosed(
+            conversationID: "conv-1", queue: "billing", reason: .autoClosed, closedAtMs: 1_717_000_030_000)),
     ]
 
     static let requiredFieldsOnly: [WireMessage] = [
@@ -120,6 +122,7 @@ enum Fixtures {
         .agentAction(AgentAction(actionID: "x", agentID: "a", conversationID: "c", kind: .pick)),
         .agentActionResult(AgentActionResult(actionMessageID: idA, actionID: "x", outcome: .done)),
         .conversationMessage(ConversationMessage(conversationID: "c", agentID: "a", sequence: 1, message: minimalInbound)),
+        .conversationClosed(ConversationClosed(conversationID: "c")),
     ]
 
     /// Every fixture, each in an envelope with its own id.
