@@ -3,7 +3,7 @@ import Ingress
 import ProcessRuntime
 
 /// The SMS adapter (docs/channels/sms.md): Twilio's signed webhooks into the outbox,
-/// forwarded to the router until acknowledged.
+/// forwarded to the router until acknowledged; agent replies sent with Twilio's Messages API.
 @main
 struct IngressSMS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +24,8 @@ struct IngressSMS: AsyncParsableCommand {
             channelType: .sms, options: common, httpOverride: http, routerEndpointOverride: routerEndpoint, registry: registry
         ) { configuration, environment throws(IngressError) in
             try SMSChannelAdapter(configuration: configuration, environment: environment)
+        } makeReplySender: { configuration, environment, client throws(IngressError) in
+            try TwilioMessagesClient(configuration: configuration, environment: environment, client: client)
         }
     }
 }

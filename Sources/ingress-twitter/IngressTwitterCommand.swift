@@ -3,7 +3,8 @@ import Ingress
 import ProcessRuntime
 
 /// The X (Twitter) Account Activity adapter (docs/channels/twitter.md): CRC checks answered,
-/// signed DM events into the outbox, forwarded to the router until acknowledged.
+/// signed DM events into the outbox, forwarded to the router until acknowledged; agent
+/// replies sent as DMs.
 @main
 struct IngressTwitter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,10 +24,9 @@ struct IngressTwitter: AsyncParsableCommand {
         try await AdapterProcessRunner.run(
             channelType: .twitter, options: common, httpOverride: http, routerEndpointOverride: routerEndpoint, registry: registry
         ) { configuration, environment throws(IngressError) in
-            // The access token is only used to send replies, but a process that could not
-            // reply must not start either.
-            _ = try ChannelSecrets.twitterAccessTokens(configuration, environment: environment)
-            return try TwitterChannelAdapter(configuration: configuration, environment: environment)
+            try TwitterChannelAdapter(configuration: configuration, environment: environment)
+        } makeReplySender: { configuration, environment, client throws(IngressError) in
+            try XDirectMessageClient(configuration: configuration, environment: environment, client: client)
         }
     }
 }
