@@ -181,6 +181,7 @@ public enum WireCodec {
         case .agentReply(let value): try serialize(value)
         case .agentReplyAck(let value): try serialize(value)
         case .conversationClosed(let value): try serialize(value)
+        case .conversationTransferred(let value): try serialize(value)
         case .reserve(let value): try serialize(value)
         case .grant(let value): try serialize(value)
         case .deny(let value): try serialize(value)
@@ -195,6 +196,7 @@ public enum WireCodec {
         case .agentAction(let value): try serialize(value)
         case .agentActionResult(let value): try serialize(value)
         case .conversationMessage(let value): try serialize(value)
+        case .workItems(let value): try serialize(value)
         }
     }
 
@@ -213,6 +215,7 @@ public enum WireCodec {
         case .agentReply: .agentReply(try parse(bytes))
         case .agentReplyAck: .agentReplyAck(try parse(bytes))
         case .conversationClosed: .conversationClosed(try parse(bytes))
+        case .conversationTransferred: .conversationTransferred(try parse(bytes))
         case .reserve: .reserve(try parse(bytes))
         case .grant: .grant(try parse(bytes))
         case .deny: .deny(try parse(bytes))
@@ -227,6 +230,7 @@ public enum WireCodec {
         case .agentAction: .agentAction(try parse(bytes))
         case .agentActionResult: .agentActionResult(try parse(bytes))
         case .conversationMessage: .conversationMessage(try parse(bytes))
+        case .workItems: .workItems(try parse(bytes))
         }
     }
 
