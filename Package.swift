@@ -100,6 +100,7 @@ let package = Package(
             dependencies: processModuleDependencies + [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),  // the live chat widget's socket
             ]
         ),
         .target(name: "Router", dependencies: processModuleDependencies),
@@ -153,7 +154,11 @@ let package = Package(
         ),
         .testTarget(
             name: "IngressTests",
-            dependencies: ["Ingress", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "Ingress",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]
         ),
         .testTarget(name: "RouterTests", dependencies: ["Router"]),
         .testTarget(
@@ -175,6 +180,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),  // the browser test's DevTools socket
             ]
         ),
     ],

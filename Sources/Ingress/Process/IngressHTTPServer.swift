@@ -17,11 +17,13 @@ public enum IngressHTTPServer {
         return router
     }
 
+    /// `webSocket`: the adapter's WebSocket upgrades (live chat), served on the same address.
     public static func application(
-        router: Router<BasicRequestContext>, address: HTTPAddress, process: String, logger: Logger
+        router: Router<BasicRequestContext>, address: HTTPAddress, process: String, webSocket: WebSocketUpgrade? = nil,
+        logger: Logger
     ) -> some ApplicationProtocol {
         Application(
-            router: router,
+            router: router, server: webSocket?.serverBuilder ?? .http1(),
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: process),
             logger: logger)
     }
