@@ -34,7 +34,7 @@ public actor RouterService: Service {
     private let ids: MessageIDGenerator
     private let linkSettings: LinkSettings
     let logger: Logger
-    let metrics = RouterMetrics()
+    let metrics: RouterMetrics
     private let completions: AsyncStream<SubmitCompletion>
     private let completionSink: AsyncStream<SubmitCompletion>.Continuation
 
@@ -58,6 +58,7 @@ public actor RouterService: Service {
         }
         self.configuration = configuration
         self.routing = RoutingTable(configuration: configuration)
+        self.metrics = RouterMetrics(workStreams: configuration.workStreams)
         self.ids = ids
         self.linkSettings = linkSettings
         self.logger = logger
@@ -135,6 +136,23 @@ public actor RouterService: Service {
                 "queues.unowned": unowned.isEmpty ? "none" : unowned.joined(separator: ","),
                 "deliveries.pending": "\(metrics.pendingDeliveries)",
             ])
+    }
+
+    /// `/status` (operators, I4): each queue's owner and what the journal holds for it.
+    public func status() async -> OperatorStatus.Router {
+        let alive = await distributorLink.alivePeers
+        var owners: [String: QueueOwner] = [:]
+        for queue in registry.configuredQueues {
+            guard let peer = registry.owner(ofQueue: queue), let registration = registry.registration(of: peer) else { continue }
+            owners[queue] = QueueOwner(distributor: registration.distributor, alive: alive.contains(peer))
+        }
+        let pending: Result<[String: Int], StorageError>
+        do {
+            pending = .success(try await journal.pendingDeliveryCountsByQueue())
+        } catch {
+            pending = .failure(error)
+        }
+        return OperatorStatus.Router(configuration: configuration, owners: owners, pending: pending)
     }
 
     // MARK: ingress: Submit → journal

@@ -41,6 +41,7 @@ public enum WireMessage: Sendable, Hashable {
     case agentAction(AgentAction)
     case agentActionResult(AgentActionResult)
     case conversationMessage(ConversationMessage)
+    case workItems(WorkItems)
 
     public var type: MessageType {
         switch self {
@@ -71,6 +72,7 @@ public enum WireMessage: Sendable, Hashable {
         case .agentAction: .agentAction
         case .agentActionResult: .agentActionResult
         case .conversationMessage: .conversationMessage
+        case .workItems: .workItems
         }
     }
 }

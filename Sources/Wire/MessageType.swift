@@ -35,6 +35,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
     case agentAction = 0x0604
     case agentActionResult = 0x0605
     case conversationMessage = 0x0606
+    case workItems = 0x0607
 
     /// The type's name as in the protocol document, e.g. `SubmitAck`.
     public var name: String {
@@ -66,6 +67,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
         case .agentAction: "AgentAction"
         case .agentActionResult: "AgentActionResult"
         case .conversationMessage: "ConversationMessage"
+        case .workItems: "WorkItems"
         }
     }
 

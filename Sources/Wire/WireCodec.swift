@@ -195,6 +195,7 @@ public enum WireCodec {
         case .agentAction(let value): try serialize(value)
         case .agentActionResult(let value): try serialize(value)
         case .conversationMessage(let value): try serialize(value)
+        case .workItems(let value): try serialize(value)
         }
     }
 
@@ -227,6 +228,7 @@ public enum WireCodec {
         case .agentAction: .agentAction(try parse(bytes))
         case .agentActionResult: .agentActionResult(try parse(bytes))
         case .conversationMessage: .conversationMessage(try parse(bytes))
+        case .workItems: .workItems(try parse(bytes))
         }
     }
 

@@ -354,8 +354,25 @@ public actor PresenceCoordinator {
             send(
                 AgentFrames.offerWithdrawn(offerID: withdrawn.offerID, conversationID: standing.offer.conversationID, reason: AgentFrames.withdrawReason(withdrawn.reason)),
                 to: standing.offer.agentID)
+            if withdrawn.reason == .expired, !standing.replied {
+                await missedOffer(standing.offer)
+            }
         }
         await answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer)
+    }
+
+    /// Q1 `onMissedOffer: away`: an agent who let an offer of that queue time out is set
+    /// `away`, so push stops offering them until they choose a presence again (P1).
+    private func missedOffer(_ offer: Offer) async {
+        guard configuration.queue(named: offer.queue)?.onMissedOffer == .away else { return }
+        do {
+            if let change = try machine.choosePresence(offer.agentID, SwitchboardCore.BasePresence.away.rawValue, nowMs: now()) {
+                logger.info("agent set away after a missed offer", metadata: ["agent.id": "\(offer.agentID)", "queue": "\(offer.queue)"])
+                await record([change])
+            }
+        } catch {
+            logger.error("cannot set a missed offer's agent away", metadata: ["agent.id": "\(offer.agentID)", "error": "\(error)"])
+        }
     }
 
     /// M1. Not connected: no Ack, so the distributor's resend delivers it on the agent's return.
