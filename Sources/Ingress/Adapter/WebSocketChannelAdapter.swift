@@ -2,7 +2,6 @@ import HTTPTypes
 import HummingbirdWebSocket
 import Logging
 import NIOCore
-import Storage
 
 /// An adapter whose customers also connect over a WebSocket (live chat): its process serves
 /// HTTP/1 with WebSocket upgrades on the same address, and every other route as usual.
@@ -43,10 +42,5 @@ public struct WebSocketUpgrade: Sendable {
     public init(maximumFrameBytes: Int, shouldUpgrade: @escaping Decision) {
         self.maximumFrameBytes = maximumFrameBytes
         self.shouldUpgrade = shouldUpgrade
-    }
-
-    var serverBuilder: HTTPServerBuilder {
-        .http1WebSocketUpgrade(
-            configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: maximumFrameBytes)), shouldUpgrade: shouldUpgrade)
     }
 }

@@ -13,7 +13,7 @@ struct ChatChannel: Sendable {
         var channels: [String: ChatChannel] = [:]
         for channel in configuration.channels {
             guard case .chat(let settings) = channel.provider else { continue }
-            let variables = configuration.workStreams.first { $0.name == channel.workStream }?.contextVariables ?? []
+            let variables = configuration.workStream(named: channel.workStream)?.contextVariables ?? []
             channels[channel.id] = ChatChannel(
                 id: channel.id, title: settings.title ?? channel.id, form: PrechatForm(variables: variables),
                 allowedOrigins: Set(settings.allowedOrigins.map { Self.origin(scheme: $0.scheme, host: $0.host, port: $0.port) }))
@@ -21,14 +21,27 @@ struct ChatChannel: Sendable {
         return channels
     }
 
-    /// Whether a browser on `origin` may open this widget's socket (the `Origin` header of
-    /// the upgrade request). The widget's own pages (same host and port as the request's
-    /// `Host`) always may; other sites only when listed in `allowedOrigins`. A request without
-    /// `Origin` is not from a browser page (browsers always send it on WebSockets) and is let
-    /// through: the check guards visitors' browsers against other sites, not the server.
-    func allows(origin: String?, host: String?) -> Bool {
-        guard let origin else { return true }
-        guard let url = HTTPURL(origin) else { return false }  // "null" (sandboxed frames, files)
+    /// Whether the page an upgrade request comes from may open this widget's socket, judged
+    /// on the request's `Origin` values (see `pageOrigins`). The widget's own pages (same
+    /// host and port as the request's `Host`) always may; other sites only when listed in
+    /// `allowedOrigins`. A request from no web page (no `Origin`, or a non-web one such as the
+    /// `ws://host` some WebSocket libraries send) is let through: browsers always send their
+    /// page's origin, and the check guards visitors' browsers against other sites, not the server.
+    func allows(origins values: [String], host: String?) -> Bool {
+        Self.pageOrigins(values).allSatisfy { allows(origin: $0, host: host) }
+    }
+
+    /// The `Origin` values a browser page would send: http(s) origins and `null` (sandboxed
+    /// frames, files), which is never allowed.
+    static func pageOrigins(_ values: [String]) -> [String] {
+        values.filter { value in
+            let lower = value.lowercased()
+            return lower == "null" || lower.hasPrefix("http://") || lower.hasPrefix("https://")
+        }
+    }
+
+    func allows(origin: String, host: String?) -> Bool {
+        guard let url = HTTPURL(origin) else { return false }  // "null", or not an origin at all
         let normalized = Self.origin(scheme: url.scheme, host: url.host, port: url.port)
         if allowedOrigins.contains(normalized) { return true }
         guard let host else { return false }

@@ -37,8 +37,10 @@ public struct ChatChannelAdapter: WebSocketChannelAdapter {
         if path.hasSuffix("/widget.css") { return .respond(ChatWidgetAssets.stylesheet) }
         if path.hasSuffix("/ws") {
             // Reached only when the socket was not opened: say why.
-            guard channel.allows(origin: request.header("Origin"), host: request.header("Host")) else {
-                return .reject(.signature("origin \(request.header("Origin")?.prefix(128) ?? "") may not open chat channel \(channelID)"))
+            let origins = request.headers[values: .origin]
+            guard channel.allows(origins: origins, host: request.header("Host")) else {
+                let shown = ChatChannel.pageOrigins(origins).joined(separator: ", ").prefix(128)
+                return .reject(.signature("origin \(shown) may not open chat channel \(channelID)"))
             }
             return .reject(.malformed("GET /chat/\(channelID)/ws is a WebSocket: send the upgrade headers"))
         }
@@ -53,8 +55,9 @@ public struct ChatChannelAdapter: WebSocketChannelAdapter {
     public func webSocketUpgrade(_ parts: WebSocketAdapterParts) -> WebSocketUpgrade {
         WebSocketUpgrade(maximumFrameBytes: ChatSocketHandler.maximumFrameBytes) { [hub, helloTimeout, now] head, _, _ in
             guard let channelID = Self.socketChannelID(head.path ?? ""), let channel = hub.channels[channelID] else { return .dontUpgrade }
-            let origin = head.headerFields[.origin]
-            guard channel.allows(origin: origin, host: head.authority ?? head.headerFields[.host]) else { return .dontUpgrade }
+            let origins = head.headerFields[values: .origin]
+            guard channel.allows(origins: origins, host: head.authority) else { return .dontUpgrade }
+            let origin = ChatChannel.pageOrigins(origins).first
             let handler = ChatSocketHandler(
                 channel: channel, origin: origin, hub: hub, parts: parts, helloTimeout: helloTimeout, now: now)
             return .upgrade([:]) { inbound, outbound, _ in

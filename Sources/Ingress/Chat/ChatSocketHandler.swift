@@ -14,7 +14,7 @@ struct ChatSocketHandler: Sendable {
     static let transcriptLimit = 100
 
     let channel: ChatChannel
-    /// The upgrade request's `Origin` (checked already): `chat.origin`.
+    /// The page's origin from the upgrade request (checked already): `chat.origin`.
     let origin: String?
     let hub: ChatHub
     let parts: WebSocketAdapterParts
@@ -56,7 +56,12 @@ struct ChatSocketHandler: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await frame in connection.frames {
-                    do { try await outbound.write(.text(frame)) } catch { return }
+                    do {
+                        try await outbound.write(.text(frame))
+                    } catch {
+                        connection.close()  // later pushes fail, so a reply is retried rather than lost here
+                        return
+                    }
                 }
             }
             connection.open(first: welcome(session, transcript: transcript))

@@ -138,10 +138,10 @@ public final class ChatVisitorStore: Sendable {
     /// The visitor's last `limit` entries, oldest first.
     func transcript(channelID: String, key: String, limit: Int) async throws(IngressError) -> [Entry] {
         try await read { db in
-            try Row.fetchAll(
+            Array(try Row.fetchAll(
                 db, sql: "SELECT * FROM transcript WHERE channel_id = ? AND visitor_key = ? ORDER BY seq DESC LIMIT ?",
                 arguments: [channelID, key, limit]
-            ).map(Self.entry).reversed()
+            ).map(Self.entry).reversed())
         }
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ProcessRuntime
 import Prometheus
@@ -22,10 +23,14 @@ public enum IngressHTTPServer {
         router: Router<BasicRequestContext>, address: HTTPAddress, process: String, webSocket: WebSocketUpgrade? = nil,
         logger: Logger
     ) -> some ApplicationProtocol {
-        Application(
-            router: router, server: webSocket?.serverBuilder ?? .http1(),
-            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: process),
-            logger: logger)
+        let configuration = ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: process)
+        guard let webSocket else { return Application(router: router, configuration: configuration, logger: logger) }
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: webSocket.maximumFrameBytes)),
+                shouldUpgrade: webSocket.shouldUpgrade),
+            configuration: configuration, logger: logger)
     }
 
     /// Parses a `--http host:port` override (`[::1]:8085` for IPv6).

@@ -58,6 +58,7 @@ public actor ReplyDispatcher: Service {
             await withDiscardingTaskGroup { group in
                 group.addTask {
                     for await _ in self.stored.wakeups { await self.wake() }
+                    await self.wake()  // cancelled: release the sleeping loop so it sees it now, not at its next timer
                 }
                 group.addTask { await self.dispatchUntilCancelled() }
             }
