@@ -18,11 +18,7 @@ import Wire
         _ = try await chat.application.test(.live) { client in
             try await client.ws("/chat/web-chat/ws") { inbound, outbound, _ in
                 var frames = ChatFrames(inbound)
-                try await outbound.send(ChatVisitor.hello)
-                let token = try #require(try await frames.expect("welcome")["visitorToken"] as? String)
-                let key = try #require(VisitorToken(token)).key
-                try await outbound.send(ChatVisitor.start)
-                _ = try await frames.expect("started")
+                let key = try #require(VisitorToken(try await frames.begin(outbound))).key
 
                 let first = MessageID(prefix: 7, counter: 1)
                 #expect(await chat.sender.send(ChatFixture.reply(to: key, text: "Hi, I'm Ada."), replyID: first) == .sent(providerMessageID: first.description))
@@ -70,11 +66,8 @@ import Wire
         _ = try await chat.application.test(.live) { client in
             try await client.ws("/chat/web-chat/ws") { inbound, outbound, _ in
                 var frames = ChatFrames(inbound)
-                try await outbound.send(ChatVisitor.hello)
-                let issued = try await frames.expect("welcome")["visitorToken"] as? String ?? ""
+                let issued = try await frames.begin(outbound)
                 token.value = issued
-                try await outbound.send(ChatVisitor.start)
-                _ = try await frames.expect("started")
                 try await outbound.close(.normalClosure, reason: nil)
             }
             let key = try #require(VisitorToken(token.value)).key

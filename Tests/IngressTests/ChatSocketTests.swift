@@ -61,10 +61,7 @@ import Wire
         _ = try await chat.application.test(.live) { client in
             try await client.ws("/chat/web-chat/ws") { inbound, outbound, _ in
                 var frames = ChatFrames(inbound)
-                try await outbound.send(ChatVisitor.hello)
-                _ = try await frames.expect("welcome")
-                try await outbound.send(ChatVisitor.start)
-                _ = try await frames.expect("started")
+                try await frames.begin(outbound)
                 for expected in [false, true, true] {
                     try await outbound.send(ChatVisitor.message("same-id"))
                     let ack = try await frames.expect("ack")
@@ -150,10 +147,7 @@ import Wire
         _ = try await chat.application.test(.live) { client in
             let close = try await client.ws("/chat/web-chat/ws", configuration: ChatVisitor.client) { inbound, outbound, _ in
                 var frames = ChatFrames(inbound)
-                try await outbound.send(ChatVisitor.hello)
-                _ = try await frames.expect("welcome")
-                try await outbound.send(ChatVisitor.start)
-                _ = try await frames.expect("started")
+                try await frames.begin(outbound)
                 try await outbound.send(ChatVisitor.message("m-huge", huge))
                 #expect(try await frames.next() == nil, "closed")
             }
@@ -195,11 +189,8 @@ import Wire
         _ = try await chat.application.test(.live) { client in
             try await client.ws("/chat/web-chat/ws") { inbound, outbound, _ in
                 var frames = ChatFrames(inbound)
-                try await outbound.send(ChatVisitor.hello)
-                let issued = try await frames.expect("welcome")["visitorToken"] as? String ?? ""
+                let issued = try await frames.begin(outbound)
                 token.value = issued
-                try await outbound.send(ChatVisitor.start)
-                _ = try await frames.expect("started")
                 try await outbound.send(ChatVisitor.message("first", "Hello?"))
                 _ = try await frames.expect("ack")
             }

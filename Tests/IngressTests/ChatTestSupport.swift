@@ -114,6 +114,16 @@ struct ChatFrames {
         return object
     }
 
+    /// What a visitor does first: `hello` (with `token`), then the pre-chat form; the issued token.
+    @discardableResult
+    mutating func begin(_ outbound: WebSocketOutboundWriter, token: String? = nil) async throws -> String {
+        try await outbound.send(ChatVisitor.hello(token: token))
+        let issued = try await expect("welcome")["visitorToken"] as? String ?? ""
+        try await outbound.send(ChatVisitor.start)
+        _ = try await expect("started")
+        return issued
+    }
+
     /// The next frame, which must be of `type`.
     mutating func expect(_ type: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
         let frame = try #require(try await next(), "connection closed while waiting for \(type)", sourceLocation: sourceLocation)

@@ -65,10 +65,7 @@ import Wire
                 let configuration = WebSocketClientConfiguration(additionalHeaders: [.origin: origin])
                 try await client.ws("/chat/web-chat/ws", configuration: configuration) { inbound, outbound, _ in
                     var frames = ChatFrames(inbound)
-                    try await outbound.send(ChatVisitor.hello)
-                    _ = try await frames.expect("welcome")
-                    try await outbound.send(ChatVisitor.start)
-                    _ = try await frames.expect("started")
+                    try await frames.begin(outbound)
                     try await outbound.send(ChatVisitor.message("from-\(origin.count)"))
                     _ = try await frames.expect("ack")
                 }

@@ -27,7 +27,9 @@ final class HeadlessBrowser: Sendable {
         process.arguments = [
             "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
             "--disable-extensions", "--disable-background-networking", "--user-data-dir=\(profile.path)",
-            "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=\(debuggingPort)", url,
+            "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=\(debuggingPort)",
+            // The DevTools socket refuses other origins; our WebSocket client sends this one.
+            "--remote-allow-origins=ws://127.0.0.1", url,
         ]
         let log = profile.path + "/chromium.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
