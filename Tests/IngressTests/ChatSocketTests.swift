@@ -182,6 +182,33 @@ import Wire
         #expect(try await chat.storedMessages().isEmpty)
     }
 
+    @Test func twoTabsOfOneVisitorBothSeeTheConversation() async throws {
+        let chat = try ChatFixture()
+        defer { chat.remove() }
+        _ = try await chat.application.test(.live) { client in
+            try await client.ws("/chat/web-chat/ws") { inbound, first, _ in
+                var firstFrames = ChatFrames(inbound)
+                let token = try await firstFrames.begin(first)
+                let key = try #require(VisitorToken(token)).key
+                try await client.ws("/chat/web-chat/ws") { inbound, second, _ in
+                    var frames = ChatFrames(inbound)
+                    try await second.send(ChatVisitor.hello(token: token))
+                    #expect(try await frames.expect("welcome")["resumed"] as? Bool == true)
+                    try await first.send(ChatVisitor.message("from-tab-1", "Typed in the first tab"))
+                    let echoed = try await frames.expect("message")
+                    #expect(echoed["id"] as? String == "from-tab-1" && echoed["text"] as? String == "Typed in the first tab")
+                    let reply = MessageID(prefix: 7, counter: 9)
+                    #expect(await chat.sender.send(ChatFixture.reply(to: key, text: "To both tabs"), replyID: reply) == .sent(providerMessageID: reply.description))
+                    _ = try await frames.expect("agentJoined")
+                    #expect(try await frames.expect("reply")["text"] as? String == "To both tabs")
+                }
+                #expect(try await firstFrames.expect("ack")["clientMessageId"] as? String == "from-tab-1", "no echo to the sending tab")
+                _ = try await firstFrames.expect("agentJoined")
+                #expect(try await firstFrames.expect("reply")["text"] as? String == "To both tabs")
+            }
+        }
+    }
+
     @Test func reconnectingWithTheTokenResumesTheVisitorAndTheConversation() async throws {
         let chat = try ChatFixture()
         defer { chat.remove() }

@@ -28,13 +28,11 @@ public final class ChatConnections: Sendable {
         sockets.withLock { $0[key]?.isEmpty == false }
     }
 
-    /// Queues `frames` on every socket of the visitor; how many sockets took them.
-    func push(_ frames: [String], to key: Key) -> Int {
-        let connections = sockets.withLock { $0[key] ?? [] }
+    /// Queues `frames` on every socket of the visitor but `except`; how many sockets took them.
+    func push(_ frames: [String], to key: Key, except: ChatConnection? = nil) -> Int {
+        let connections = sockets.withLock { $0[key] ?? [] }.filter { $0 !== except }
         return connections.reduce(0) { count, connection in connection.push(frames) ? count + 1 : count }
     }
-
-    var count: Int { sockets.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 }
 
 /// One socket's outgoing frames, written in order by one task. Frames pushed before the

@@ -29,9 +29,6 @@ public final class ChatHub: Sendable {
         self.init(configuration: configuration, store: try ChatVisitorStore(directory: directory))
     }
 
-    /// Open sockets, all visitors together (the `/healthz` check).
-    public var openSockets: Int { connections.count }
-
     func item(_ entry: ChatVisitorStore.Entry) -> [ChatItem] {
         let sentAt = ChatItem.iso8601(ms: entry.atMs)
         switch entry.kind {

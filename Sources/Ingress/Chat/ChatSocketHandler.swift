@@ -101,7 +101,10 @@ struct ChatSocketHandler: Sendable {
             return hello
         } catch {
             count(error)
-            await refuse(outbound, error)
+            // invalidToken keeps its code: the page forgets the token and connects again.
+            let refusal = error.code == .invalidToken || error.code == .helloRequired
+                ? error : ChatProtocolError(.helloRequired, "the first frame must be a hello (\(error.reason))")
+            await refuse(outbound, refusal)
             return nil
         }
     }
@@ -208,6 +211,12 @@ struct ChatSocketHandler: Sendable {
             logger.warning("cannot add a visitor message to the transcript", metadata: ["error": "\(error)"])
         }
         _ = connection.push([ChatServerFrame.ack(clientMessageID: clientMessageID, duplicate: stored.duplicate)])
+        if !stored.duplicate {
+            // The visitor's other tabs show it too.
+            let entry = ChatVisitorStore.Entry(
+                kind: .visitor, itemID: clientMessageID, agentID: nil, announcesAgent: false, text: text, atMs: receivedAtMs)
+            _ = hub.connections.push(hub.item(entry).map(ChatServerFrame.item), to: session.key, except: connection)
+        }
     }
 
     /// `chat.pageUrl`, `chat.origin` (the agreed channel-data names) and `chat.email`, each only when known.
