@@ -58,7 +58,6 @@ public actor ReplyDispatcher: Service {
             await withDiscardingTaskGroup { group in
                 group.addTask {
                     for await _ in self.stored.wakeups { await self.wake() }
-                    await self.wake()  // cancelled: release the sleeping loop so it sees it now, not at its next timer
                 }
                 group.addTask { await self.dispatchUntilCancelled() }
             }
@@ -205,7 +204,13 @@ public actor ReplyDispatcher: Service {
             try? await Task.sleep(for: .milliseconds(delay))
             await self?.wake()
         }
-        await withCheckedContinuation { sleeper = $0 }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume() } else { sleeper = continuation }
+            }
+        } onCancel: {
+            Task { await self.wake() }  // shutdown must not wait for the next retry
+        }
         timer.cancel()
     }
 
