@@ -215,13 +215,14 @@ final class RunningSystem: Sendable {
 
     /// POSTs a custom-channel message signed with `secret` (the right one unless a test forges it).
     func postMessage(
-        messageID: String, customer: String, text: String, context: [String: Any] = [:], secret: String? = nil
+        messageID: String, customer: String, text: String, context: [String: Any] = [:], secret: String? = nil,
+        channel: String = "mobile-app"
     ) async throws -> HTTPResult {
         let body: [String: Any] = ["messageId": messageID, "customer": ["id": customer], "text": text, "context": context]
         let bytes = Array(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
         let signer = CustomChannelSignature(secret: Array((secret ?? secrets["MOBILE_APP_SHARED_SECRET"] ?? "").utf8))
         let (timestamp, signature) = signer.sign(body: bytes, now: Date())
-        var request = HTTPClientRequest(url: webhookURL)
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(ports.ingressCustomHTTP)/channels/custom/\(channel)/messages")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: CustomChannelSignature.timestampHeader, value: timestamp)
@@ -280,7 +281,7 @@ final class RunningSystem: Sendable {
               queues: [billing]
               http: 127.0.0.1:\(ports.distributor1HTTP)
             - name: distributor-2
-              queues: [support]
+              queues: [support, quick, picks]
               http: 127.0.0.1:\(ports.distributor2HTTP)
           ingress:
             custom: { http: 127.0.0.1:\(ports.ingressCustomHTTP) }\(chatIngress)
@@ -288,6 +289,16 @@ final class RunningSystem: Sendable {
           - id: mobile-app
             type: custom
             workStream: retail-app
+            sharedSecret: { env: MOBILE_APP_SHARED_SECRET }
+            callbackUrl: http://127.0.0.1:\(ports.customCallback)/replies
+          - id: mobile-lifecycle
+            type: custom
+            workStream: lifecycle-app
+            sharedSecret: { env: MOBILE_APP_SHARED_SECRET }
+            callbackUrl: http://127.0.0.1:\(ports.customCallback)/replies
+          - id: mobile-pick
+            type: custom
+            workStream: pick-app
             sharedSecret: { env: MOBILE_APP_SHARED_SECRET }
             callbackUrl: http://127.0.0.1:\(ports.customCallback)/replies\(chatChannel)
         workStreams:
@@ -303,7 +314,25 @@ final class RunningSystem: Sendable {
               - name: billing-topics
                 queue: billing
                 condition: { variable: topic, op: contains, value: invoice }
-            fallbackQueue: support\(chatWorkStream)
+            fallbackQueue: support
+          # Short timers for the lifecycle tests: 2 s offers, one decline, away on a miss,
+          # affinity, auto-close after 3 s of quiet.
+          - name: lifecycle-app
+            channelType: custom
+            channels: [mobile-lifecycle]
+            capacity: 1
+            distribution: push
+            allowedPresences: [available, busy]
+            agentAffinity: true
+            autoCloseAfterInactivity: 3s
+            fallbackQueue: quick
+          - name: pick-app
+            channelType: custom
+            channels: [mobile-pick]
+            capacity: 1
+            distribution: pick
+            allowedPresences: [available, busy]
+            fallbackQueue: picks\(chatWorkStream)
         queues:
           - name: billing
             priority: 1
@@ -315,6 +344,17 @@ final class RunningSystem: Sendable {
             agents: [ada, grace]
             assignment: highestCapacity
             offerTimeout: 30s
+          - name: quick
+            priority: 3
+            agents: [ada, grace]
+            assignment: roundRobin
+            offerTimeout: 2s
+            maxDeclines: 1
+            onMissedOffer: away
+          - name: picks
+            priority: 4
+            agents: [ada, grace]
+            assignment: roundRobin
         agents:
           - id: ada
             name: Ada Lovelace
