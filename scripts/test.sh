@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d /opt/swift/usr/bin ] && export PATH="/opt/swift/usr/bin:$PATH"
-scripts/install-system-packages.sh
+scripts/install-system-packages.sh chromium   # chromium: the live chat widget's browser test
 
 swift build --build-tests
 swift test --skip-build "$@"

@@ -10,6 +10,8 @@ import Testing
 final class RunningSystem: Sendable {
     enum Part: String, CaseIterable, Sendable {
         case router, presence, distributor1 = "distributor-1", distributor2 = "distributor-2", ingressCustom = "ingress-custom"
+        /// Configured only in a system made with `chat: true`.
+        case ingressChat = "ingress-chat"
 
         var executable: String {
             switch self {
@@ -22,7 +24,7 @@ final class RunningSystem: Sendable {
     struct Ports: Sendable {
         let routerIngress, routerDistributors, routerHTTP: Int
         let presenceRequests, presenceUpdates, presenceHTTP: Int
-        let distributor1HTTP, distributor2HTTP, ingressCustomHTTP: Int
+        let distributor1HTTP, distributor2HTTP, ingressCustomHTTP, ingressChatHTTP: Int
         /// Where the custom channel's replies go (a test's `FakeCallbackServer`).
         let customCallback: Int
 
@@ -33,6 +35,7 @@ final class RunningSystem: Sendable {
             case .distributor1: distributor1HTTP
             case .distributor2: distributor2HTTP
             case .ingressCustom: ingressCustomHTTP
+            case .ingressChat: ingressChatHTTP
             }
         }
     }
@@ -53,15 +56,20 @@ final class RunningSystem: Sendable {
     var configPath: String { directory.path + "/switchboard.yaml" }
     var presenceHTTP: String { "127.0.0.1:\(ports.presenceHTTP)" }
     var webhookURL: String { "http://127.0.0.1:\(ports.ingressCustomHTTP)/channels/custom/mobile-app/messages" }
+    /// The chat widget page of a system made with `chat: true`.
+    var chatWidgetURL: String { "http://127.0.0.1:\(ports.ingressChatHTTP)/chat/site-chat" }
 
-    init() throws {
+    /// `chat`: also configure ingress-chat with the `site-chat` widget and its work stream
+    /// (off by default, so `switchboard up` and the other tests see the same processes as before).
+    init(chat: Bool = false) throws {
         directory = try TemporaryDirectory("switchboard-system")
-        let p = try FreePorts.allocate(10)
+        let p = try FreePorts.allocate(11)
         ports = Ports(
             routerIngress: p[0], routerDistributors: p[1], routerHTTP: p[2], presenceRequests: p[3], presenceUpdates: p[4],
-            presenceHTTP: p[5], distributor1HTTP: p[6], distributor2HTTP: p[7], ingressCustomHTTP: p[8], customCallback: p[9])
+            presenceHTTP: p[5], distributor1HTTP: p[6], distributor2HTTP: p[7], ingressCustomHTTP: p[8], ingressChatHTTP: p[10],
+            customCallback: p[9])
         binDirectory = try SwitchboardRun.executable().deletingLastPathComponent()
-        try Self.configuration(ports).write(toFile: configPath, atomically: true, encoding: .utf8)
+        try Self.configuration(ports, chat: chat).write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
     // MARK: processes
@@ -227,8 +235,33 @@ final class RunningSystem: Sendable {
 
     // MARK: configuration
 
-    static func configuration(_ ports: Ports) -> String {
-        """
+    static func configuration(_ ports: Ports, chat: Bool = false) -> String {
+        let chatIngress = chat ? "\n    chat: { http: 127.0.0.1:\(ports.ingressChatHTTP) }" : ""
+        let chatChannel = chat ? """
+
+              - id: site-chat
+                type: chat
+                workStream: site-chat
+                title: Northwind test chat
+            """ : ""
+        let chatWorkStream = chat ? """
+
+              - name: site-chat
+                channelType: chat
+                channels: [site-chat]
+                capacity: 1
+                distribution: push
+                allowedPresences: [available, busy]
+                contextVariables:
+                  - { displayName: Topic, type: text }
+                  - { displayName: Order total, name: orderTotal, type: number }
+                routingRules:
+                  - name: big-orders
+                    queue: billing
+                    condition: { variable: orderTotal, op: ge, value: 1000 }
+                fallbackQueue: support
+            """ : ""
+        return """
         version: 1
         system:
           dataDir: ./data
@@ -251,7 +284,7 @@ final class RunningSystem: Sendable {
               queues: [support, quick, picks]
               http: 127.0.0.1:\(ports.distributor2HTTP)
           ingress:
-            custom: { http: 127.0.0.1:\(ports.ingressCustomHTTP) }
+            custom: { http: 127.0.0.1:\(ports.ingressCustomHTTP) }\(chatIngress)
         channels:
           - id: mobile-app
             type: custom
@@ -267,7 +300,7 @@ final class RunningSystem: Sendable {
             type: custom
             workStream: pick-app
             sharedSecret: { env: MOBILE_APP_SHARED_SECRET }
-            callbackUrl: http://127.0.0.1:\(ports.customCallback)/replies
+            callbackUrl: http://127.0.0.1:\(ports.customCallback)/replies\(chatChannel)
         workStreams:
           - name: retail-app
             channelType: custom
@@ -299,7 +332,7 @@ final class RunningSystem: Sendable {
             capacity: 1
             distribution: pick
             allowedPresences: [available, busy]
-            fallbackQueue: picks
+            fallbackQueue: picks\(chatWorkStream)
         queues:
           - name: billing
             priority: 1
