@@ -9,7 +9,7 @@ struct FoldedValues: Sendable {
         /// The slot's number; NaN when it holds none. Present numbers are finite (W2), and
         /// every number test is false on NaN, which is exactly the absent-value semantics.
         let number: Double
-        /// `FoldedBytes.mask` of the text; 0 when absent.
+        /// `FoldedBytes.mask` of a text; all ones for a number; 0 when absent.
         let mask: UInt64
 
         static let absent = Slot(start: 0, count: -1, number: .nan, mask: 0)
@@ -19,7 +19,8 @@ struct FoldedValues: Sendable {
     let bytes: [UInt8]
 
     init(_ values: [RoutingValue?], slotCount: Int) {
-        var slots = [Slot](repeating: .absent, count: max(values.count, slotCount))
+        // At least one slot: a `never` node reads slot 0.
+        var slots = [Slot](repeating: .absent, count: max(values.count, slotCount, 1))
         var bytes: [UInt8] = []
         for (index, value) in values.enumerated() {
             switch value {
@@ -29,7 +30,7 @@ struct FoldedValues: Sendable {
                 slots[index] = Slot(
                     start: start, count: bytes.count - start, number: .nan, mask: FoldedBytes.mask(bytes[start...]))
             case .number(let number)?:
-                slots[index] = Slot(start: 0, count: -1, number: number, mask: 0)
+                slots[index] = Slot(start: 0, count: -1, number: number, mask: .max)
             case nil:
                 break
             }

@@ -9,9 +9,8 @@ extension RuleProgram {
             compiler.emit(condition, onTrue: Self.terminal(index), onFalse: onFalse)
             start = next
         }
-        self.nodes = compiler.nodes
+        (self.nodes, self.entry) = Self.laidOut(compiler.nodes, entry: conditions.isEmpty ? Self.terminal(0) : 0)
         self.constants = compiler.constants
-        self.entry = conditions.isEmpty ? Self.terminal(0) : 0
         self.ruleCount = conditions.count
         self.slotCount = layout.slots.count
     }

@@ -15,9 +15,9 @@ extension RuleProgram {
                             // Most tests fail; the hint makes the compiler branch rather than
                             // select, so the processor can run ahead into the next node.
                             if _fastPath(!Self.holds(node, slots: slots, bytes: bytes, constants: constants)) {
-                                target = Int(node.onFalse)
+                                if _fastPath(node.falseIsNext) { target &+= 1 } else { target = Int(node.onFalse) }
                             } else {
-                                target = Int(node.onTrue)
+                                if _fastPath(node.trueIsNext) { target &+= 1 } else { target = Int(node.onTrue) }
                             }
                         }
                         return -target - 1
@@ -32,18 +32,22 @@ extension RuleProgram {
         _ node: Node, slots: UnsafeBufferPointer<FoldedValues.Slot>, bytes: UnsafeBufferPointer<UInt8>,
         constants: UnsafeBufferPointer<UInt8>
     ) -> Bool {
+        let slot = slots[Int(node.slot)]
+        // A byte of a text constant that the text lacks: no match, without reading a byte.
+        // This runs before telling the tests apart, for every node, as `operandB` (a text
+        // constant's mask, a number test's high bound) against the slot's mask: an absent
+        // value's mask is 0, so only an empty text constant (isEmpty included) gets past it,
+        // and a number's is all ones, so a number test always does. A number test rejected
+        // here had an absent or non-number value, for which it is false anyway.
+        guard node.operandB & ~slot.mask == 0 else { return false }
         switch node.test {
         case .numberWithin:
             // An absent number is NaN, for which both comparisons are false.
-            let number = slots[Int(node.slot)].number
-            return node.low <= number && number <= node.high
+            return node.low <= slot.number && slot.number <= node.high
         case .never: return false
-        case .textIsEmpty: return slots[Int(node.slot)].count <= 0
+        case .textIsEmpty: return slot.count <= 0
         case .textEquals, .textContains, .textBeginsWith, .textEndsWith:
-            let slot = slots[Int(node.slot)]
-            // A byte of the constant that the text lacks: no match, without reading a byte.
-            // (An absent text has mask 0, so only the empty constant gets past this.)
-            guard node.mask & ~slot.mask == 0, slot.count >= 0 else { return false }
+            guard slot.count >= 0 else { return false }
             let value = FoldedBytes(buffer: bytes, start: slot.start, count: slot.count)
             let constant = FoldedBytes(buffer: constants, start: node.constantStart, count: node.constantCount)
             switch node.test {

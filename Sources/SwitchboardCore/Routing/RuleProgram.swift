@@ -33,9 +33,14 @@ struct RuleProgram: Sendable, Hashable {
         }
 
         let test: Test
+        /// Whether `onTrue` / `onFalse` is the next node (set by `laidOut`). Evaluation then
+        /// steps on without reading the target: a step the processor predicts instead of
+        /// waiting for a load, which is what makes a long chain of comparisons fast.
+        var trueIsNext = false
+        var falseIsNext = false
         let slot: Int32
-        let onTrue: Int32
-        let onFalse: Int32
+        var onTrue: Int32
+        var onFalse: Int32
         /// Text tests: where the folded constant is in `RuleProgram.constants` (start in the
         /// low 32 bits, count in the high ones). Number tests: the low bound's bit pattern.
         let operandA: UInt64

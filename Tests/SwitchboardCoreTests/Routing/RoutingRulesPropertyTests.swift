@@ -155,10 +155,12 @@ extension RoutingRulesTests {
                 let expected = conditions.firstIndex { Self.referenceHolds($0, all) }
                 let decision = rules.route(context: context, channelData: channelData).decision
                 let matched = decision.ruleName.flatMap { name in Int(name.dropFirst("rule-".count)) }
-                guard matched == expected else {
+                // A context built by hand keeps wrong-type values in their slots: still absent.
+                let byHand = rules.evaluate(RoutingContext(values: rules.layout.slots.map { all[$0.name] }))
+                guard matched == expected, byHand == decision else {
                     Issue.record("""
-                        seed \(seed) (ROUTING_PROPERTY_SEED=\(seed)): compiled rules chose \(decision), the reference \
-                        \(expected.map { "rule-\($0)" } ?? "the fallback")
+                        seed \(seed) (ROUTING_PROPERTY_SEED=\(seed)): compiled rules chose \(decision) (by hand: \(byHand)), \
+                        the reference \(expected.map { "rule-\($0)" } ?? "the fallback")
                         rules: \(conditions)
                         context: \(context) channel data: \(channelData)
                         """)
