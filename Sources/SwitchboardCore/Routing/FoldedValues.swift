@@ -22,6 +22,10 @@ struct FoldedValues: Sendable {
         // At least one slot: a `never` node reads slot 0.
         var slots = [Slot](repeating: .absent, count: max(values.count, slotCount, 1))
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.reduce(0) { total, value in
+            if case .text(let text)? = value { return total + text.utf8.count }
+            return total
+        })
         for (index, value) in values.enumerated() {
             switch value {
             case .text(let text)?:
