@@ -44,7 +44,11 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(
             name: "SwitchboardCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                // Pure data structures (no I/O): the distribution core's waiting lines and timers.
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
         ),
         .target(
             name: "Wire",
@@ -107,6 +111,7 @@ let package = Package(
         .target(
             name: "Presence",
             dependencies: processModuleDependencies + [
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
             ]
         ),
@@ -171,6 +176,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "SwitchboardCore", "Ingress", "Wire", "SwitchboardTestSupport", "AgentClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

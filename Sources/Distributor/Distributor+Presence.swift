@@ -26,13 +26,14 @@ extension Distributor {
             let reserve = Reserve(
                 reservationID: request.reservation.id, agentID: request.reservation.agentID,
                 conversationID: request.conversationID, units: UInt32(clamping: request.reservation.units),
-                reason: .push, queue: request.queue,
+                reason: Self.wireReason(request.reason), queue: request.queue,
                 allowedPresences: request.allowedPresences.compactMap { Wire.BasePresence(rawValue: $0.rawValue) }.sorted { $0.rawValue < $1.rawValue })
             try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .reserve(reserve)))
         case .sendOffer(let request):
             let offer = Offer(
                 offerID: request.offerID, conversationID: request.conversationID, agentID: request.agentID,
-                queue: request.queue, workStream: request.workStream, expiresAtMs: request.expiresAtMs, kind: .push,
+                queue: request.queue, workStream: request.workStream, expiresAtMs: request.expiresAtMs,
+                kind: Self.wireKind(request.kind),
                 reservationID: request.reservationID)
             let message = Envelope(id: ids.next(), message: .offer(offer))
             offerMessages[message.id] = request.offerID
@@ -41,8 +42,9 @@ extension Distributor {
                 "offer sent",
                 metadata: ["conversation.id": "\(request.conversationID)", "agent": "\(request.agentID)", "queue": "\(request.queue)"])
             try await presenceLink.sendReliably(message)
-        case let .withdrawOffer(offerID, agentID, conversationID):
-            let withdrawn = OfferWithdrawn(offerID: offerID, agentID: agentID, conversationID: conversationID, reason: .expired)
+        case let .withdrawOffer(offerID, agentID, conversationID, reason):
+            let withdrawn = OfferWithdrawn(
+                offerID: offerID, agentID: agentID, conversationID: conversationID, reason: Self.wireReason(reason))
             try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .offerWithdrawn(withdrawn)))
         case let .release(reservation, conversationID):
             let release = Release(
@@ -72,6 +74,37 @@ extension Distributor {
         case let .offerExpired(conversationID, agentID):
             metrics.offersExpired.increment()
             logger.info("offer expired", metadata: ["conversation.id": "\(conversationID)", "agent": "\(agentID)"])
+        case .setAgentAway, .workItemAdded, .workItemRemoved, .conversationClosed, .transferOut, .stateChanged,
+            .overCapacity, .transferCompleted, .transferFailed:
+            // Wired to presence and the router with the agent actions (issue 5).
+            logger.debug("distribution action not wired yet", metadata: ["action": "\(action)"])
+        }
+    }
+
+    static func wireReason(_ reason: CapacityReason) -> ReserveReason {
+        switch reason {
+        case .push: .push
+        case .pick: .pick
+        case .selectFromPush: .selectFromPush
+        case .affinity: .affinity
+        case .transfer: .pick  // the wire has no TRANSFER reason yet; PICK is granted the same way
+        }
+    }
+
+    static func wireKind(_ kind: PendingOffer.Kind) -> OfferKind {
+        switch kind {
+        case .push: .push
+        case .affinity: .affinity
+        case .transfer: .transfer
+        }
+    }
+
+    static func wireReason(_ reason: OfferWithdrawalReason) -> WithdrawReason {
+        switch reason {
+        case .expired: .expired
+        case .taken: .taken
+        case .conversationClosed: .conversationClosed
+        case .agentUnavailable: .agentUnavailable
         }
     }
 
@@ -122,6 +155,8 @@ extension Distributor {
             }
             let event = DistributionEvent.offerReplied(offerID: reply.offerID, agentID: reply.agentID, accepted: reply.decision == .accept)
             _ = await apply(core.handle(event, nowMs: now), answering: envelope)
+        case .agentReply(let reply):
+            await replyFromAgent(reply, envelope: envelope)
         case .agentAction(let action):
             // Agent actions (pick, hold, wrap-up, ...) come with the D-feature issue.
             let result = AgentActionResult(

@@ -45,6 +45,8 @@ public actor Distributor: Service {
     var offerReplyOrder: [MessageID] = []
     let rememberedReplies = 10_000
     var timer: Task<Void, Never>?
+    /// Steps act in the order the core computed them (see `StepOrder`).
+    var stepOrder = StepOrder()
     var armedDeadline: Int64?
     private var stopContinuation: AsyncStream<Void>.Continuation?
     private var failure: DistributorError?
@@ -63,7 +65,8 @@ public actor Distributor: Service {
         self.metrics = DistributorMetrics(queues: settings.queues)
         let owned = settings.queues.compactMap { configuration.queue(named: $0) }
         let streams = configuration.workStreams
-        self.core = DistributionCore(queues: owned, workStreams: streams)
+        self.core = DistributionCore(
+            queues: owned, workStreams: streams, otherQueues: Set(configuration.queues.map(\.name)))
         routerLink = DealerLink(
             name: "router", identity: settings.name, connectTo: settings.routerEndpoint, loop: loop, ids: ids,
             settings: linkSettings, logger: logger)
@@ -128,8 +131,10 @@ public actor Distributor: Service {
         try await routerLink.start()
         await requestSnapshot()
         await sendReady()
+        let ticket = stepOrder.take()
         await perform(step.actions, answering: nil)
         await afterStep()
+        endTurn(ticket)
     }
 
     private func stopLinks() async {
@@ -167,12 +172,16 @@ public actor Distributor: Service {
     func apply(
         _ step: DistributionStep, deliveries: [StoredDelivery] = [], answering envelope: Envelope? = nil
     ) async -> Bool {
+        let ticket = stepOrder.take()
+        defer { endTurn(ticket) }
         do {
             try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries))
         } catch {
             storeFailed(error)
+            await waitForTurn(ticket)  // never end a turn before the earlier ones
             return false
         }
+        await waitForTurn(ticket)
         await perform(step.actions, answering: envelope)
         await afterStep()
         return true
@@ -180,7 +189,7 @@ public actor Distributor: Service {
 
     func afterStep() async {
         for queue in settings.queues {
-            metrics.setWaiting(core.conversations.values.filter { $0.queue == queue && $0.state == .open }.count, queue: queue)
+            metrics.setWaiting(core.openCount(inQueue: queue), queue: queue)
         }
         armTimer()
     }

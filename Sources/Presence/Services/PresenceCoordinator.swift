@@ -44,11 +44,11 @@ public actor PresenceCoordinator {
 
     private var machine: PresenceStateMachine
     private let store: ReservationStore
-    private let configuration: SwitchboardConfiguration
+    let configuration: SwitchboardConfiguration
     private let credentials: AgentCredentials
     private let outlets: PresenceOutlets
-    private let ids: MessageIDGenerator
-    private let logger: Logger
+    let ids: MessageIDGenerator
+    let logger: Logger
     private let metrics = PresenceMetrics()
     private let now: @Sendable () -> Int64
 
@@ -60,6 +60,12 @@ public actor PresenceCoordinator {
     private var queueOwners: [String: DistributorPeer] = [:]
     private var pendingReplies: [MessageID: PendingReply] = [:]
     private var pendingActions: [MessageID: PendingAction] = [:]
+    private var pendingAgentReplies: [MessageID: PendingAgentReply] = [:]
+    /// HTTP requests waiting for the frame that answers them, by request id.
+    var httpWaiters: [String: CheckedContinuation<JSONValue?, Never>] = [:]
+    var earlyHTTPAnswers: [String: JSONValue] = [:]
+    /// Open work items by queue, then conversation id (D2, D3).
+    var workItems: [String: [String: WorkItem]] = [:]
     /// Updates committed or waiting for their commit, published strictly in order.
     private var publishQueue: [(ticket: ReservationStore.Ticket, change: PresenceChange)] = []
     private var publishing = false
@@ -137,6 +143,7 @@ public actor PresenceCoordinator {
             let standing = offers.values.filter { $0.offer.agentID == agentID && !$0.replied }.map(\.offer)
                 .sorted { $0.offerID < $1.offerID }
             continuation.yield(.frame(AgentFrames.welcome(state, name: name(of: agentID), choices: machine.presenceChoices, offers: standing)))
+            for frame in workItemFrames(for: agentID) { continuation.yield(.frame(frame)) }
         }
         if let presenceError { continuation.yield(.frame(presenceError.frame(requestID: requestID))) }
         logger.info("agent connected", metadata: ["agent.id": "\(agentID)"])
@@ -179,8 +186,22 @@ public actor PresenceCoordinator {
         case .action(let request):
             try await act(request, agentID: agentID, requestID: requestID)
             return nil
+        case .sendReply(let request):
+            try await sendReply(request, agentID: agentID, requestID: requestID)
+            return nil
         }
     }
+
+    // MARK: helpers for the extensions
+
+    func route(of conversationID: String) -> ConversationRoute? { conversations[conversationID] }
+    func isConnected(_ agentID: String) -> Bool { sessions[agentID] != nil }
+    func noteQueueOwner(_ queue: String, _ peer: DistributorPeer) { queueOwners[queue] = peer }
+    func nowMs() -> Int64 { now() }
+    func rememberReply(_ id: MessageID, _ pending: PendingAgentReply) { pendingAgentReplies[id] = pending }
+    @discardableResult
+    func forgetReply(_ id: MessageID) -> PendingAgentReply? { pendingAgentReplies.removeValue(forKey: id) }
+    func sendReliably(_ envelope: Envelope, to peer: DistributorPeer) async throws { try await outlets.sendReliably(envelope, peer) }
 
     private func reply(offerID: String, decision: OfferDecision, agentID: String) async throws(AgentProtocolError) {
         guard var standing = offers[offerID], standing.offer.agentID == agentID, !standing.replied else {
@@ -250,6 +271,8 @@ public actor PresenceCoordinator {
         case .conversationMessage(let message): await handleMessage(message, id: envelope.id, peer: peer)
         case .ack(let ack): handleAck(ack)
         case .agentActionResult(let result): handleActionResult(result)
+        case .agentReplyAck(let ack): handleReplyAck(ack)
+        case .workItems(let change): await handleWorkItems(change, id: envelope.id, peer: peer)
         case .heartbeat, .disconnect:
             break  // the link handles liveness
         default:
@@ -340,8 +363,25 @@ public actor PresenceCoordinator {
             send(
                 AgentFrames.offerWithdrawn(offerID: withdrawn.offerID, conversationID: standing.offer.conversationID, reason: AgentFrames.withdrawReason(withdrawn.reason)),
                 to: standing.offer.agentID)
+            if withdrawn.reason == .expired, !standing.replied {
+                await missedOffer(standing.offer)
+            }
         }
         await answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer)
+    }
+
+    /// Q1 `onMissedOffer: away`: an agent who let an offer of that queue time out is set
+    /// `away`, so push stops offering them until they choose a presence again (P1).
+    private func missedOffer(_ offer: Offer) async {
+        guard configuration.queue(named: offer.queue)?.onMissedOffer == .away else { return }
+        do {
+            if let change = try machine.choosePresence(offer.agentID, SwitchboardCore.BasePresence.away.rawValue, nowMs: now()) {
+                logger.info("agent set away after a missed offer", metadata: ["agent.id": "\(offer.agentID)", "queue": "\(offer.queue)"])
+                await record([change])
+            }
+        } catch {
+            logger.error("cannot set a missed offer's agent away", metadata: ["agent.id": "\(offer.agentID)", "error": "\(error)"])
+        }
     }
 
     /// M1. Not connected: no Ack, so the distributor's resend delivers it on the agent's return.
@@ -449,7 +489,7 @@ public actor PresenceCoordinator {
         }
     }
 
-    private func answerPeer(_ message: WireMessage, _ peer: DistributorPeer) async {
+    func answerPeer(_ message: WireMessage, _ peer: DistributorPeer) async {
         do {
             try await outlets.send(Envelope(id: ids.next(), message: message), peer)
         } catch {
@@ -458,8 +498,9 @@ public actor PresenceCoordinator {
         }
     }
 
-    private func send(_ frame: JSONValue, to agentID: String) {
+    func send(_ frame: JSONValue, to agentID: String) {
         sessions[agentID]?.continuation.yield(.frame(frame))
+        offerToHTTPWaiter(frame)
     }
 
     private func name(of agentID: String) -> String { configuration.agent(id: agentID)?.name ?? agentID }
