@@ -11,18 +11,6 @@ import Darwin
 /// random rules and contexts. Set ROUTING_PROPERTY_SEED to replay a run; the seed is
 /// printed first and is part of every failure message.
 extension RoutingRulesTests {
-    /// SplitMix64: small, fast, seedable.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Whether a condition holds, read straight off the documented semantics: text compared
     /// after `lowercased()`, an absent or wrong-type value absent (configuration.md).
     static func referenceHolds(_ condition: Condition, _ values: [String: RoutingValue]) -> Bool {
@@ -65,7 +53,7 @@ extension RoutingRulesTests {
         static let textVariables = ["tier", "topic", "chat.pageUrl", "customer.locale"]
         static let numberVariables = ["total", "score"]
 
-        var rng: SeededGenerator
+        var rng: SplitMix64  // DistributionPropertyTests.swift
 
         static func workStream(_ conditions: [Condition]) -> WorkStream {
             WorkStream(
@@ -143,7 +131,7 @@ extension RoutingRulesTests {
     @Test func compiledRulesAgreeWithAReferenceInterpreterOnRandomRulesAndContexts() {
         let seed = Self.propertySeed()
         print("RoutingRulesTests property seed \(seed) (replay: ROUTING_PROPERTY_SEED=\(seed))")
-        var random = RandomRouting(rng: SeededGenerator(state: seed))
+        var random = RandomRouting(rng: SplitMix64(seed: seed))
         var checked = 0
         for _ in 0..<500 {
             let conditions = (0..<Int.random(in: 0...5, using: &random.rng)).map { _ in random.condition(depth: 4) }
