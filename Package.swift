@@ -141,7 +141,7 @@ let package = Package(
         // MARK: tests: one target per library, plus end-to-end tests of the executables
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "SwitchboardTestSupport"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore", "SwitchboardTestSupport"]),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ZeroMQ", "Wire", "SwitchboardTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
@@ -157,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IngressTests",
-            dependencies: ["Ingress", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["Ingress", "SwitchboardTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "RouterTests", dependencies: ["Router"]),
         .testTarget(

@@ -76,8 +76,7 @@ extension Distributor {
             logger.info("offer expired", metadata: ["conversation.id": "\(conversationID)", "agent": "\(agentID)"])
         case .setAgentAway, .workItemAdded, .workItemRemoved, .conversationClosed, .transferOut, .stateChanged,
             .overCapacity, .transferCompleted, .transferFailed:
-            // Wired to presence and the router with the agent actions (issue 5).
-            logger.debug("distribution action not wired yet", metadata: ["action": "\(action)"])
+            try await performLifecycle(action)
         }
     }
 
@@ -128,7 +127,9 @@ extension Distributor {
         let now = Self.nowMs()
         switch envelope.message {
         case .grant(let grant):
-            _ = await apply(core.handle(.reservationGranted(reservationID: grant.reservationID, sequence: grant.sequence), nowMs: now))
+            let event = DistributionEvent.reservationGranted(
+                reservationID: grant.reservationID, sequence: grant.sequence, agentID: grant.agentID, units: Int(grant.units))
+            _ = await apply(core.handle(event, nowMs: now))
         case .deny(let deny):
             logger.info("reservation denied", metadata: ["reservation": "\(deny.reservationID)", "reason": "\(deny.reason)"])
             _ = await apply(core.handle(.reservationDenied(reservationID: deny.reservationID), nowMs: now))
@@ -158,14 +159,12 @@ extension Distributor {
         case .agentReply(let reply):
             await replyFromAgent(reply, envelope: envelope)
         case .agentAction(let action):
-            // Agent actions (pick, hold, wrap-up, ...) come with the D-feature issue.
-            let result = AgentActionResult(
-                actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
-                conversationID: action.conversationID, outcome: .refused(.notAllowed), detail: "not implemented yet")
-            try? await presenceLink.send(Envelope(id: ids.next(), message: .agentActionResult(result)))
+            await agentAction(action, envelope: envelope)
         case .snapshotReply(let reply):
             await mirrorOutcome(mirror.snapshotReply(reply))
-        case .releaseAck, .disconnect:
+        case .releaseAck(let ack):
+            _ = await apply(core.handle(.releaseAcknowledged(reservationID: ack.reservationID), nowMs: now))
+        case .disconnect:
             break
         default:
             logger.warning("unexpected message from presence", metadata: ["type": "\(envelope.type)"])
@@ -173,7 +172,9 @@ extension Distributor {
     }
 
     func presenceEvent(_ event: LinkEvent) async {
-        if case .peerAlive = event, !mirror.isLoaded { await requestSnapshot() }
+        guard case .peerAlive = event else { return }
+        if !mirror.isLoaded { await requestSnapshot() }
+        await sendWorkItemSnapshots()  // presence may have restarted and forgotten them
     }
 
     // MARK: agent updates (Clone)
@@ -217,7 +218,14 @@ extension Distributor {
                 logger.info("presence snapshot loaded", metadata: ["agents": "\(agents.count)", "sequence": "\(sequence)"])
                 _ = await apply(core.handle(.agentsSnapshot(statuses), nowMs: now))
             } else {
-                for status in statuses { _ = await apply(core.handle(.agentUpdated(status), nowMs: now)) }
+                for status in statuses {
+                    let wasOnline = core.agentStatus(status.agentID).map { $0.basePresence != .offline } ?? false
+                    _ = await apply(core.handle(.agentUpdated(status), nowMs: now))
+                    // D7: presence sets `offline` only once the grace period is over.
+                    if wasOnline, status.basePresence == .offline {
+                        _ = await apply(core.handle(.agentWentOffline(agentID: status.agentID), nowMs: now))
+                    }
+                }
             }
         }
     }

@@ -135,6 +135,7 @@ public actor Distributor: Service {
         await perform(step.actions, answering: nil)
         await afterStep()
         endTurn(ticket)
+        await sendWorkItemSnapshots()
     }
 
     private func stopLinks() async {
