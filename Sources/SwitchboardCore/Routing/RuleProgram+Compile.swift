@@ -83,7 +83,8 @@ extension RuleProgram {
         private mutating func appendText(_ test: Node.Test, _ slot: Int, _ text: String, onTrue: Int, onFalse: Int) {
             let start = constants.count
             RoutingText.fold(text, into: &constants)
-            let place = UInt64(UInt32(bitPattern: Self.index(start))) | UInt64(UInt32(bitPattern: Self.index(constants.count - start))) << 32
+            let place = UInt64(UInt32(bitPattern: Self.index(start)))
+                | UInt64(UInt32(bitPattern: Self.index(constants.count - start))) << 32
             nodes.append(Node(
                 test: test, slot: Self.index(slot), onTrue: Self.index(onTrue), onFalse: Self.index(onFalse),
                 operandA: place, operandB: FoldedBytes.mask(constants[start...])))

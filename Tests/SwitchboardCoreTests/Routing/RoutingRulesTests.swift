@@ -174,22 +174,32 @@ import Testing
         #expect(!Self.holds(neither, ["total": .number(1001)]))
         // A deep nesting still short-circuits to the right answer.
         var deep = Self.text("tier", .equals, "gold")
-        for level in 0..<12 { deep = level % 3 == 0 ? .not(.not(deep)) : level % 3 == 1 ? .all([deep]) : .any([.not(Self.text("tier", .isNotEmpty)), deep]) }
+        for level in 0..<12 {
+            switch level % 3 {
+            case 0: deep = .not(.not(deep))
+            case 1: deep = .all([deep])
+            default: deep = .any([.not(Self.text("tier", .isNotEmpty)), deep])
+            }
+        }
         #expect(Self.holds(deep, ["tier": .text("GOLD")]))
         #expect(!Self.holds(deep, ["tier": .text("silver")]))
         #expect(Self.holds(deep, [:]))  // absent tier: the innermost any's "not isNotEmpty" holds
     }
 
     @Test func laterRulesAreTriedWhenAnEarlierOneFailsInsideANestedCondition() {
+        let gold = Self.text("tier", .equals, "gold")
         let rules = CompiledRoutingRules(workStream: Self.workStream([
-            RoutingRule(name: "gold-big", condition: .all([Self.text("tier", .equals, "gold"), .any([Self.number(.gt, 1000), Self.number(.lt, 0)])]), queue: "vip"),
-            RoutingRule(name: "not-gold", condition: .not(Self.text("tier", .equals, "gold")), queue: "billing"),
-            RoutingRule(name: "gold", condition: Self.text("tier", .equals, "gold"), queue: "returns"),
+            RoutingRule(name: "gold-big", condition: .all([gold, .any([Self.number(.gt, 1000), Self.number(.lt, 0)])]), queue: "vip"),
+            RoutingRule(name: "not-gold", condition: .not(gold), queue: "billing"),
+            RoutingRule(name: "gold", condition: gold, queue: "returns"),
         ]))
-        #expect(rules.route(context: ["tier": .text("gold"), "total": .number(5000)], channelData: [:]).decision.ruleName == "gold-big")
-        #expect(rules.route(context: ["tier": .text("gold"), "total": .number(-1)], channelData: [:]).decision.ruleName == "gold-big")
-        #expect(rules.route(context: ["tier": .text("silver"), "total": .number(5000)], channelData: [:]).decision.ruleName == "not-gold")
-        #expect(rules.route(context: ["tier": .text("Gold"), "total": .number(5)], channelData: [:]).decision.ruleName == "gold")
+        func rule(_ tier: String, _ total: Double) -> String? {
+            rules.route(context: ["tier": .text(tier), "total": .number(total)], channelData: [:]).decision.ruleName
+        }
+        #expect(rule("gold", 5000) == "gold-big")
+        #expect(rule("gold", -1) == "gold-big")
+        #expect(rule("silver", 5000) == "not-gold")
+        #expect(rule("Gold", 5) == "gold")
     }
 
     @Test func firstMatchWinsSoAnEarlierBroaderRuleShadowsALaterOne() {
