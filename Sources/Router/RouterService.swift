@@ -197,7 +197,7 @@ public actor RouterService: Service {
             channelData: ChannelDataVariables.values(
                 channelID: message.channelInstanceID, channelType: message.channelType,
                 customerAddress: message.customerAddress, customerDisplayName: message.customerDisplayName,
-                raw: message.channelData))
+                customerLocale: message.locale, raw: message.channelData))
         let context = routed.context.namedValues(layout: rules.layout).mapValues(ContextValue.init)
         let payload: Data
         do {
