@@ -8,4 +8,12 @@ cd "$(dirname "$0")/.."
 scripts/install-system-packages.sh chromium   # chromium: the live chat widget's browser test
 
 swift build --build-tests
-swift test --skip-build "$@"
+if [ "$#" -gt 0 ]; then
+  swift test --skip-build "$@"
+  exit
+fi
+# Unit and in-process tests in parallel; then the integration suites one test at a time:
+# each starts a whole system of processes, and a dozen of them at once on 2 cores turn
+# time limits into noise.
+swift test --skip-build --skip IntegrationTests
+swift test --skip-build --filter IntegrationTests --no-parallel
