@@ -152,7 +152,10 @@ let package = Package(
         ),
         .testTarget(
             name: "IngressTests",
-            dependencies: ["Ingress", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "Ingress", "SwitchboardTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(name: "RouterTests", dependencies: ["Router"]),
         .testTarget(

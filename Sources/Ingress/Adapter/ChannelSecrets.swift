@@ -17,13 +17,7 @@ public struct ChannelSecrets: Sendable {
         var secrets: [String: [UInt8]] = [:]
         for channel in configuration.channels {
             guard case .custom(let settings) = channel.provider else { continue }
-            let variable = settings.sharedSecret.environmentVariable
-            guard let value = environment[variable], !value.isEmpty else {
-                throw IngressError(
-                    code: .missingSecret,
-                    message: "environment variable \(variable) (sharedSecret of channel \(channel.id)) is not set or empty")
-            }
-            secrets[channel.id] = Array(value.utf8)
+            secrets[channel.id] = try settings.sharedSecret.resolve(in: environment, field: "sharedSecret", channel: channel.id)
         }
         return ChannelSecrets(byChannel: secrets)
     }

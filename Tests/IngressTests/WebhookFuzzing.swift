@@ -1,0 +1,112 @@
+import Foundation
+
+/// SplitMix64: tiny and seedable, so a failing fuzz run is replayed from its printed seed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// The seed of a run: `FUZZ_SEED` from the environment when set, else a fresh one.
+    static func seedForRun() -> UInt64 {
+        ProcessInfo.processInfo.environment["FUZZ_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: .min ... .max)
+    }
+}
+
+/// Ways to break a webhook body: at the byte level (anything at all) and at the JSON level
+/// (valid JSON of the wrong shape, which is what reaches the payload decoder once signed).
+enum WebhookMutation {
+    static func randomBytes(_ random: inout SeededGenerator, maximumCount: Int = 512) -> [UInt8] {
+        (0..<Int.random(in: 0...maximumCount, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+    }
+
+    /// One to four byte edits: flip, insert, delete, truncate, duplicate a slice.
+    static func bytes(_ body: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
+        var bytes = body
+        for _ in 0..<Int.random(in: 1...4, using: &random) {
+            guard !bytes.isEmpty else { return bytes }
+            let index = Int.random(in: 0..<bytes.count, using: &random)
+            switch Int.random(in: 0..<5, using: &random) {
+            case 0: bytes[index] ^= UInt8.random(in: 1...255, using: &random)
+            case 1: bytes.insert(UInt8.random(in: 0...255, using: &random), at: index)
+            case 2: bytes.remove(at: index)
+            case 3: bytes.removeSubrange(index...)
+            default:
+                let end = min(bytes.count, index + Int.random(in: 1...64, using: &random))
+                bytes.insert(contentsOf: bytes[index..<end], at: index)
+            }
+        }
+        return bytes
+    }
+
+    /// The same JSON with one to three values replaced by values of other types, removed, or
+    /// arrays duplicated; still valid JSON.
+    static func structure(_ body: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
+        guard var root = try? JSONSerialization.jsonObject(with: Data(body)) else { return body }
+        for _ in 0..<Int.random(in: 1...3, using: &random) {
+            root = mutate(root, depth: 0, &random)
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: root, options: [.fragmentsAllowed]) else { return body }
+        return Array(data)
+    }
+
+    private static func mutate(_ value: Any, depth: Int, _ random: inout SeededGenerator) -> Any {
+        // Descend most of the time, so deep fields (ids, timestamps) get hit too.
+        if let object = value as? [String: Any], !object.isEmpty, depth < 12, Int.random(in: 0..<8, using: &random) != 0 {
+            var object = object
+            let keys = object.keys.sorted()
+            let key = keys[Int.random(in: 0..<keys.count, using: &random)]
+            if Int.random(in: 0..<10, using: &random) == 0 {
+                object[key] = nil
+            } else if let child = object[key] {
+                object[key] = mutate(child, depth: depth + 1, &random)
+            }
+            return object
+        }
+        if let array = value as? [Any], !array.isEmpty, depth < 12, Int.random(in: 0..<8, using: &random) != 0 {
+            var array = array
+            let index = Int.random(in: 0..<array.count, using: &random)
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0: array.append(array[index])
+            case 1: array.remove(at: index)
+            default: array[index] = mutate(array[index], depth: depth + 1, &random)
+            }
+            return array
+        }
+        return replacement(&random)
+    }
+
+    private static func replacement(_ random: inout SeededGenerator) -> Any {
+        switch Int.random(in: 0..<12, using: &random) {
+        case 0: return NSNull()
+        case 1: return Int.random(in: .min ... .max, using: &random)
+        case 2: return Double.random(in: -1e300...1e300, using: &random)
+        case 3: return ""
+        case 4: return "\u{0}\u{1F4E6}\u{202E}é\"\\"
+        case 5: return String(repeating: "9", count: Int.random(in: 1...40, using: &random))
+        case 6: return true
+        case 7: return [Any]()
+        case 8: return [String: Any]()
+        case 9: return [[[[["deep"]]]]]
+        case 10: return ["id": "900000000000001", "mid": "m_x", "type": "image", "phone_number_id": "200000000000001"]
+        default: return String(repeating: "x", count: Int.random(in: 0...2000, using: &random))
+        }
+    }
+
+    static func randomToken(_ random: inout SeededGenerator, alphabet: String = "abcdefghijklmnopqrstuvwxyz0123456789-_.~%+=&", maximumCount: Int = 24) -> String {
+        let characters = Array(alphabet)
+        return String((0..<Int.random(in: 0...maximumCount, using: &random)).map { _ in characters[Int.random(in: 0..<characters.count, using: &random)] })
+    }
+
+    static func randomHex(_ random: inout SeededGenerator, count: Int) -> String {
+        let digits = Array("0123456789abcdefABCDEF")
+        return String((0..<count).map { _ in digits[Int.random(in: 0..<digits.count, using: &random)] })
+    }
+}
