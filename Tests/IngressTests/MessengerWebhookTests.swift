@@ -208,7 +208,8 @@ import Wire
                 #"{"sender":{},"message":{"mid":"m_nosender","text":"x"}}"#,
                 MetaBodies.messengerMessage(mid: "m_good"),
             ])])
-            #expect(try await fixture.postSigned(client, body, secret: MetaVectors.messengerSecret).status == .ok)
+            let (status, _) = try await fixture.postSigned(client, body, secret: MetaVectors.messengerSecret)
+            #expect(status == .ok)
             #expect(try await fixture.storedMessages().map(\.providerMessageID) == ["m_good"])
         }
     }
@@ -216,7 +217,7 @@ import Wire
     @Test(arguments: [
         ("not json", "body is not valid JSON"),
         (#"{"object":"page","entry":{}}"#, "entry must be an array"),
-        (#"{"object":"instagram","entry":[]}"#, #"object must be "page""#),
+        (#"{"object":"instagram","entry":[]}"#, #"object must be \"page\" for Messenger, got \"instagram\""#),
         (#"{"entry":[]}"#, "object must be"),
         ("[1]", "body must be an object"),
     ])

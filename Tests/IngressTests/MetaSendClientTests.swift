@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SwitchboardCore
 import Synchronization
 import SwitchboardTestSupport
 import Testing
@@ -86,7 +87,7 @@ struct SentWhatsAppBody: Decodable, Equatable {
 @Suite struct MetaSendClientTests {
     let replyID = MessageID(hex: "0123456789abcdef0123456789abcdef")
 
-    static func reply(channel: String, type: String, to customer: String, text: String = "Your order ships today. Ça va? 📦", attachments: [Attachment] = []) -> AgentReply {
+    static func reply(channel: String, type: String, to customer: String, text: String = "Your order ships today. Ça va? 📦", attachments: [Wire.Attachment] = []) -> AgentReply {
         AgentReply(
             conversationID: "conv-1", channelInstanceID: channel, channelType: type, customerAddress: customer, agentID: "ada",
             text: text, attachments: attachments, sentAtMs: 1_717_000_002_000)
@@ -128,7 +129,7 @@ struct SentWhatsAppBody: Decodable, Equatable {
             #expect(client.channelType == .whatsapp)
             let reply = Self.reply(
                 channel: "whatsapp-support", type: "whatsapp", to: "15550001111", text: "Here is the label",
-                attachments: [Attachment(url: "https://files.example/label.pdf", contentType: "application/pdf")])
+                attachments: [Wire.Attachment(url: "https://files.example/label.pdf", contentType: "application/pdf")])
             #expect(await client.send(reply, replyID: replyID) == .sent(providerMessageID: "wamid.SENT1"))
         }
         let request = try #require(fake.requests.first)

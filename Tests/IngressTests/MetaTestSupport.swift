@@ -82,7 +82,7 @@ struct MetaIngressFixture: Sendable {
     let channelType: ChannelType
     let now = Date(timeIntervalSince1970: 1_717_000_001)
 
-    init(_ channelType: ChannelType, directory: TemporaryDirectory) throws {
+    init(_ channelType: ChannelType, directory: TemporaryDirectory, logger: Logger = Logger(label: "test")) throws {
         self.channelType = channelType
         let data = try DataDirectory(path: directory.url.path, process: "ingress-\(channelType.rawValue)")
         store = try OutboxStore(directory: data)
@@ -91,17 +91,17 @@ struct MetaIngressFixture: Sendable {
         let adapter: any ChannelAdapter
         switch channelType {
         case .facebook:
-            adapter = try MessengerAdapter(configuration: configuration, environment: MetaTestConfiguration.environment)
+            adapter = try MessengerAdapter(configuration: configuration, environment: MetaTestConfiguration.environment, logger: logger)
         default:
             adapter = WhatsAppAdapter(
                 configuration: configuration,
                 secrets: try MetaChannelSecrets.whatsapp(configuration, environment: MetaTestConfiguration.environment),
-                statuses: statuses)
+                statuses: statuses, logger: logger)
         }
         let metrics = IngressMetrics(channelType: channelType, factory: PrometheusMetricsFactory(registry: registry))
         let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: metrics, stored: WakeSignal())
         let fixed = now
-        endpoints = IngressEndpoints(adapter: adapter, recorder: recorder, metrics: metrics, logger: Logger(label: "test"), now: { fixed })
+        endpoints = IngressEndpoints(adapter: adapter, recorder: recorder, metrics: metrics, logger: logger, now: { fixed })
     }
 
     var application: some ApplicationProtocol {
@@ -115,11 +115,12 @@ struct MetaIngressFixture: Sendable {
 
     /// Runs `body` against a fresh fixture; the directory is removed afterwards.
     static func with(
-        _ channelType: ChannelType, _ body: @escaping @Sendable (MetaIngressFixture, any TestClientProtocol) async throws -> Void
+        _ channelType: ChannelType, logger: Logger = Logger(label: "test"),
+        _ body: @escaping @Sendable (MetaIngressFixture, any TestClientProtocol) async throws -> Void
     ) async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let fixture = try MetaIngressFixture(channelType, directory: directory)
+        let fixture = try MetaIngressFixture(channelType, directory: directory, logger: logger)
         try await fixture.application.test(.router) { client in try await body(fixture, client) }
     }
 

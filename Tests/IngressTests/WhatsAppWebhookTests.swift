@@ -221,7 +221,7 @@ import Wire
     @Test(arguments: [
         ("{", "body is not valid JSON"),
         (#"{"object":"whatsapp_business_account","entry":{"changes":[]}}"#, "entry must be an array"),
-        (#"{"object":"page","entry":[]}"#, #"object must be "whatsapp_business_account""#),
+        (#"{"object":"page","entry":[]}"#, #"object must be \"whatsapp_business_account\", got \"page\""#),
     ])
     func aSignedMalformedBodyIs400WithAReason(_ body: String, _ reason: String) async throws {
         try await MetaIngressFixture.with(.whatsapp) { fixture, client in
