@@ -136,7 +136,7 @@ let package = Package(
         // MARK: tests: one target per library, plus end-to-end tests of the executables
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "SwitchboardTestSupport"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore", "SwitchboardTestSupport"]),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ZeroMQ", "Wire", "SwitchboardTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),

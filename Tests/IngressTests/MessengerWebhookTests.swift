@@ -217,7 +217,7 @@ import Wire
     @Test(arguments: [
         ("not json", "body is not valid JSON"),
         (#"{"object":"page","entry":{}}"#, "entry must be an array"),
-        (#"{"object":"instagram","entry":[]}"#, #"object must be \"page\" for Messenger, got \"instagram\""#),
+        (#"{"object":"instagram","entry":[]}"#, #"object must be \"page\", got \"instagram\""#),
         (#"{"entry":[]}"#, "object must be"),
         ("[1]", "body must be an object"),
     ])

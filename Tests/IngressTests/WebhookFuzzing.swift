@@ -1,34 +1,15 @@
 import Foundation
-
-/// SplitMix64: tiny and seedable, so a failing fuzz run is replayed from its printed seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// The seed of a run: `FUZZ_SEED` from the environment when set, else a fresh one.
-    static func seedForRun() -> UInt64 {
-        ProcessInfo.processInfo.environment["FUZZ_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: .min ... .max)
-    }
-}
+import SwitchboardTestSupport
 
 /// Ways to break a webhook body: at the byte level (anything at all) and at the JSON level
 /// (valid JSON of the wrong shape, which is what reaches the payload decoder once signed).
 enum WebhookMutation {
-    static func randomBytes(_ random: inout SeededGenerator, maximumCount: Int = 512) -> [UInt8] {
+    static func randomBytes(_ random: inout SplitMix64, maximumCount: Int = 512) -> [UInt8] {
         (0..<Int.random(in: 0...maximumCount, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
     }
 
     /// One to four byte edits: flip, insert, delete, truncate, duplicate a slice.
-    static func bytes(_ body: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
+    static func bytes(_ body: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
         var bytes = body
         for _ in 0..<Int.random(in: 1...4, using: &random) {
             guard !bytes.isEmpty else { return bytes }
@@ -48,7 +29,7 @@ enum WebhookMutation {
 
     /// The same JSON with one to three values replaced by values of other types, removed, or
     /// arrays duplicated; still valid JSON.
-    static func structure(_ body: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
+    static func structure(_ body: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
         guard var root = try? JSONSerialization.jsonObject(with: Data(body)) else { return body }
         for _ in 0..<Int.random(in: 1...3, using: &random) {
             root = mutate(root, depth: 0, &random)
@@ -57,7 +38,7 @@ enum WebhookMutation {
         return Array(data)
     }
 
-    private static func mutate(_ value: Any, depth: Int, _ random: inout SeededGenerator) -> Any {
+    private static func mutate(_ value: Any, depth: Int, _ random: inout SplitMix64) -> Any {
         // Descend most of the time, so deep fields (ids, timestamps) get hit too.
         if let object = value as? [String: Any], !object.isEmpty, depth < 12, Int.random(in: 0..<8, using: &random) != 0 {
             var object = object
@@ -83,7 +64,7 @@ enum WebhookMutation {
         return replacement(&random)
     }
 
-    private static func replacement(_ random: inout SeededGenerator) -> Any {
+    private static func replacement(_ random: inout SplitMix64) -> Any {
         switch Int.random(in: 0..<12, using: &random) {
         case 0: return NSNull()
         case 1: return Int.random(in: .min ... .max, using: &random)
@@ -100,12 +81,12 @@ enum WebhookMutation {
         }
     }
 
-    static func randomToken(_ random: inout SeededGenerator, alphabet: String = "abcdefghijklmnopqrstuvwxyz0123456789-_.~%+=&", maximumCount: Int = 24) -> String {
+    static func randomToken(_ random: inout SplitMix64, alphabet: String = "abcdefghijklmnopqrstuvwxyz0123456789-_.~%+=&", maximumCount: Int = 24) -> String {
         let characters = Array(alphabet)
         return String((0..<Int.random(in: 0...maximumCount, using: &random)).map { _ in characters[Int.random(in: 0..<characters.count, using: &random)] })
     }
 
-    static func randomHex(_ random: inout SeededGenerator, count: Int) -> String {
+    static func randomHex(_ random: inout SplitMix64, count: Int) -> String {
         let digits = Array("0123456789abcdefABCDEF")
         return String((0..<count).map { _ in digits[Int.random(in: 0..<digits.count, using: &random)] })
     }

@@ -15,16 +15,18 @@ struct GraphSendCall: Sendable {
     let http: HTTPClient
     let timeout: Duration
 
-    /// Posts `body` as JSON with the token as a Bearer header (never in the URL, which ends
-    /// up in logs); `messageID` picks the sent message's id out of a 2xx answer.
-    func post<Answer: Decodable>(
-        url: String, accessToken: [UInt8], body: [UInt8], answer: Answer.Type, messageID: (Answer) -> String?
+    /// Posts `body` as JSON to the target with its token as a Bearer header (never in the
+    /// URL, which ends up in logs); `messageID` picks the sent message's id out of a 2xx answer.
+    func post<Body: Encodable, Answer: Decodable>(
+        to target: MetaSendTargets.Target, body: Body, answer: Answer.Type, messageID: (Answer) -> String?
     ) async -> ProviderSendOutcome {
+        guard let json = try? JSONEncoder().encode(body) else { return .permanent(reason: "the reply cannot be encoded as JSON") }
+        let url = target.messagesURL
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Authorization", value: "Bearer " + String(decoding: accessToken, as: UTF8.self))
-        request.body = .bytes(body)
+        request.headers.add(name: "Authorization", value: "Bearer " + String(decoding: target.accessToken, as: UTF8.self))
+        request.body = .bytes(Array(json))
         let status: UInt
         let bytes: [UInt8]
         do {

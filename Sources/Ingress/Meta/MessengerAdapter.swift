@@ -32,18 +32,11 @@ public struct MessengerAdapter: ChannelAdapter {
     public var routes: [AdapterRoute] { gate.routes }
 
     public func receive(_ request: RawRequest) async -> AdapterVerdict {
-        let pages: [String: MetaWebhookGate.Channel]
-        switch gate.admit(request) {
-        case .answer(let verdict): return verdict
-        case .signed(let signed): pages = signed
-        }
         let payload: MessengerPayload
-        switch MetaPayloadDecoding.decode(MessengerPayload.self, from: request.body) {
-        case .failure(let rejection): return .reject(rejection)
-        case .success(let decoded): payload = decoded
-        }
-        guard payload.object == "page" else {
-            return .reject(.malformed("object must be \"page\" for Messenger, got \(payload.object.map { "\"\($0.prefix(32))\"" } ?? "none")"))
+        let pages: [String: MetaWebhookGate.Channel]
+        switch gate.receive(request, as: MessengerPayload.self) {
+        case .answer(let verdict): return verdict
+        case .signed(let decoded, let signed): (payload, pages) = (decoded, signed)
         }
         let receivedAtMs = Int64((request.receivedAt.timeIntervalSince1970 * 1000).rounded())
         var skips = MetaSkips()

@@ -1,7 +1,9 @@
 /// The Messenger webhook body (`object: "page"`), only the fields we read
 /// (developers.facebook.com/docs/messenger-platform/webhooks). All optional: see
 /// `MetaPayloadDecoding`.
-struct MessengerPayload: Decodable {
+struct MessengerPayload: MetaWebhookPayload {
+    static let expectedObject = "page"
+
     var object: String?
     var entry: [Lossy<Entry>]?
 

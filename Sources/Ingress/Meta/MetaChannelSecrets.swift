@@ -28,26 +28,33 @@ public struct MetaChannelSecrets: Sendable {
 
     /// Every `facebook` channel's `appSecret`, `verifyToken` and `pageAccessToken`.
     public static func facebook(_ configuration: SwitchboardConfiguration, environment: [String: String]) throws(IngressError) -> Self {
-        var secrets: [String: Channel] = [:]
-        for channel in configuration.channels {
-            guard case .facebook(let settings) = channel.provider else { continue }
-            secrets[channel.id] = Channel(
-                appSecret: try settings.appSecret.resolve(in: environment, field: "appSecret", channel: channel.id),
-                verifyToken: try settings.verifyToken.resolve(in: environment, field: "verifyToken", channel: channel.id),
-                accessToken: try settings.pageAccessToken.resolve(in: environment, field: "pageAccessToken", channel: channel.id))
+        try resolve(configuration, environment: environment) { provider in
+            guard case .facebook(let settings) = provider else { return nil }
+            return (settings.appSecret, settings.verifyToken, ("pageAccessToken", settings.pageAccessToken))
         }
-        return Self(byChannel: secrets)
     }
 
     /// Every `whatsapp` channel's `appSecret`, `verifyToken` and `accessToken`.
     public static func whatsapp(_ configuration: SwitchboardConfiguration, environment: [String: String]) throws(IngressError) -> Self {
+        try resolve(configuration, environment: environment) { provider in
+            guard case .whatsapp(let settings) = provider else { return nil }
+            return (settings.appSecret, settings.verifyToken, ("accessToken", settings.accessToken))
+        }
+    }
+
+    private typealias References = (appSecret: SecretReference, verifyToken: SecretReference, access: (field: String, reference: SecretReference))
+
+    private static func resolve(
+        _ configuration: SwitchboardConfiguration, environment: [String: String],
+        references: (ChannelProviderSettings) -> References?
+    ) throws(IngressError) -> Self {
         var secrets: [String: Channel] = [:]
         for channel in configuration.channels {
-            guard case .whatsapp(let settings) = channel.provider else { continue }
+            guard let references = references(channel.provider) else { continue }
             secrets[channel.id] = Channel(
-                appSecret: try settings.appSecret.resolve(in: environment, field: "appSecret", channel: channel.id),
-                verifyToken: try settings.verifyToken.resolve(in: environment, field: "verifyToken", channel: channel.id),
-                accessToken: try settings.accessToken.resolve(in: environment, field: "accessToken", channel: channel.id))
+                appSecret: try references.appSecret.resolve(in: environment, field: "appSecret", channel: channel.id),
+                verifyToken: try references.verifyToken.resolve(in: environment, field: "verifyToken", channel: channel.id),
+                accessToken: try references.access.reference.resolve(in: environment, field: references.access.field, channel: channel.id))
         }
         return Self(byChannel: secrets)
     }

@@ -101,3 +101,38 @@ enum MetaVerification {
         return .respond(AdapterResponse(status: .ok, contentType: "text/plain; charset=utf-8", body: Array(challenge.utf8)))
     }
 }
+
+/// A Meta webhook body, whose `object` names the product it is for.
+protocol MetaWebhookPayload: Decodable {
+    /// `page` (Messenger), `whatsapp_business_account`.
+    static var expectedObject: String { get }
+    var object: String? { get }
+}
+
+extension MetaWebhookGate {
+    enum Received<Payload> {
+        case answer(AdapterVerdict)
+        /// A signed, decoded POST and the channels that may receive its entries, by provider id.
+        case signed(Payload, byProviderID: [String: Channel])
+    }
+
+    /// `admit`, then the body decoded (400 when it is not JSON of the payload's outer shape)
+    /// and its `object` checked.
+    func receive<Payload: MetaWebhookPayload>(_ request: RawRequest, as type: Payload.Type) -> Received<Payload> {
+        let channels: [String: Channel]
+        switch admit(request) {
+        case .answer(let verdict): return .answer(verdict)
+        case .signed(let signed): channels = signed
+        }
+        let payload: Payload
+        switch MetaPayloadDecoding.decode(Payload.self, from: request.body) {
+        case .failure(let rejection): return .answer(.reject(rejection))
+        case .success(let decoded): payload = decoded
+        }
+        guard payload.object == Payload.expectedObject else {
+            let found = payload.object.map { "\"\($0.prefix(32))\"" } ?? "none"
+            return .answer(.reject(.malformed("object must be \"\(Payload.expectedObject)\", got \(found)")))
+        }
+        return .signed(payload, byProviderID: channels)
+    }
+}

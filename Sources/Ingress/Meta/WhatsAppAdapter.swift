@@ -55,19 +55,11 @@ public struct WhatsAppAdapter: ChannelAdapter {
     public var routes: [AdapterRoute] { gate.routes }
 
     public func receive(_ request: RawRequest) async -> AdapterVerdict {
-        let numbers: [String: MetaWebhookGate.Channel]
-        switch gate.admit(request) {
-        case .answer(let verdict): return verdict
-        case .signed(let signed): numbers = signed
-        }
         let payload: WhatsAppPayload
-        switch MetaPayloadDecoding.decode(WhatsAppPayload.self, from: request.body) {
-        case .failure(let rejection): return .reject(rejection)
-        case .success(let decoded): payload = decoded
-        }
-        guard payload.object == "whatsapp_business_account" else {
-            return .reject(.malformed(
-                "object must be \"whatsapp_business_account\", got \(payload.object.map { "\"\($0.prefix(32))\"" } ?? "none")"))
+        let numbers: [String: MetaWebhookGate.Channel]
+        switch gate.receive(request, as: WhatsAppPayload.self) {
+        case .answer(let verdict): return verdict
+        case .signed(let decoded, let signed): (payload, numbers) = (decoded, signed)
         }
         let receivedAtMs = Int64((request.receivedAt.timeIntervalSince1970 * 1000).rounded())
         var skips = MetaSkips()

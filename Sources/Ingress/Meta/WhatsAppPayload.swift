@@ -1,7 +1,9 @@
 /// The WhatsApp Cloud API webhook body (`object: "whatsapp_business_account"`), only the
 /// fields we read (developers.facebook.com/docs/whatsapp/cloud-api/webhooks). All optional:
 /// see `MetaPayloadDecoding`.
-struct WhatsAppPayload: Decodable {
+struct WhatsAppPayload: MetaWebhookPayload {
+    static let expectedObject = "whatsapp_business_account"
+
     var object: String?
     var entry: [Lossy<Entry>]?
 

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Foundation
 import SwitchboardCore
 import Wire
 
@@ -12,43 +11,27 @@ import Wire
 /// sender has stored the provider's id. Free-form text is allowed within 24 hours of the
 /// customer's last message; later, Meta refuses it (a template would be needed).
 public struct WhatsAppSendClient: ProviderReplySender {
-    struct Number: Sendable {
-        let phoneNumberID: String
-        let accessToken: [UInt8]
-        let graphBaseURL: String
-    }
-
-    private let numbers: [String: Number]
+    private let targets: MetaSendTargets
     private let call: GraphSendCall
 
     /// One shared `http` client for every send; `timeout` bounds each one.
     public init(configuration: SwitchboardConfiguration, secrets: MetaChannelSecrets, http: HTTPClient, timeout: Duration = .seconds(10)) {
-        var numbers: [String: Number] = [:]
-        for channel in configuration.channels {
-            guard case .whatsapp(let settings) = channel.provider, let secret = secrets.secrets(forChannel: channel.id) else { continue }
-            numbers[channel.id] = Number(
-                phoneNumberID: settings.phoneNumberId, accessToken: secret.accessToken,
-                graphBaseURL: MetaGraphAPI.versionedBase(settings.apiBaseUrl))
-        }
-        self.numbers = numbers
+        targets = MetaSendTargets(channelType: .whatsapp, configuration: configuration, secrets: secrets)
         call = GraphSendCall(http: http, timeout: timeout)
     }
 
     public var channelType: SwitchboardCore.ChannelType { .whatsapp }
 
     public func send(_ reply: AgentReply, replyID: MessageID) async -> ProviderSendOutcome {
-        guard let number = numbers[reply.channelInstanceID] else {
-            return .permanent(reason: "no whatsapp channel \"\(reply.channelInstanceID)\" is configured")
+        switch targets.prepare(reply, addressName: "wa_id") {
+        case .refuse(let outcome):
+            return outcome
+        case .send(let target, let text):
+            let body = Request(
+                messagingProduct: "whatsapp", to: reply.customerAddress, type: "text", text: .init(body: text),
+                callbackData: replyID.description)
+            return await call.post(to: target, body: body, answer: Answer.self, messageID: { $0.messages?.first?.id })
         }
-        guard !reply.customerAddress.isEmpty else { return .permanent(reason: "the reply has no customer address (wa_id)") }
-        guard let text = MetaReplyText.text(of: reply) else { return .permanent(reason: "the reply has no text and no attachment") }
-        let body = Request(
-            messagingProduct: "whatsapp", to: reply.customerAddress, type: "text", text: .init(body: text),
-            callbackData: replyID.description)
-        guard let bytes = try? JSONEncoder().encode(body) else { return .permanent(reason: "the reply cannot be encoded as JSON") }
-        return await call.post(
-            url: "\(number.graphBaseURL)/\(number.phoneNumberID)/messages", accessToken: number.accessToken, body: Array(bytes),
-            answer: Answer.self, messageID: { $0.messages?.first?.id })
     }
 
     struct Request: Encodable {
