@@ -182,6 +182,19 @@ struct SentWhatsAppBody: Decodable, Equatable {
         #expect(fake.requests.count == 2)
     }
 
+    @Test func aSuccessWhoseIDCannotBeReadIsStillSentNeverRetried() async throws {
+        let fake = FakeGraphAPI()
+        fake.answer(.ok, "<html>ok</html>")
+        let replyID = try #require(replyID)
+        try await fake.run { configuration, http in
+            let client = MessengerSendClient(
+                configuration: configuration, secrets: try .facebook(configuration, environment: MetaTestConfiguration.environment), http: http)
+            let outcome = await client.send(Self.reply(channel: "facebook-page", type: "facebook", to: "7000000000000001"), replyID: replyID)
+            #expect(outcome == .sent(providerMessageID: ""))
+        }
+        #expect(fake.requests.count == 1)
+    }
+
     @Test func anUnreachableGraphAPIIsRetryable() async throws {
         let port = try #require(try FreePorts.allocate(1).first)
         let configuration = try MetaTestConfiguration.make(apiBase: "http://127.0.0.1:\(port)")
@@ -189,7 +202,7 @@ struct SentWhatsAppBody: Decodable, Equatable {
         try await withHTTPClient { http in
             let client = WhatsAppSendClient(
                 configuration: configuration, secrets: try .whatsapp(configuration, environment: MetaTestConfiguration.environment),
-                http: http, timeout: .seconds(5))
+                http: http, timeout: .seconds(1))
             let outcome = await client.send(Self.reply(channel: "whatsapp-support", type: "whatsapp", to: "15550001111"), replyID: replyID)
             guard case .retryable(let reason) = outcome else {
                 Issue.record("expected retryable, got \(outcome)")

@@ -27,16 +27,16 @@ struct GraphSendCall: Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Authorization", value: "Bearer " + String(decoding: target.accessToken, as: UTF8.self))
         request.body = .bytes(Array(json))
-        let status: UInt
-        let bytes: [UInt8]
+        let response: HTTPClientResponse
         do {
             let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            let response = try await http.execute(request, timeout: .nanoseconds(nanoseconds))
-            status = response.status.code
-            bytes = Array(buffer: try await response.body.collect(upTo: Self.maximumAnswerBytes))
+            response = try await http.execute(request, timeout: .nanoseconds(nanoseconds))
         } catch {
-            return .retryable(reason: "Graph API not reached (\(Self.pathForLog(url))): \(error)")
+            return .retryable(reason: "Graph API not reached (\(url)): \(error)")
         }
+        let status = response.status.code
+        // An unreadable answer body still has its status: a 2xx is a sent message.
+        let bytes = (try? await response.body.collect(upTo: Self.maximumAnswerBytes)).map { Array(buffer: $0) } ?? []
         if (200..<300).contains(status) {
             // Sent: the message is out even if its id cannot be read, so never retry it.
             let id = (try? JSONDecoder().decode(Answer.self, from: Data(bytes))).flatMap(messageID) ?? ""
@@ -56,11 +56,6 @@ struct GraphSendCall: Sendable {
         let transient = status == 408 || status == 429 || status >= 500 || error?.isTransient == true
             || error?.code.map(transientErrorCodes.contains) == true
         return transient ? .retryable(reason: reason) : .permanent(reason: reason)
-    }
-
-    /// The URL without its query, for a reason text.
-    private static func pathForLog(_ url: String) -> String {
-        String(url.prefix { $0 != "?" })
     }
 }
 
