@@ -107,6 +107,7 @@ let package = Package(
         .target(
             name: "Presence",
             dependencies: processModuleDependencies + [
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
             ]
         ),
@@ -174,6 +175,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "SwitchboardCore", "Ingress", "Wire", "SwitchboardTestSupport", "AgentClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -20,6 +20,8 @@ public enum AgentEvent: Sendable, Equatable {
     /// The distributor's answer to accept/reject: `accepted` true when the conversation is Active with us.
     case offerReplied(conversationID: String, accepted: Bool, reason: String)
     case message(Message)
+    /// The outcome of a `reply`: `accepted` once the channel adapter has stored it for sending.
+    case replyResult(conversationID: String, clientMessageID: String, accepted: Bool, reason: String)
     case error(code: String, reason: String)
     /// Any other frame type (kept so a client can log it).
     case other(type: String)
@@ -43,6 +45,10 @@ public enum AgentEvent: Sendable, Equatable {
             self = .offerReplied(conversationID: string("conversationId"), accepted: string("outcome") == "accepted", reason: string("reason"))
         case "message":
             self = .message(Message(conversationID: string("conversationId"), sequence: frame["sequence"] as? Int ?? 0, text: string("text")))
+        case "replyResult":
+            self = .replyResult(
+                conversationID: string("conversationId"), clientMessageID: string("clientMessageId"),
+                accepted: string("outcome") == "accepted", reason: string("reason"))
         case "error": self = .error(code: string("code"), reason: string("reason"))
         default: self = .other(type: type)
         }

@@ -61,6 +61,14 @@ public final class AgentSession: Sendable {
 
     public func accept(offerID: String) async throws { try await send(["type": "accept", "offerId": offerID]) }
     public func reject(offerID: String) async throws { try await send(["type": "reject", "offerId": offerID]) }
+
+    /// Writes to the customer of a conversation this agent holds (M1); answered by `replyResult`.
+    /// `clientMessageID` makes a resend of the same message reach the customer once.
+    public func reply(conversationID: String, text: String, clientMessageID: String? = nil) async throws {
+        var frame = ["type": "reply", "conversationId": conversationID, "text": text]
+        if let clientMessageID { frame["clientMessageId"] = clientMessageID }
+        try await send(frame)
+    }
 }
 
 public enum AgentSessionError: Error, Sendable {

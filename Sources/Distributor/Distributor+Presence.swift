@@ -122,6 +122,8 @@ extension Distributor {
             }
             let event = DistributionEvent.offerReplied(offerID: reply.offerID, agentID: reply.agentID, accepted: reply.decision == .accept)
             _ = await apply(core.handle(event, nowMs: now), answering: envelope)
+        case .agentReply(let reply):
+            await replyFromAgent(reply, envelope: envelope)
         case .agentAction(let action):
             // Agent actions (pick, hold, wrap-up, ...) come with the D-feature issue.
             let result = AgentActionResult(

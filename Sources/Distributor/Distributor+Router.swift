@@ -42,8 +42,8 @@ extension Distributor {
             await sendReady()
         case .deliver(let deliver):
             await deliverReceived(deliver, envelope: envelope)
-        case .agentReplyAck:
-            break
+        case .agentReplyAck(let ack):
+            await replyAcknowledged(ack)
         default:
             logger.warning("unexpected message from the router", metadata: ["type": "\(envelope.type)"])
         }
@@ -110,6 +110,8 @@ extension Distributor {
         deliversInFlight.insert(envelope.id)
         defer { deliversInFlight.remove(envelope.id) }
         let step = core.handle(event, nowMs: Self.nowMs())
+        let ticket = stepOrder.take()
+        defer { endTurn(ticket) }
         let delivery = StoredDelivery(
             messageID: envelope.id.bytes, conversationID: deliver.conversationID, sequence: sequence, payload: payload)
         // Recorded (conversation state and message) before the ack and before any offer.
@@ -117,11 +119,13 @@ extension Distributor {
             try await store.commit(QueueStateChange(conversations: step.changed, deliveries: [delivery]))
         } catch {
             storeFailed(error)  // not acknowledged: the router resends to whoever owns the queue next
+            await waitForTurn(ticket)  // never end a turn before the earlier ones
             return
         }
         metrics.delivers.increment()
         logger.debug("Deliver recorded", metadata: ["sequence": "\(sequence)", "kind": "\(deliver.kind)"])
         await acknowledge(envelope, .accepted)
+        await waitForTurn(ticket)
         await perform(step.actions, answering: nil)
         await afterStep()
     }

@@ -45,6 +45,8 @@ public actor Distributor: Service {
     var offerReplyOrder: [MessageID] = []
     let rememberedReplies = 10_000
     var timer: Task<Void, Never>?
+    /// Steps act in the order the core computed them (see `StepOrder`).
+    var stepOrder = StepOrder()
     var armedDeadline: Int64?
     private var stopContinuation: AsyncStream<Void>.Continuation?
     private var failure: DistributorError?
@@ -128,8 +130,10 @@ public actor Distributor: Service {
         try await routerLink.start()
         await requestSnapshot()
         await sendReady()
+        let ticket = stepOrder.take()
         await perform(step.actions, answering: nil)
         await afterStep()
+        endTurn(ticket)
     }
 
     private func stopLinks() async {
@@ -167,12 +171,16 @@ public actor Distributor: Service {
     func apply(
         _ step: DistributionStep, deliveries: [StoredDelivery] = [], answering envelope: Envelope? = nil
     ) async -> Bool {
+        let ticket = stepOrder.take()
+        defer { endTurn(ticket) }
         do {
             try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries))
         } catch {
             storeFailed(error)
+            await waitForTurn(ticket)  // never end a turn before the earlier ones
             return false
         }
+        await waitForTurn(ticket)
         await perform(step.actions, answering: envelope)
         await afterStep()
         return true

@@ -1,4 +1,5 @@
 import Metrics
+import SwitchboardCore
 import Synchronization
 
 /// The router's counters and gauges (swift-metrics; labels stay low-cardinality: work
@@ -9,25 +10,52 @@ final class RouterMetrics: Sendable {
     private let duplicates = Counter(label: "switchboard_router_duplicates_total")
     private let rejectedSubmits = Counter(label: "switchboard_router_submits_rejected_total")
     private let journalErrors = Counter(label: "switchboard_router_journal_errors_total")
+    private let closedConversations = Counter(label: "switchboard_router_conversations_closed_total")
+    private let relayedReplies = Counter(label: "switchboard_router_replies_relayed_total")
+
+    /// Creates every labelled series of the configured work streams and their target queues
+    /// at zero, so `/metrics` lists them before the first conversation (and `rate()` works
+    /// from the start).
+    init(workStreams: [WorkStream] = []) {
+        for stream in workStreams {
+            for queue in stream.targetQueues {
+                _ = Self.routedCounter(workStream: stream.name, queue: queue)
+            }
+            _ = Self.fallbackCounter(workStream: stream.name)
+            _ = Self.ruleErrorCounter(workStream: stream.name)
+        }
+    }
 
     func routed(workStream: String, queue: String, fallback: Bool) {
-        Counter(label: "switchboard_router_conversations_routed_total", dimensions: [("work_stream", workStream), ("queue", queue)])
-            .increment()
+        Self.routedCounter(workStream: workStream, queue: queue).increment()
         if fallback {
-            Counter(label: "switchboard_router_fallbacks_total", dimensions: [("work_stream", workStream)]).increment()
+            Self.fallbackCounter(workStream: workStream).increment()
         }
     }
 
     /// W2: context values dropped as the wrong type.
     func ruleValueErrors(workStream: String, count: Int) {
         guard count > 0 else { return }
+        Self.ruleErrorCounter(workStream: workStream).increment(by: count)
+    }
+
+    private static func routedCounter(workStream: String, queue: String) -> Counter {
+        Counter(label: "switchboard_router_conversations_routed_total", dimensions: [("work_stream", workStream), ("queue", queue)])
+    }
+
+    private static func fallbackCounter(workStream: String) -> Counter {
+        Counter(label: "switchboard_router_fallbacks_total", dimensions: [("work_stream", workStream)])
+    }
+
+    private static func ruleErrorCounter(workStream: String) -> Counter {
         Counter(label: "switchboard_router_rule_evaluation_errors_total", dimensions: [("work_stream", workStream)])
-            .increment(by: count)
     }
 
     func duplicate() { duplicates.increment() }
     func rejectedSubmit() { rejectedSubmits.increment() }
     func journalError() { journalErrors.increment() }
+    func closed() { closedConversations.increment() }
+    func replyRelayed() { relayedReplies.increment() }
 
     func setPending(_ count: Int) {
         pending.store(count, ordering: .relaxed)

@@ -26,19 +26,21 @@ import ZeroMQ
 public actor RouterService: Service {
     public static let processName = "router"
 
-    private let configuration: SwitchboardConfiguration
+    let configuration: SwitchboardConfiguration
     private let routing: RoutingTable
     private let journal: JournalStore
-    private let ingressLink: RouterLink
+    let ingressLink: RouterLink
     private let distributorLink: RouterLink
     private let ids: MessageIDGenerator
     private let linkSettings: LinkSettings
-    private let logger: Logger
-    private let metrics = RouterMetrics()
+    let logger: Logger
+    let metrics: RouterMetrics
     private let completions: AsyncStream<SubmitCompletion>
     private let completionSink: AsyncStream<SubmitCompletion>.Continuation
 
     private var registry: QueueOwnershipRegistry<PeerID>
+    /// Agent replies relayed to an adapter → the distributor waiting for their ack.
+    var replyOrigins: [MessageID: PeerID] = [:]
     private var linksBound = false
     private var startFailure: RouterError?
     private var boundWaiters: [CheckedContinuation<Void, Never>] = []
@@ -56,6 +58,7 @@ public actor RouterService: Service {
         }
         self.configuration = configuration
         self.routing = RoutingTable(configuration: configuration)
+        self.metrics = RouterMetrics(workStreams: configuration.workStreams)
         self.ids = ids
         self.linkSettings = linkSettings
         self.logger = logger
@@ -135,6 +138,23 @@ public actor RouterService: Service {
             ])
     }
 
+    /// `/status` (operators, I4): each queue's owner and what the journal holds for it.
+    public func status() async -> OperatorStatus.Router {
+        let alive = await distributorLink.alivePeers
+        var owners: [String: QueueOwner] = [:]
+        for queue in registry.configuredQueues {
+            guard let peer = registry.owner(ofQueue: queue), let registration = registry.registration(of: peer) else { continue }
+            owners[queue] = QueueOwner(distributor: registration.distributor, alive: alive.contains(peer))
+        }
+        let pending: Result<[String: Int], StorageError>
+        do {
+            pending = .success(try await journal.pendingDeliveryCountsByQueue())
+        } catch {
+            pending = .failure(error)
+        }
+        return OperatorStatus.Router(configuration: configuration, owners: owners, pending: pending)
+    }
+
     // MARK: ingress: Submit → journal
 
     private func receiveSubmits() async {
@@ -142,6 +162,8 @@ public actor RouterService: Service {
             switch received.envelope.message {
             case .submit(let submit):
                 await accept(submit, id: received.envelope.id, from: received.peer)
+            case .agentReplyAck(let ack):
+                await relay(ack)
             case .disconnect(let disconnect):
                 logger.info("ingress adapter disconnected", metadata: ["peer": "\(received.peer)", "sender": "\(disconnect.sender)"])
             default:
@@ -289,6 +311,10 @@ public actor RouterService: Service {
                 await register(ready, id: envelope.id, from: peer)
             case .deliverAck(let ack):
                 await acknowledged(ack, from: peer)
+            case .conversationClosed(let closed):
+                await close(closed, id: envelope.id, from: peer)
+            case .agentReply(let reply):
+                await relay(reply, envelope: envelope, from: peer)
             case .disconnect(let disconnect):
                 logger.info("distributor disconnected", metadata: ["peer": "\(peer)", "sender": "\(disconnect.sender)"])
                 await peerGone(peer)
@@ -371,7 +397,27 @@ public actor RouterService: Service {
         await disconnectIfUnregistered(peer)
     }
 
-    private func answerDistributor(_ peer: PeerID, _ message: WireMessage) async {
+    /// R1: a Closed conversation takes no more messages; the customer's next one opens a new
+    /// conversation. Acked only once the journal has it, so the distributor resends until then.
+    private func close(_ closed: ConversationClosed, id: MessageID, from peer: PeerID) async {
+        let metadata: Logger.Metadata = ["conversation.id": "\(closed.conversationID)", "queue": "\(closed.queue)", "reason": "\(closed.reason)"]
+        do {
+            let changed = try await journal.closeConversation(id: closed.conversationID, nowMs: Self.nowMs())
+            if changed {
+                metrics.closed()
+                logger.info("conversation closed", metadata: metadata)
+            } else {
+                logger.debug("close of a conversation not open here; acknowledged again", metadata: metadata)
+            }
+            await answerDistributor(peer, .ack(Ack(ackedID: id, outcome: .accepted)))
+        } catch {
+            metrics.journalError()
+            logger.error("cannot record a close; not acknowledged", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+        await disconnectIfUnregistered(peer)
+    }
+
+    func answerDistributor(_ peer: PeerID, _ message: WireMessage) async {
         do {
             try await distributorLink.send(message, to: peer)
         } catch {

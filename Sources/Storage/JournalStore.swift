@@ -182,6 +182,17 @@ public actor JournalStore {
         try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery WHERE state = 'pending'") ?? 0 }
     }
 
+    /// Unacknowledged deliveries per queue (operators' `/status`); queues without any are absent.
+    public func pendingDeliveryCountsByQueue() async throws(StorageError) -> [String: Int] {
+        try await read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT queue, COUNT(*) AS count FROM delivery WHERE state = 'pending' GROUP BY queue") {
+                counts[row["queue"]] = row["count"]
+            }
+            return counts
+        }
+    }
+
     public func delivery(_ messageID: Data) async throws(StorageError) -> JournalDelivery? {
         try await read { db in
             try JournalDelivery.fetchOne(

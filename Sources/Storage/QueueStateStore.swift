@@ -130,6 +130,13 @@ public actor QueueStateStore {
             arguments: [conversationID, Int64(bitPattern: sequences.lowerBound), Int64(bitPattern: sequences.upperBound)])
     }
 
+    /// The earliest stored message of a conversation (its channel and customer, for replies).
+    public func firstDelivery(conversationID: String) async throws(StorageError) -> StoredDelivery? {
+        try await deliveries(
+            sql: "SELECT * FROM delivery WHERE conversation_id = ? ORDER BY sequence LIMIT 1", arguments: [conversationID]
+        ).first
+    }
+
     private func deliveries(sql: String, arguments: StatementArguments) async throws(StorageError) -> [StoredDelivery] {
         do {
             return try await pool.read { db in

@@ -26,6 +26,7 @@ public enum WireMessage: Sendable, Hashable {
     case deliverAck(DeliverAck)
     case agentReply(AgentReply)
     case agentReplyAck(AgentReplyAck)
+    case conversationClosed(ConversationClosed)
     case reserve(Reserve)
     case grant(Grant)
     case deny(Deny)
@@ -40,6 +41,7 @@ public enum WireMessage: Sendable, Hashable {
     case agentAction(AgentAction)
     case agentActionResult(AgentActionResult)
     case conversationMessage(ConversationMessage)
+    case workItems(WorkItems)
 
     public var type: MessageType {
         switch self {
@@ -55,6 +57,7 @@ public enum WireMessage: Sendable, Hashable {
         case .deliverAck: .deliverAck
         case .agentReply: .agentReply
         case .agentReplyAck: .agentReplyAck
+        case .conversationClosed: .conversationClosed
         case .reserve: .reserve
         case .grant: .grant
         case .deny: .deny
@@ -69,6 +72,7 @@ public enum WireMessage: Sendable, Hashable {
         case .agentAction: .agentAction
         case .agentActionResult: .agentActionResult
         case .conversationMessage: .conversationMessage
+        case .workItems: .workItems
         }
     }
 }

@@ -17,6 +17,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
     case deliverAck = 0x0302
     case agentReply = 0x0303
     case agentReplyAck = 0x0304
+    case conversationClosed = 0x0305
     // 0x04: capacity reservations
     case reserve = 0x0401
     case grant = 0x0402
@@ -34,6 +35,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
     case agentAction = 0x0604
     case agentActionResult = 0x0605
     case conversationMessage = 0x0606
+    case workItems = 0x0607
 
     /// The type's name as in the protocol document, e.g. `SubmitAck`.
     public var name: String {
@@ -50,6 +52,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
         case .deliverAck: "DeliverAck"
         case .agentReply: "AgentReply"
         case .agentReplyAck: "AgentReplyAck"
+        case .conversationClosed: "ConversationClosed"
         case .reserve: "Reserve"
         case .grant: "Grant"
         case .deny: "Deny"
@@ -64,6 +67,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
         case .agentAction: "AgentAction"
         case .agentActionResult: "AgentActionResult"
         case .conversationMessage: "ConversationMessage"
+        case .workItems: "WorkItems"
         }
     }
 

@@ -180,6 +180,7 @@ public enum WireCodec {
         case .deliverAck(let value): try serialize(value)
         case .agentReply(let value): try serialize(value)
         case .agentReplyAck(let value): try serialize(value)
+        case .conversationClosed(let value): try serialize(value)
         case .reserve(let value): try serialize(value)
         case .grant(let value): try serialize(value)
         case .deny(let value): try serialize(value)
@@ -194,6 +195,7 @@ public enum WireCodec {
         case .agentAction(let value): try serialize(value)
         case .agentActionResult(let value): try serialize(value)
         case .conversationMessage(let value): try serialize(value)
+        case .workItems(let value): try serialize(value)
         }
     }
 
@@ -211,6 +213,7 @@ public enum WireCodec {
         case .deliverAck: .deliverAck(try parse(bytes))
         case .agentReply: .agentReply(try parse(bytes))
         case .agentReplyAck: .agentReplyAck(try parse(bytes))
+        case .conversationClosed: .conversationClosed(try parse(bytes))
         case .reserve: .reserve(try parse(bytes))
         case .grant: .grant(try parse(bytes))
         case .deny: .deny(try parse(bytes))
@@ -225,6 +228,7 @@ public enum WireCodec {
         case .agentAction: .agentAction(try parse(bytes))
         case .agentActionResult: .agentActionResult(try parse(bytes))
         case .conversationMessage: .conversationMessage(try parse(bytes))
+        case .workItems: .workItems(try parse(bytes))
         }
     }
 

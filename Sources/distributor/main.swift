@@ -66,6 +66,7 @@ struct DistributorCommand: AsyncParsableCommand {
 
             let router = Hummingbird.Router()
             router.addOperationsRoutes(process: settings.name, registry: registry) { await distributor.health() }
+            router.addStatusRoute(secret: .resolve(configuration, logger: logger)) { await distributor.status() }
             let (host, port) = try address(settings.http)
             let app = Application(
                 router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)

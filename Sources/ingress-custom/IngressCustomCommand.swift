@@ -24,6 +24,9 @@ struct IngressCustom: AsyncParsableCommand {
             channelType: .custom, options: common, httpOverride: http, routerEndpointOverride: routerEndpoint, registry: registry
         ) { configuration, environment throws(IngressError) in
             try CustomChannelAdapter(configuration: configuration, environment: environment)
+        } makeReplySender: { configuration, environment, client throws(IngressError) in
+            CustomReplySender(
+                configuration: configuration, secrets: try ChannelSecrets.custom(configuration, environment: environment), client: client)
         }
     }
 }

@@ -82,6 +82,9 @@ struct PresenceCommand: AsyncParsableCommand {
                     "updates.link": updatesBound ? "bound" : "not bound",
                 ])
         }
+        router.addStatusRoute(secret: .resolve(configuration, logger: logger)) {
+            OperatorStatus.Presence(agents: await coordinator.agents, configuration: configuration)
+        }
         AgentRoutes.add(to: router, coordinator: coordinator, logger: logger)
         let app = Application(
             router: router,

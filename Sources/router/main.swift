@@ -46,6 +46,7 @@ struct RouterCommand: AsyncParsableCommand {
 
         let routes = Hummingbird.Router()
         routes.addOperationsRoutes(process: RouterService.processName, registry: registry) { await router.health() }
+        routes.addStatusRoute(secret: .resolve(configuration, logger: logger)) { await router.status() }
         let app = Application(router: routes, configuration: .init(address: .hostname(host, port: port)), logger: logger)
 
         do {

@@ -23,6 +23,7 @@ import Wire
         func start() async throws {}
         func stop() async { continuation.finish() }
         func sendReliably(_ envelope: Envelope) async throws { sentMessages.withLock { $0.append(envelope) } }
+        func send(_ envelope: Envelope) async throws { sentMessages.withLock { $0.append(envelope) } }
         var isPeerAlive: Bool { true }
 
         var sent: [Envelope] { sentMessages.withLock { $0 } }

@@ -93,10 +93,14 @@ enum SwitchboardRun {
         throw NotFound(searched: candidates.map(\.path))
     }
 
-    static func run(_ arguments: [String], in directory: URL, timeout: Duration = .seconds(20)) throws -> Result {
+    /// `environment` is added to this process's environment for the child.
+    static func run(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], timeout: Duration = .seconds(20)
+    ) throws -> Result {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.currentDirectoryURL = directory
         // Files, not pipes: a full pipe can never block the child.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-run-\(UUID().uuidString)")

@@ -18,11 +18,12 @@ final class RouterHarness: Sendable {
     let context: ZeroMQContext
     let loop: ZeroMQEventLoop
 
-    init() throws {
+    /// `yaml`: the configuration to run; the shipped config/switchboard.yaml when nil.
+    init(yaml: String? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-router-\(UUID().uuidString)")
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let yaml = try String(contentsOf: packageRoot.appendingPathComponent("config/switchboard.yaml"), encoding: .utf8)
-        configuration = try ConfigurationLoader.load(yaml: yaml, file: "config/switchboard.yaml").get().configuration
+        let text = try yaml ?? String(contentsOf: packageRoot.appendingPathComponent("config/switchboard.yaml"), encoding: .utf8)
+        configuration = try ConfigurationLoader.load(yaml: text, file: "test.yaml").get().configuration
         context = try ZeroMQContext()
         loop = try ZeroMQEventLoop(context: context, name: "router-test")
     }

@@ -85,6 +85,7 @@ actor TestPeer {
 
 extension Envelope {
     var submitAck: SubmitAck? { if case .submitAck(let ack) = message { ack } else { nil } }
+    var ack: Ack? { if case .ack(let ack) = message { ack } else { nil } }
     var readyAccepted: ReadyAccepted? { if case .readyAccepted(let answer) = message { answer } else { nil } }
     var readyRefused: ReadyRefused? { if case .readyRefused(let answer) = message { answer } else { nil } }
     var deliver: (MessageID, Deliver)? { if case .deliver(let deliver) = message { (id, deliver) } else { nil } }

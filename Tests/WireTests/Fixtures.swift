@@ -89,6 +89,14 @@ enum Fixtures {
         .conversationMessage(ConversationMessage(
             conversationID: "conv-1", agentID: "ada", sequence: 2, message: fullInbound, queue: "billing",
             workStream: "sms-support")),
+        .conversationClosed(ConversationClosed(
+            conversationID: "conv-1", queue: "billing", reason: .autoClosed, closedAtMs: 1_717_000_030_000)),
+        .workItems(WorkItems(
+            queue: "billing", snapshot: true,
+            added: [WorkItem(
+                conversationID: "conv-2", queue: "billing", workStream: "sms-support", channelType: "sms",
+                waitingSinceMs: 1_717_000_040_000, summary: ["tier": .text("gold")], customerDisplayName: "Jo")],
+            removed: ["conv-3"])),
     ]
 
     static let requiredFieldsOnly: [WireMessage] = [
@@ -120,6 +128,8 @@ enum Fixtures {
         .agentAction(AgentAction(actionID: "x", agentID: "a", conversationID: "c", kind: .pick)),
         .agentActionResult(AgentActionResult(actionMessageID: idA, actionID: "x", outcome: .done)),
         .conversationMessage(ConversationMessage(conversationID: "c", agentID: "a", sequence: 1, message: minimalInbound)),
+        .conversationClosed(ConversationClosed(conversationID: "c")),
+        .workItems(WorkItems(queue: "q")),
     ]
 
     /// Every fixture, each in an envelope with its own id.

@@ -7,23 +7,15 @@ import Wire
 public struct CustomChannelAdapter: ChannelAdapter {
     public static let maximumBodyBytes = 1 << 20
 
-    struct Channel: Sendable {
-        let signature: CustomChannelSignature
-        let declared: [String: ContextVariableType]
-    }
-
-    private let channels: [String: Channel]
+    private let channels: [String: CustomChannelSignature]
     private let now: @Sendable () -> Date
 
     /// `secrets` holds each custom channel's resolved shared secret (see `ChannelSecrets`).
     public init(configuration: SwitchboardConfiguration, secrets: ChannelSecrets, now: @escaping @Sendable () -> Date = { Date() }) {
-        var channels: [String: Channel] = [:]
+        var channels: [String: CustomChannelSignature] = [:]
         for channel in configuration.channels where channel.type == .custom {
             guard let secret = secrets.secret(forChannel: channel.id) else { continue }
-            let declared = configuration.workStream(forChannel: channel.id)?.contextVariables ?? []
-            channels[channel.id] = Channel(
-                signature: CustomChannelSignature(secret: secret),
-                declared: Dictionary(declared.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first }))
+            channels[channel.id] = CustomChannelSignature(secret: secret)
         }
         self.channels = channels
         self.now = now
@@ -43,21 +35,21 @@ public struct CustomChannelAdapter: ChannelAdapter {
 
     public func receive(_ request: RawRequest) async -> AdapterVerdict {
         let channelID = request.parameters["channelId"] ?? ""
-        guard let channel = channels[channelID] else {
+        guard let signature = channels[channelID] else {
             return .reject(IngressRejection(.unknownChannel, "no custom channel \"\(channelID.prefix(64))\""))
         }
         guard Self.isJSON(request.header("Content-Type")) else {
             return .reject(IngressRejection(.unsupportedMediaType, "Content-Type must be application/json"))
         }
         // The signature covers the raw bytes: checked before anything is parsed.
-        let check = channel.signature.check(
+        let check = signature.check(
             signature: request.header(CustomChannelSignature.signatureHeader),
             timestamp: request.header(CustomChannelSignature.timestampHeader),
             body: request.body, now: now())
         if case .rejected(let reason) = check { return .reject(.signature(reason)) }
 
         let payload: CustomMessagePayload
-        switch CustomMessagePayload.parse(request.body, declared: channel.declared) {
+        switch CustomMessagePayload.parse(request.body) {
         case .success(let parsed): payload = parsed
         case .failure(let failure): return .reject(.malformed(failure.reason))
         }

@@ -18,7 +18,7 @@ struct CustomMessagePayload {
     var sentAtMs: Int64?
 
     /// Parses `body`; the error is the sender-facing reason of a 400.
-    static func parse(_ body: [UInt8], declared: [String: ContextVariableType]) -> Result<CustomMessagePayload, ParseFailure> {
+    static func parse(_ body: [UInt8]) -> Result<CustomMessagePayload, ParseFailure> {
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: Data(body))
@@ -26,7 +26,7 @@ struct CustomMessagePayload {
             return .failure(ParseFailure("body is not valid JSON"))
         }
         do {
-            return .success(try parse(root, declared: declared))
+            return .success(try parse(root))
         } catch {
             return .failure(error)
         }
@@ -37,7 +37,7 @@ struct CustomMessagePayload {
         init(_ reason: String) { self.reason = reason }
     }
 
-    private static func parse(_ root: JSONValue, declared: [String: ContextVariableType]) throws(ParseFailure) -> CustomMessagePayload {
+    private static func parse(_ root: JSONValue) throws(ParseFailure) -> CustomMessagePayload {
         guard case .object(let fields) = root else { throw ParseFailure("body must be a JSON object") }
         let messageID = try requiredString(fields, "messageId", path: "messageId")
         guard case .object(let customer)? = fields["customer"] else {
@@ -51,7 +51,7 @@ struct CustomMessagePayload {
         guard !text.isEmpty || !attachments.isEmpty else {
             throw ParseFailure("a message needs text or at least one attachment")
         }
-        let context = try parseContext(fields["context"], declared: declared)
+        let context = try parseContext(fields["context"])
         var sentAtMs: Int64?
         if let sentAt = try optionalString(fields, "sentAt", path: "sentAt") {
             guard let date = parseRFC3339(sentAt) else {
@@ -101,7 +101,10 @@ struct CustomMessagePayload {
         return attachments
     }
 
-    private static func parseContext(_ value: JSONValue?, declared: [String: ContextVariableType]) throws(ParseFailure) -> [String: ContextValue] {
+    /// Context values are passed on as sent: a value of the wrong type for its declared
+    /// variable is the router's to log, count and treat as absent (W2), not a reason to
+    /// refuse the customer's message.
+    private static func parseContext(_ value: JSONValue?) throws(ParseFailure) -> [String: ContextValue] {
         guard let value, value != .null else { return [:] }
         guard case .object(let fields) = value else { throw ParseFailure("context must be an object") }
         var context: [String: ContextValue] = [:]
@@ -116,11 +119,6 @@ struct CustomMessagePayload {
             case .bool: throw ParseFailure("context.\(name) must be a string or a number, not a boolean")
             case .null: throw ParseFailure("context.\(name) must be a string or a number, not null")
             case .array, .object: throw ParseFailure("context.\(name) must be a string or a number")
-            }
-            switch (declared[name], contextValue) {
-            case (.number?, .text): throw ParseFailure("context.\(name) is declared as a number")
-            case (.text?, .number): throw ParseFailure("context.\(name) is declared as text: send a string")
-            default: break
             }
             context[name] = contextValue
         }

@@ -30,6 +30,8 @@ public actor Forwarder<Link: ForwardingLink>: Service {
     public nonisolated let link: Link
     private let store: OutboxStore
     private let stored: WakeSignal
+    /// Where agent replies from the router go (M1); nil: they are refused.
+    private let replies: ReplyIntake?
     private let metrics: IngressMetrics
     private let settings: Settings
     private let logger: Logger
@@ -40,12 +42,13 @@ public actor Forwarder<Link: ForwardingLink>: Service {
     private var inFlight: Set<MessageID> = []
 
     public init(
-        link: Link, store: OutboxStore, stored: WakeSignal, metrics: IngressMetrics, settings: Settings = Settings(),
-        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+        link: Link, store: OutboxStore, stored: WakeSignal, replies: ReplyIntake? = nil, metrics: IngressMetrics,
+        settings: Settings = Settings(), logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.link = link
         self.store = store
         self.stored = stored
+        self.replies = replies
         self.metrics = metrics
         self.settings = settings
         self.logger = logger
@@ -122,12 +125,15 @@ public actor Forwarder<Link: ForwardingLink>: Service {
     private func receiveAnswers() async {
         await withDiscardingTaskGroup { group in
             for await envelope in link.inbound {
-                guard case .submitAck(let ack) = envelope.message else {
+                switch envelope.message {
+                case .submitAck(let ack):
+                    // Concurrent settlements share the outbox's group commit.
+                    group.addTask { await self.settle(ack) }
+                case .agentReply(let reply):
+                    group.addTask { await self.takeReply(reply, id: envelope.id) }
+                default:
                     logger.debug("ignoring a message from the router", metadata: ["type": "\(envelope.type)"])
-                    continue
                 }
-                // Concurrent settlements share the outbox's group commit.
-                group.addTask { await self.settle(ack) }
                 if Task.isCancelled { break }
             }
         }
@@ -160,6 +166,20 @@ public actor Forwarder<Link: ForwardingLink>: Service {
         }
         inFlight.remove(ack.ackedID)
         stored.signal()  // the window has room again
+    }
+
+    /// Stores an agent reply for sending and answers the router once it is durable.
+    private func takeReply(_ reply: AgentReply, id: MessageID) async {
+        guard let replies else {
+            logger.warning("an agent reply reached an adapter that sends none; not acknowledged", metadata: ["message.id": "\(id)"])
+            return
+        }
+        guard let answer = await replies.take(reply, id: id) else { return }  // not stored: the router resends
+        do {
+            try await link.send(answer)
+        } catch {
+            logger.warning("cannot answer an agent reply; the router resends it", metadata: ["message.id": "\(id)", "error": "\(error)"])
+        }
     }
 
     // MARK: housekeeping

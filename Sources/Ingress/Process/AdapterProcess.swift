@@ -14,6 +14,8 @@ public struct AdapterProcess<Link: ForwardingLink> {
     public let process: String
     public let store: OutboxStore
     public let forwarder: Forwarder<Link>
+    /// Sends agent replies to the provider (M1); nil for an adapter without a sender.
+    public let replies: ReplyDispatcher?
     public let router: Router<BasicRequestContext>
     public let address: HTTPAddress
 
@@ -21,13 +23,15 @@ public struct AdapterProcess<Link: ForwardingLink> {
     public init(
         adapter: any ChannelAdapter, configuration: SwitchboardConfiguration, dataDirectory: String?, httpOverride: String?,
         link: Link, ids: MessageIDGenerator, registry: PrometheusCollectorRegistry,
+        replySender: (any ProviderReplySender)? = nil, replySettings: ReplyDispatcher.Settings = .init(),
         forwarding: Forwarder<Link>.Settings = .init(), logger: Logger
     ) throws(IngressError) {
         let process = "ingress-\(adapter.channelType.rawValue)"
         self.process = process
         address = try IngressConfiguration.httpAddress(for: adapter.channelType, in: configuration, override: httpOverride)
+        let directory: DataDirectory
         do {
-            let directory = try DataDirectory(path: dataDirectory ?? configuration.system.dataDirectory, process: process)
+            directory = try DataDirectory(path: dataDirectory ?? configuration.system.dataDirectory, process: process)
             store = try OutboxStore(directory: directory)
         } catch {
             throw IngressError(code: .storeFailed, message: "cannot open the outbox", cause: error)
@@ -35,7 +39,28 @@ public struct AdapterProcess<Link: ForwardingLink> {
         let metrics = IngressMetrics(channelType: adapter.channelType)
         let stored = WakeSignal()
         let recorder = InboundRecorder(store: store, ids: ids, metrics: metrics, stored: stored)
-        forwarder = Forwarder(link: link, store: store, stored: stored, metrics: metrics, settings: forwarding, logger: logger)
+        var intake: ReplyIntake?
+        if let replySender {
+            let replyStore: ReplyOutboxStore
+            do {
+                replyStore = try ReplyOutboxStore(directory: directory)
+            } catch {
+                throw IngressError(code: .storeFailed, message: "cannot open the reply outbox", cause: error)
+            }
+            let replyMetrics = ReplyMetrics(channelType: adapter.channelType)
+            let replyStored = WakeSignal()
+            let channels = Set(configuration.channels.filter { $0.type == adapter.channelType }.map(\.id))
+            intake = ReplyIntake(
+                store: replyStore, channelType: adapter.channelType, channels: channels, ids: ids, stored: replyStored,
+                metrics: replyMetrics, logger: logger)
+            replies = ReplyDispatcher(
+                store: replyStore, sender: replySender, stored: replyStored, metrics: replyMetrics, settings: replySettings,
+                logger: logger)
+        } else {
+            replies = nil
+        }
+        forwarder = Forwarder(
+            link: link, store: store, stored: stored, replies: intake, metrics: metrics, settings: forwarding, logger: logger)
         let endpoints = IngressEndpoints(adapter: adapter, recorder: recorder, metrics: metrics, logger: logger)
         router = IngressHTTPServer.router(endpoints: endpoints, process: process, registry: registry) { [store, link] in
             await Self.health(store: store, link: link)
@@ -57,6 +82,8 @@ public struct AdapterProcess<Link: ForwardingLink> {
     /// Forwarder first, HTTP last: the group stops them in reverse order, so the server
     /// stops accepting before the forwarder closes the link.
     public func services(logger: Logger) -> [any Service] {
-        [forwarder, IngressHTTPServer.application(router: router, address: address, process: process, logger: logger)]
+        let dispatcher: [any Service] = replies.map { [$0] } ?? []
+        return [forwarder] + dispatcher
+            + [IngressHTTPServer.application(router: router, address: address, process: process, logger: logger)]
     }
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import Messaging
@@ -16,12 +17,17 @@ public enum AdapterProcessRunner {
     public static func run(
         channelType: ChannelType, options: ProcessOptions, httpOverride: String?, routerEndpointOverride: String?,
         registry: PrometheusCollectorRegistry,
-        makeAdapter: (SwitchboardConfiguration, [String: String]) throws(IngressError) -> any ChannelAdapter
+        makeAdapter: (SwitchboardConfiguration, [String: String]) throws(IngressError) -> any ChannelAdapter,
+        makeReplySender: (SwitchboardConfiguration, [String: String], HTTPClient) throws(IngressError) -> (any ProviderReplySender)? = { _, _, _ in nil }
     ) async throws {
         let process = "ingress-\(channelType.rawValue)"
         let logger = Logger(label: process)
         let configuration = try IngressConfiguration.load(path: options.config, logger: logger)
         let adapter = try makeAdapter(configuration, ProcessInfo.processInfo.environment)
+        // One client for every provider call of this process; shut down on the way out.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = client.shutdown() }
+        let replySender = try makeReplySender(configuration, ProcessInfo.processInfo.environment, client)
         let endpoint = routerEndpointOverride ?? configuration.processes.router.ingressEndpoint.description
 
         let context = try ZeroMQContext()
@@ -31,7 +37,7 @@ public enum AdapterProcessRunner {
         do {
             let parts = try AdapterProcess(
                 adapter: adapter, configuration: configuration, dataDirectory: options.dataDir, httpOverride: httpOverride,
-                link: link, ids: ids, registry: registry, logger: logger)
+                link: link, ids: ids, registry: registry, replySender: replySender, logger: logger)
             logger.info("serving", metadata: ["http": "\(parts.address)", "router": "\(endpoint)"])
             try await ProcessServiceGroup.run(services: parts.services(logger: logger), logger: logger)
             logger.info("stopped")

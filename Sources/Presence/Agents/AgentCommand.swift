@@ -6,6 +6,23 @@ public enum AgentCommand: Sendable, Hashable {
     case setPresence(String)
     case reply(offerID: String, OfferDecision)
     case action(AgentActionRequest)
+    /// M1: a message to the customer of a conversation the agent holds.
+    case sendReply(AgentReplyRequest)
+}
+
+/// An agent's message to the customer, before presence names it and routes it.
+public struct AgentReplyRequest: Sendable, Hashable {
+    public var conversationID: String
+    public var text: String
+    /// The client's own id for this message: a resend with the same one is sent to the
+    /// customer once, also across a presence restart (it decides the reply's Wire id).
+    public var clientMessageID: String?
+
+    public init(conversationID: String, text: String, clientMessageID: String? = nil) {
+        self.conversationID = conversationID
+        self.text = text
+        self.clientMessageID = clientMessageID
+    }
 }
 
 /// An action on a conversation, before presence names it (`action_id`) and routes it.
@@ -64,6 +81,8 @@ struct ClientFrame: Decodable, Sendable {
     var targetQueue: String?
     var targetAgentId: String?
     var note: String?
+    var text: String?
+    var clientMessageId: String?
 
     static func decode(_ text: String) throws(AgentProtocolError) -> ClientFrame {
         do {
@@ -84,6 +103,14 @@ struct ClientFrame: Decodable, Sendable {
                 AgentActionRequest(
                     conversationID: try require(conversationId, "conversationId"), kind: .pick,
                     queue: try require(queue, "queue"), note: note ?? ""))
+        case "reply":
+            let text = try require(text, "text")
+            guard text.utf8.count <= AgentReplyRequest.maximumTextBytes else {
+                throw AgentProtocolError("malformed", "text is longer than \(AgentReplyRequest.maximumTextBytes) bytes")
+            }
+            return .sendReply(AgentReplyRequest(
+                conversationID: try require(conversationId, "conversationId"), text: text,
+                clientMessageID: clientMessageId.flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }))
         case "release": return try simple(.release)
         case "hold": return try simple(.hold)
         case "wrapUp": return try simple(.wrapUp)
@@ -111,4 +138,9 @@ struct ClientFrame: Decodable, Sendable {
         guard let value, !value.isEmpty else { throw AgentProtocolError("missingField", "\"\(name)\" is required") }
         return value
     }
+}
+
+extension AgentReplyRequest {
+    /// Large enough for any provider's message; a bigger one is refused, not truncated.
+    public static let maximumTextBytes = 16 * 1024
 }

@@ -47,7 +47,7 @@ public actor PresenceCoordinator {
     private let configuration: SwitchboardConfiguration
     private let credentials: AgentCredentials
     private let outlets: PresenceOutlets
-    private let ids: MessageIDGenerator
+    let ids: MessageIDGenerator
     private let logger: Logger
     private let metrics = PresenceMetrics()
     private let now: @Sendable () -> Int64
@@ -60,6 +60,7 @@ public actor PresenceCoordinator {
     private var queueOwners: [String: DistributorPeer] = [:]
     private var pendingReplies: [MessageID: PendingReply] = [:]
     private var pendingActions: [MessageID: PendingAction] = [:]
+    private var pendingAgentReplies: [MessageID: PendingAgentReply] = [:]
     /// Updates committed or waiting for their commit, published strictly in order.
     private var publishQueue: [(ticket: ReservationStore.Ticket, change: PresenceChange)] = []
     private var publishing = false
@@ -179,8 +180,20 @@ public actor PresenceCoordinator {
         case .action(let request):
             try await act(request, agentID: agentID, requestID: requestID)
             return nil
+        case .sendReply(let request):
+            try await sendReply(request, agentID: agentID, requestID: requestID)
+            return nil
         }
     }
+
+    // MARK: helpers for the extensions
+
+    func route(of conversationID: String) -> ConversationRoute? { conversations[conversationID] }
+    func nowMs() -> Int64 { now() }
+    func rememberReply(_ id: MessageID, _ pending: PendingAgentReply) { pendingAgentReplies[id] = pending }
+    @discardableResult
+    func forgetReply(_ id: MessageID) -> PendingAgentReply? { pendingAgentReplies.removeValue(forKey: id) }
+    func sendReliably(_ envelope: Envelope, to peer: DistributorPeer) async throws { try await outlets.sendReliably(envelope, peer) }
 
     private func reply(offerID: String, decision: OfferDecision, agentID: String) async throws(AgentProtocolError) {
         guard var standing = offers[offerID], standing.offer.agentID == agentID, !standing.replied else {
@@ -250,6 +263,7 @@ public actor PresenceCoordinator {
         case .conversationMessage(let message): await handleMessage(message, id: envelope.id, peer: peer)
         case .ack(let ack): handleAck(ack)
         case .agentActionResult(let result): handleActionResult(result)
+        case .agentReplyAck(let ack): handleReplyAck(ack)
         case .heartbeat, .disconnect:
             break  // the link handles liveness
         default:
@@ -340,8 +354,25 @@ public actor PresenceCoordinator {
             send(
                 AgentFrames.offerWithdrawn(offerID: withdrawn.offerID, conversationID: standing.offer.conversationID, reason: AgentFrames.withdrawReason(withdrawn.reason)),
                 to: standing.offer.agentID)
+            if withdrawn.reason == .expired, !standing.replied {
+                await missedOffer(standing.offer)
+            }
         }
         await answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer)
+    }
+
+    /// Q1 `onMissedOffer: away`: an agent who let an offer of that queue time out is set
+    /// `away`, so push stops offering them until they choose a presence again (P1).
+    private func missedOffer(_ offer: Offer) async {
+        guard configuration.queue(named: offer.queue)?.onMissedOffer == .away else { return }
+        do {
+            if let change = try machine.choosePresence(offer.agentID, SwitchboardCore.BasePresence.away.rawValue, nowMs: now()) {
+                logger.info("agent set away after a missed offer", metadata: ["agent.id": "\(offer.agentID)", "queue": "\(offer.queue)"])
+                await record([change])
+            }
+        } catch {
+            logger.error("cannot set a missed offer's agent away", metadata: ["agent.id": "\(offer.agentID)", "error": "\(error)"])
+        }
     }
 
     /// M1. Not connected: no Ack, so the distributor's resend delivers it on the agent's return.
@@ -458,7 +489,7 @@ public actor PresenceCoordinator {
         }
     }
 
-    private func send(_ frame: JSONValue, to agentID: String) {
+    func send(_ frame: JSONValue, to agentID: String) {
         sessions[agentID]?.continuation.yield(.frame(frame))
     }
 

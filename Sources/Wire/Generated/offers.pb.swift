@@ -536,6 +536,58 @@ nonisolated struct Switchboard_Wire_V1_ConversationMessage: @unchecked Sendable 
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
+/// One open work item (D2, D3): a conversation waiting in a queue that members may pick.
+nonisolated struct Switchboard_Wire_V1_WorkItem: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required
+  var conversationID: String = String()
+
+  /// required
+  var queue: String = String()
+
+  var workStream: String = String()
+
+  var channelType: String = String()
+
+  /// when it became Open in this queue
+  var waitingSinceMs: Int64 = 0
+
+  /// the conversation's context values
+  var summary: Dictionary<String,Switchboard_Wire_V1_ContextValue> = [:]
+
+  var customerDisplayName: String = String()
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
+/// Distributor -> presence: changes to a queue's open work items, resent until Ack. With
+/// `snapshot` the list replaces what presence held for the queue (sent when the presence
+/// link comes up, so a restarted presence or distributor starts from the truth).
+nonisolated struct Switchboard_Wire_V1_WorkItems: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required
+  var queue: String = String()
+
+  var snapshot: Bool = false
+
+  var added: [Switchboard_Wire_V1_WorkItem] = []
+
+  /// conversation ids
+  var removed: [String] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "switchboard.wire.v1"
@@ -969,6 +1021,111 @@ nonisolated extension Switchboard_Wire_V1_ConversationMessage: SwiftProtobuf.Mes
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Switchboard_Wire_V1_WorkItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".WorkItem"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}conversation_id\0\u{1}queue\0\u{3}work_stream\0\u{3}channel_type\0\u{3}waiting_since_ms\0\u{1}summary\0\u{3}customer_display_name\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.conversationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.queue) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.workStream) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.channelType) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.waitingSinceMs) }()
+      case 6: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,Switchboard_Wire_V1_ContextValue>.self, value: &self.summary) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.customerDisplayName) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.conversationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.conversationID, fieldNumber: 1)
+    }
+    if !self.queue.isEmpty {
+      try visitor.visitSingularStringField(value: self.queue, fieldNumber: 2)
+    }
+    if !self.workStream.isEmpty {
+      try visitor.visitSingularStringField(value: self.workStream, fieldNumber: 3)
+    }
+    if !self.channelType.isEmpty {
+      try visitor.visitSingularStringField(value: self.channelType, fieldNumber: 4)
+    }
+    if self.waitingSinceMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.waitingSinceMs, fieldNumber: 5)
+    }
+    if !self.summary.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,Switchboard_Wire_V1_ContextValue>.self, value: self.summary, fieldNumber: 6)
+    }
+    if !self.customerDisplayName.isEmpty {
+      try visitor.visitSingularStringField(value: self.customerDisplayName, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Switchboard_Wire_V1_WorkItem, rhs: Switchboard_Wire_V1_WorkItem) -> Bool {
+    if lhs.conversationID != rhs.conversationID {return false}
+    if lhs.queue != rhs.queue {return false}
+    if lhs.workStream != rhs.workStream {return false}
+    if lhs.channelType != rhs.channelType {return false}
+    if lhs.waitingSinceMs != rhs.waitingSinceMs {return false}
+    if lhs.summary != rhs.summary {return false}
+    if lhs.customerDisplayName != rhs.customerDisplayName {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Switchboard_Wire_V1_WorkItems: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".WorkItems"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}queue\0\u{1}snapshot\0\u{1}added\0\u{1}removed\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.queue) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.snapshot) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.added) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.removed) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.queue.isEmpty {
+      try visitor.visitSingularStringField(value: self.queue, fieldNumber: 1)
+    }
+    if self.snapshot != false {
+      try visitor.visitSingularBoolField(value: self.snapshot, fieldNumber: 2)
+    }
+    if !self.added.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.added, fieldNumber: 3)
+    }
+    if !self.removed.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.removed, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Switchboard_Wire_V1_WorkItems, rhs: Switchboard_Wire_V1_WorkItems) -> Bool {
+    if lhs.queue != rhs.queue {return false}
+    if lhs.snapshot != rhs.snapshot {return false}
+    if lhs.added != rhs.added {return false}
+    if lhs.removed != rhs.removed {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

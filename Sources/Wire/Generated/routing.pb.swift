@@ -118,6 +118,60 @@ nonisolated enum Switchboard_Wire_V1_DeliveryKind: SwiftProtobuf.Enum, Swift.Cas
 
 }
 
+nonisolated enum Switchboard_Wire_V1_CloseReason: SwiftProtobuf.Enum, Swift.CaseIterable {
+  typealias RawValue = Int
+  case unspecified // = 0
+
+  /// WrapUp -> Closed by the agent
+  case agentClosed // = 1
+
+  /// WrapUp -> Closed when the wrap-up time ran out
+  case wrapUpEnded // = 2
+
+  /// W1 autoCloseAfterInactivity
+  case autoClosed // = 3
+
+  /// Open -> Closed
+  case customerLeft // = 4
+  case UNRECOGNIZED(Int)
+
+  init() {
+    self = .unspecified
+  }
+
+  init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .agentClosed
+    case 2: self = .wrapUpEnded
+    case 3: self = .autoClosed
+    case 4: self = .customerLeft
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .agentClosed: return 1
+    case .wrapUpEnded: return 2
+    case .autoClosed: return 3
+    case .customerLeft: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  static let allCases: [Switchboard_Wire_V1_CloseReason] = [
+    .unspecified,
+    .agentClosed,
+    .wrapUpEnded,
+    .autoClosed,
+    .customerLeft,
+  ]
+
+}
+
 /// Distributor -> router: "I serve these queues" (Majordomo READY).
 nonisolated struct Switchboard_Wire_V1_Ready: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -283,13 +337,13 @@ nonisolated struct Switchboard_Wire_V1_AgentReply: Sendable {
   /// required
   var conversationID: String = String()
 
-  /// required
+  /// The next three are empty from presence and set by the distributor from the
+  /// conversation's stored messages (G5); required from the distributor on.
   var channelInstanceID: String = String()
 
-  /// required; selects the ingress adapter
+  /// selects the ingress adapter
   var channelType: String = String()
 
-  /// required
   var customerAddress: String = String()
 
   /// required
@@ -330,6 +384,30 @@ nonisolated struct Switchboard_Wire_V1_AgentReplyAck: Sendable {
   init() {}
 }
 
+/// Distributor -> router: the conversation is Closed (D5). The router records it, so the
+/// customer's next message starts a new conversation (R1). Resent with the same id until
+/// the router answers Ack; a close of an unknown or already closed conversation is acked
+/// ACCEPTED too (idempotent).
+nonisolated struct Switchboard_Wire_V1_ConversationClosed: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required
+  var conversationID: String = String()
+
+  /// the queue it was closed in
+  var queue: String = String()
+
+  var reason: Switchboard_Wire_V1_CloseReason = .unspecified
+
+  var closedAtMs: Int64 = 0
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "switchboard.wire.v1"
@@ -340,6 +418,10 @@ nonisolated extension Switchboard_Wire_V1_ReadyRefusalReason: SwiftProtobuf._Pro
 
 nonisolated extension Switchboard_Wire_V1_DeliveryKind: SwiftProtobuf._ProtoNameProviding {
   static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DELIVERY_KIND_UNSPECIFIED\0\u{1}DELIVERY_KIND_NEW_CONVERSATION\0\u{1}DELIVERY_KIND_FOLLOW_UP\0")
+}
+
+nonisolated extension Switchboard_Wire_V1_CloseReason: SwiftProtobuf._ProtoNameProviding {
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CLOSE_REASON_UNSPECIFIED\0\u{1}CLOSE_REASON_AGENT_CLOSED\0\u{1}CLOSE_REASON_WRAP_UP_ENDED\0\u{1}CLOSE_REASON_AUTO_CLOSED\0\u{1}CLOSE_REASON_CUSTOMER_LEFT\0")
 }
 
 nonisolated extension Switchboard_Wire_V1_Ready: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -751,6 +833,51 @@ nonisolated extension Switchboard_Wire_V1_AgentReplyAck: SwiftProtobuf.Message, 
     if lhs.outcome != rhs.outcome {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.providerMessageID != rhs.providerMessageID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Switchboard_Wire_V1_ConversationClosed: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".ConversationClosed"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}conversation_id\0\u{1}queue\0\u{1}reason\0\u{3}closed_at_ms\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.conversationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.queue) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.reason) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.closedAtMs) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.conversationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.conversationID, fieldNumber: 1)
+    }
+    if !self.queue.isEmpty {
+      try visitor.visitSingularStringField(value: self.queue, fieldNumber: 2)
+    }
+    if self.reason != .unspecified {
+      try visitor.visitSingularEnumField(value: self.reason, fieldNumber: 3)
+    }
+    if self.closedAtMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.closedAtMs, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Switchboard_Wire_V1_ConversationClosed, rhs: Switchboard_Wire_V1_ConversationClosed) -> Bool {
+    if lhs.conversationID != rhs.conversationID {return false}
+    if lhs.queue != rhs.queue {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.closedAtMs != rhs.closedAtMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

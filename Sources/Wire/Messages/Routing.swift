@@ -123,15 +123,15 @@ public struct DeliverAck: Sendable, Hashable {
     }
 }
 
-/// An agent's reply to the customer: distributor -> router -> ingress (type 0x0303).
+/// An agent's reply to the customer: presence -> distributor -> router -> ingress (type 0x0303).
 public struct AgentReply: Sendable, Hashable {
     /// Required.
     public var conversationID: String
-    /// Required.
+    /// Set by the distributor from the conversation (empty from presence).
     public var channelInstanceID: String
-    /// Required: selects the ingress adapter.
+    /// Set by the distributor; selects the ingress adapter.
     public var channelType: String
-    /// Required.
+    /// Set by the distributor.
     public var customerAddress: String
     /// Required.
     public var agentID: String
@@ -323,9 +323,11 @@ extension AgentReply: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_AgentReply) throws(WireError) {
         self.init(
             conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"),
-            channelInstanceID: try requireNonEmpty(proto.channelInstanceID, "channel_instance_id"),
-            channelType: try requireNonEmpty(proto.channelType, "channel_type"),
-            customerAddress: try requireNonEmpty(proto.customerAddress, "customer_address"),
+            // Empty on the presence → distributor hop: the distributor fills them from the
+            // conversation (G5); the router refuses a reply without them.
+            channelInstanceID: proto.channelInstanceID,
+            channelType: proto.channelType,
+            customerAddress: proto.customerAddress,
             agentID: try requireNonEmpty(proto.agentID, "agent_id"),
             text: proto.text,
             attachments: try decodeAttachments(proto.attachments, field: "attachments"),

@@ -54,6 +54,10 @@ final class DemoAgent: Sendable {
                 return true
             }
             if isNew { say("agent \(id) ← message in \(message.conversationID): \"\(message.text)\"") }
+        case .replyResult(let conversation, _, let accepted, let reason):
+            say(accepted
+                ? "agent \(id) → reply in \(conversation) handed to the channel adapter"
+                : "agent \(id) ✗ reply in \(conversation) refused: \(reason)")
         case .error(let code, let reason):
             say("agent \(id) got an error: \(code) \(reason)")
         case .offerWithdrawn, .other, .closed:

@@ -23,6 +23,8 @@ final class RunningSystem: Sendable {
         let routerIngress, routerDistributors, routerHTTP: Int
         let presenceRequests, presenceUpdates, presenceHTTP: Int
         let distributor1HTTP, distributor2HTTP, ingressCustomHTTP: Int
+        /// Where the custom channel's replies go (a test's `FakeCallbackServer`).
+        let customCallback: Int
 
         func http(_ part: Part) -> Int {
             switch part {
@@ -44,6 +46,8 @@ final class RunningSystem: Sendable {
         "SWITCHBOARD_AGENT_GRACE_SECRET": "grace-secret",
     ]
     private let running = MutexBox<[Part: Process]>([:])
+    /// Processes outside `Part` (a standby distributor), by the name they log under.
+    private let extras = MutexBox<[String: Process]>([:])
     private let binDirectory: URL
 
     var configPath: String { directory.path + "/switchboard.yaml" }
@@ -52,10 +56,10 @@ final class RunningSystem: Sendable {
 
     init() throws {
         directory = try TemporaryDirectory("switchboard-system")
-        let p = try FreePorts.allocate(9)
+        let p = try FreePorts.allocate(10)
         ports = Ports(
             routerIngress: p[0], routerDistributors: p[1], routerHTTP: p[2], presenceRequests: p[3], presenceUpdates: p[4],
-            presenceHTTP: p[5], distributor1HTTP: p[6], distributor2HTTP: p[7], ingressCustomHTTP: p[8])
+            presenceHTTP: p[5], distributor1HTTP: p[6], distributor2HTTP: p[7], ingressCustomHTTP: p[8], customCallback: p[9])
         binDirectory = try SwitchboardRun.executable().deletingLastPathComponent()
         try Self.configuration(ports).write(toFile: configPath, atomically: true, encoding: .utf8)
     }
@@ -82,6 +86,38 @@ final class RunningSystem: Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         running.withLock { $0[part] = process }
+    }
+
+    /// A distributor that is not in the configuration (`--name`, `--queues`, `--http`): a
+    /// standby or a replacement. Its log is `<name>.log`.
+    @discardableResult
+    func startDistributor(name: String, queues: [String], httpPort: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = binDirectory.appendingPathComponent("distributor")
+        process.arguments = [
+            "--config", configPath, "--data-dir", directory.path + "/data", "--log-level", "debug",
+            "--name", name, "--queues", queues.joined(separator: ","), "--http", "127.0.0.1:\(httpPort)",
+        ]
+        process.environment = ProcessInfo.processInfo.environment.merging(secrets) { _, new in new }
+        let log = directory.path + "/\(name).log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        extras.withLock { $0[name] = process }
+        return process
+    }
+
+    /// Waits for a process to exit by itself; its exit status.
+    func exitStatus(of process: Process, within limit: Duration) async throws -> Int32 {
+        try await waitForExit(process, within: limit)
+        return process.terminationStatus
+    }
+
+    func log(named name: String) -> String {
+        (try? String(contentsOfFile: directory.path + "/\(name).log", encoding: .utf8)) ?? ""
     }
 
     func pid(_ part: Part) -> Int32? { running.withLock { $0[part]?.processIdentifier } }
@@ -113,6 +149,9 @@ final class RunningSystem: Sendable {
         let processes = running.withLock { all in
             defer { all.removeAll() }
             return Array(all.values)
+        } + extras.withLock { all in
+            defer { all.removeAll() }
+            return all.values.filter(\.isRunning)
         }
         for process in processes { kill(process.processIdentifier, SIGTERM) }
         for process in processes {
@@ -217,7 +256,7 @@ final class RunningSystem: Sendable {
             type: custom
             workStream: retail-app
             sharedSecret: { env: MOBILE_APP_SHARED_SECRET }
-            callbackUrl: http://127.0.0.1:9/replies
+            callbackUrl: http://127.0.0.1:\(ports.customCallback)/replies
         workStreams:
           - name: retail-app
             channelType: custom

@@ -1,0 +1,62 @@
+import Logging
+import Messaging
+import Storage
+import Wire
+
+/// Agent replies (M1, wire.md 5.3): presence → distributor → router, same message id, and the
+/// adapter's `AgentReplyAck` back to presence. The distributor is where G5 is checked: only the
+/// agent holding the conversation may write to its customer, and only to that customer —
+/// channel instance and address come from the conversation's stored messages, not from the
+/// request.
+extension Distributor {
+    func replyFromAgent(_ reply: AgentReply, envelope: Envelope) async {
+        var logger = self.logger
+        logger[metadataKey: "conversation.id"] = "\(reply.conversationID)"
+        logger[metadataKey: "agent"] = "\(reply.agentID)"
+        guard let record = core.conversations[reply.conversationID] else {
+            await refuseReply(envelope.id, "conversation \(reply.conversationID) is not in a queue of distributor \(settings.name)")
+            return
+        }
+        guard record.agentID == reply.agentID, record.state == .active || record.state == .waiting else {
+            logger.warning("agent reply refused: the agent does not hold the conversation", metadata: ["state": "\(record.state)"])
+            await refuseReply(envelope.id, "agent \(reply.agentID) does not hold conversation \(reply.conversationID) (\(record.state))")
+            return
+        }
+        let first: StoredDelivery?
+        do {
+            first = try await store.firstDelivery(conversationID: reply.conversationID)
+        } catch {
+            logger.error("cannot read the conversation's channel; reply not acknowledged", metadata: ["error": "\(error)"])
+            return  // presence resends
+        }
+        guard let first, case .deliver(let deliver) = try? DeliveryPayload.decode(first.payload).message else {
+            await refuseReply(envelope.id, "conversation \(reply.conversationID) has no stored message to answer")
+            return
+        }
+        var checked = reply
+        checked.channelInstanceID = deliver.message.channelInstanceID
+        checked.channelType = deliver.message.channelType
+        checked.customerAddress = deliver.message.customerAddress
+        do {
+            // Resent (same id) until the router brings the adapter's AgentReplyAck.
+            try await routerLink.sendReliably(Envelope(id: envelope.id, message: .agentReply(checked)))
+            logger.debug("agent reply sent to the router", metadata: ["message.id": "\(envelope.id)"])
+        } catch {
+            logger.warning("cannot send an agent reply to the router; presence resends it", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The adapter's answer, through the router: presence tells the agent.
+    func replyAcknowledged(_ ack: AgentReplyAck) async {
+        do {
+            try await presenceLink.send(Envelope(id: ids.next(), message: .agentReplyAck(ack)))
+        } catch {
+            logger.warning("cannot pass an AgentReplyAck to presence; it resends the reply", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func refuseReply(_ id: MessageID, _ reason: String) async {
+        let ack = AgentReplyAck(ackedID: id, outcome: .rejected(reason: reason))
+        try? await presenceLink.send(Envelope(id: ids.next(), message: .agentReplyAck(ack)))
+    }
+}

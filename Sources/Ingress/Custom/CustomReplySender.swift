@@ -1,0 +1,102 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import SwitchboardCore
+import Wire
+
+/// Delivers agent replies of custom channels (docs/channels/custom.md, "Replies"): a JSON
+/// POST to the channel's `callbackUrl`, signed like inbound messages (the same shared secret,
+/// `X-Switchboard-Signature` over timestamp + "." + body) so the receiver can verify it
+/// came from us. `replyId` is the idempotency key: a retried POST carries the same one.
+///
+/// 2xx: sent (`messageId` of a JSON answer is kept as the provider's id, else the reply id).
+/// 408, 429, 5xx and network errors: retryable. Any other status: permanent.
+public struct CustomReplySender: ProviderReplySender {
+    public static let timeout: TimeAmount = .seconds(10)
+
+    struct Channel: Sendable {
+        let callbackURL: String
+        let signature: CustomChannelSignature
+    }
+
+    private let channels: [String: Channel]
+    private let client: HTTPClient
+    private let now: @Sendable () -> Date
+
+    public init(
+        configuration: SwitchboardConfiguration, secrets: ChannelSecrets, client: HTTPClient,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        var channels: [String: Channel] = [:]
+        for channel in configuration.channels {
+            guard case .custom(let settings) = channel.provider, let secret = secrets.secret(forChannel: channel.id) else { continue }
+            channels[channel.id] = Channel(callbackURL: settings.callbackUrl.string, signature: CustomChannelSignature(secret: secret))
+        }
+        self.channels = channels
+        self.client = client
+        self.now = now
+    }
+
+    public var channelType: ChannelType { .custom }
+
+    public func send(_ reply: AgentReply, replyID: MessageID) async -> ProviderSendOutcome {
+        guard let channel = channels[reply.channelInstanceID] else {
+            return .permanent(reason: "no custom channel '\(reply.channelInstanceID)'")
+        }
+        let body = Self.body(reply, replyID: replyID)
+        let (timestamp, signature) = channel.signature.sign(body: body, now: now())
+        var request = HTTPClientRequest(url: channel.callbackURL)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: CustomChannelSignature.timestampHeader, value: timestamp)
+        request.headers.add(name: CustomChannelSignature.signatureHeader, value: signature)
+        request.headers.add(name: "Idempotency-Key", value: replyID.description)
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: Self.timeout)
+            let answer = try await response.body.collect(upTo: 64 * 1024)
+            let status = Int(response.status.code)
+            switch status {
+            case 200..<300:
+                return .sent(providerMessageID: Self.messageID(in: answer) ?? replyID.description)
+            case 408, 429, 500...:
+                return .retryable(reason: "callback answered \(status)")
+            default:
+                return .permanent(reason: "callback answered \(status)")
+            }
+        } catch {
+            return .retryable(reason: "callback unreachable: \(error)")
+        }
+    }
+
+    /// `{"replyId","conversationId","channelId","customer":{"id"},"agentId","text","attachments","sentAt"}`.
+    static func body(_ reply: AgentReply, replyID: MessageID) -> [UInt8] {
+        var object: [String: Any] = [
+            "replyId": replyID.description,
+            "conversationId": reply.conversationID,
+            "channelId": reply.channelInstanceID,
+            "customer": ["id": reply.customerAddress],
+            "agentId": reply.agentID,
+            "text": reply.text,
+            "attachments": reply.attachments.map { attachment -> [String: Any] in
+                var fields: [String: Any] = ["url": attachment.url]
+                if !attachment.contentType.isEmpty { fields["contentType"] = attachment.contentType }
+                if !attachment.name.isEmpty { fields["name"] = attachment.name }
+                return fields
+            },
+        ]
+        if reply.sentAtMs > 0 {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            object["sentAt"] = formatter.string(from: Date(timeIntervalSince1970: Double(reply.sentAtMs) / 1000))
+        }
+        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8))
+    }
+
+    private static func messageID(in answer: ByteBuffer) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: answer)) as? [String: Any],
+            let id = object["messageId"] as? String, !id.isEmpty
+        else { return nil }
+        return id
+    }
+}

@@ -1,0 +1,93 @@
+/// One open work item (D2, D3): a conversation waiting in a queue that members may pick.
+public struct WorkItem: Sendable, Hashable {
+    /// Required.
+    public var conversationID: String
+    /// Required.
+    public var queue: String
+    public var workStream: String
+    public var channelType: String
+    /// When it became Open in this queue.
+    public var waitingSinceMs: Int64
+    /// The conversation's context values.
+    public var summary: [String: ContextValue]
+    public var customerDisplayName: String?
+
+    public init(
+        conversationID: String, queue: String, workStream: String = "", channelType: String = "", waitingSinceMs: Int64 = 0,
+        summary: [String: ContextValue] = [:], customerDisplayName: String? = nil
+    ) {
+        self.conversationID = conversationID
+        self.queue = queue
+        self.workStream = workStream
+        self.channelType = channelType
+        self.waitingSinceMs = waitingSinceMs
+        self.summary = summary
+        self.customerDisplayName = customerDisplayName
+    }
+}
+
+/// Distributor → presence: changes to one queue's open work items (type 0x0607), answered by
+/// `Ack`. `snapshot` replaces the queue's whole list.
+public struct WorkItems: Sendable, Hashable {
+    /// Required.
+    public var queue: String
+    public var snapshot: Bool
+    public var added: [WorkItem]
+    /// Conversation ids no longer open in the queue.
+    public var removed: [String]
+
+    public init(queue: String, snapshot: Bool = false, added: [WorkItem] = [], removed: [String] = []) {
+        self.queue = queue
+        self.snapshot = snapshot
+        self.added = added
+        self.removed = removed
+    }
+}
+
+// MARK: protobuf mapping
+
+extension WorkItem {
+    init(proto: Switchboard_Wire_V1_WorkItem, field: String) throws(WireError) {
+        self.init(
+            conversationID: try requireNonEmpty(proto.conversationID, "\(field).conversation_id"),
+            queue: try requireNonEmpty(proto.queue, "\(field).queue"),
+            workStream: proto.workStream, channelType: proto.channelType, waitingSinceMs: proto.waitingSinceMs,
+            summary: try decodeContext(proto.summary, field: "\(field).summary"),
+            customerDisplayName: proto.customerDisplayName.isEmpty ? nil : proto.customerDisplayName)
+    }
+
+    var proto: Switchboard_Wire_V1_WorkItem {
+        var proto = Switchboard_Wire_V1_WorkItem()
+        proto.conversationID = conversationID
+        proto.queue = queue
+        proto.workStream = workStream
+        proto.channelType = channelType
+        proto.waitingSinceMs = waitingSinceMs
+        proto.summary = protoContext(summary)
+        proto.customerDisplayName = customerDisplayName ?? ""
+        return proto
+    }
+}
+
+extension WorkItems: ProtobufBacked {
+    init(proto: Switchboard_Wire_V1_WorkItems) throws(WireError) {
+        var added: [WorkItem] = []
+        added.reserveCapacity(proto.added.count)
+        for (index, item) in proto.added.enumerated() {
+            added.append(try WorkItem(proto: item, field: "added[\(index)]"))
+        }
+        for (index, id) in proto.removed.enumerated() where id.isEmpty {
+            throw WireError.invalid("removed[\(index)]", "a conversation id is empty")
+        }
+        self.init(queue: try requireNonEmpty(proto.queue, "queue"), snapshot: proto.snapshot, added: added, removed: proto.removed)
+    }
+
+    var proto: Switchboard_Wire_V1_WorkItems {
+        var proto = Switchboard_Wire_V1_WorkItems()
+        proto.queue = queue
+        proto.snapshot = snapshot
+        proto.added = added.map(\.proto)
+        proto.removed = removed
+        return proto
+    }
+}
