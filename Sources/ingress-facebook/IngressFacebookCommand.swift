@@ -3,7 +3,8 @@ import Ingress
 import ProcessRuntime
 
 /// The Facebook Messenger adapter (docs/channels/facebook.md): Meta's signed webhooks into
-/// the outbox, forwarded to the router until acknowledged.
+/// the outbox, forwarded to the router until acknowledged; agent replies sent with the
+/// Send API from the reply outbox.
 @main
 struct IngressFacebook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +25,8 @@ struct IngressFacebook: AsyncParsableCommand {
             channelType: .facebook, options: common, httpOverride: http, routerEndpointOverride: routerEndpoint, registry: registry
         ) { configuration, environment throws(IngressError) in
             try MessengerAdapter(configuration: configuration, environment: environment)
+        } makeReplySender: { configuration, environment, client throws(IngressError) in
+            MessengerSendClient(configuration: configuration, secrets: try .facebook(configuration, environment: environment), http: client)
         }
     }
 }

@@ -4,7 +4,8 @@ import ProcessRuntime
 
 /// The WhatsApp Cloud API adapter (docs/channels/whatsapp.md): Meta's signed webhooks into
 /// the outbox, forwarded to the router until acknowledged; delivery statuses of our own
-/// messages into `delivery-statuses.sqlite` next to the outbox.
+/// messages into `delivery-statuses.sqlite` next to the outbox; agent replies sent with the
+/// Cloud API from the reply outbox.
 @main
 struct IngressWhatsApp: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,6 +29,8 @@ struct IngressWhatsApp: AsyncParsableCommand {
             try WhatsAppAdapter.open(
                 configuration: configuration, environment: environment,
                 dataDirectory: dataDir ?? configuration.system.dataDirectory)
+        } makeReplySender: { configuration, environment, client throws(IngressError) in
+            WhatsAppSendClient(configuration: configuration, secrets: try .whatsapp(configuration, environment: environment), http: client)
         }
     }
 }
