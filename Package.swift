@@ -44,7 +44,11 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(
             name: "SwitchboardCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                // Pure data structures (no I/O): the distribution core's waiting lines and timers.
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
         ),
         .target(
             name: "Wire",

@@ -20,6 +20,12 @@ public enum AgentEvent: Sendable, Equatable {
     /// The distributor's answer to accept/reject: `accepted` true when the conversation is Active with us.
     case offerReplied(conversationID: String, accepted: Bool, reason: String)
     case message(Message)
+    /// A queue's open work items, oldest first (D2, D3).
+    case workItems(queue: String, conversationIDs: [String])
+    case workItemAdded(queue: String, conversationID: String)
+    case workItemRemoved(queue: String, conversationID: String)
+    /// The distributor's answer to an action (`pick`, `wrapUp`, ...): `done` or a refusal name.
+    case actionResult(action: String, conversationID: String, outcome: String, refusal: String, state: String)
     /// The outcome of a `reply`: `accepted` once the channel adapter has stored it for sending.
     case replyResult(conversationID: String, clientMessageID: String, accepted: Bool, reason: String)
     case error(code: String, reason: String)
@@ -45,6 +51,18 @@ public enum AgentEvent: Sendable, Equatable {
             self = .offerReplied(conversationID: string("conversationId"), accepted: string("outcome") == "accepted", reason: string("reason"))
         case "message":
             self = .message(Message(conversationID: string("conversationId"), sequence: frame["sequence"] as? Int ?? 0, text: string("text")))
+        case "workItems":
+            let items = frame["items"] as? [[String: Any]] ?? []
+            self = .workItems(queue: string("queue"), conversationIDs: items.compactMap { $0["conversationId"] as? String })
+        case "workItemAdded":
+            let item = frame["item"] as? [String: Any] ?? [:]
+            self = .workItemAdded(queue: item["queue"] as? String ?? "", conversationID: item["conversationId"] as? String ?? "")
+        case "workItemRemoved":
+            self = .workItemRemoved(queue: string("queue"), conversationID: string("conversationId"))
+        case "actionResult":
+            self = .actionResult(
+                action: string("action"), conversationID: string("conversationId"), outcome: string("outcome"),
+                refusal: string("refusal"), state: string("conversationState"))
         case "replyResult":
             self = .replyResult(
                 conversationID: string("conversationId"), clientMessageID: string("clientMessageId"),

@@ -62,6 +62,24 @@ public final class AgentSession: Sendable {
     public func accept(offerID: String) async throws { try await send(["type": "accept", "offerId": offerID]) }
     public func reject(offerID: String) async throws { try await send(["type": "reject", "offerId": offerID]) }
 
+    /// Takes an open work item (D2, D3); answered by `actionResult`.
+    public func pick(conversationID: String, queue: String) async throws {
+        try await send(["type": "pick", "conversationId": conversationID, "queue": queue])
+    }
+
+    /// `release`, `hold`, `wrapUp` or `close` on a conversation this agent holds; answered by `actionResult`.
+    public func act(_ action: String, conversationID: String) async throws {
+        try await send(["type": action, "conversationId": conversationID])
+    }
+
+    /// Transfers a conversation this agent holds to a queue or to another agent (D8).
+    public func transfer(conversationID: String, toQueue queue: String? = nil, toAgent agent: String? = nil) async throws {
+        var frame = ["type": "transfer", "conversationId": conversationID]
+        if let queue { frame["targetQueue"] = queue }
+        if let agent { frame["targetAgentId"] = agent }
+        try await send(frame)
+    }
+
     /// Writes to the customer of a conversation this agent holds (M1); answered by `replyResult`.
     /// `clientMessageID` makes a resend of the same message reach the customer once.
     public func reply(conversationID: String, text: String, clientMessageID: String? = nil) async throws {

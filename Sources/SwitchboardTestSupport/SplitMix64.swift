@@ -1,8 +1,7 @@
 import Foundation
 
-/// SplitMix64: small, fast, seedable; good enough to drive a fuzzer reproducibly (a failing
-/// run is replayed from its printed seed).
-public struct SplitMix64: RandomNumberGenerator {
+/// SplitMix64: small, fast, seedable; good enough to drive a fuzzer reproducibly.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
 
     public init(seed: UInt64) { state = seed }
@@ -15,8 +14,10 @@ public struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 
-    /// The seed of a run: the environment variable `variable` when set to a number, else a fresh one.
+    /// The seed in environment variable `variable` when set (to replay a failing run), else a
+    /// fresh random one. Print it before the run so it survives a crash.
     public static func seed(fromEnvironment variable: String) -> UInt64 {
-        ProcessInfo.processInfo.environment[variable].flatMap { UInt64($0) } ?? UInt64.random(in: .min ... .max)
+        if let text = ProcessInfo.processInfo.environment[variable], let seed = UInt64(text) { return seed }
+        return UInt64.random(in: 0...UInt64.max)
     }
 }

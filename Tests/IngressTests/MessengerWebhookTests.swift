@@ -88,9 +88,9 @@ import Wire
             #expect(good.text == "1158201444")
             #expect(good.contentType?.hasPrefix("text/plain") == true)
             // Another app's token on the app-wide URL, and percent-encoding decoded.
-            let other = try await fixture.get(client, "/channels/facebook?hub.mode=subscribe&hub.verify_token=outlet%2Dverify%2Dtoken&hub.challenge=abc%20def")
+            let other = try await fixture.get(client, "/channels/facebook?hub.mode=subscribe&hub.verify_token=outlet%2Dverify%2Dtoken&hub.challenge=abc%20def+g")
             #expect(other.status == .ok)
-            #expect(other.text == "abc def")
+            #expect(other.text == "abc def g")
             // The per-channel URL accepts only that channel's token.
             let narrowed = try await fixture.get(client, "/channels/facebook/facebook-page?hub.mode=subscribe&hub.verify_token=outlet-verify-token&hub.challenge=1")
             #expect(narrowed.status == .forbidden)
@@ -105,6 +105,8 @@ import Wire
             #expect(badMode.status == .forbidden)
             let noToken = try await fixture.get(client, "/channels/facebook?hub.mode=subscribe&hub.challenge=1")
             #expect(noToken.status == .forbidden)
+            let malformed = try await fixture.get(client, "/channels/facebook?hub.mode=subscribe&hub.verify_token=fb-verify-token&hub.challenge=%zz")
+            #expect(malformed.status == .badRequest)
             let noChallenge = try await fixture.get(client, "/channels/facebook?hub.mode=subscribe&hub.verify_token=fb-verify-token")
             #expect(noChallenge.status == .badRequest)
             let unknown = try await fixture.get(client, "/channels/facebook/no-such-page?hub.mode=subscribe&hub.verify_token=fb-verify-token&hub.challenge=1")

@@ -208,7 +208,7 @@ struct SentWhatsAppBody: Decodable, Equatable {
                 Issue.record("expected retryable, got \(outcome)")
                 return
             }
-            #expect(reason.contains("Graph API not reached"))
+            #expect(reason.contains("Graph API could not be reached"))
         }
     }
 

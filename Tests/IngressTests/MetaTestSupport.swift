@@ -72,46 +72,30 @@ enum MetaTestConfiguration {
     }
 }
 
-/// A Meta adapter's HTTP surface over a real outbox (and delivery-status store) in a
-/// temporary directory, with its own metrics registry.
+/// A Meta adapter's HTTP surface (`AdapterFixture`) with its delivery-status store, both
+/// in a temporary directory.
 struct MetaIngressFixture: Sendable {
-    let store: OutboxStore
+    let base: AdapterFixture
     let statuses: DeliveryStatusStore
-    let registry = PrometheusCollectorRegistry()
-    let endpoints: IngressEndpoints
     let channelType: ChannelType
-    let now = Date(timeIntervalSince1970: 1_717_000_001)
+
+    var store: OutboxStore { base.store }
+    var uri: String { "/channels/\(channelType.rawValue)" }
 
     init(_ channelType: ChannelType, directory: TemporaryDirectory, logger: Logger = Logger(label: "test")) throws {
         self.channelType = channelType
         let data = try DataDirectory(path: directory.url.path, process: "ingress-\(channelType.rawValue)")
-        store = try OutboxStore(directory: data)
         statuses = try DeliveryStatusStore(directory: data)
         let configuration = try MetaTestConfiguration.make()
-        let adapter: any ChannelAdapter
-        switch channelType {
-        case .facebook:
-            adapter = try MessengerAdapter(configuration: configuration, environment: MetaTestConfiguration.environment, logger: logger)
-        default:
-            adapter = WhatsAppAdapter(
-                configuration: configuration,
-                secrets: try MetaChannelSecrets.whatsapp(configuration, environment: MetaTestConfiguration.environment),
-                statuses: statuses, logger: logger)
-        }
-        let metrics = IngressMetrics(channelType: channelType, factory: PrometheusMetricsFactory(registry: registry))
-        let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: metrics, stored: WakeSignal())
-        let fixed = now
-        endpoints = IngressEndpoints(adapter: adapter, recorder: recorder, metrics: metrics, logger: logger, now: { fixed })
+        let environment = MetaTestConfiguration.environment
+        let adapter: any ChannelAdapter = channelType == .facebook
+            ? try MessengerAdapter(configuration: configuration, environment: environment, logger: logger)
+            : WhatsAppAdapter(
+                configuration: configuration, secrets: try .whatsapp(configuration, environment: environment), statuses: statuses,
+                logger: logger)
+        base = AdapterFixture(
+            adapter: adapter, store: try OutboxStore(directory: data), now: Date(timeIntervalSince1970: 1_717_000_001), logger: logger)
     }
-
-    var application: some ApplicationProtocol {
-        let router = IngressHTTPServer.router(endpoints: endpoints, process: "ingress-\(channelType.rawValue)", registry: registry) {
-            HealthReport(healthy: true, checks: [:])
-        }
-        return Application(router: router)
-    }
-
-    var uri: String { "/channels/\(channelType.rawValue)" }
 
     /// Runs `body` against a fresh fixture; the directory is removed afterwards.
     static func with(
@@ -121,7 +105,7 @@ struct MetaIngressFixture: Sendable {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let fixture = try MetaIngressFixture(channelType, directory: directory, logger: logger)
-        try await fixture.application.test(.router) { client in try await body(fixture, client) }
+        try await fixture.base.application.test(.router) { client in try await body(fixture, client) }
     }
 
     /// POSTs `body` (its exact bytes) with `signature` as X-Hub-Signature-256 (none when nil).
@@ -145,29 +129,18 @@ struct MetaIngressFixture: Sendable {
     }
 
     func get(_ client: any TestClientProtocol, _ uri: String) async throws -> (status: HTTPResponse.Status, text: String, contentType: String?) {
-        try await client.execute(uri: uri, method: .get) { response in
-            (response.status, String(buffer: response.body), response.headers[.contentType])
-        }
+        let (status, text, contentType) = try await client.send(.get, uri)
+        return (status, text, contentType)
     }
 
     /// The stored messages, in storage order.
     func storedMessages() async throws -> [InboundMessage] {
-        try await store.allRows().map { row in
-            guard case .submit(let submit) = try OutboxCodec.envelope(row).message else {
-                throw TestFailure("outbox row \(row.sequence) is not a Submit")
-            }
-            return submit.message
-        }
+        try await base.storedMessages()
     }
 
     func metrics(_ client: any TestClientProtocol) async throws -> String {
-        try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+        try await client.send(.get, "/metrics").body
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Hand-built webhook bodies (exact bytes matter for the signature).

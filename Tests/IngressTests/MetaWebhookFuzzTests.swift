@@ -12,7 +12,7 @@ import Testing
 /// Thousands of random and mutated Meta webhook requests per adapter: each is answered 2xx
 /// or 4xx (never a 5xx), nothing is stored from a request without a valid signature, and
 /// the adapter still answers a good request afterwards. The seed is printed; set
-/// `FUZZ_SEED` to replay a run.
+/// `SWITCHBOARD_FUZZ_SEED` to replay a run.
 @Suite struct MetaWebhookFuzzTests {
     static let iterations = 2500
 
@@ -26,8 +26,8 @@ import Testing
 
     @Test(arguments: [ChannelType.facebook, .whatsapp])
     func randomAndMutatedRequestsAreAnswered4xxOr2xxAndUnsignedOnesStoreNothing(_ type: ChannelType) async throws {
-        let seed = SplitMix64.seed(fromEnvironment: "FUZZ_SEED")
-        print("MetaWebhookFuzzTests[\(type.rawValue)] seed \(seed) (replay: FUZZ_SEED=\(seed))")
+        let seed = SplitMix64.seed(fromEnvironment: "SWITCHBOARD_FUZZ_SEED")
+        print("MetaWebhookFuzzTests[\(type.rawValue)] seed \(seed) (replay: SWITCHBOARD_FUZZ_SEED=\(seed))")
         // Thousands of rejections: their warnings would drown the test output.
         var quiet = Logger(label: "fuzz")
         quiet.logLevel = .critical
@@ -108,14 +108,14 @@ import Testing
         switch Int.random(in: 0..<10, using: &random) {
         case 0..<6: uri = base
         case 6..<9: uri = base + "/" + channelIDs[Int.random(in: 0..<2, using: &random)]
-        default: uri = base + "/" + WebhookMutation.randomToken(&random, alphabet: "abcdefghijklmnopqrstuvwxyz-0123456789")
+        default: uri = base + "/" + randomToken(&random, alphabet: "abcdefghijklmnopqrstuvwxyz-0123456789")
         }
         if Int.random(in: 0..<10, using: &random) == 0 {
             // The handshake, with random or right parts.
             let tokens = type == .facebook ? ["fb-verify-token", "outlet-verify-token"] : ["wa-verify-token", "export-verify-token"]
-            let mode = Bool.random(using: &random) ? "subscribe" : WebhookMutation.randomToken(&random)
-            let token = Bool.random(using: &random) ? tokens[Int.random(in: 0..<2, using: &random)] : WebhookMutation.randomToken(&random)
-            let challenge = WebhookMutation.randomToken(&random)
+            let mode = Bool.random(using: &random) ? "subscribe" : randomToken(&random)
+            let token = Bool.random(using: &random) ? tokens[Int.random(in: 0..<2, using: &random)] : randomToken(&random)
+            let challenge = randomToken(&random)
             let parts = ["hub.mode=\(mode)", "hub.verify_token=\(token)", "hub.challenge=\(challenge)"].filter { _ in Int.random(in: 0..<6, using: &random) != 0 }
             uri += "?" + parts.joined(separator: "&")
             return Case(method: .get, uri: uri, body: [], signature: nil, label: "handshake")
@@ -124,14 +124,11 @@ import Testing
         let body: [UInt8]
         let label: String
         switch Int.random(in: 0..<10, using: &random) {
-        case 0..<2:
-            body = WebhookMutation.randomBytes(&random)
-            label = "random bytes"
-        case 2..<5:
-            body = WebhookMutation.bytes(template, &random)
+        case 0..<5:
+            body = BodyMutator.mutate(template, using: &random)
             label = "byte-mutated"
         case 5..<9:
-            body = WebhookMutation.structure(template, &random)
+            body = JSONMutator.mutate(template, &random)
             label = "structure-mutated"
         default:
             body = template
@@ -143,10 +140,10 @@ import Testing
         case 0..<6: signature = MetaSignature.sign(body: body, secret: secret)
         case 6: signature = nil
         case 7: signature = MetaSignature.sign(body: template, secret: secret)  // signed for another body
-        case 8: signature = "sha256=" + WebhookMutation.randomHex(&random, count: 64)
-        case 9: signature = "sha256=" + WebhookMutation.randomHex(&random, count: Int.random(in: 0...80, using: &random))
+        case 8: signature = "sha256=" + randomHex(&random, count: 64)
+        case 9: signature = "sha256=" + randomHex(&random, count: Int.random(in: 0...80, using: &random))
         case 10: signature = MetaSignature.sign(body: body, secret: secret).uppercased()
-        default: signature = WebhookMutation.randomToken(&random, alphabet: "sha256=ABCxyz0123456789 \t;,\"'", maximumCount: 90)
+        default: signature = randomToken(&random, alphabet: "sha256=ABCxyz0123456789 \t;,\"'", maximumCount: 90)
         }
         return Case(uri: uri, body: body, signature: signature, label: label)
     }
@@ -156,5 +153,15 @@ import Testing
         guard let signature = request.signature, signature.hasPrefix("sha256=") else { return false }
         let hex = signature.dropFirst("sha256=".count)
         return secrets.contains { HMACSignature.isValidHexSHA256(hex, key: Array($0.utf8), message: request.body) }
+    }
+
+    static func randomToken(_ random: inout SplitMix64, alphabet: String = "abcdefghijklmnopqrstuvwxyz0123456789-_.~%+=&", maximumCount: Int = 24) -> String {
+        let characters = Array(alphabet)
+        return String((0..<Int.random(in: 0...maximumCount, using: &random)).map { _ in characters[Int.random(in: 0..<characters.count, using: &random)] })
+    }
+
+    static func randomHex(_ random: inout SplitMix64, count: Int) -> String {
+        let digits = Array("0123456789abcdefABCDEF")
+        return String((0..<count).map { _ in digits[Int.random(in: 0..<digits.count, using: &random)] })
     }
 }

@@ -2,23 +2,13 @@ import SwitchboardTestSupport
 import Testing
 import Wire
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Feeds the decoder random and mutated frames. It must never trap: every input gives
 /// an Envelope or a WireError. Set WIRE_FUZZ_SEED to replay a run; the seed is printed
 /// first (so it survives a crash) and is part of every failure message.
 @Suite("Fuzzing the decoder")
 struct FuzzTests {
     static func seed() -> UInt64 {
-        if let text = getenv("WIRE_FUZZ_SEED").map({ String(cString: $0) }), let seed = UInt64(text) {
-            return seed
-        }
-        var system = SystemRandomNumberGenerator()
-        return system.next()
+        SplitMix64.seed(fromEnvironment: "WIRE_FUZZ_SEED")
     }
 
     struct Tally {

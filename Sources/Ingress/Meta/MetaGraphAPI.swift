@@ -1,13 +1,11 @@
 import SwitchboardCore
 
-/// The Graph API version every Meta call of this adapter uses.
+/// The Graph API version every Meta call of the adapters uses.
 enum MetaGraphAPI {
     static let version = "v19.0"
 
-    /// `{apiBaseUrl}/{version}`, without a doubled slash when the base ends with one.
-    static func versionedBase(_ apiBaseURL: HTTPURL) -> String {
-        var base = apiBaseURL.string
-        while base.hasSuffix("/") { base.removeLast() }
-        return "\(base)/\(version)"
+    /// `{apiBaseUrl}/{version}/{path}`: a Graph API node or edge of a channel's API base.
+    static func url(_ apiBaseURL: HTTPURL, _ path: String) -> String {
+        apiBaseURL.joined("/\(version)/\(path)")
     }
 }

@@ -26,7 +26,7 @@ struct MetaSendTargets: Sendable {
                 let apiBaseURL = Self.apiBaseURL(of: channel.provider)
             else { continue }
             byChannel[channel.id] = Target(
-                accessToken: secret.accessToken, messagesURL: "\(MetaGraphAPI.versionedBase(apiBaseURL))/\(providerID)/messages")
+                accessToken: secret.accessToken, messagesURL: MetaGraphAPI.url(apiBaseURL, "\(providerID)/messages"))
         }
         self.channelType = channelType
         self.byChannel = byChannel

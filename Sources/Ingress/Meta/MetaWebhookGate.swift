@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import SwitchboardCore
 
@@ -84,10 +83,13 @@ struct MetaWebhookGate: Sendable {
 /// else 403.
 enum MetaVerification {
     static func answer(uri: String, verifyTokens: [[UInt8]]) -> AdapterVerdict {
-        // Percent-decoded values (a `+` stays a `+`); the first of a repeated name counts.
+        // Form-decoded like any query (`+` a space, `%XX` a byte); the first of a repeated name counts.
+        let rawQuery = uri.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""
         var query: [String: String] = [:]
-        for item in URLComponents(string: uri)?.queryItems ?? [] where query[item.name] == nil {
-            query[item.name] = item.value ?? ""
+        switch FormURLEncoded.decode(rawQuery.utf8) {
+        case .failure(let failure): return .reject(.malformed("the query string is malformed: \(failure.reason)"))
+        case .success(let fields):
+            for field in fields where query[field.name] == nil { query[field.name] = field.value }
         }
         guard query["hub.mode"] == "subscribe" else {
             return .reject(.signature("hub.mode must be subscribe"))

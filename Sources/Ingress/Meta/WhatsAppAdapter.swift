@@ -9,8 +9,8 @@ import Wire
 /// messages (`statuses[]`) go to the `DeliveryStatusStore`, not to the router.
 public struct WhatsAppAdapter: ChannelAdapter {
     private let gate: MetaWebhookGate
-    /// `{apiBaseUrl}/{version}` by channel id, for media ids without a URL.
-    private let graphBaseURLs: [String: String]
+    /// `apiBaseUrl` by channel id, for media ids without a URL.
+    private let apiBaseURLs: [String: HTTPURL]
     private let statuses: DeliveryStatusStore
     private let logger: Logger
 
@@ -20,15 +20,15 @@ public struct WhatsAppAdapter: ChannelAdapter {
         logger: Logger = Logger(label: "ingress-whatsapp")
     ) {
         var channels: [MetaWebhookGate.Channel] = []
-        var graphBaseURLs: [String: String] = [:]
+        var apiBaseURLs: [String: HTTPURL] = [:]
         for channel in configuration.channels {
             guard case .whatsapp(let settings) = channel.provider, let secret = secrets.secrets(forChannel: channel.id) else { continue }
             channels.append(MetaWebhookGate.Channel(
                 id: channel.id, providerID: settings.phoneNumberId, appSecret: secret.appSecret, verifyToken: secret.verifyToken))
-            graphBaseURLs[channel.id] = MetaGraphAPI.versionedBase(settings.apiBaseUrl)
+            apiBaseURLs[channel.id] = settings.apiBaseUrl
         }
         gate = MetaWebhookGate(channelType: .whatsapp, channels: channels)
-        self.graphBaseURLs = graphBaseURLs
+        self.apiBaseURLs = apiBaseURLs
         self.statuses = statuses
         self.logger = logger
     }
@@ -74,7 +74,7 @@ public struct WhatsAppAdapter: ChannelAdapter {
                     continue
                 }
                 guard let numberID = value.metadata?.phoneNumberID, let channel = numbers[numberID],
-                    let graphBaseURL = graphBaseURLs[channel.id]
+                    let apiBaseURL = apiBaseURLs[channel.id]
                 else {
                     unknownNumbers.append(String((value.metadata?.phoneNumberID ?? "(none)").prefix(32)))
                     skips.add("change for a phone number id that is not configured here or not signed with its app secret", .unusable)
@@ -83,7 +83,7 @@ public struct WhatsAppAdapter: ChannelAdapter {
                 anyNumberKnown = true
                 let target = WhatsAppTarget(
                     channelID: channel.id, phoneNumberID: numberID, displayPhoneNumber: value.metadata?.displayPhoneNumber,
-                    graphBaseURL: graphBaseURL)
+                    apiBaseURL: apiBaseURL)
                 messages += value.inboundMessages(for: target, receivedAtMs: receivedAtMs, skips: &skips)
                 receipts += value.deliveryStatuses(for: target, receivedAtMs: receivedAtMs, skips: &skips)
             }

@@ -8,8 +8,8 @@ struct WhatsAppTarget {
     let channelID: String
     let phoneNumberID: String
     let displayPhoneNumber: String?
-    /// `{apiBaseUrl}/{version}`: where a media id without a URL can be looked up.
-    let graphBaseURL: String
+    /// Where a media id without a URL can be looked up (`{apiBaseUrl}/{version}/{media id}`).
+    let apiBaseURL: HTTPURL
 }
 
 extension WhatsAppPayload.Value {
@@ -65,7 +65,7 @@ extension WhatsAppPayload.Message {
         }
         let address = key.hasPrefix("+") ? String(key.dropFirst()) : key
         let content: (text: String, attachments: [Attachment])
-        switch self.content(graphBaseURL: target.graphBaseURL) {
+        switch self.content(apiBaseURL: target.apiBaseURL) {
         case .success(let value): content = value
         case .failure(let skip): return .failure(skip)
         }
@@ -90,12 +90,12 @@ extension WhatsAppPayload.Message {
     /// Text and attachments by message type. Media keep their caption as the text; their
     /// attachment URL is the payload's `url` when given, else the Graph API node of the media
     /// id (a GET there with the access token gives a download URL).
-    private func content(graphBaseURL: String) -> Result<(text: String, attachments: [Attachment]), MetaSkip> {
+    private func content(apiBaseURL: HTTPURL) -> Result<(text: String, attachments: [Attachment]), MetaSkip> {
         switch type {
         case "text":
             return .success((text?.body ?? "", []))
         case "image", "document", "audio", "video", "sticker":
-            guard let media = self.media, let url = Self.url(of: media, graphBaseURL: graphBaseURL) else {
+            guard let media = self.media, let url = Self.url(of: media, apiBaseURL: apiBaseURL) else {
                 return .failure(.unusable("\(type ?? "media") message without a media id"))
             }
             let attachment = Attachment(url: url, contentType: media.mimeType ?? "", name: media.filename ?? "")
@@ -124,12 +124,12 @@ extension WhatsAppPayload.Message {
         }
     }
 
-    private static func url(of media: WhatsAppPayload.Media, graphBaseURL: String) -> String? {
+    private static func url(of media: WhatsAppPayload.Media, apiBaseURL: HTTPURL) -> String? {
         if let url = media.url, !url.isEmpty { return url }
         guard let id = media.id, !id.isEmpty,
             let escaped = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"]))
         else { return nil }
-        return "\(graphBaseURL)/\(escaped)"
+        return MetaGraphAPI.url(apiBaseURL, escaped)
     }
 
     private static func describe(_ location: WhatsAppPayload.Location) -> String {

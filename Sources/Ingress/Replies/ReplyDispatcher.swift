@@ -190,7 +190,13 @@ public actor ReplyDispatcher: Service {
             try? await Task.sleep(for: .milliseconds(delay))
             await self?.wake()
         }
-        await withCheckedContinuation { sleeper = $0 }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume() } else { sleeper = continuation }
+            }
+        } onCancel: {
+            Task { await self.wake() }  // shutdown must not wait for the next retry
+        }
         timer.cancel()
     }
 

@@ -98,6 +98,8 @@ enum AgentFrames {
         }
     }
 
+    static func summary(_ context: [String: ContextValue]) -> JSONValue { .object(context.mapValues(value)) }
+
     private static func value(_ value: ContextValue) -> JSONValue {
         switch value {
         case .text(let text): .string(text)

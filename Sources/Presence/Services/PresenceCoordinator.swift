@@ -44,11 +44,11 @@ public actor PresenceCoordinator {
 
     private var machine: PresenceStateMachine
     private let store: ReservationStore
-    private let configuration: SwitchboardConfiguration
+    let configuration: SwitchboardConfiguration
     private let credentials: AgentCredentials
     private let outlets: PresenceOutlets
     let ids: MessageIDGenerator
-    private let logger: Logger
+    let logger: Logger
     private let metrics = PresenceMetrics()
     private let now: @Sendable () -> Int64
 
@@ -61,6 +61,11 @@ public actor PresenceCoordinator {
     private var pendingReplies: [MessageID: PendingReply] = [:]
     private var pendingActions: [MessageID: PendingAction] = [:]
     private var pendingAgentReplies: [MessageID: PendingAgentReply] = [:]
+    /// HTTP requests waiting for the frame that answers them, by request id.
+    var httpWaiters: [String: CheckedContinuation<JSONValue?, Never>] = [:]
+    var earlyHTTPAnswers: [String: JSONValue] = [:]
+    /// Open work items by queue, then conversation id (D2, D3).
+    var workItems: [String: [String: WorkItem]] = [:]
     /// Updates committed or waiting for their commit, published strictly in order.
     private var publishQueue: [(ticket: ReservationStore.Ticket, change: PresenceChange)] = []
     private var publishing = false
@@ -138,6 +143,7 @@ public actor PresenceCoordinator {
             let standing = offers.values.filter { $0.offer.agentID == agentID && !$0.replied }.map(\.offer)
                 .sorted { $0.offerID < $1.offerID }
             continuation.yield(.frame(AgentFrames.welcome(state, name: name(of: agentID), choices: machine.presenceChoices, offers: standing)))
+            for frame in workItemFrames(for: agentID) { continuation.yield(.frame(frame)) }
         }
         if let presenceError { continuation.yield(.frame(presenceError.frame(requestID: requestID))) }
         logger.info("agent connected", metadata: ["agent.id": "\(agentID)"])
@@ -189,6 +195,8 @@ public actor PresenceCoordinator {
     // MARK: helpers for the extensions
 
     func route(of conversationID: String) -> ConversationRoute? { conversations[conversationID] }
+    func isConnected(_ agentID: String) -> Bool { sessions[agentID] != nil }
+    func noteQueueOwner(_ queue: String, _ peer: DistributorPeer) { queueOwners[queue] = peer }
     func nowMs() -> Int64 { now() }
     func rememberReply(_ id: MessageID, _ pending: PendingAgentReply) { pendingAgentReplies[id] = pending }
     @discardableResult
@@ -264,6 +272,7 @@ public actor PresenceCoordinator {
         case .ack(let ack): handleAck(ack)
         case .agentActionResult(let result): handleActionResult(result)
         case .agentReplyAck(let ack): handleReplyAck(ack)
+        case .workItems(let change): await handleWorkItems(change, id: envelope.id, peer: peer)
         case .heartbeat, .disconnect:
             break  // the link handles liveness
         default:
@@ -480,7 +489,7 @@ public actor PresenceCoordinator {
         }
     }
 
-    private func answerPeer(_ message: WireMessage, _ peer: DistributorPeer) async {
+    func answerPeer(_ message: WireMessage, _ peer: DistributorPeer) async {
         do {
             try await outlets.send(Envelope(id: ids.next(), message: message), peer)
         } catch {
@@ -491,6 +500,7 @@ public actor PresenceCoordinator {
 
     func send(_ frame: JSONValue, to agentID: String) {
         sessions[agentID]?.continuation.yield(.frame(frame))
+        offerToHTTPWaiter(frame)
     }
 
     private func name(of agentID: String) -> String { configuration.agent(id: agentID)?.name ?? agentID }

@@ -1,35 +1,12 @@
 import Foundation
 import SwitchboardTestSupport
 
-/// Ways to break a webhook body: at the byte level (anything at all) and at the JSON level
-/// (valid JSON of the wrong shape, which is what reaches the payload decoder once signed).
-enum WebhookMutation {
-    static func randomBytes(_ random: inout SplitMix64, maximumCount: Int = 512) -> [UInt8] {
-        (0..<Int.random(in: 0...maximumCount, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
-    }
-
-    /// One to four byte edits: flip, insert, delete, truncate, duplicate a slice.
-    static func bytes(_ body: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
-        var bytes = body
-        for _ in 0..<Int.random(in: 1...4, using: &random) {
-            guard !bytes.isEmpty else { return bytes }
-            let index = Int.random(in: 0..<bytes.count, using: &random)
-            switch Int.random(in: 0..<5, using: &random) {
-            case 0: bytes[index] ^= UInt8.random(in: 1...255, using: &random)
-            case 1: bytes.insert(UInt8.random(in: 0...255, using: &random), at: index)
-            case 2: bytes.remove(at: index)
-            case 3: bytes.removeSubrange(index...)
-            default:
-                let end = min(bytes.count, index + Int.random(in: 1...64, using: &random))
-                bytes.insert(contentsOf: bytes[index..<end], at: index)
-            }
-        }
-        return bytes
-    }
-
+/// Valid JSON of the wrong shape: what reaches a payload decoder once signed (the byte-level
+/// breakage is `BodyMutator`'s).
+enum JSONMutator {
     /// The same JSON with one to three values replaced by values of other types, removed, or
     /// arrays duplicated; still valid JSON.
-    static func structure(_ body: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ body: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
         guard var root = try? JSONSerialization.jsonObject(with: Data(body)) else { return body }
         for _ in 0..<Int.random(in: 1...3, using: &random) {
             root = mutate(root, depth: 0, &random)
@@ -79,15 +56,5 @@ enum WebhookMutation {
         case 10: return ["id": "900000000000001", "mid": "m_x", "type": "image", "phone_number_id": "200000000000001"]
         default: return String(repeating: "x", count: Int.random(in: 0...2000, using: &random))
         }
-    }
-
-    static func randomToken(_ random: inout SplitMix64, alphabet: String = "abcdefghijklmnopqrstuvwxyz0123456789-_.~%+=&", maximumCount: Int = 24) -> String {
-        let characters = Array(alphabet)
-        return String((0..<Int.random(in: 0...maximumCount, using: &random)).map { _ in characters[Int.random(in: 0..<characters.count, using: &random)] })
-    }
-
-    static func randomHex(_ random: inout SplitMix64, count: Int) -> String {
-        let digits = Array("0123456789abcdefABCDEF")
-        return String((0..<count).map { _ in digits[Int.random(in: 0..<digits.count, using: &random)] })
     }
 }
