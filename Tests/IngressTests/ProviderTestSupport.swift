@@ -78,13 +78,13 @@ struct AdapterFixture: Sendable {
     let endpoints: IngressEndpoints
     let now: Date
 
-    init(adapter: any ChannelAdapter, store: OutboxStore, now: Date = Date()) {
+    init(adapter: any ChannelAdapter, store: OutboxStore, now: Date = Date(), logger: Logger = Logger(label: "test")) {
         self.store = store
         self.now = now
         let metrics = IngressMetrics(channelType: adapter.channelType, factory: PrometheusMetricsFactory(registry: registry))
         let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: metrics, stored: WakeSignal())
         let fixed = now
-        endpoints = IngressEndpoints(adapter: adapter, recorder: recorder, metrics: metrics, logger: Logger(label: "test"), now: { fixed })
+        endpoints = IngressEndpoints(adapter: adapter, recorder: recorder, metrics: metrics, logger: logger, now: { fixed })
     }
 
     var application: some ApplicationProtocol {

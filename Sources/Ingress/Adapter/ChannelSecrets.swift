@@ -20,13 +20,7 @@ public struct ChannelSecrets: Sendable {
         var secrets: [String: [UInt8]] = [:]
         for channel in configuration.channels {
             guard let (field, reference) = pick(channel.provider) else { continue }
-            let variable = reference.environmentVariable
-            guard let value = environment[variable], !value.isEmpty else {
-                throw IngressError(
-                    code: .missingSecret,
-                    message: "environment variable \(variable) (\(field) of channel \(channel.id)) is not set or empty")
-            }
-            secrets[channel.id] = Array(value.utf8)
+            secrets[channel.id] = try reference.resolve(in: environment, field: field, channel: channel.id)
         }
         return ChannelSecrets(byChannel: secrets)
     }

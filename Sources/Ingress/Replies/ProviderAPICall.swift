@@ -4,8 +4,10 @@ import NIOCore
 
 /// One call to a provider's send API and the M1 outcome its answer maps to, shared by the
 /// provider clients so they agree on what is worth retrying:
-/// 2xx → `sent`; 408, 429, 5xx, no answer (network error, time-out) → `retryable`;
-/// anything else → `permanent`, with the provider's own error text in the reason.
+/// 2xx → `sent`; 408, 429, 5xx, no answer (network error, time-out) → `retryable`, and
+/// any other answer the provider's error body marks as temporary (`isTransient`: Meta's
+/// rate limits come as 400); anything else → `permanent`, with the provider's own error
+/// text in the reason.
 public enum ProviderAPICall {
     /// Bounds the whole call. AsyncHTTPClient keeps retrying a refused connection until
     /// then, so an unreachable provider costs this long before `retryable`.
@@ -19,7 +21,8 @@ public enum ProviderAPICall {
     /// send it twice.
     static func post(
         _ url: String, contentType: String, authorization: String, body: [UInt8],
-        with client: HTTPClient, timeout: Duration, provider: String, messageID: ([UInt8]) -> String?
+        with client: HTTPClient, timeout: Duration, provider: String, isTransient: ([UInt8]) -> Bool = { _ in false },
+        messageID: ([UInt8]) -> String?
     ) async -> ProviderSendOutcome {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -35,28 +38,38 @@ public enum ProviderAPICall {
         }
         // The status decides; a body that cannot be read only loses the id or the reason.
         let answer = (try? await response.body.collect(upTo: maximumAnswerBytes)).map { Array($0.readableBytesView) } ?? []
-        return outcome(status: Int(response.status.code), body: answer, provider: provider, messageID: messageID)
+        return outcome(
+            status: Int(response.status.code), body: answer, provider: provider, isTransient: isTransient, messageID: messageID)
     }
 
-    static func outcome(status: Int, body: [UInt8], provider: String, messageID: ([UInt8]) -> String?) -> ProviderSendOutcome {
+    static func outcome(
+        status: Int, body: [UInt8], provider: String, isTransient: ([UInt8]) -> Bool = { _ in false },
+        messageID: ([UInt8]) -> String?
+    ) -> ProviderSendOutcome {
         if (200..<300).contains(status) { return .sent(providerMessageID: messageID(body) ?? "") }
         let reason = "\(provider) API answered \(status)" + (errorText(body).map { ": \($0)" } ?? "")
-        if status == 408 || status == 429 || (500..<600).contains(status) { return .retryable(reason: reason) }
+        if status == 408 || status == 429 || (500..<600).contains(status) || isTransient(body) { return .retryable(reason: reason) }
         return .permanent(reason: reason)
     }
 
     /// The provider's explanation in an error body: Twilio's `message`, X's `detail` or
-    /// `title`, Meta's `error.message`. At most 300 characters.
+    /// `title`, Meta's `error.message` with its `code` and `error_subcode`. At most 300
+    /// characters of text.
     static func errorText(_ body: [UInt8]) -> String? {
         struct ErrorBody: Decodable {
-            struct Nested: Decodable { let message: String? }
+            struct Nested: Decodable {
+                let message: String?
+                let code: Int?
+                let error_subcode: Int?
+            }
             let message: String?
             let detail: String?
             let title: String?
             let error: Nested?
         }
         guard let decoded = try? JSONDecoder().decode(ErrorBody.self, from: Data(body)) else { return nil }
-        let text = decoded.message ?? decoded.detail ?? decoded.title ?? decoded.error?.message
-        return text.map { String($0.prefix(300)) }
+        guard let text = decoded.message ?? decoded.detail ?? decoded.title ?? decoded.error?.message else { return nil }
+        let codes = [decoded.error?.code.map { "code \($0)" }, decoded.error?.error_subcode.map { "subcode \($0)" }].compactMap { $0 }
+        return String(text.prefix(300)) + (codes.isEmpty ? "" : " (\(codes.joined(separator: ", ")))")
     }
 }
