@@ -46,7 +46,11 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(
             name: "SwitchboardCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                // Pure data structures (no I/O): the distribution core's waiting lines and timers.
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
         ),
         .target(
             name: "Wire",
@@ -102,6 +106,7 @@ let package = Package(
             dependencies: processModuleDependencies + [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),  // the live chat widget's socket
             ]
         ),
         .target(name: "Router", dependencies: processModuleDependencies),
@@ -143,7 +148,7 @@ let package = Package(
         // MARK: tests: one target per library, plus end-to-end tests of the executables
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "SwitchboardTestSupport"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore", "SwitchboardTestSupport"]),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ZeroMQ", "Wire", "SwitchboardTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
@@ -159,7 +164,13 @@ let package = Package(
         ),
         .testTarget(
             name: "IngressTests",
-            dependencies: ["Ingress", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "Ingress", "SwitchboardTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(name: "RouterTests", dependencies: ["Router"]),
         .testTarget(
@@ -172,6 +183,7 @@ let package = Package(
                 "Presence",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
         ),
         .testTarget(
@@ -181,6 +193,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),  // the browser test's DevTools socket
             ]
         ),
     ],

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Switchboard builds and runs on, only those missing.
+# Installs the Debian packages Switchboard builds and runs on, only those missing
+# (plus any named as arguments).
 # Idempotent and quiet when everything is there, so the README's commands and .ci/run
 # can call it every time.
 set -euo pipefail
@@ -9,6 +10,7 @@ packages=(
   libsqlite3-dev   # SQLite: GRDB's system library for every store
   pkg-config
 )
+packages+=("$@")   # extra ones a caller needs (scripts/test.sh: chromium for the chat widget's browser test)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -26,13 +26,14 @@ extension Distributor {
             let reserve = Reserve(
                 reservationID: request.reservation.id, agentID: request.reservation.agentID,
                 conversationID: request.conversationID, units: UInt32(clamping: request.reservation.units),
-                reason: .push, queue: request.queue,
+                reason: Self.wireReason(request.reason), queue: request.queue,
                 allowedPresences: request.allowedPresences.compactMap { Wire.BasePresence(rawValue: $0.rawValue) }.sorted { $0.rawValue < $1.rawValue })
             try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .reserve(reserve)))
         case .sendOffer(let request):
             let offer = Offer(
                 offerID: request.offerID, conversationID: request.conversationID, agentID: request.agentID,
-                queue: request.queue, workStream: request.workStream, expiresAtMs: request.expiresAtMs, kind: .push,
+                queue: request.queue, workStream: request.workStream, expiresAtMs: request.expiresAtMs,
+                kind: Self.wireKind(request.kind),
                 reservationID: request.reservationID)
             let message = Envelope(id: ids.next(), message: .offer(offer))
             offerMessages[message.id] = request.offerID
@@ -41,8 +42,9 @@ extension Distributor {
                 "offer sent",
                 metadata: ["conversation.id": "\(request.conversationID)", "agent": "\(request.agentID)", "queue": "\(request.queue)"])
             try await presenceLink.sendReliably(message)
-        case let .withdrawOffer(offerID, agentID, conversationID):
-            let withdrawn = OfferWithdrawn(offerID: offerID, agentID: agentID, conversationID: conversationID, reason: .expired)
+        case let .withdrawOffer(offerID, agentID, conversationID, reason):
+            let withdrawn = OfferWithdrawn(
+                offerID: offerID, agentID: agentID, conversationID: conversationID, reason: Self.wireReason(reason))
             try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .offerWithdrawn(withdrawn)))
         case let .release(reservation, conversationID):
             let release = Release(
@@ -72,6 +74,36 @@ extension Distributor {
         case let .offerExpired(conversationID, agentID):
             metrics.offersExpired.increment()
             logger.info("offer expired", metadata: ["conversation.id": "\(conversationID)", "agent": "\(agentID)"])
+        case .setAgentAway, .workItemAdded, .workItemRemoved, .conversationClosed, .transferOut, .stateChanged,
+            .overCapacity, .transferCompleted, .transferFailed:
+            try await performLifecycle(action)
+        }
+    }
+
+    static func wireReason(_ reason: CapacityReason) -> ReserveReason {
+        switch reason {
+        case .push: .push
+        case .pick: .pick
+        case .selectFromPush: .selectFromPush
+        case .affinity: .affinity
+        case .transfer: .pick  // the wire has no TRANSFER reason yet; PICK is granted the same way
+        }
+    }
+
+    static func wireKind(_ kind: PendingOffer.Kind) -> OfferKind {
+        switch kind {
+        case .push: .push
+        case .affinity: .affinity
+        case .transfer: .transfer
+        }
+    }
+
+    static func wireReason(_ reason: OfferWithdrawalReason) -> WithdrawReason {
+        switch reason {
+        case .expired: .expired
+        case .taken: .taken
+        case .conversationClosed: .conversationClosed
+        case .agentUnavailable: .agentUnavailable
         }
     }
 
@@ -95,7 +127,9 @@ extension Distributor {
         let now = Self.nowMs()
         switch envelope.message {
         case .grant(let grant):
-            _ = await apply(core.handle(.reservationGranted(reservationID: grant.reservationID, sequence: grant.sequence), nowMs: now))
+            let event = DistributionEvent.reservationGranted(
+                reservationID: grant.reservationID, sequence: grant.sequence, agentID: grant.agentID, units: Int(grant.units))
+            _ = await apply(core.handle(event, nowMs: now))
         case .deny(let deny):
             logger.info("reservation denied", metadata: ["reservation": "\(deny.reservationID)", "reason": "\(deny.reason)"])
             _ = await apply(core.handle(.reservationDenied(reservationID: deny.reservationID), nowMs: now))
@@ -125,14 +159,12 @@ extension Distributor {
         case .agentReply(let reply):
             await replyFromAgent(reply, envelope: envelope)
         case .agentAction(let action):
-            // Agent actions (pick, hold, wrap-up, ...) come with the D-feature issue.
-            let result = AgentActionResult(
-                actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
-                conversationID: action.conversationID, outcome: .refused(.notAllowed), detail: "not implemented yet")
-            try? await presenceLink.send(Envelope(id: ids.next(), message: .agentActionResult(result)))
+            await agentAction(action, envelope: envelope)
         case .snapshotReply(let reply):
             await mirrorOutcome(mirror.snapshotReply(reply))
-        case .releaseAck, .disconnect:
+        case .releaseAck(let ack):
+            _ = await apply(core.handle(.releaseAcknowledged(reservationID: ack.reservationID), nowMs: now))
+        case .disconnect:
             break
         default:
             logger.warning("unexpected message from presence", metadata: ["type": "\(envelope.type)"])
@@ -140,7 +172,9 @@ extension Distributor {
     }
 
     func presenceEvent(_ event: LinkEvent) async {
-        if case .peerAlive = event, !mirror.isLoaded { await requestSnapshot() }
+        guard case .peerAlive = event else { return }
+        if !mirror.isLoaded { await requestSnapshot() }
+        await sendWorkItemSnapshots()  // presence may have restarted and forgotten them
     }
 
     // MARK: agent updates (Clone)
@@ -184,7 +218,14 @@ extension Distributor {
                 logger.info("presence snapshot loaded", metadata: ["agents": "\(agents.count)", "sequence": "\(sequence)"])
                 _ = await apply(core.handle(.agentsSnapshot(statuses), nowMs: now))
             } else {
-                for status in statuses { _ = await apply(core.handle(.agentUpdated(status), nowMs: now)) }
+                for status in statuses {
+                    let wasOnline = core.agentStatus(status.agentID).map { $0.basePresence != .offline } ?? false
+                    _ = await apply(core.handle(.agentUpdated(status), nowMs: now))
+                    // D7: presence sets `offline` only once the grace period is over.
+                    if wasOnline, status.basePresence == .offline {
+                        _ = await apply(core.handle(.agentWentOffline(agentID: status.agentID), nowMs: now))
+                    }
+                }
             }
         }
     }

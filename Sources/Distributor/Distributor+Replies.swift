@@ -13,6 +13,7 @@ extension Distributor {
         var logger = self.logger
         logger[metadataKey: "conversation.id"] = "\(reply.conversationID)"
         logger[metadataKey: "agent"] = "\(reply.agentID)"
+        await resumeIfWaiting(conversationID: reply.conversationID, agentID: reply.agentID)  // D5: the agent writes
         guard let record = core.conversations[reply.conversationID] else {
             await refuseReply(envelope.id, "conversation \(reply.conversationID) is not in a queue of distributor \(settings.name)")
             return

@@ -65,7 +65,8 @@ public actor Distributor: Service {
         self.metrics = DistributorMetrics(queues: settings.queues)
         let owned = settings.queues.compactMap { configuration.queue(named: $0) }
         let streams = configuration.workStreams
-        self.core = DistributionCore(queues: owned, workStreams: streams)
+        self.core = DistributionCore(
+            queues: owned, workStreams: streams, otherQueues: Set(configuration.queues.map(\.name)))
         routerLink = DealerLink(
             name: "router", identity: settings.name, connectTo: settings.routerEndpoint, loop: loop, ids: ids,
             settings: linkSettings, logger: logger)
@@ -134,6 +135,7 @@ public actor Distributor: Service {
         await perform(step.actions, answering: nil)
         await afterStep()
         endTurn(ticket)
+        await sendWorkItemSnapshots()
     }
 
     private func stopLinks() async {
@@ -188,7 +190,7 @@ public actor Distributor: Service {
 
     func afterStep() async {
         for queue in settings.queues {
-            metrics.setWaiting(core.conversations.values.filter { $0.queue == queue && $0.state == .open }.count, queue: queue)
+            metrics.setWaiting(core.openCount(inQueue: queue), queue: queue)
         }
         armTimer()
     }

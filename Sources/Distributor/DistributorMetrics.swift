@@ -9,6 +9,9 @@ struct DistributorMetrics: Sendable {
     let offersRejected = Counter(label: "switchboard_offers_total", dimensions: [("outcome", "rejected")])
     let offersExpired = Counter(label: "switchboard_offers_total", dimensions: [("outcome", "expired")])
     let delivers = Counter(label: "switchboard_distributor_delivers_total")
+    let closed = Counter(label: "switchboard_distributor_conversations_closed_total")
+    /// D6: a pick, select-from-push, affinity or transfer took an agent above capacity.
+    let overCapacity = Counter(label: "switchboard_distributor_over_capacity_total")
     let duplicateDelivers = Counter(label: "switchboard_distributor_delivers_duplicate_total")
 
     init(queues: [String]) {

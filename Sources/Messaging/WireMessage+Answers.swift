@@ -18,7 +18,7 @@ extension WireMessage {
         case .agentActionResult(let result): result.actionMessageID
         case .heartbeat, .disconnect, .submit, .ready, .deliver, .agentReply, .reserve, .release,
             .agentUpdate, .snapshotRequest, .offer, .offerReply, .offerWithdrawn, .agentAction,
-            .conversationMessage, .conversationClosed, .workItems:
+            .conversationMessage, .conversationClosed, .conversationTransferred, .workItems:
             nil
         }
     }

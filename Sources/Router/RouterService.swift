@@ -28,17 +28,17 @@ public actor RouterService: Service {
 
     let configuration: SwitchboardConfiguration
     private let routing: RoutingTable
-    private let journal: JournalStore
+    let journal: JournalStore
     let ingressLink: RouterLink
     private let distributorLink: RouterLink
-    private let ids: MessageIDGenerator
+    let ids: MessageIDGenerator
     private let linkSettings: LinkSettings
     let logger: Logger
     let metrics: RouterMetrics
     private let completions: AsyncStream<SubmitCompletion>
     private let completionSink: AsyncStream<SubmitCompletion>.Continuation
 
-    private var registry: QueueOwnershipRegistry<PeerID>
+    var registry: QueueOwnershipRegistry<PeerID>
     /// Agent replies relayed to an adapter → the distributor waiting for their ack.
     var replyOrigins: [MessageID: PeerID] = [:]
     private var linksBound = false
@@ -197,7 +197,7 @@ public actor RouterService: Service {
             channelData: ChannelDataVariables.values(
                 channelID: message.channelInstanceID, channelType: message.channelType,
                 customerAddress: message.customerAddress, customerDisplayName: message.customerDisplayName,
-                raw: message.channelData))
+                customerLocale: message.locale, raw: message.channelData))
         let context = routed.context.namedValues(layout: rules.layout).mapValues(ContextValue.init)
         let payload: Data
         do {
@@ -287,13 +287,20 @@ public actor RouterService: Service {
     }
 
     /// Sends a journal delivery to its queue's owner, if the queue has one now.
-    private func send(_ delivery: JournalDelivery) async {
+    func send(_ delivery: JournalDelivery) async {
         guard let owner = registry.owner(ofQueue: delivery.queue) else {
             logger.debug("queue has no distributor; delivery stays pending", metadata: ["queue": "\(delivery.queue)", "conversation.id": "\(delivery.conversationID)"])
             return
         }
         do {
-            let envelope = try StoredEnvelope.decode(delivery.payload)
+            var envelope = try StoredEnvelope.decode(delivery.payload)
+            // Moved by a transfer (D8): the stored Deliver names the old queue and id.
+            if case .deliver(var deliver) = envelope.message, let id = MessageID(bytes: delivery.messageID),
+                deliver.queue != delivery.queue || envelope.id != id
+            {
+                deliver.queue = delivery.queue
+                envelope = Envelope(id: id, message: .deliver(deliver))
+            }
             try await distributorLink.sendReliably(envelope, to: owner)
         } catch {
             logger.error(
@@ -315,6 +322,8 @@ public actor RouterService: Service {
                 await close(closed, id: envelope.id, from: peer)
             case .agentReply(let reply):
                 await relay(reply, envelope: envelope, from: peer)
+            case .conversationTransferred(let transfer):
+                await move(transfer, id: envelope.id, from: peer)
             case .disconnect(let disconnect):
                 logger.info("distributor disconnected", metadata: ["peer": "\(peer)", "sender": "\(disconnect.sender)"])
                 await peerGone(peer)
@@ -357,7 +366,7 @@ public actor RouterService: Service {
     }
 
     /// Everything pending for `queue`, in journal order, to its new owner.
-    private func sendPending(queue: String, to peer: PeerID) async {
+    func sendPending(queue: String, to peer: PeerID) async {
         let pending: [JournalDelivery]
         do {
             pending = try await journal.pendingDeliveries(queue: queue)
@@ -453,7 +462,7 @@ public actor RouterService: Service {
         }
     }
 
-    private func disconnectIfUnregistered(_ peer: PeerID) async {
+    func disconnectIfUnregistered(_ peer: PeerID) async {
         guard !registry.isRegistered(peer), linksBound else { return }
         logger.info("traffic from an unregistered distributor; asking it to announce itself", metadata: ["peer": "\(peer)"])
         _ = try? await distributorLink.send(

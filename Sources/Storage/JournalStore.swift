@@ -128,6 +128,29 @@ public actor JournalStore {
         }
     }
 
+    /// D8 across distributors: moves a conversation to `queue` and makes every delivery of it
+    /// pending again for that queue under a fresh message id (`newID()`), in one transaction.
+    /// Returns how many deliveries became pending again (they were acked by the old owner);
+    /// nil when the conversation is unknown. Moving it to the queue it is in changes nothing (a resend).
+    public func transferConversation(
+        id: String, toQueue queue: String, nowMs: Int64, newID: @escaping @Sendable () -> Data
+    ) async throws(StorageError) -> Int? {
+        try await write { db in
+            guard let conversation = try JournalConversation.fetchOne(db, key: id) else { return nil }
+            guard conversation.queue != queue else { return 0 }
+            try db.execute(sql: "UPDATE conversation SET queue = ?, updated_at_ms = ? WHERE id = ?", arguments: [queue, nowMs, id])
+            let rows = try Row.fetchAll(db, sql: "SELECT id, state FROM delivery WHERE conversation_id = ? ORDER BY sequence", arguments: [id])
+            var reopened = 0
+            for row in rows {
+                if (row["state"] as String?) == "acked" { reopened += 1 }
+                try db.execute(
+                    sql: "UPDATE delivery SET queue = ?, state = 'pending', message_id = ?, acked_at_ms = NULL WHERE id = ?",
+                    arguments: [queue, newID(), row["id"] as Int64])
+            }
+            return reopened
+        }
+    }
+
     public func conversation(id: String) async throws(StorageError) -> JournalConversation? {
         try await read { db in try JournalConversation.fetchOne(db, key: id) }
     }

@@ -100,6 +100,30 @@ public final class ReplyOutboxStore: Sendable {
         }
     }
 
+    /// Pending replies of one channel instance, oldest first, at most `limit` (due or not).
+    public func pending(channelInstanceID: String, limit: Int) async throws(StorageError) -> [ReplyRow] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM reply WHERE state = 'pending' AND channel_instance_id = ? ORDER BY seq LIMIT ?",
+                arguments: [channelInstanceID, limit]
+            ).map(ReplyRow.init(row:))
+        }
+    }
+
+    /// Makes pending replies due at `atMs` at the latest (never later than they were; attempts
+    /// unchanged): their customer is reachable again, so the back-off wait is over.
+    public func hasten(_ replyIDs: [[UInt8]], toMs atMs: Int64) async throws(StorageError) {
+        guard !replyIDs.isEmpty else { return }
+        _ = try await committer.submit { db in
+            for id in replyIDs {
+                try db.execute(
+                    sql: "UPDATE reply SET next_attempt_at_ms = MIN(next_attempt_at_ms, ?) WHERE reply_id = ? AND state = 'pending'",
+                    arguments: [atMs, Data(id)])
+            }
+            return replyIDs.count
+        }
+    }
+
     public func reply(_ replyID: [UInt8]) async throws(StorageError) -> ReplyRow? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM reply WHERE reply_id = ?", arguments: [Data(replyID)]).map(ReplyRow.init(row:))

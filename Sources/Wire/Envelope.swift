@@ -27,6 +27,7 @@ public enum WireMessage: Sendable, Hashable {
     case agentReply(AgentReply)
     case agentReplyAck(AgentReplyAck)
     case conversationClosed(ConversationClosed)
+    case conversationTransferred(ConversationTransferred)
     case reserve(Reserve)
     case grant(Grant)
     case deny(Deny)
@@ -58,6 +59,7 @@ public enum WireMessage: Sendable, Hashable {
         case .agentReply: .agentReply
         case .agentReplyAck: .agentReplyAck
         case .conversationClosed: .conversationClosed
+        case .conversationTransferred: .conversationTransferred
         case .reserve: .reserve
         case .grant: .grant
         case .deny: .deny

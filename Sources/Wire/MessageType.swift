@@ -18,6 +18,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
     case agentReply = 0x0303
     case agentReplyAck = 0x0304
     case conversationClosed = 0x0305
+    case conversationTransferred = 0x0306
     // 0x04: capacity reservations
     case reserve = 0x0401
     case grant = 0x0402
@@ -53,6 +54,7 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
         case .agentReply: "AgentReply"
         case .agentReplyAck: "AgentReplyAck"
         case .conversationClosed: "ConversationClosed"
+        case .conversationTransferred: "ConversationTransferred"
         case .reserve: "Reserve"
         case .grant: "Grant"
         case .deny: "Deny"

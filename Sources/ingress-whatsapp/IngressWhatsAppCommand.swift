@@ -2,21 +2,35 @@ import ArgumentParser
 import Ingress
 import ProcessRuntime
 
-/// The WhatsApp Cloud API adapter. Not implemented yet (channels issue): it serves /healthz and
-/// /metrics and answers 501 under /channels/whatsapp/.
+/// The WhatsApp Cloud API adapter (docs/channels/whatsapp.md): Meta's signed webhooks into
+/// the outbox, forwarded to the router until acknowledged; delivery statuses of our own
+/// messages into `delivery-statuses.sqlite` next to the outbox; agent replies sent with the
+/// Cloud API from the reply outbox.
 @main
 struct IngressWhatsApp: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ingress-whatsapp", abstract: "Switchboard's WhatsApp Cloud API adapter (not implemented yet: answers 501).")
+        commandName: "ingress-whatsapp", abstract: "Switchboard's WhatsApp Cloud API adapter (docs/channels/whatsapp.md).")
 
     @OptionGroup var common: ProcessOptions
 
     @Option(name: .long, help: ArgumentHelp("HTTP listen address; overrides processes.ingress.whatsapp.http.", valueName: "host:port"))
     var http: String?
 
+    @Option(name: .long, help: ArgumentHelp("The router's ingress endpoint; overrides processes.router.ingressEndpoint.", valueName: "endpoint"))
+    var routerEndpoint: String?
+
     func run() async throws {
         StructuredLogHandler.bootstrap(process: "ingress-whatsapp", format: common.logFormat, level: common.logLevel)
         let registry = ProcessMetrics.bootstrap()
-        try await PlaceholderIngress.run(channelType: .whatsapp, options: common, httpOverride: http, registry: registry)
+        let dataDir = common.dataDir
+        try await AdapterProcessRunner.run(
+            channelType: .whatsapp, options: common, httpOverride: http, routerEndpointOverride: routerEndpoint, registry: registry
+        ) { configuration, environment throws(IngressError) in
+            try WhatsAppAdapter.open(
+                configuration: configuration, environment: environment,
+                dataDirectory: dataDir ?? configuration.system.dataDirectory)
+        } makeReplySender: { configuration, environment, client throws(IngressError) in
+            WhatsAppSendClient(configuration: configuration, secrets: try .whatsapp(configuration, environment: environment), http: client)
+        }
     }
 }

@@ -229,7 +229,7 @@ import ZeroMQ
         }
     }
 
-    @Test func aDisconnectFromTheRouterBringsReadyAgainAndAgentActionsAreRefusedForNow() async throws {
+    @Test func aDisconnectFromTheRouterBringsReadyAgainAndAnActionOnAnUnknownConversationIsRefused() async throws {
         let dataDir = try TemporaryDirectory("distributor-reready")
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(15)) { loop in
@@ -254,8 +254,8 @@ import ZeroMQ
                 if case .agentActionResult(let result) = $0 { result } else { nil }
             }
             #expect(result.value.actionMessageID == action.id)
-            #expect(result.value.outcome == .refused(.notAllowed))
-            #expect(result.value.detail == "not implemented yet")
+            #expect(result.value.outcome == .refused(.unknownConversation))
+            #expect(result.value.detail.contains("c9"))
             run.cancel()
             try await withTimeout(.seconds(5), "run stops") { try await run.value }
         }

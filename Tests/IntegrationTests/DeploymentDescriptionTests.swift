@@ -17,7 +17,7 @@ import Yams
 
     func composeServices() throws -> [ComposeService] {
         let text = try String(contentsOf: Self.root.appendingPathComponent("docker-compose.yml"), encoding: .utf8)
-        let document = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let document = try #require(try ConfigurationLoader.withYAMLParser { try Yams.load(yaml: text) } as? [String: Any])
         let services = try #require(document["services"] as? [String: Any])
         return try services.map { name, value in
             let service = try #require(value as? [String: Any])

@@ -50,7 +50,7 @@ import Testing
             try await system.kill9(.distributor2)  // owned `support`
             let routerHealth = "http://127.0.0.1:\(system.ports.routerHTTP)/healthz"
             try await withTimeout(.seconds(15), "the router sees support unowned") {
-                while !((try? await system.get(routerHealth).body) ?? "").contains("\"queues.unowned\":\"support\"") {
+                while !((try? await system.get(routerHealth).body) ?? "").contains("\"queues.unowned\":\"picks,quick,support\"") {
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }

@@ -80,10 +80,22 @@ import Testing
         #expect(settings.publicUrl.host == "ingress.example.test")
     }
 
-    @Test func channelDataVariablesAreDottedAndPerType() {
-        #expect(ChannelDataVariables.names(for: .sms) == ["channel.id", "channel.type", "customer.address", "customer.displayName", "sms.to", "sms.fromCountry"])
-        #expect(ChannelDataVariables.type(of: "chat.locale", on: .chat) == .text)
-        #expect(ChannelDataVariables.type(of: "chat.locale", on: .sms) == nil)
+    @Test func channelDataVariablesAreTheAgreedDottedNamesPerType() {
+        #expect(ChannelDataVariables.common == ["channel.id", "channel.type", "customer.address", "customer.displayName", "customer.locale"])
+        let specific = Dictionary(uniqueKeysWithValues: ChannelType.allCases.map { ($0, ChannelDataVariables.specific(to: $0)) })
+        #expect(specific == [
+            .chat: ["chat.pageUrl", "chat.origin"],
+            .sms: ["sms.to", "sms.fromCountry", "sms.fromState", "sms.fromCity"],
+            .facebook: ["facebook.pageId"],
+            .whatsapp: ["whatsapp.phoneNumberId", "whatsapp.displayPhoneNumber", "whatsapp.userId"],
+            .twitter: ["twitter.accountId", "twitter.screenName"],
+            .custom: [],
+        ])
+        #expect(ChannelDataVariables.names(for: .sms) == ChannelDataVariables.common + ["sms.to", "sms.fromCountry", "sms.fromState", "sms.fromCity"])
+        #expect(ChannelDataVariables.type(of: "customer.locale", on: .custom) == .text)
+        #expect(ChannelDataVariables.type(of: "chat.origin", on: .chat) == .text)
+        #expect(ChannelDataVariables.type(of: "chat.origin", on: .sms) == nil)
+        #expect(ChannelDataVariables.type(of: "chat.locale", on: .chat) == nil)  // replaced by customer.locale
         #expect(ChannelType.allCases.flatMap(ChannelDataVariables.names).allSatisfy { $0.contains(".") })
     }
 }

@@ -29,10 +29,10 @@ import Testing
                  path: "\(rulePath).condition.all[0].not.any", reason: "'any' must list at least one condition"),
         RuleCase("variable declared", [(tier, "- { variable: tier, op: equals, value: gold }")], marker: "variable: tier",
                  path: "\(rulePath).condition.all[0].variable",
-                 reason: "unknown variable 'tier'; declare it in this work stream's contextVariables or use one of: customerTier, orderTotal, channel.id, channel.type, customer.address, customer.displayName, chat.locale, chat.pageUrl"),
+                 reason: "unknown variable 'tier'; declare it in this work stream's contextVariables or use one of: customerTier, orderTotal, channel.id, channel.type, customer.address, customer.displayName, customer.locale, chat.pageUrl, chat.origin"),
         RuleCase("channel data of another type", [(tier, "- { variable: sms.to, op: equals, value: \"+1555\" }")], marker: "variable: sms.to",
                  path: "\(rulePath).condition.all[0].variable",
-                 reason: "unknown variable 'sms.to'; declare it in this work stream's contextVariables or use one of: customerTier, orderTotal, channel.id, channel.type, customer.address, customer.displayName, chat.locale, chat.pageUrl"),
+                 reason: "unknown variable 'sms.to'; declare it in this work stream's contextVariables or use one of: customerTier, orderTotal, channel.id, channel.type, customer.address, customer.displayName, customer.locale, chat.pageUrl, chat.origin"),
         RuleCase("number operator on text", [("op: equals, value: gold", "op: gt, value: 3")], marker: "op: gt",
                  path: "\(rulePath).condition.all[0].op", reason: "operator 'gt' is a number operator but variable 'customerTier' is text; text operators: \(textOps)"),
         RuleCase("text operator on number", [("op: between, value: [100, 500]", "op: contains, value: \"1\"")], marker: "op: contains",
@@ -64,7 +64,7 @@ import Testing
         let yaml = ConfigurationFixture.valid.replacingOccurrences(of: "            " + Self.tier, with: """
                         - any:
                             - { variable: customerTier, op: equals, value: gold }
-                            - not: { variable: chat.locale, op: isEmpty }
+                            - not: { variable: customer.locale, op: isEmpty }
             """)
         let configuration = try ConfigurationFixture.load(yaml).get().configuration
         let stream = try #require(configuration.workStream(named: "chat-stream"))
@@ -73,7 +73,7 @@ import Testing
         let expected = Condition.all([
             .any([
                 .comparison(Comparison(variable: "customerTier", variableType: .text, isChannelData: false, op: .equals, value: .text("gold"))),
-                .not(.comparison(Comparison(variable: "chat.locale", variableType: .text, isChannelData: true, op: .isEmpty, value: .none))),
+                .not(.comparison(Comparison(variable: "customer.locale", variableType: .text, isChannelData: true, op: .isEmpty, value: .none))),
             ]),
             .comparison(Comparison(variable: "orderTotal", variableType: .number, isChannelData: false, op: .between, value: .range(100...500))),
         ])

@@ -91,6 +91,8 @@ enum Fixtures {
             workStream: "sms-support")),
         .conversationClosed(ConversationClosed(
             conversationID: "conv-1", queue: "billing", reason: .autoClosed, closedAtMs: 1_717_000_030_000)),
+        .conversationTransferred(ConversationTransferred(
+            conversationID: "conv-1", fromQueue: "billing", toQueue: "vip", agentID: "ada", note: "gold customer")),
         .workItems(WorkItems(
             queue: "billing", snapshot: true,
             added: [WorkItem(
@@ -129,6 +131,7 @@ enum Fixtures {
         .agentActionResult(AgentActionResult(actionMessageID: idA, actionID: "x", outcome: .done)),
         .conversationMessage(ConversationMessage(conversationID: "c", agentID: "a", sequence: 1, message: minimalInbound)),
         .conversationClosed(ConversationClosed(conversationID: "c")),
+        .conversationTransferred(ConversationTransferred(conversationID: "c", toQueue: "q")),
         .workItems(WorkItems(queue: "q")),
     ]
 

@@ -28,7 +28,7 @@ struct FramingTests {
             .submit: 0x0101, .submitAck: 0x0102,
             .ready: 0x0201, .readyAccepted: 0x0202, .readyRefused: 0x0203,
             .deliver: 0x0301, .deliverAck: 0x0302, .agentReply: 0x0303, .agentReplyAck: 0x0304,
-            .conversationClosed: 0x0305,
+            .conversationClosed: 0x0305, .conversationTransferred: 0x0306,
             .reserve: 0x0401, .grant: 0x0402, .deny: 0x0403, .release: 0x0404, .releaseAck: 0x0405,
             .agentUpdate: 0x0501, .snapshotRequest: 0x0502, .snapshotReply: 0x0503,
             .offer: 0x0601, .offerReply: 0x0602, .offerWithdrawn: 0x0603, .agentAction: 0x0604,

@@ -1,24 +1,6 @@
+import SwitchboardTestSupport
 import Testing
 import Wire
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// SplitMix64: small, fast, seedable; good enough to drive a fuzzer reproducibly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
 
 /// Feeds the decoder random and mutated frames. It must never trap: every input gives
 /// an Envelope or a WireError. Set WIRE_FUZZ_SEED to replay a run; the seed is printed
@@ -26,11 +8,7 @@ struct SplitMix64: RandomNumberGenerator {
 @Suite("Fuzzing the decoder")
 struct FuzzTests {
     static func seed() -> UInt64 {
-        if let text = getenv("WIRE_FUZZ_SEED").map({ String(cString: $0) }), let seed = UInt64(text) {
-            return seed
-        }
-        var system = SystemRandomNumberGenerator()
-        return system.next()
+        SplitMix64.seed(fromEnvironment: "WIRE_FUZZ_SEED")
     }
 
     struct Tally {

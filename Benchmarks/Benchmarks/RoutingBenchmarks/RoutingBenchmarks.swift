@@ -87,7 +87,7 @@ struct RoutingFixture: Sendable {
         let channelData = [
             "channel.id": "web-chat", "channel.type": "chat",
             "customer.address": "visitor-8f3a", "customer.displayName": "Jo Bloggs",
-            "chat.locale": "en-GB", "chat.pageUrl": "https://shop.example.test/orders/123",
+            "customer.locale": "en-GB", "chat.pageUrl": "https://shop.example.test/orders/123",
         ]
         let contextsByName = [fallback, fallback, fallback, lateTier, fallback, fallback, lateCampaign, fallback]
         let inputs = contextsByName.map { Input(context: $0, channelData: channelData) }

@@ -123,11 +123,14 @@ public struct AdapterResponse: Sendable, Equatable {
     public var status: HTTPResponse.Status
     public var contentType: String
     public var body: [UInt8]
+    /// Further headers (the chat widget page's Content-Security-Policy).
+    public var headers: HTTPFields
 
-    public init(status: HTTPResponse.Status, contentType: String, body: [UInt8]) {
+    public init(status: HTTPResponse.Status, contentType: String, body: [UInt8], headers: HTTPFields = [:]) {
         self.status = status
         self.contentType = contentType
         self.body = body
+        self.headers = headers
     }
 
     /// `{"status": ..., "reason": ...}`-style JSON bodies of our own answers.
@@ -142,9 +145,9 @@ public struct AdapterResponse: Sendable, Equatable {
     }
 
     var hummingbird: Response {
-        Response(
-            status: status, headers: [.contentType: contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        var fields = headers
+        fields[.contentType] = contentType
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 

@@ -38,7 +38,7 @@ public struct CustomChannelAdapter: ChannelAdapter {
         guard let signature = channels[channelID] else {
             return .reject(IngressRejection(.unknownChannel, "no custom channel \"\(channelID.prefix(64))\""))
         }
-        guard Self.isJSON(request.header("Content-Type")) else {
+        guard request.hasMediaType("application/json") else {
             return .reject(IngressRejection(.unsupportedMediaType, "Content-Type must be application/json"))
         }
         // The signature covers the raw bytes: checked before anything is parsed.
@@ -63,7 +63,7 @@ public struct CustomChannelAdapter: ChannelAdapter {
             channelInstanceID: channelID, channelType: ChannelType.custom.rawValue, providerMessageID: payload.messageID,
             customerAddress: payload.customerID, customerDisplayName: payload.displayName, text: payload.text,
             attachments: payload.attachments, context: payload.context, channelData: channelData, locale: payload.locale,
-            providerTimestampMs: payload.sentAtMs, receivedAtMs: Int64((request.receivedAt.timeIntervalSince1970 * 1000).rounded()))
+            providerTimestampMs: payload.sentAtMs, receivedAtMs: request.receivedAtMs)
         return .store([message])
     }
 
@@ -74,12 +74,5 @@ public struct CustomChannelAdapter: ChannelAdapter {
             ("messageId", .string(message?.providerMessageID ?? "")),
             ("duplicate", .bool(message?.duplicate ?? false)),
         ])
-    }
-
-    /// `application/json`, with or without parameters (`; charset=utf-8`).
-    static func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
     }
 }

@@ -17,6 +17,8 @@ public struct AdapterProcess<Link: ForwardingLink> {
     /// Sends agent replies to the provider (M1); nil for an adapter without a sender.
     public let replies: ReplyDispatcher?
     public let router: Router<BasicRequestContext>
+    /// WebSocket upgrades on the HTTP address; nil for webhook-only adapters.
+    public let webSocket: WebSocketUpgrade?
     public let address: HTTPAddress
 
     /// Opens the outbox in `<dataDirectory>/ingress-<type>/` and wires the parts. Nothing runs yet.
@@ -61,6 +63,8 @@ public struct AdapterProcess<Link: ForwardingLink> {
         }
         forwarder = Forwarder(
             link: link, store: store, stored: stored, replies: intake, metrics: metrics, settings: forwarding, logger: logger)
+        webSocket = (adapter as? any WebSocketChannelAdapter)?.webSocketUpgrade(
+            WebSocketAdapterParts(recorder: recorder, metrics: metrics, replies: replies, logger: logger))
         let endpoints = IngressEndpoints(adapter: adapter, recorder: recorder, metrics: metrics, logger: logger)
         router = IngressHTTPServer.router(endpoints: endpoints, process: process, registry: registry) { [store, link] in
             await Self.health(store: store, link: link)
@@ -84,6 +88,6 @@ public struct AdapterProcess<Link: ForwardingLink> {
     public func services(logger: Logger) -> [any Service] {
         let dispatcher: [any Service] = replies.map { [$0] } ?? []
         return [forwarder] + dispatcher
-            + [IngressHTTPServer.application(router: router, address: address, process: process, logger: logger)]
+            + [IngressHTTPServer.application(router: router, address: address, process: process, webSocket: webSocket, logger: logger)]
     }
 }

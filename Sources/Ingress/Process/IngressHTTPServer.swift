@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ProcessRuntime
 import Prometheus
@@ -17,13 +18,19 @@ public enum IngressHTTPServer {
         return router
     }
 
+    /// `webSocket`: the adapter's WebSocket upgrades (live chat), served on the same address.
     public static func application(
-        router: Router<BasicRequestContext>, address: HTTPAddress, process: String, logger: Logger
+        router: Router<BasicRequestContext>, address: HTTPAddress, process: String, webSocket: WebSocketUpgrade? = nil,
+        logger: Logger
     ) -> some ApplicationProtocol {
-        Application(
+        let configuration = ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: process)
+        guard let webSocket else { return Application(router: router, configuration: configuration, logger: logger) }
+        return Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: process),
-            logger: logger)
+            server: .http1WebSocketUpgrade(
+                configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: webSocket.maximumFrameBytes)),
+                shouldUpgrade: webSocket.shouldUpgrade),
+            configuration: configuration, logger: logger)
     }
 
     /// Parses a `--http host:port` override (`[::1]:8085` for IPv6).

@@ -74,6 +74,20 @@ public actor ReplyDispatcher: Service {
         wake()
     }
 
+    /// Sends the pending replies to one customer now instead of after their back-off: the
+    /// chat adapter calls it when a visitor reconnects (their replies waited for them).
+    public func retryNow(channelInstanceID: String, customerAddress: String) async {
+        do {
+            let rows = try await store.pending(channelInstanceID: channelInstanceID, limit: 1_000)
+            let theirs = rows.filter { (try? ReplyCodec.reply($0).1.customerAddress) == customerAddress }.map(\.replyID)
+            guard !theirs.isEmpty else { return }
+            try await store.hasten(theirs, toMs: nowMs())
+            wake()
+        } catch {
+            logger.error("cannot reschedule a customer's pending replies", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Sends every reply due now, one batch at a time.
     func dispatchDue() async {
         while !Task.isCancelled {
@@ -190,7 +204,13 @@ public actor ReplyDispatcher: Service {
             try? await Task.sleep(for: .milliseconds(delay))
             await self?.wake()
         }
-        await withCheckedContinuation { sleeper = $0 }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume() } else { sleeper = continuation }
+            }
+        } onCancel: {
+            Task { await self.wake() }  // shutdown must not wait for the next retry
+        }
         timer.cancel()
     }
 

@@ -39,6 +39,16 @@ public enum HMACSignature {
         return code.map { byte in String(format: "%02x", byte) }.joined()
     }
 
+    /// Standard Base64 of HMAC-SHA256: X's CRC answer, and what a test signs X's webhooks with.
+    public static func base64SHA256(key: [UInt8], message: some DataProtocol) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))).base64EncodedString()
+    }
+
+    /// Standard Base64 of HMAC-SHA1: Twilio's signature, for tests and tools that sign like Twilio.
+    public static func base64SHA1(key: [UInt8], message: some DataProtocol) -> String {
+        Data(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: key))).base64EncodedString()
+    }
+
     static func bytes(fromHex hex: some StringProtocol) -> [UInt8]? {
         let utf8 = Array(hex.utf8)
         guard utf8.count.isMultiple(of: 2) else { return nil }
@@ -53,7 +63,7 @@ public enum HMACSignature {
         return bytes
     }
 
-    private static func nibble(_ character: UInt8) -> UInt8? {
+    static func nibble(_ character: UInt8) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10

@@ -37,6 +37,36 @@ public enum AgentRoutes {
                 return failure(.badRequest, error)
             }
         }
+        // Every agent command of the WebSocket, as one JSON body (agent.md, "HTTP API"). Actions
+        // and replies wait (up to 10 s) for their result and return it.
+        api.post("commands") { request, _ -> Response in
+            guard let agentID = authenticatedAgent(request, coordinator) else { return unauthorized() }
+            let body = try await request.body.collect(upTo: AgentWebSocketHandler.maxFrameSize)
+            do throws(AgentProtocolError) {
+                let command = try ClientFrame.decode(String(buffer: body)).command()
+                switch command {
+                case .action, .sendReply:
+                    guard let answer = try await coordinator.performAndWait(command, agentID: agentID, limit: .seconds(10)) else {
+                        return json(.accepted, ["status": "pending", "reason": "no answer yet; it will reach the agent's socket"])
+                    }
+                    return json(.ok, answer)
+                case .setPresence, .reply:
+                    if let state = try await coordinator.perform(command, agentID: agentID) {
+                        return json(.ok, await coordinator.agentJSON(state))
+                    }
+                    return json(.accepted, ["status": "sent"])
+                }
+            } catch {
+                let status: HTTPResponse.Status =
+                    switch error.code {
+                    case "unavailable": .serviceUnavailable
+                    case "unknownOffer": .notFound
+                    case "notYourConversation", "notYourQueue": .forbidden
+                    default: .badRequest
+                    }
+                return failure(status, error)
+            }
+        }
         for (path, decision) in [("accept", OfferDecisionName.accept), ("reject", .reject)] {
             api.post(RouterPath("offers/:offerId/" + path)) { request, context -> Response in
                 guard let agentID = authenticatedAgent(request, coordinator) else { return unauthorized() }

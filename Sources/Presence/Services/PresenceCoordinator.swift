@@ -61,6 +61,9 @@ public actor PresenceCoordinator {
     private var pendingReplies: [MessageID: PendingReply] = [:]
     private var pendingActions: [MessageID: PendingAction] = [:]
     private var pendingAgentReplies: [MessageID: PendingAgentReply] = [:]
+    /// HTTP requests waiting for the frame that answers them, by request id.
+    var httpWaiters: [String: CheckedContinuation<JSONValue?, Never>] = [:]
+    var earlyHTTPAnswers: [String: JSONValue] = [:]
     /// Open work items by queue, then conversation id (D2, D3).
     var workItems: [String: [String: WorkItem]] = [:]
     /// Updates committed or waiting for their commit, published strictly in order.
@@ -497,6 +500,7 @@ public actor PresenceCoordinator {
 
     func send(_ frame: JSONValue, to agentID: String) {
         sessions[agentID]?.continuation.yield(.frame(frame))
+        offerToHTTPWaiter(frame)
     }
 
     private func name(of agentID: String) -> String { configuration.agent(id: agentID)?.name ?? agentID }

@@ -1,23 +1,36 @@
 /// The durable state of one conversation of an owned queue: what the queue state store
 /// records before any action on it is taken, and what a restarted distributor resumes from.
+/// Every timer lives here as a deadline (ms since the Unix epoch), so a restart fires it.
 public struct ConversationRecord: Sendable, Hashable, Codable {
     public var id: String
     public var queue: String
     public var workStream: String
     public var state: ConversationState
-    /// Arrival order across the distributor's life; "oldest first" sorts on it.
+    /// Arrival order across the distributor's life; "oldest first" sorts on it. Kept when
+    /// the conversation goes back to a queue (release, disconnect, transfer): its customer
+    /// has waited since then.
     public var arrivedAtMs: Int64
     public var arrivalIndex: UInt64
-    /// The agent holding the conversation (Active and later).
+    /// The agent holding the conversation (Active, WrapUp), or who last held it (Waiting:
+    /// D4 offers it to them first). Nil while Open.
     public var agentID: String?
-    /// The reservation kept while the conversation holds capacity (Active).
+    /// The capacity held: while Active, and in WrapUp as long as `wrapUpCapacity` says (D6).
     public var held: Reservation?
-    /// The offer being made: reserving, then offered.
+    /// The offer being made (push, affinity, or transfer to an agent): reserving, then offered.
     public var pending: PendingOffer?
     /// Rejects and time-outs per agent (Q1 maxDeclines).
     public var declines: [String: Int]
-    /// Offers attempted so far; names reservations and offers uniquely, also across restarts.
+    /// Offers and takes attempted so far; names reservations and offers uniquely, also across restarts.
     public var attempts: Int
+    /// A Waiting conversation whose customer wrote again: it wants an agent (D4, then D1).
+    public var needsAgent: Bool
+    /// W1 auto-close: when an Open or Waiting conversation closes for inactivity.
+    public var autoCloseAtMs: Int64?
+    /// D6 `wrapUpCapacity: <duration>`: when the WrapUp conversation gives its capacity back.
+    public var capacityReleaseAtMs: Int64?
+    /// Reservations given back whose Release presence has not acknowledged yet: sent again
+    /// after a restart, so no unit stays reserved for nothing.
+    public var releasing: [Reservation]
     /// The highest customer message sequence received without a gap.
     public var receivedThrough: UInt64
     /// Sequences received beyond a gap, held until it is filled (wire.md 5.3).
@@ -32,8 +45,9 @@ public struct ConversationRecord: Sendable, Hashable, Codable {
         id: String, queue: String, workStream: String, state: ConversationState = .open,
         arrivedAtMs: Int64, arrivalIndex: UInt64, agentID: String? = nil, held: Reservation? = nil,
         pending: PendingOffer? = nil, declines: [String: Int] = [:], attempts: Int = 0,
-        receivedThrough: UInt64 = 0, receivedAhead: [UInt64] = [], forwardedThrough: UInt64 = 0,
-        acknowledgedThrough: UInt64 = 0
+        needsAgent: Bool = false, autoCloseAtMs: Int64? = nil, capacityReleaseAtMs: Int64? = nil,
+        releasing: [Reservation] = [], receivedThrough: UInt64 = 0, receivedAhead: [UInt64] = [],
+        forwardedThrough: UInt64 = 0, acknowledgedThrough: UInt64 = 0
     ) {
         self.id = id
         self.queue = queue
@@ -46,10 +60,33 @@ public struct ConversationRecord: Sendable, Hashable, Codable {
         self.pending = pending
         self.declines = declines
         self.attempts = attempts
+        self.needsAgent = needsAgent
+        self.autoCloseAtMs = autoCloseAtMs
+        self.capacityReleaseAtMs = capacityReleaseAtMs
+        self.releasing = releasing
         self.receivedThrough = receivedThrough
         self.receivedAhead = receivedAhead
         self.forwardedThrough = forwardedThrough
         self.acknowledgedThrough = acknowledgedThrough
+    }
+
+    /// Open, or Waiting with the customer back: an agent should take it (push, pick, D3, D4).
+    public var isAwaitingAgent: Bool {
+        state == .open || (state == .waiting && needsAgent)
+    }
+
+    /// The earliest timer of the record, for the owner's timer.
+    var earliestDeadline: Int64? {
+        let offerExpiry = pending?.stage == .offered ? pending?.expiresAtMs : nil
+        return [offerExpiry, capacityReleaseAtMs, autoCloseAtMs].compactMap { $0 }.min()
+    }
+
+    /// Every reservation the record names: held, being offered, being given back.
+    var reservationIDs: [String] {
+        var ids = releasing.map(\.id)
+        if let held { ids.append(held.id) }
+        if let pending { ids.append(pending.reservation.id) }
+        return ids
     }
 }
 
@@ -58,13 +95,16 @@ public struct Reservation: Sendable, Hashable, Codable {
     public var id: String
     public var agentID: String
     public var units: Int
+    /// Why (wire.md 5.4): push needs an allowed presence and free units; the others do not.
+    public var reason: CapacityReason
     /// The presence update sequence of the Grant; nil until granted.
     public var grantSequence: UInt64?
 
-    public init(id: String, agentID: String, units: Int, grantSequence: UInt64? = nil) {
+    public init(id: String, agentID: String, units: Int, reason: CapacityReason = .push, grantSequence: UInt64? = nil) {
         self.id = id
         self.agentID = agentID
         self.units = units
+        self.reason = reason
         self.grantSequence = grantSequence
     }
 }
@@ -75,15 +115,30 @@ public struct PendingOffer: Sendable, Hashable, Codable {
         case reserving, offered
     }
 
+    /// What the offer is for (wire OfferKind).
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// D1: an Open (or returning Waiting) conversation to an eligible agent.
+        case push
+        /// D4: a returning Waiting conversation to the agent who last held it.
+        case affinity
+        /// D8: an Active conversation to the agent it is transferred to.
+        case transfer
+    }
+
     public var offerID: String
     public var reservation: Reservation
     public var stage: Stage
+    public var kind: Kind
     public var expiresAtMs: Int64?
 
-    public init(offerID: String, reservation: Reservation, stage: Stage = .reserving, expiresAtMs: Int64? = nil) {
+    public init(
+        offerID: String, reservation: Reservation, stage: Stage = .reserving, kind: Kind = .push,
+        expiresAtMs: Int64? = nil
+    ) {
         self.offerID = offerID
         self.reservation = reservation
         self.stage = stage
+        self.kind = kind
         self.expiresAtMs = expiresAtMs
     }
 

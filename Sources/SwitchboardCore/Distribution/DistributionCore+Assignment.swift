@@ -1,90 +1,107 @@
-/// Push assignment (D1, Q2): which agent gets the next offer.
+/// Push assignment (D1, Q2): which waiting conversation goes to which agent next.
 extension DistributionCore {
-    /// Whether `agentID` may be offered `record` now (D1): a member of the queue, base
-    /// presence allowed, enough free units, under maxDeclines, not denied since its last
-    /// update, and not already holding an offer for it.
-    public func isEligible(_ agentID: String, for record: ConversationRecord) -> Bool {
-        guard let queue = queues[record.queue], let stream = workStreams[record.workStream],
-            queue.definition.agents.contains(agentID),
-            let agent = agents[agentID], stream.allowedPresences.contains(agent.basePresence),
-            let free = freeUnits(of: agentID), free >= stream.capacity,
-            record.declines[agentID, default: 0] < queue.definition.maxDeclines,
-            !deniedUntilUpdate.contains(agentID),
-            record.pending?.agentID != agentID
-        else { return false }
-        return true
-    }
-
-    /// The agent the queue's assignment method picks among the eligible who declined this
-    /// conversation the fewest times, or nil.
-    public func chooseAgent(for record: ConversationRecord, nowMs: Int64) -> String? {
-        guard let queue = queues[record.queue] else { return nil }
-        let members = queue.definition.agents
-        // Members in rotation order: the one after the last chosen first.
-        let start = ((cursor[record.queue] ?? -1) + 1) % max(members.count, 1)
-        let rotated = Array(members[start...]) + Array(members[..<start])
-        let allEligible = rotated.filter { isEligible($0, for: record) }
-        // "Then the next eligible agent is offered it" (D1): agents who declined this
-        // conversation fewer times come first; a decliner is offered it again (up to
-        // maxDeclines) only when nobody fresher is eligible.
-        let fewestDeclines = allEligible.map { record.declines[$0, default: 0] }.min() ?? 0
-        let eligible = allEligible.filter { record.declines[$0, default: 0] == fewestDeclines }
-        guard let first = eligible.first else { return nil }
-        switch queue.definition.assignment {
-        case .roundRobin:
-            return first
-        case .highestCapacity:
-            // max(by:) keeps the last of equals; walk in rotation order and keep the first.
-            var best = first
-            var bestFree = freeUnits(of: first) ?? 0
-            for agent in eligible.dropFirst() {
-                let free = freeUnits(of: agent) ?? 0
-                if free > bestFree { (best, bestFree) = (agent, free) }
-            }
-            return best
-        case .mostIdle:
-            var best = first
-            var bestIdle = lastAssignment(of: first)
-            for agent in eligible.dropFirst() {
-                let idle = lastAssignment(of: agent)
-                if idle < bestIdle { (best, bestIdle) = (agent, idle) }
-            }
-            return best
+    /// Offers what can be offered in the queues something happened to, by priority (lower
+    /// number first), so an agent in several queues is offered the most urgent one first.
+    mutating func assignDirtyQueues(nowMs: Int64) {
+        // Assigning only takes capacity, so a second round finds nothing new; the bound is
+        // a guard, not a loop that is expected to run.
+        var rounds = 0
+        while !dirtyQueues.isEmpty, rounds < 4 {
+            rounds += 1
+            let ranks = dirtyQueues.sorted()
+            dirtyQueues.removeAll()
+            for rank in ranks { assign(queue: rank, nowMs: nowMs) }
         }
     }
 
-    /// When the agent last got a conversation; never counts as the most idle.
-    private func lastAssignment(of agentID: String) -> Int64 {
-        max(agents[agentID]?.lastAssignmentAtMs ?? Int64.min, lastAssignedAtMs[agentID] ?? Int64.min)
-    }
-
-    /// Starts offers for every Open push conversation without one: queues by priority,
-    /// oldest conversation first. Returns the ids of the records it changed.
-    mutating func assign(nowMs: Int64, step: inout DistributionStep) -> [String] {
-        var changed = [String]()
-        let waiting = conversations.values
-            .filter { $0.state == .open && $0.pending == nil }
-            .sorted { $0.arrivalIndex < $1.arrivalIndex }
-        for queueName in queueOrder {
-            for var record in waiting where record.queue == queueName {
-                guard let stream = workStreams[record.workStream], stream.isPush,
-                    let agentID = chooseAgent(for: record, nowMs: nowMs)
+    /// Serves one queue's waiting conversations oldest first (across its work streams) while
+    /// some agent can take them. A conversation nobody may take stays waiting; when it had no
+    /// declines, no other conversation of its stream can be taken either, so the stream stops.
+    private mutating func assign(queue rank: Int, nowMs: Int64) {
+        var blocked = Set<String>()
+        var skipped = [(stream: String, entry: WaitingLine.Entry)]()
+        defer {
+            for (stream, entry) in skipped {
+                queueIndexes[rank].lines[stream]?.enter(entry.conversationID, arrivalIndex: entry.arrivalIndex)
+            }
+        }
+        let streams = Array(queueIndexes[rank].lines.keys)
+        while true {
+            var oldest: (stream: String, entry: WaitingLine.Entry)?
+            for stream in streams where !blocked.contains(stream) {
+                guard let profile = workStreams[stream]?.profile, !queueIndexes[rank].pools[profile].isEmpty,
+                    let head = queueIndexes[rank].lines[stream]?.oldest()
                 else { continue }
-                if let index = queues[queueName]?.definition.agents.firstIndex(of: agentID) {
-                    cursor[queueName] = index
-                }
-                record.attempts += 1
-                // The offer and its reservation share one name: unique per attempt, stable across restarts.
-                let name = "\(record.id)#\(record.attempts)"
-                let reservation = Reservation(id: name, agentID: agentID, units: stream.capacity)
-                record.pending = PendingOffer(offerID: name, reservation: reservation)
-                conversations[record.id] = record
-                changed.append(record.id)
-                step.actions.append(.reserve(ReserveRequest(
-                    reservation: reservation, conversationID: record.id, queue: queueName,
-                    allowedPresences: stream.allowedPresences)))
+                if oldest.map({ head < $0.entry }) ?? true { oldest = (stream, head) }
+            }
+            guard let (stream, entry) = oldest else { return }
+            _ = queueIndexes[rank].lines[stream]?.takeOldest()
+            guard var record = conversations[entry.conversationID] else { continue }
+            if let agentID = chooseAgent(for: record, queue: rank) {
+                startOffer(&record, to: agentID, kind: .push)
+                save(record)
+            } else {
+                skipped.append((stream, entry))
+                if record.declines.isEmpty { blocked.insert(stream) }
             }
         }
-        return changed
+    }
+
+    /// The agent the queue's assignment method picks for `record` among the eligible (D1):
+    /// members with an allowed base presence, enough free units, under maxDeclines, not just
+    /// denied. Agents who declined it fewer times come first: a decliner is offered it again
+    /// (up to maxDeclines) only when nobody fresher is eligible. Moves the queue's rotation
+    /// cursor to the chosen member.
+    mutating func chooseAgent(for record: ConversationRecord, queue rank: Int) -> String? {
+        guard let stream = workStreams[record.workStream], let profile = stream.profile else { return nil }
+        let members = queueIndexes[rank].members
+        let cursor = queueIndexes[rank].cursor
+        let declines = record.declines
+        // First the agents who never declined it, in the method's order.
+        var position = queueIndexes[rank].pools[profile].choose(after: cursor, minimumFree: stream.capacity) {
+            declines.isEmpty || declines[members[$0]] == nil
+        }
+        if position == nil, !declines.isEmpty {
+            position = leastDeclinedEligible(record, queue: rank, profile: profile, units: stream.capacity)
+        }
+        guard let position else { return nil }
+        queueIndexes[rank].cursor = position
+        return members[position]
+    }
+
+    /// Among the agents who declined the conversation (few), the eligible ones who declined
+    /// it least, ordered as the method orders them.
+    private func leastDeclinedEligible(_ record: ConversationRecord, queue rank: Int, profile: Int, units: Int) -> Int? {
+        let queue = queueIndexes[rank]
+        let pool = queue.pools[profile]
+        let count = max(queue.members.count, 1)
+        // Rotation distance from the member after the cursor: round robin's order.
+        func rotation(_ position: Int) -> Int { (position - queue.cursor - 1 + 2 * count) % count }
+        var best: (position: Int, declines: Int)?
+        for (agentID, declines) in record.declines where declines < queue.definition.maxDeclines {
+            guard let position = queue.positions[agentID], pool.isReady(position), pool.freeUnits(at: position) >= units
+            else { continue }
+            guard let current = best else {
+                best = (position, declines)
+                continue
+            }
+            if declines != current.declines {
+                if declines < current.declines { best = (position, declines) }
+                continue
+            }
+            let better: Bool
+            switch queue.definition.assignment {
+            case .roundRobin:
+                better = rotation(position) < rotation(current.position)
+            case .highestCapacity:
+                better = (-pool.freeUnits(at: position), rotation(position))
+                    < (-pool.freeUnits(at: current.position), rotation(current.position))
+            case .mostIdle:
+                better = (pool.lastAssignment(at: position), position)
+                    < (pool.lastAssignment(at: current.position), current.position)
+            }
+            if better { best = (position, declines) }
+        }
+        return best?.position
     }
 }

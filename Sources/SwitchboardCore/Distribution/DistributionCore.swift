@@ -1,10 +1,18 @@
-/// The push distribution state machine of one distributor (spec D1, D5, D6, Q1, Q2):
-/// events in, stored records and actions out. Pure: time is passed in (`nowMs`), nothing
-/// sleeps or polls; the owner arms a timer for `nextDeadline`.
+import HeapModule
+
+/// The distribution state machine of one distributor (spec D1–D8, Q1, Q2, W1): events and
+/// agent commands in, records to store and actions out. Pure: time is passed in (`nowMs`),
+/// nothing sleeps or polls; every timer is a deadline in a record, and the owner arms one
+/// timer for `nextDeadline` and sends `clockAdvanced` when it rings.
 ///
-/// Capacity is presence's to grant (wire.md 5.4): the core only reserves where its view
+/// Capacity is presence's to grant (wire.md 5.4): push only reserves where this core's view
 /// says the units are free, and counts its own reservations until presence's updates
 /// include them, so one agent is not asked twice for the same free units.
+///
+/// Nothing scans every conversation or agent per event: waiting conversations sit in
+/// per-queue, per-work-stream lines (oldest first), ready agents in per-queue pools shaped
+/// for the queue's assignment method, and reservations, holders and deadlines are indexed.
+/// Every record change goes through `save`/`forget`, which keep those indexes in step.
 public struct DistributionCore: Sendable {
     public struct QueuePolicy: Sendable, Hashable {
         public var definition: QueueDefinition
@@ -16,255 +24,241 @@ public struct DistributionCore: Sendable {
         public var capacity: Int
         public var allowedPresences: Set<BasePresence>
         public var isPush: Bool
+        public var selectFromPush: Bool
+        public var agentAffinity: Bool
+        public var wrapUpCapacity: WrapUpCapacity
+        /// W1: Open and Waiting conversations close after this long without activity.
+        public var autoCloseAfterMs: Int64?
+        /// Live chat that is not persistent: it lives with the session, so D7 sends it back
+        /// to its queue instead of leaving it Waiting, and it never "goes quiet".
+        public var endsWithSession: Bool
+        /// Index in `profiles`, for push streams.
+        var profile: Int?
+
+        /// Open work items (D2, D3) list the stream's conversations.
+        public var isPickable: Bool { !isPush || selectFromPush }
     }
 
     public private(set) var queues: [String: QueuePolicy]
     public private(set) var workStreams: [String: StreamPolicy]
     public internal(set) var conversations: [String: ConversationRecord] = [:]
-    public private(set) var agents: [String: AgentStatus] = [:]
-    /// Agents presence denied; not eligible again until their next update (D1).
-    public private(set) var deniedUntilUpdate: Set<String> = []
-    /// Last assignment per agent as seen here, for mostIdle before presence reports it.
-    var lastAssignedAtMs: [String: Int64] = [:]
-    /// Per queue, the member index chosen last (round robin, and highestCapacity's ties).
-    var cursor: [String: Int] = [:]
-    private var nextArrivalIndex: UInt64 = 0
-    /// Queue names by priority (lower number first), then name.
-    let queueOrder: [String]
+    /// Queues owned by other distributors (D8 targets); nil accepts any name.
+    let otherQueues: Set<String>?
 
-    public init(queues: [QueueDefinition], workStreams: [WorkStream]) {
+    // MARK: indexes (rebuilt by `restore`; never stored)
+
+    /// Owned queues by priority rank (lower priority number first, then name).
+    var queueIndexes: [QueueIndex] = []
+    var queueRanks: [String: Int] = [:]
+    var profiles: [PresenceProfile] = []
+    var agentSlots: [String: Int] = [:]
+    var agentEntries: [AgentEntry] = []
+    /// Agent → the conversations they hold or last held (Active, WrapUp, Waiting).
+    var holders: [String: Set<String>] = [:]
+    /// Reservation (and offer) id → conversation id.
+    var reservationOwners: [String: String] = [:]
+    var deadlines = Heap<Deadline>()
+    var nextArrivalIndex: UInt64 = 0
+
+    // MARK: one event's work in progress
+
+    var recorder = StepRecorder()
+    /// Queues (by rank) where a push offer may now be possible.
+    var dirtyQueues: Set<Int> = []
+
+    public init(queues: [QueueDefinition], workStreams: [WorkStream], otherQueues: Set<String>? = nil) {
         var policies = [String: QueuePolicy]()
-        for queue in queues {
+        for queue in queues where policies[queue.name] == nil {
             policies[queue.name] = QueuePolicy(definition: queue, offerTimeoutMs: queue.offerTimeout.milliseconds)
         }
         self.queues = policies
-        self.workStreams = Dictionary(
-            workStreams.map {
-                ($0.name, StreamPolicy(
-                    name: $0.name, capacity: $0.capacity, allowedPresences: $0.allowedPresences,
-                    isPush: $0.distribution == .push))
-            },
-            uniquingKeysWith: { first, _ in first })
-        self.queueOrder = queues
-            .sorted { ($0.priority, $0.name) < ($1.priority, $1.name) }
-            .map(\.name)
-    }
+        self.otherQueues = otherQueues
 
-    // MARK: recovery
-
-    /// Resumes from stored records (a restart): reservations being made are asked again (same
-    /// id: presence dedupes), standing offers are sent again, Active conversations are kept.
-    /// Expired offers are withdrawn by the `clockAdvanced` the owner sends next.
-    public mutating func restore(_ records: [ConversationRecord]) -> DistributionStep {
-        var step = DistributionStep()
-        for record in records.sorted(by: { $0.arrivalIndex < $1.arrivalIndex }) {
-            conversations[record.id] = record
-            nextArrivalIndex = max(nextArrivalIndex, record.arrivalIndex + 1)
-            if record.state == .active, let agentID = record.agentID, record.forwardedThrough > record.acknowledgedThrough {
-                // Handed to the agent but not confirmed before the restart: hand again (M1).
-                step.actions.append(.forwardMessages(
-                    conversationID: record.id, agentID: agentID,
-                    sequences: (record.acknowledgedThrough + 1)...record.forwardedThrough))
+        var profiles = [PresenceProfile]()
+        var streams = [String: StreamPolicy]()
+        for stream in workStreams where streams[stream.name] == nil {
+            let isPush = stream.distribution == .push
+            var profile: Int?
+            if isPush {
+                if let index = profiles.firstIndex(where: { $0.allowedPresences == stream.allowedPresences }) {
+                    profiles[index].minimumUnits = min(profiles[index].minimumUnits, stream.capacity)
+                    profile = index
+                } else {
+                    profiles.append(PresenceProfile(allowedPresences: stream.allowedPresences, minimumUnits: stream.capacity))
+                    profile = profiles.count - 1
+                }
             }
-            guard let pending = record.pending, let queue = queues[record.queue],
-                let stream = workStreams[record.workStream]
-            else { continue }
-            switch pending.stage {
-            case .reserving:
-                step.actions.append(.reserve(ReserveRequest(
-                    reservation: pending.reservation, conversationID: record.id, queue: record.queue,
-                    allowedPresences: stream.allowedPresences)))
-            case .offered:
-                step.actions.append(.sendOffer(OfferRequest(
-                    offerID: pending.offerID, conversationID: record.id, agentID: pending.agentID,
-                    queue: queue.definition.name, workStream: record.workStream,
-                    expiresAtMs: pending.expiresAtMs ?? 0, reservationID: pending.reservation.id)))
+            let wrapUp: WrapUpCapacity
+            if case .duration(let duration) = stream.wrapUpCapacity, duration <= .zero {
+                wrapUp = .never
+            } else {
+                wrapUp = stream.wrapUpCapacity
+            }
+            streams[stream.name] = StreamPolicy(
+                name: stream.name, capacity: stream.capacity, allowedPresences: stream.allowedPresences,
+                isPush: isPush, selectFromPush: isPush && stream.selectFromPush,
+                agentAffinity: isPush && stream.agentAffinity, wrapUpCapacity: wrapUp,
+                autoCloseAfterMs: stream.autoCloseAfterInactivity?.milliseconds,
+                endsWithSession: stream.channelType == .chat && !stream.persistentChat, profile: profile)
+        }
+        self.workStreams = streams
+        self.profiles = profiles
+
+        let ordered = policies.values.map(\.definition).sorted { ($0.priority, $0.name) < ($1.priority, $1.name) }
+        for (rank, queue) in ordered.enumerated() {
+            queueRanks[queue.name] = rank
+            queueIndexes.append(QueueIndex(definition: queue, members: queue.agents, profileCount: profiles.count))
+        }
+        for (rank, queue) in queueIndexes.enumerated() {
+            for (position, agentID) in queue.members.enumerated() {
+                agentEntries[slot(for: agentID)].memberships.append(.init(queue: rank, position: position))
             }
         }
-        return step
     }
 
     // MARK: events
 
     /// Applies one event at time `nowMs` (milliseconds since the Unix epoch).
     public mutating func handle(_ event: DistributionEvent, nowMs: Int64) -> DistributionStep {
-        var step = DistributionStep()
-        var changed = [String]()
         switch event {
         case let .conversationArrived(id, queue, workStream, sequence):
-            if conversations[id] == nil {
-                var record = ConversationRecord(
-                    id: id, queue: queue, workStream: workStream, arrivedAtMs: nowMs,
-                    arrivalIndex: nextArrivalIndex)
-                nextArrivalIndex += 1
-                record.receive(sequence)
-                conversations[id] = record
-                changed.append(id)
-            } else if receive(sequence, in: id, step: &step) {
-                changed.append(id)
-            }
-
+            conversationArrived(id, queue: queue, workStream: workStream, sequence: sequence, nowMs: nowMs)
         case let .messageArrived(id, sequence):
-            if receive(sequence, in: id, step: &step) { changed.append(id) }
-
+            customerWrote(id, sequence: sequence, nowMs: nowMs)
+        case .customerLeft(let id):
+            customerLeft(id, nowMs: nowMs)
+        case .conversationWentQuiet(let id):
+            wentQuiet(id, nowMs: nowMs)
         case .agentsSnapshot(let statuses):
-            agents = Dictionary(statuses.map { ($0.agentID, $0) }, uniquingKeysWith: { _, last in last })
-            deniedUntilUpdate.removeAll()
-
+            loadSnapshot(statuses)
         case .agentUpdated(let status):
-            agents[status.agentID] = status
-            deniedUntilUpdate.remove(status.agentID)
-
-        case let .reservationGranted(reservationID, sequence):
-            if let id = conversationID(reservationID: reservationID),
-                var record = conversations[id], var pending = record.pending, pending.stage == .reserving,
-                let queue = queues[record.queue]
-            {
-                pending.stage = .offered
-                pending.reservation.grantSequence = sequence
-                pending.expiresAtMs = nowMs + queue.offerTimeoutMs
-                record.pending = pending
-                conversations[id] = record
-                changed.append(id)
-                step.actions.append(.sendOffer(OfferRequest(
-                    offerID: pending.offerID, conversationID: id, agentID: pending.agentID,
-                    queue: record.queue, workStream: record.workStream,
-                    expiresAtMs: nowMs + queue.offerTimeoutMs, reservationID: reservationID)))
-            }
-            // A grant for nothing pending (answered twice, or after a restart) needs no action:
-            // presence dedupes the reservation id and the record names it if it is still held.
-
+            update(status)
+        case .agentWentOffline(let agentID):
+            agentWentOffline(agentID, nowMs: nowMs)
+        case let .queueMembersChanged(queue, agents):
+            setMembers(agents, of: queue)
+        case let .reservationGranted(reservationID, sequence, agentID, units):
+            reservationGranted(reservationID, sequence: sequence, agentID: agentID, units: units, nowMs: nowMs)
         case .reservationDenied(let reservationID):
-            if let id = conversationID(reservationID: reservationID),
-                var record = conversations[id], let pending = record.pending, pending.stage == .reserving
-            {
-                deniedUntilUpdate.insert(pending.agentID)
-                record.pending = nil
-                conversations[id] = record
-                changed.append(id)
-            }
-
+            reservationDenied(reservationID, nowMs: nowMs)
+        case .releaseAcknowledged(let reservationID):
+            releaseAcknowledged(reservationID)
         case .offerUndeliverable(let offerID):
-            if let id = conversationID(offerID: offerID), var record = conversations[id],
-                let pending = record.pending, pending.stage == .offered
-            {
-                // Not the agent's decision: no decline counted, but not eligible until they change.
-                deniedUntilUpdate.insert(pending.agentID)
-                record.pending = nil
-                conversations[id] = record
-                changed.append(id)
-                step.actions.append(.release(pending.reservation, conversationID: id))
-            }
-
+            offerUndeliverable(offerID)
         case let .offerReplied(offerID, agentID, accepted):
-            guard let id = conversationID(offerID: offerID), var record = conversations[id],
-                let pending = record.pending, pending.stage == .offered, pending.agentID == agentID,
-                let active = try? record.state.moving(to: .active)
-            else {
-                // A repeat of the accept that made the conversation Active (presence resends
-                // until answered, also across our restarts) gets the same answer.
-                let repeated = conversations.values.contains {
-                    $0.state == .active && $0.agentID == agentID && $0.held?.id == offerID && accepted
-                }
-                step.actions.append(.answerOfferReply(offerID: offerID, stands: repeated))
-                break
-            }
-            record.pending = nil
-            if accepted {
-                record.state = active
-                record.agentID = agentID
-                record.held = pending.reservation
-                lastAssignedAtMs[agentID] = nowMs
-                step.actions.append(.answerOfferReply(offerID: offerID, stands: true))
-                step.actions.append(.offerAccepted(conversationID: id, agentID: agentID))
-                if record.receivedThrough > record.forwardedThrough {
-                    step.actions.append(.forwardMessages(
-                        conversationID: id, agentID: agentID,
-                        sequences: (record.forwardedThrough + 1)...record.receivedThrough))
-                    record.forwardedThrough = record.receivedThrough
-                }
-            } else {
-                record.declines[agentID, default: 0] += 1
-                step.actions.append(.answerOfferReply(offerID: offerID, stands: true))
-                step.actions.append(.release(pending.reservation, conversationID: id))
-                step.actions.append(.offerRejected(conversationID: id, agentID: agentID))
-            }
-            conversations[id] = record
-            changed.append(id)
-
+            offerReplied(offerID, agentID: agentID, accepted: accepted, nowMs: nowMs)
         case let .messageAcknowledged(id, sequence):
-            if var record = conversations[id], sequence > record.acknowledgedThrough, sequence <= record.forwardedThrough {
-                record.acknowledgedThrough = sequence
-                conversations[id] = record
-                changed.append(id)
-            }
-
+            messageAcknowledged(id, sequence: sequence)
         case .clockAdvanced:
-            for (id, record) in conversations {
-                guard let pending = record.pending, pending.stage == .offered,
-                    let expiresAtMs = pending.expiresAtMs, expiresAtMs <= nowMs
-                else { continue }
-                var updated = record
-                updated.pending = nil
-                updated.declines[pending.agentID, default: 0] += 1
-                conversations[id] = updated
-                changed.append(id)
-                step.actions.append(.withdrawOffer(offerID: pending.offerID, agentID: pending.agentID, conversationID: id))
-                step.actions.append(.release(pending.reservation, conversationID: id))
-                step.actions.append(.offerExpired(conversationID: id, agentID: pending.agentID))
-            }
+            fireDeadlines(nowMs: nowMs)
         }
-        // Every event may have freed an agent or added work: try again (D1), never by polling.
-        changed += assign(nowMs: nowMs, step: &step)
-        var seen = Set<String>()
-        step.changed = changed.filter { seen.insert($0).inserted }.compactMap { conversations[$0] }
+        return finishStep(nowMs: nowMs)
+    }
+
+    /// Applies an agent's command. A refusal changes nothing and says why: D2 "already
+    /// taken", a D5 move naming both states, G5 not the agent's conversation.
+    public mutating func apply(_ command: DistributionCommand, nowMs: Int64) -> Result<DistributionStep, DistributionError> {
+        do {
+            // Each command checks everything before it changes anything.
+            switch command.kind {
+            case .pick: try pick(command.conversationID, by: command.agentID, nowMs: nowMs)
+            case .wrapUp: try wrapUp(command.conversationID, by: command.agentID, nowMs: nowMs)
+            case .hold: try hold(command.conversationID, by: command.agentID, nowMs: nowMs)
+            case .release: try release(command.conversationID, by: command.agentID, nowMs: nowMs)
+            case .resume: try resume(command.conversationID, by: command.agentID, nowMs: nowMs)
+            case .close: try close(command.conversationID, by: command.agentID)
+            case .transferToQueue(let queue):
+                try transfer(command.conversationID, by: command.agentID, toQueue: queue, nowMs: nowMs)
+            case .transferToAgent(let target):
+                try transfer(command.conversationID, by: command.agentID, toAgent: target)
+            }
+        } catch {
+            recorder = StepRecorder()
+            return .failure(error)
+        }
+        return .success(finishStep(nowMs: nowMs))
+    }
+
+    /// Every event may have freed an agent or added work: try again (D1), never by polling.
+    private mutating func finishStep(nowMs: Int64) -> DistributionStep {
+        assignDirtyQueues(nowMs: nowMs)
+        pruneDeadlines()
+        let step = DistributionStep(changed: recorder.changed, actions: recorder.actions)
+        recorder = StepRecorder()
         return step
     }
 
-    /// The earliest offer expiry, for the owner's timer; nil when no offer is out.
-    public var nextDeadline: Int64? {
-        conversations.values.compactMap { $0.pending?.stage == .offered ? $0.pending?.expiresAtMs : nil }.min()
-    }
+    // MARK: arrivals and customer messages
 
-    /// Free units of an agent as this distributor sees them: presence's count minus this
-    /// distributor's reservations presence has not reported yet.
-    public func freeUnits(of agentID: String) -> Int? {
-        guard let agent = agents[agentID] else { return nil }
-        var unreported = 0
-        for record in conversations.values {
-            for reservation in [record.pending?.reservation, record.held].compactMap({ $0 })
-            where reservation.agentID == agentID {
-                if let granted = reservation.grantSequence, granted <= agent.sequence { continue }
-                unreported += reservation.units
-            }
+    private mutating func conversationArrived(_ id: String, queue: String, workStream: String, sequence: UInt64, nowMs: Int64) {
+        guard conversations[id] == nil else {
+            customerWrote(id, sequence: sequence, nowMs: nowMs)
+            return
         }
-        return agent.capacityTotal - agent.capacityUsed - unreported
+        var record = ConversationRecord(
+            id: id, queue: queue, workStream: workStream, arrivedAtMs: nowMs, arrivalIndex: nextArrivalIndex)
+        nextArrivalIndex += 1
+        record.receive(sequence)
+        record.autoCloseAtMs = autoCloseDeadline(for: record, nowMs: nowMs)
+        save(record)
     }
 
-    // MARK: helpers
-
-    private func conversationID(reservationID: String) -> String? {
-        conversations.values.first { $0.pending?.reservation.id == reservationID }?.id
-    }
-
-    private func conversationID(offerID: String) -> String? {
-        conversations.values.first { $0.pending?.offerID == offerID }?.id
-    }
-
-    /// Records a customer message; forwards what is now contiguous to the agent holding the
-    /// conversation. Returns whether the record changed.
-    private mutating func receive(_ sequence: UInt64, in id: String, step: inout DistributionStep) -> Bool {
-        guard var record = conversations[id] else { return false }
+    /// A customer message (M1): forwarded to the agent of an Active conversation; it brings
+    /// a Waiting one back to an agent (D4 first, else push); it keeps an Open one alive (W1).
+    private mutating func customerWrote(_ id: String, sequence: UInt64, nowMs: Int64) {
+        guard var record = conversations[id] else { return }
         let before = record
         record.receive(sequence)
-        if record.state == .active, let agentID = record.agentID, record.receivedThrough > record.forwardedThrough {
-            step.actions.append(.forwardMessages(
-                conversationID: id, agentID: agentID,
-                sequences: (record.forwardedThrough + 1)...record.receivedThrough))
-            record.forwardedThrough = record.receivedThrough
+        guard record != before else { return }  // a repeat: nothing new
+        switch record.state {
+        case .active:
+            if let agentID = record.agentID { forwardNew(&record, to: agentID) }
+        case .open:
+            record.autoCloseAtMs = autoCloseDeadline(for: record, nowMs: nowMs)
+        case .waiting:
+            record.autoCloseAtMs = autoCloseDeadline(for: record, nowMs: nowMs)
+            if !record.needsAgent {
+                record.needsAgent = true
+                if let stream = workStreams[record.workStream], stream.agentAffinity, let last = record.agentID {
+                    startOffer(&record, to: last, kind: .affinity)
+                }
+            }
+        case .wrapUp, .closed:
+            break
         }
-        conversations[id] = record
-        return record != before
+        save(record)
+    }
+
+    private mutating func messageAcknowledged(_ id: String, sequence: UInt64) {
+        guard var record = conversations[id], sequence > record.acknowledgedThrough, sequence <= record.forwardedThrough
+        else { return }
+        record.acknowledgedThrough = sequence
+        save(record)
+    }
+
+    func autoCloseDeadline(for record: ConversationRecord, nowMs: Int64) -> Int64? {
+        guard record.state == .open || record.state == .waiting,
+            let after = workStreams[record.workStream]?.autoCloseAfterMs
+        else { return nil }
+        return nowMs + after
+    }
+
+    /// Hands the agent what they have not had. A different agent than the last one gets the
+    /// whole customer side from the first message.
+    mutating func handOver(_ record: inout ConversationRecord, from previous: String?, to agentID: String) {
+        if previous != agentID {
+            record.forwardedThrough = 0
+            record.acknowledgedThrough = 0
+        }
+        forwardNew(&record, to: agentID)
+    }
+
+    private mutating func forwardNew(_ record: inout ConversationRecord, to agentID: String) {
+        guard record.receivedThrough > record.forwardedThrough else { return }
+        recorder.emit(.forwardMessages(
+            conversationID: record.id, agentID: agentID,
+            sequences: (record.forwardedThrough + 1)...record.receivedThrough))
+        record.forwardedThrough = record.receivedThrough
     }
 }
 
@@ -279,6 +273,26 @@ extension ConversationRecord {
             receivedAhead.removeFirst()
         }
     }
+}
+
+/// The records and actions of the event being applied. A record changed twice is stored once.
+struct StepRecorder: Sendable {
+    private(set) var changed: [ConversationRecord] = []
+    private var positions: [String: Int] = [:]
+    private(set) var actions: [DistributionAction] = []
+    /// False while restoring: nobody is listening for open work item changes yet.
+    var announcesWorkItems = true
+
+    mutating func record(_ record: ConversationRecord) {
+        if let index = positions[record.id] {
+            changed[index] = record
+        } else {
+            positions[record.id] = changed.count
+            changed.append(record)
+        }
+    }
+
+    mutating func emit(_ action: DistributionAction) { actions.append(action) }
 }
 
 extension Duration {

@@ -2,7 +2,8 @@
 public struct DistributionError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Value: Hashable, Sendable {
-            case invalidTransition, unknownQueue, unknownWorkStream
+            case invalidTransition, unknownQueue, unknownWorkStream, alreadyTaken, notAllowed
+            case unknownConversation, unknownTarget
         }
         fileprivate let value: Value
 
@@ -12,12 +13,24 @@ public struct DistributionError: Error, Sendable, Hashable, CustomStringConverti
         public static let unknownQueue = Code(value: .unknownQueue)
         /// A work stream the configuration does not declare.
         public static let unknownWorkStream = Code(value: .unknownWorkStream)
+        /// D2: another agent took the conversation first.
+        public static let alreadyTaken = Code(value: .alreadyTaken)
+        /// G5: not the agent's conversation, not in their queues, or not open for picking.
+        public static let notAllowed = Code(value: .notAllowed)
+        /// No conversation with that id here (never seen, closed, or transferred away).
+        public static let unknownConversation = Code(value: .unknownConversation)
+        /// A transfer to a queue or agent that does not exist.
+        public static let unknownTarget = Code(value: .unknownTarget)
 
         public var description: String {
             switch value {
             case .invalidTransition: "invalid transition"
             case .unknownQueue: "unknown queue"
             case .unknownWorkStream: "unknown work stream"
+            case .alreadyTaken: "already taken"
+            case .notAllowed: "not allowed"
+            case .unknownConversation: "unknown conversation"
+            case .unknownTarget: "unknown target"
             }
         }
     }

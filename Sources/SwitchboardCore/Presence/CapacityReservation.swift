@@ -1,13 +1,15 @@
 /// Why capacity is reserved (wire.md 5.4); decides what `PresenceStateMachine.reserve` checks.
-public enum CapacityReason: String, Sendable, Hashable, CaseIterable {
+public enum CapacityReason: String, Sendable, Hashable, CaseIterable, Codable {
     /// D1: needs an allowed presence and free capacity.
     case push
     /// D2: may go above capacity.
     case pick
     /// D3: ignores capacity and presence.
     case selectFromPush
-    /// D4: ignores capacity and presence.
+    /// D4: ignores capacity and presence (also an agent resuming a Waiting conversation).
     case affinity
+    /// D8: a transfer to an agent; ignores capacity and presence, the agent accepts or not.
+    case transfer
 }
 
 /// Capacity an agent holds for one conversation (D6). Presence is its single writer.
@@ -19,7 +21,7 @@ public struct CapacityReservation: Sendable, Hashable {
     public let units: Int
     public let reason: CapacityReason
     public let queue: String?
-    /// The grant took the agent above capacity (only pick, select-from-push, affinity; D6 records it).
+    /// The grant took the agent above capacity (only pick, select-from-push, affinity, transfer; D6 records it).
     public let overCapacity: Bool
     /// ms since the Unix epoch.
     public let grantedAtMs: Int64

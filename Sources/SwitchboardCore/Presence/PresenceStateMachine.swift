@@ -152,7 +152,7 @@ public struct PresenceStateMachine: Sendable {
     // MARK: capacity
 
     /// Reserve capacity (wire.md 5.4). Push needs a connected agent, a base presence in the
-    /// allowed set and enough free capacity; pick, select-from-push and affinity are granted
+    /// allowed set and enough free capacity; pick, select-from-push, affinity and transfer are granted
     /// whatever the capacity and presence and record when they go above it (D6).
     public mutating func reserve(_ request: CapacityRequest, nowMs: Int64) -> ReserveOutcome {
         guard var record = records[request.agentID] else { return .denied(.unknownAgent) }
@@ -167,7 +167,7 @@ public struct PresenceStateMachine: Sendable {
             let base = effectiveBase(record)
             guard request.allowedPresences.contains(base) else { return .denied(.presenceNotAllowed(base)) }
             guard free >= request.units else { return .denied(.noCapacity(free: max(free, 0))) }
-        case .pick, .selectFromPush, .affinity:
+        case .pick, .selectFromPush, .affinity, .transfer:
             overCapacity = request.units > free
         }
         let reservation = CapacityReservation(

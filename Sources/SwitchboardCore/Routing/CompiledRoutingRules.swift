@@ -7,30 +7,32 @@ public struct CompiledRoutingRules: Sendable {
     struct Rule: Sendable {
         let name: String
         let queue: String
-        let condition: CompiledCondition
     }
 
     public let workStream: String
     public let fallbackQueue: String
     public let layout: RoutingContextLayout
+    /// The rules' names and queues, in order; `program` evaluates their conditions.
     let rules: [Rule]
+    let program: RuleProgram
 
     public init(workStream: WorkStream) {
         let layout = RoutingContextLayout(workStream: workStream)
         self.workStream = workStream.name
         self.fallbackQueue = workStream.fallbackQueue
         self.layout = layout
-        self.rules = workStream.routingRules.map {
-            Rule(name: $0.name, queue: $0.queue, condition: CompiledCondition($0.condition, layout: layout))
-        }
+        self.rules = workStream.routingRules.map { Rule(name: $0.name, queue: $0.queue) }
+        self.program = RuleProgram(conditions: workStream.routingRules.map(\.condition), layout: layout)
     }
 
     /// Evaluates the rules against an already resolved context.
     public func evaluate(_ context: RoutingContext) -> RoutingDecision {
-        for rule in rules where rule.condition.holds(in: context) {
-            return RoutingDecision(queue: rule.queue, ruleName: rule.name)
-        }
-        return RoutingDecision(queue: fallbackQueue, ruleName: nil)
+        // A context built by hand may have fewer slots than the layout: the missing ones are absent.
+        let folded = context.folded.slots.count >= program.slotCount
+            ? context.folded : FoldedValues(context.values, slotCount: program.slotCount)
+        let matched = program.firstMatch(in: folded)
+        guard matched < rules.count else { return RoutingDecision(queue: fallbackQueue, ruleName: nil) }
+        return RoutingDecision(queue: rules[matched].queue, ruleName: rules[matched].name)
     }
 
     /// Resolves the values (W2) and evaluates the rules (W3).

@@ -2,18 +2,16 @@
 public struct RoutingContext: Sendable, Hashable {
     /// nil = absent (never sent, or dropped as a wrong-type value).
     public let values: [RoutingValue?]
-    /// Case-folded copies of the text values, folded once here rather than per comparison.
-    let foldedText: [String?]
     /// Values that were dropped (W2: logged and treated as absent).
     public let issues: [RoutingValueIssue]
+    /// The values case-folded and laid out for the rule program, once here rather than per
+    /// comparison.
+    let folded: FoldedValues
 
     public init(values: [RoutingValue?], issues: [RoutingValueIssue] = []) {
         self.values = values
-        self.foldedText = values.map { value in
-            if case .text(let text) = value { return RoutingText.fold(text) }
-            return nil
-        }
         self.issues = issues
+        self.folded = FoldedValues(values, slotCount: values.count)
     }
 
     /// The present values by variable name (what a Deliver carries as the conversation's context).
@@ -23,5 +21,15 @@ public struct RoutingContext: Sendable, Hashable {
             if let value, index < layout.slots.count { named[layout.slots[index].name] = value }
         }
         return named
+    }
+
+    // `folded` is derived from `values`, so equality and hashing leave it out.
+    public static func == (lhs: RoutingContext, rhs: RoutingContext) -> Bool {
+        lhs.values == rhs.values && lhs.issues == rhs.issues
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(values)
+        hasher.combine(issues)
     }
 }

@@ -408,6 +408,32 @@ nonisolated struct Switchboard_Wire_V1_ConversationClosed: Sendable {
   init() {}
 }
 
+/// Distributor -> router: D8, the conversation was transferred to `to_queue`, which this
+/// distributor does not own. The router moves it there and delivers its messages to that
+/// queue's owner (Open in the new queue). Resent until Ack; idempotent.
+nonisolated struct Switchboard_Wire_V1_ConversationTransferred: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required
+  var conversationID: String = String()
+
+  var fromQueue: String = String()
+
+  /// required
+  var toQueue: String = String()
+
+  /// the agent who transferred it
+  var agentID: String = String()
+
+  var note: String = String()
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "switchboard.wire.v1"
@@ -878,6 +904,56 @@ nonisolated extension Switchboard_Wire_V1_ConversationClosed: SwiftProtobuf.Mess
     if lhs.queue != rhs.queue {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.closedAtMs != rhs.closedAtMs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Switchboard_Wire_V1_ConversationTransferred: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".ConversationTransferred"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}conversation_id\0\u{3}from_queue\0\u{3}to_queue\0\u{3}agent_id\0\u{1}note\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.conversationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.fromQueue) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.toQueue) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.agentID) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.conversationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.conversationID, fieldNumber: 1)
+    }
+    if !self.fromQueue.isEmpty {
+      try visitor.visitSingularStringField(value: self.fromQueue, fieldNumber: 2)
+    }
+    if !self.toQueue.isEmpty {
+      try visitor.visitSingularStringField(value: self.toQueue, fieldNumber: 3)
+    }
+    if !self.agentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.agentID, fieldNumber: 4)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Switchboard_Wire_V1_ConversationTransferred, rhs: Switchboard_Wire_V1_ConversationTransferred) -> Bool {
+    if lhs.conversationID != rhs.conversationID {return false}
+    if lhs.fromQueue != rhs.fromQueue {return false}
+    if lhs.toQueue != rhs.toQueue {return false}
+    if lhs.agentID != rhs.agentID {return false}
+    if lhs.note != rhs.note {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -10,6 +10,8 @@ import Testing
 final class RunningSystem: Sendable {
     enum Part: String, CaseIterable, Sendable {
         case router, presence, distributor1 = "distributor-1", distributor2 = "distributor-2", ingressCustom = "ingress-custom"
+        /// Configured only in a system made with `chat: true`.
+        case ingressChat = "ingress-chat"
 
         var executable: String {
             switch self {
@@ -22,7 +24,7 @@ final class RunningSystem: Sendable {
     struct Ports: Sendable {
         let routerIngress, routerDistributors, routerHTTP: Int
         let presenceRequests, presenceUpdates, presenceHTTP: Int
-        let distributor1HTTP, distributor2HTTP, ingressCustomHTTP: Int
+        let distributor1HTTP, distributor2HTTP, ingressCustomHTTP, ingressChatHTTP: Int
         /// Where the custom channel's replies go (a test's `FakeCallbackServer`).
         let customCallback: Int
 
@@ -33,6 +35,7 @@ final class RunningSystem: Sendable {
             case .distributor1: distributor1HTTP
             case .distributor2: distributor2HTTP
             case .ingressCustom: ingressCustomHTTP
+            case .ingressChat: ingressChatHTTP
             }
         }
     }
@@ -53,15 +56,20 @@ final class RunningSystem: Sendable {
     var configPath: String { directory.path + "/switchboard.yaml" }
     var presenceHTTP: String { "127.0.0.1:\(ports.presenceHTTP)" }
     var webhookURL: String { "http://127.0.0.1:\(ports.ingressCustomHTTP)/channels/custom/mobile-app/messages" }
+    /// The chat widget page of a system made with `chat: true`.
+    var chatWidgetURL: String { "http://127.0.0.1:\(ports.ingressChatHTTP)/chat/site-chat" }
 
-    init() throws {
+    /// `chat`: also configure ingress-chat with the `site-chat` widget and its work stream
+    /// (off by default, so `switchboard up` and the other tests see the same processes as before).
+    init(chat: Bool = false) throws {
         directory = try TemporaryDirectory("switchboard-system")
-        let p = try FreePorts.allocate(10)
+        let p = try FreePorts.allocate(11)
         ports = Ports(
             routerIngress: p[0], routerDistributors: p[1], routerHTTP: p[2], presenceRequests: p[3], presenceUpdates: p[4],
-            presenceHTTP: p[5], distributor1HTTP: p[6], distributor2HTTP: p[7], ingressCustomHTTP: p[8], customCallback: p[9])
+            presenceHTTP: p[5], distributor1HTTP: p[6], distributor2HTTP: p[7], ingressCustomHTTP: p[8], ingressChatHTTP: p[10],
+            customCallback: p[9])
         binDirectory = try SwitchboardRun.executable().deletingLastPathComponent()
-        try Self.configuration(ports).write(toFile: configPath, atomically: true, encoding: .utf8)
+        try Self.configuration(ports, chat: chat).write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
     // MARK: processes
@@ -207,13 +215,14 @@ final class RunningSystem: Sendable {
 
     /// POSTs a custom-channel message signed with `secret` (the right one unless a test forges it).
     func postMessage(
-        messageID: String, customer: String, text: String, context: [String: Any] = [:], secret: String? = nil
+        messageID: String, customer: String, text: String, context: [String: Any] = [:], secret: String? = nil,
+        channel: String = "mobile-app"
     ) async throws -> HTTPResult {
         let body: [String: Any] = ["messageId": messageID, "customer": ["id": customer], "text": text, "context": context]
         let bytes = Array(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
         let signer = CustomChannelSignature(secret: Array((secret ?? secrets["MOBILE_APP_SHARED_SECRET"] ?? "").utf8))
         let (timestamp, signature) = signer.sign(body: bytes, now: Date())
-        var request = HTTPClientRequest(url: webhookURL)
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(ports.ingressCustomHTTP)/channels/custom/\(channel)/messages")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: CustomChannelSignature.timestampHeader, value: timestamp)
@@ -226,8 +235,33 @@ final class RunningSystem: Sendable {
 
     // MARK: configuration
 
-    static func configuration(_ ports: Ports) -> String {
-        """
+    static func configuration(_ ports: Ports, chat: Bool = false) -> String {
+        let chatIngress = chat ? "\n    chat: { http: 127.0.0.1:\(ports.ingressChatHTTP) }" : ""
+        let chatChannel = chat ? """
+
+              - id: site-chat
+                type: chat
+                workStream: site-chat
+                title: Northwind test chat
+            """ : ""
+        let chatWorkStream = chat ? """
+
+              - name: site-chat
+                channelType: chat
+                channels: [site-chat]
+                capacity: 1
+                distribution: push
+                allowedPresences: [available, busy]
+                contextVariables:
+                  - { displayName: Topic, type: text }
+                  - { displayName: Order total, name: orderTotal, type: number }
+                routingRules:
+                  - name: big-orders
+                    queue: billing
+                    condition: { variable: orderTotal, op: ge, value: 1000 }
+                fallbackQueue: support
+            """ : ""
+        return """
         version: 1
         system:
           dataDir: ./data
@@ -247,16 +281,26 @@ final class RunningSystem: Sendable {
               queues: [billing]
               http: 127.0.0.1:\(ports.distributor1HTTP)
             - name: distributor-2
-              queues: [support]
+              queues: [support, quick, picks]
               http: 127.0.0.1:\(ports.distributor2HTTP)
           ingress:
-            custom: { http: 127.0.0.1:\(ports.ingressCustomHTTP) }
+            custom: { http: 127.0.0.1:\(ports.ingressCustomHTTP) }\(chatIngress)
         channels:
           - id: mobile-app
             type: custom
             workStream: retail-app
             sharedSecret: { env: MOBILE_APP_SHARED_SECRET }
             callbackUrl: http://127.0.0.1:\(ports.customCallback)/replies
+          - id: mobile-lifecycle
+            type: custom
+            workStream: lifecycle-app
+            sharedSecret: { env: MOBILE_APP_SHARED_SECRET }
+            callbackUrl: http://127.0.0.1:\(ports.customCallback)/replies
+          - id: mobile-pick
+            type: custom
+            workStream: pick-app
+            sharedSecret: { env: MOBILE_APP_SHARED_SECRET }
+            callbackUrl: http://127.0.0.1:\(ports.customCallback)/replies\(chatChannel)
         workStreams:
           - name: retail-app
             channelType: custom
@@ -271,6 +315,24 @@ final class RunningSystem: Sendable {
                 queue: billing
                 condition: { variable: topic, op: contains, value: invoice }
             fallbackQueue: support
+          # Short timers for the lifecycle tests: 2 s offers, one decline, away on a miss,
+          # affinity, auto-close after 3 s of quiet.
+          - name: lifecycle-app
+            channelType: custom
+            channels: [mobile-lifecycle]
+            capacity: 1
+            distribution: push
+            allowedPresences: [available, busy]
+            agentAffinity: true
+            autoCloseAfterInactivity: 3s
+            fallbackQueue: quick
+          - name: pick-app
+            channelType: custom
+            channels: [mobile-pick]
+            capacity: 1
+            distribution: pick
+            allowedPresences: [available, busy]
+            fallbackQueue: picks\(chatWorkStream)
         queues:
           - name: billing
             priority: 1
@@ -282,6 +344,17 @@ final class RunningSystem: Sendable {
             agents: [ada, grace]
             assignment: highestCapacity
             offerTimeout: 30s
+          - name: quick
+            priority: 3
+            agents: [ada, grace]
+            assignment: roundRobin
+            offerTimeout: 2s
+            maxDeclines: 1
+            onMissedOffer: away
+          - name: picks
+            priority: 4
+            agents: [ada, grace]
+            assignment: roundRobin
         agents:
           - id: ada
             name: Ada Lovelace

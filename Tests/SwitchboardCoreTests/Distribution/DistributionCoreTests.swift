@@ -80,7 +80,7 @@ import Testing
         #expect(h.offeredAgents == ["a"])
         h.advance(to: start + 60_000)
         #expect(h.offeredAgents == ["a", "b"])
-        #expect(h.log.contains(.withdrawOffer(offerID: "c1#1", agentID: "a", conversationID: "c1")))
+        #expect(h.log.contains(.withdrawOffer(offerID: "c1#1", agentID: "a", conversationID: "c1", reason: .expired)))
         #expect(h.log.contains(.offerExpired(conversationID: "c1", agentID: "a")))
         #expect(h.core.conversations["c1"]?.declines["a"] == 1)
         #expect(h.core.nextDeadline == start + 120_000)
@@ -201,7 +201,7 @@ import Testing
 
         let later = h.nowMs + 30_000
         let expired = restarted.handle(.clockAdvanced, nowMs: later)
-        #expect(expired.actions.contains(.withdrawOffer(offerID: "offered#1", agentID: "b", conversationID: "offered")))
+        #expect(expired.actions.contains(.withdrawOffer(offerID: "offered#1", agentID: "b", conversationID: "offered", reason: .expired)))
         #expect(expired.actions.contains { if case .release(let r, "offered") = $0 { r.id == "offered#1" } else { false } })
         #expect(!expired.actions.contains { if case .release(_, "active") = $0 { true } else { false } })
         #expect(expired.changed.map(\.id) == ["offered"])

@@ -67,7 +67,30 @@ import Testing
         .init(op: .isNotEmpty, constant: nil, value: "gold", expected: true),
         .init(op: .isNotEmpty, constant: nil, value: "", expected: false),
         .init(op: .isNotEmpty, constant: nil, value: nil, expected: false),
+        .init(op: .contains, constant: "", value: "", expected: true),
+        .init(op: .contains, constant: "", value: nil, expected: false),
+        .init(op: .equals, constant: "", value: "", expected: true),
+        .init(op: .beginsWith, constant: "", value: "gold", expected: true),
+        .init(op: .endsWith, constant: "gold", value: "old", expected: false),  // constant longer than the value
+        .init(op: .contains, constant: "golden", value: "gold", expected: false),
+        .init(op: .contains, constant: "ld", value: "gold", expected: true),  // at the very end
+        .init(op: .contains, constant: "gol", value: "ggol", expected: true),  // after a false start
+        // Non-ASCII text folds to lower case too, on both sides.
         .init(op: .equals, constant: "ÉCOLE", value: "école", expected: true),
+        .init(op: .notEquals, constant: "ÉCOLE", value: "école", expected: false),
+        .init(op: .contains, constant: "ÉC", value: "l'École", expected: true),
+        .init(op: .notContains, constant: "ÉC", value: "l'École", expected: false),
+        .init(op: .beginsWith, constant: "ÉCO", value: "école", expected: true),
+        .init(op: .endsWith, constant: "ÖL", value: "Heizöl", expected: true),
+        .init(op: .equals, constant: "ΑΘΗΝΑ", value: "αθηνα", expected: true),
+        .init(op: .contains, constant: "🙂", value: "hi 🙂!", expected: true),
+        .init(op: .equals, constant: "école", value: "ecole", expected: false),  // an accent is not case
+        // Canonically equivalent texts are equal: "e" + combining acute is "é".
+        .init(op: .equals, constant: "E\u{301}COLE", value: "école", expected: true),
+        .init(op: .beginsWith, constant: "é", value: "e\u{301}cole", expected: true),
+        .init(op: .beginsWith, constant: "e", value: "e\u{301}cole", expected: false),
+        // Matching is by Unicode scalar: a scalar sequence without a precomposed form is split.
+        .init(op: .beginsWith, constant: "Q", value: "q\u{301}", expected: true),
     ]
 
     @Test(arguments: textCases)
@@ -119,25 +142,64 @@ import Testing
     @Test func channelDataVariablesAreTextAndCaseInsensitive() {
         let values = ChannelDataVariables.values(
             channelID: "web-chat", channelType: "chat", customerAddress: "visitor-1", customerDisplayName: nil,
-            raw: ["chat.locale": "de-CH", "channel.id": "forged"])
-        #expect(Self.holds(Self.text("chat.locale", .beginsWith, "DE"), [:], channelData: values))
+            customerLocale: "de-CH",
+            raw: ["chat.pageUrl": "https://shop.example.test/Orders", "channel.id": "forged", "customer.locale": "forged"])
+        #expect(values == [
+            "channel.id": "web-chat", "channel.type": "chat", "customer.address": "visitor-1", "customer.locale": "de-CH",
+            "chat.pageUrl": "https://shop.example.test/Orders",
+        ])
+        #expect(Self.holds(Self.text("customer.locale", .beginsWith, "DE"), [:], channelData: values))
+        #expect(Self.holds(Self.text("chat.pageUrl", .contains, "/orders"), [:], channelData: values))
         #expect(Self.holds(Self.text("channel.id", .equals, "WEB-CHAT"), [:], channelData: values))
         #expect(Self.holds(Self.text("customer.displayName", .isEmpty), [:], channelData: values))
+        #expect(Self.holds(Self.text("chat.origin", .isEmpty), [:], channelData: values))
         // A context value cannot impersonate channel data.
-        #expect(!Self.holds(Self.text("chat.pageUrl", .isNotEmpty), ["chat.pageUrl": .text("x")], channelData: values))
+        #expect(!Self.holds(Self.text("chat.origin", .isNotEmpty), ["chat.origin": .text("x")], channelData: values))
     }
 
     @Test func nestedAllAnyNot() {
         // all(tier == gold, any(total > 1000, not(locale begins with en)))
         let condition = Condition.all([
             Self.text("tier", .equals, "gold"),
-            .any([Self.number(.gt, 1000), .not(Self.text("chat.locale", .beginsWith, "en"))]),
+            .any([Self.number(.gt, 1000), .not(Self.text("customer.locale", .beginsWith, "en"))]),
         ])
-        #expect(Self.holds(condition, ["tier": .text("Gold"), "total": .number(2000)], channelData: ["chat.locale": "en-GB"]))
-        #expect(Self.holds(condition, ["tier": .text("gold"), "total": .number(10)], channelData: ["chat.locale": "fr"]))
-        #expect(!Self.holds(condition, ["tier": .text("gold"), "total": .number(10)], channelData: ["chat.locale": "en"]))
+        #expect(Self.holds(condition, ["tier": .text("Gold"), "total": .number(2000)], channelData: ["customer.locale": "en-GB"]))
+        #expect(Self.holds(condition, ["tier": .text("gold"), "total": .number(10)], channelData: ["customer.locale": "fr"]))
+        #expect(!Self.holds(condition, ["tier": .text("gold"), "total": .number(10)], channelData: ["customer.locale": "en"]))
         #expect(!Self.holds(condition, ["tier": .text("silver"), "total": .number(2000)]))
         #expect(Self.holds(.not(.not(Self.text("tier", .isNotEmpty))), ["tier": .text("x")]))
+        // not(any(a, b)) == all(not a, not b), with an absent value in play.
+        let neither = Condition.not(.any([Self.text("tier", .equals, "gold"), Self.number(.gt, 1000)]))
+        #expect(Self.holds(neither, ["tier": .text("silver")]))
+        #expect(!Self.holds(neither, ["total": .number(1001)]))
+        // A deep nesting still short-circuits to the right answer.
+        var deep = Self.text("tier", .equals, "gold")
+        for level in 0..<12 {
+            switch level % 3 {
+            case 0: deep = .not(.not(deep))
+            case 1: deep = .all([deep])
+            default: deep = .any([.not(Self.text("tier", .isNotEmpty)), deep])
+            }
+        }
+        #expect(Self.holds(deep, ["tier": .text("GOLD")]))
+        #expect(!Self.holds(deep, ["tier": .text("silver")]))
+        #expect(Self.holds(deep, [:]))  // absent tier: the innermost any's "not isNotEmpty" holds
+    }
+
+    @Test func laterRulesAreTriedWhenAnEarlierOneFailsInsideANestedCondition() {
+        let gold = Self.text("tier", .equals, "gold")
+        let rules = CompiledRoutingRules(workStream: Self.workStream([
+            RoutingRule(name: "gold-big", condition: .all([gold, .any([Self.number(.gt, 1000), Self.number(.lt, 0)])]), queue: "vip"),
+            RoutingRule(name: "not-gold", condition: .not(gold), queue: "billing"),
+            RoutingRule(name: "gold", condition: gold, queue: "returns"),
+        ]))
+        func rule(_ tier: String, _ total: Double) -> String? {
+            rules.route(context: ["tier": .text(tier), "total": .number(total)], channelData: [:]).decision.ruleName
+        }
+        #expect(rule("gold", 5000) == "gold-big")
+        #expect(rule("gold", -1) == "gold-big")
+        #expect(rule("silver", 5000) == "not-gold")
+        #expect(rule("Gold", 5) == "gold")
     }
 
     @Test func firstMatchWinsSoAnEarlierBroaderRuleShadowsALaterOne() {
@@ -175,6 +237,42 @@ import Testing
         #expect(result.context.namedValues(layout: rules.layout).isEmpty)
     }
 
+    /// The operators that hold for an absent value (configuration.md, "At routing time").
+    static let holdWhenAbsent: Set<ComparisonOperator> = [.isEmpty, .notEquals, .notContains, .ne]
+
+    static func comparison(_ op: ComparisonOperator) -> Condition {
+        switch op.operandType {
+        case .text: text("tier", op, op.takesValue ? "gold" : nil)
+        case .number where op == .between:
+            .comparison(Comparison(variable: "total", variableType: .number, isChannelData: false, op: .between, value: .range(1...9)))
+        case .number: number(op, 5)
+        }
+    }
+
+    @Test(arguments: ComparisonOperator.allCases)
+    func anAbsentOrWrongTypeValueFollowsTheDocumentedTable(_ op: ComparisonOperator) {
+        let rules = CompiledRoutingRules(workStream: Self.workStream([RoutingRule(name: "r", condition: Self.comparison(op), queue: "vip")]))
+        let expected = Self.holdWhenAbsent.contains(op)
+        #expect(!rules.route(context: [:], channelData: [:]).decision.isFallback == expected)
+        // A value of the other type is dropped, reported, and then routes exactly like an absent one.
+        let wrong: [String: RoutingValue] = op.operandType == .text ? ["tier": .number(5)] : ["total": .text("5")]
+        let result = rules.route(context: wrong, channelData: [:])
+        #expect(!result.decision.isFallback == expected)
+        #expect(result.context.issues.count == 1)
+        #expect(result.context.issues.first?.expected == op.operandType)
+        // A context built by hand may hold the other type in a slot (tier is slot 0, total 1): absent too.
+        #expect(!rules.evaluate(RoutingContext(values: [.number(5), .text("5")])).isFallback == expected)
+    }
+
+    @Test func aContextWithFewerValuesThanSlotsTreatsTheMissingOnesAsAbsent() {
+        let rules = CompiledRoutingRules(workStream: Self.workStream([
+            RoutingRule(name: "gold", condition: Self.text("tier", .equals, "gold"), queue: "vip"),
+            RoutingRule(name: "no-total", condition: Self.number(.ne, 1), queue: "billing"),
+        ]))
+        #expect(rules.evaluate(RoutingContext(values: [])) == RoutingDecision(queue: "billing", ruleName: "no-total"))
+        #expect(rules.evaluate(RoutingContext(values: [.text("GOLD")])) == RoutingDecision(queue: "vip", ruleName: "gold"))
+    }
+
     @Test func aNonFiniteNumberIsAbsentAndReported() {
         let result = CompiledRoutingRules(workStream: Self.workStream([
             RoutingRule(name: "any-total", condition: Self.number(.ge, 0), queue: "vip")
@@ -183,16 +281,38 @@ import Testing
         #expect(result.context.issues.map(\.kind) == [.notFinite])
     }
 
-    @Test func compiledVariablesAreSlotIndexes() {
+    @Test func compiledVariablesAreSlotIndexes() throws {
         let rules = CompiledRoutingRules(workStream: Self.workStream([
-            RoutingRule(name: "gold", condition: Self.text("chat.locale", .equals, "DE"), queue: "vip")
+            RoutingRule(name: "gold", condition: Self.text("customer.locale", .equals, "DE"), queue: "vip"),
+            RoutingRule(name: "not-not", condition: .not(Self.text("tier", .notEquals, "x")), queue: "vip"),
         ]))
-        guard let slot = rules.layout.slot(of: "chat.locale") else {
-            Issue.record("chat.locale has no slot")
-            return
-        }
-        #expect(rules.rules.first?.condition == .text(slot: slot, .equals("de")))
+        let slot = try #require(rules.layout.slot(of: "customer.locale"))
+        let program = rules.program
+        // One node per comparison, the constant folded once; `not` and `notEquals` are swapped targets.
+        #expect(program.nodes.count == 2)
+        let first = try #require(program.nodes.first), last = try #require(program.nodes.last)
+        #expect(first.test == .textEquals)
+        #expect(Int(first.slot) == slot)
+        #expect(Array(program.constants[first.constantStart..<(first.constantStart + first.constantCount)]) == Array("de".utf8))
+        #expect(Int(first.onTrue) == RuleProgram.terminal(0))
+        #expect(first.onFalse == 1)
+        #expect(Int(last.onTrue) == RuleProgram.terminal(1))  // not(notEquals) = equals
+        #expect(Int(last.onFalse) == RuleProgram.terminal(2))  // the fallback
         #expect(rules.layout.slot(of: "sms.to") == nil)  // not a chat channel-data variable
+    }
+
+    @Test func numberOperatorsCompileToOneInclusiveRangeEach() throws {
+        let rules = CompiledRoutingRules(workStream: Self.workStream(
+            [ComparisonOperator.lt, .le, .eq, .ne, .ge, .gt].map { RoutingRule(name: "\($0)", condition: Self.number($0, 5), queue: "vip") }))
+        let ranges = rules.program.nodes.map { $0.low...$0.high }
+        #expect(ranges == [-.infinity...5.0.nextDown, -.infinity...5, 5...5, 5...5, 5...Double.infinity, 5.0.nextUp...Double.infinity])
+        // The strict bounds are exact: the neighbours of 5 fall on the right side.
+        #expect(Self.holds(Self.number(.lt, 5), ["total": .number(5.0.nextDown)]))
+        #expect(!Self.holds(Self.number(.lt, 5), ["total": .number(5)]))
+        #expect(Self.holds(Self.number(.gt, 5), ["total": .number(5.0.nextUp)]))
+        #expect(!Self.holds(Self.number(.gt, 5), ["total": .number(5)]))
+        #expect(Self.holds(Self.number(.gt, -0.0), ["total": .number(.leastNonzeroMagnitude)]))
+        #expect(!Self.holds(Self.number(.lt, 0), ["total": .number(-0.0)]))
     }
 
     @Test func routingTableCompilesEveryWorkStreamOfTheShippedConfiguration() throws {

@@ -1,10 +1,25 @@
+import Synchronization
 import Yams
 
 /// Loads a configuration from YAML text: decodes it with line numbers, validates every rule
 /// of spec §1 and returns either the configuration or every issue at once. No I/O: the
 /// caller reads the file and passes the name to use in messages.
 public enum ConfigurationLoader {
+    /// Yams resolves scalar tags with Foundation's NSRegularExpression, which crashes on
+    /// Linux when two threads use it at once (a crash seen in our test run). Loading a
+    /// configuration is rare, so every use of Yams takes its turn through this lock.
+    private static let yamlParser = Mutex<Void>(())
+
+    /// Runs `body`, which uses Yams, while no other thread does.
+    public static func withYAMLParser<T>(_ body: () throws -> T) rethrows -> T {
+        try yamlParser.withLock { _ in try body() }
+    }
+
     public static func load(yaml: String, file: String) -> Result<LoadedConfiguration, ConfigurationError> {
+        withYAMLParser { loadAlone(yaml: yaml, file: file) }
+    }
+
+    private static func loadAlone(yaml: String, file: String) -> Result<LoadedConfiguration, ConfigurationError> {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)

@@ -71,3 +71,40 @@ extension ConversationClosed: ProtobufBacked {
         return proto
     }
 }
+
+/// Distributor → router: D8 to a queue of another distributor (type 0x0306), answered by `Ack`.
+public struct ConversationTransferred: Sendable, Hashable {
+    /// Required.
+    public var conversationID: String
+    public var fromQueue: String
+    /// Required.
+    public var toQueue: String
+    public var agentID: String
+    public var note: String
+
+    public init(conversationID: String, fromQueue: String = "", toQueue: String, agentID: String = "", note: String = "") {
+        self.conversationID = conversationID
+        self.fromQueue = fromQueue
+        self.toQueue = toQueue
+        self.agentID = agentID
+        self.note = note
+    }
+}
+
+extension ConversationTransferred: ProtobufBacked {
+    init(proto: Switchboard_Wire_V1_ConversationTransferred) throws(WireError) {
+        self.init(
+            conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"), fromQueue: proto.fromQueue,
+            toQueue: try requireNonEmpty(proto.toQueue, "to_queue"), agentID: proto.agentID, note: proto.note)
+    }
+
+    var proto: Switchboard_Wire_V1_ConversationTransferred {
+        var proto = Switchboard_Wire_V1_ConversationTransferred()
+        proto.conversationID = conversationID
+        proto.fromQueue = fromQueue
+        proto.toQueue = toQueue
+        proto.agentID = agentID
+        proto.note = note
+        return proto
+    }
+}

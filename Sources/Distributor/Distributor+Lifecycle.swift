@@ -1,0 +1,147 @@
+import Logging
+import Messaging
+import Storage
+import SwitchboardCore
+import Wire
+
+/// The conversation lifecycle around the core (D2–D8, W1 auto-close, R1): agents' actions
+/// in, and the actions that reach presence (open work items) and the router (closes,
+/// transfers to another distributor's queue).
+extension Distributor {
+    // MARK: agent actions (presence → distributor)
+
+    func agentAction(_ action: AgentAction, envelope: Envelope) async {
+        let command = DistributionCommand(agentID: action.agentID, conversationID: action.conversationID, kind: Self.commandKind(action.kind))
+        var logger = self.logger
+        logger[metadataKey: "conversation.id"] = "\(action.conversationID)"
+        logger[metadataKey: "agent"] = "\(action.agentID)"
+        let result: AgentActionResult
+        switch core.apply(command, nowMs: Self.nowMs()) {
+        case .success(let step):
+            guard await apply(step) else { return }  // not stored: presence resends the action
+            let state = core.conversations[action.conversationID]?.state.description ?? "Closed"
+            logger.info("agent action done", metadata: ["action": "\(action.kind)", "state": "\(state)"])
+            result = AgentActionResult(
+                actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
+                conversationID: action.conversationID, outcome: .done, conversationState: state)
+        case .failure(let error):
+            logger.info("agent action refused", metadata: ["action": "\(action.kind)", "reason": "\(error.message)"])
+            result = AgentActionResult(
+                actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
+                conversationID: action.conversationID, outcome: .refused(Self.refusal(error.code)), detail: error.message,
+                conversationState: core.conversations[action.conversationID]?.state.description)
+        }
+        do {
+            try await presenceLink.send(Envelope(id: ids.next(), message: .agentActionResult(result)))
+        } catch {
+            logger.warning("cannot answer an agent action; presence resends it", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// An agent writing to a conversation they left Waiting takes it back (D5 Waiting → Active).
+    func resumeIfWaiting(conversationID: String, agentID: String) async {
+        guard let record = core.conversations[conversationID], record.state == .waiting, record.agentID == agentID else { return }
+        if case .success(let step) = core.apply(
+            DistributionCommand(agentID: agentID, conversationID: conversationID, kind: .resume), nowMs: Self.nowMs())
+        {
+            _ = await apply(step)
+        }
+    }
+
+    static func commandKind(_ kind: AgentAction.Kind) -> DistributionCommand.Kind {
+        switch kind {
+        case .pick: .pick
+        case .release: .release
+        case .hold: .hold
+        case .wrapUp: .wrapUp
+        case .close: .close
+        case .transferToQueue(let queue): .transferToQueue(queue)
+        case .transferToAgent(let agent): .transferToAgent(agent)
+        }
+    }
+
+    static func refusal(_ code: DistributionError.Code) -> AgentActionRefusal {
+        switch code {
+        case .alreadyTaken: .alreadyTaken
+        case .notAllowed: .notAllowed
+        case .invalidTransition: .invalidState
+        case .unknownConversation: .unknownConversation
+        case .unknownTarget, .unknownQueue, .unknownWorkStream: .unknownTarget
+        default: .unspecified
+        }
+    }
+
+    // MARK: actions to presence and the router
+
+    /// The lifecycle actions of a stored step (the rest are in `perform`).
+    func performLifecycle(_ action: DistributionAction) async throws {
+        switch action {
+        case let .workItemAdded(queue, conversationID):
+            let item = await workItem(conversationID, queue: queue)
+            try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .workItems(WorkItems(queue: queue, added: [item]))))
+        case let .workItemRemoved(queue, conversationID):
+            try await presenceLink.sendReliably(
+                Envelope(id: ids.next(), message: .workItems(WorkItems(queue: queue, removed: [conversationID]))))
+        case .conversationClosed(let conversationID):
+            let queue = core.conversations[conversationID]?.queue ?? ""
+            metrics.closed.increment()
+            logger.info("conversation closed", metadata: ["conversation.id": "\(conversationID)"])
+            let closed = ConversationClosed(conversationID: conversationID, queue: queue, closedAtMs: Self.nowMs())
+            try await routerLink.sendReliably(Envelope(id: ids.next(), message: .conversationClosed(closed)))
+        case let .transferOut(conversationID, toQueue):
+            logger.info("conversation transferred to another distributor's queue", metadata: ["conversation.id": "\(conversationID)", "queue": "\(toQueue)"])
+            let transfer = ConversationTransferred(conversationID: conversationID, toQueue: toQueue)
+            try await routerLink.sendReliably(Envelope(id: ids.next(), message: .conversationTransferred(transfer)))
+        case .setAgentAway(let agentID):
+            // Presence sets the agent away itself when it relays the expired offer's withdrawal.
+            logger.debug("missed offer: presence sets the agent away", metadata: ["agent": "\(agentID)"])
+        case let .stateChanged(conversationID, from, to, agentID):
+            logger.info(
+                "conversation state changed",
+                metadata: ["conversation.id": "\(conversationID)", "from": "\(from)", "to": "\(to)", "agent": "\(agentID ?? "")"])
+        case let .overCapacity(conversationID, agentID, reason):
+            metrics.overCapacity.increment()
+            logger.info("agent above capacity", metadata: ["conversation.id": "\(conversationID)", "agent": "\(agentID)", "reason": "\(reason)"])
+        case let .transferCompleted(conversationID, from, to):
+            logger.info("transfer to an agent done", metadata: ["conversation.id": "\(conversationID)", "from": "\(from)", "to": "\(to)"])
+        case let .transferFailed(conversationID, from, to):
+            logger.info("transfer to an agent failed; the agent keeps it", metadata: ["conversation.id": "\(conversationID)", "from": "\(from)", "to": "\(to)"])
+        default:
+            break
+        }
+    }
+
+    /// Every owned queue's full list of open work items, so presence (restarted, or seeing
+    /// this distributor for the first time) holds the truth.
+    func sendWorkItemSnapshots() async {
+        for queue in settings.queues {
+            var items: [WorkItem] = []
+            for open in core.openWorkItems(inQueue: queue) {
+                items.append(await workItem(open.conversationID, queue: queue))
+            }
+            do {
+                try await presenceLink.sendReliably(
+                    Envelope(id: ids.next(), message: .workItems(WorkItems(queue: queue, snapshot: true, added: items))))
+            } catch {
+                logger.warning("cannot send open work items to presence", metadata: ["queue": "\(queue)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// A work item for presence: the record's place and the conversation's first message's
+    /// channel, customer and context.
+    private func workItem(_ conversationID: String, queue: String) async -> WorkItem {
+        let record = core.conversations[conversationID]
+        var item = WorkItem(
+            conversationID: conversationID, queue: queue, workStream: record?.workStream ?? "",
+            waitingSinceMs: record?.arrivedAtMs ?? 0)
+        if let first = try? await store.firstDelivery(conversationID: conversationID),
+            case .deliver(let deliver)? = try? DeliveryPayload.decode(first.payload).message
+        {
+            item.channelType = deliver.message.channelType
+            item.summary = deliver.context
+            item.customerDisplayName = deliver.message.customerDisplayName
+        }
+        return item
+    }
+}

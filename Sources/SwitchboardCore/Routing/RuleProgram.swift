@@ -1,0 +1,68 @@
+/// One work stream's routing rules (W3) compiled into a flat program over the slots of a
+/// `RoutingContextLayout`: variables are slot indexes and text constants are already folded
+/// (`RoutingText`), so evaluation does no parsing, no name lookup and no String work.
+///
+/// Every comparison is one `Node`; `all`, `any` and `not` compile away into the nodes' jump
+/// targets. A node names where evaluation goes when its test holds (`onTrue`) and when it
+/// does not (`onFalse`): a target ≥ 0 is another node, a negative target `t` ends evaluation
+/// with rule `-t - 1` matched (the rule count meaning "no rule: fallback"). A rule's false
+/// exits lead to the first node of the next rule, so one loop evaluates the rules top down
+/// with short-circuiting and first match wins, without recursion or allocation.
+/// `not` swaps its child's targets; `notEquals`, `notContains`, `isNotEmpty` and `ne` are
+/// their positive tests with swapped targets.
+///
+/// Absent values (a variable never sent, or a wrong-type value dropped, W2) behave so that
+/// each negative operator is exactly the negation of its positive one:
+/// - `isEmpty` holds for an absent value and for ""; `isNotEmpty` holds for neither.
+/// - `equals`, `contains`, `beginsWith`, `endsWith` never hold for an absent value;
+///   `notEquals` and `notContains` always do (an absent value is not "gold").
+/// - `eq`, `lt`, `le`, `gt`, `ge`, `between` never hold for an absent value; `ne` always does.
+/// An empty constant (`contains: ""`) holds for every present text value.
+struct RuleProgram: Sendable, Hashable {
+    /// One comparison, in 32 bytes so that a 200-rule program stays in the L1 cache.
+    struct Node: Sendable, Hashable {
+        /// The positive tests; the negative operators are these with swapped targets.
+        enum Test: UInt8, Sendable, Hashable {
+            /// A comparison the compiler could not place (impossible after validation).
+            case never
+            case textEquals, textContains, textBeginsWith, textEndsWith, textIsEmpty
+            /// Every number operator is `low ≤ value ≤ high`: `eq c` is [c, c], `lt c` is
+            /// [-∞, c.nextDown], `ge c` is [c, ∞], ... (exact for finite values: doubles are
+            /// discrete), and `ne` is `eq` with swapped targets.
+            case numberWithin
+        }
+
+        let test: Test
+        /// Whether `onTrue` / `onFalse` is the next node (set by `laidOut`). Evaluation then
+        /// steps on without reading the target: a step the processor predicts instead of
+        /// waiting for a load, which is what makes a long chain of comparisons fast.
+        var trueIsNext = false
+        var falseIsNext = false
+        let slot: Int32
+        var onTrue: Int32
+        var onFalse: Int32
+        /// Text tests: where the folded constant is in `RuleProgram.constants` (start in the
+        /// low 32 bits, count in the high ones). Number tests: the low bound's bit pattern.
+        let operandA: UInt64
+        /// Text tests: the constant's `FoldedBytes.mask`. Number tests: the high bound's bit pattern.
+        let operandB: UInt64
+
+        var constantStart: Int { Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: operandA)) }
+        var constantCount: Int { Int(truncatingIfNeeded: operandA >> 32) }
+        var mask: UInt64 { operandB }
+        var low: Double { Double(bitPattern: operandA) }
+        var high: Double { Double(bitPattern: operandB) }
+    }
+
+    let nodes: [Node]
+    /// Every folded text constant, back to back.
+    let constants: [UInt8]
+    /// Where evaluation starts: node 0, or the fallback terminal when there are no rules.
+    let entry: Int
+    let ruleCount: Int
+    /// The layout's slot count: every node's slot is below it.
+    let slotCount: Int
+
+    /// The target that ends evaluation with rule `index` matched (`ruleCount`: fallback).
+    static func terminal(_ index: Int) -> Int { -index - 1 }
+}
