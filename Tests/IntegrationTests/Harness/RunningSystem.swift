@@ -54,6 +54,13 @@ final class RunningSystem: Sendable {
     private let binDirectory: URL
 
     var configPath: String { directory.path + "/switchboard.yaml" }
+
+    /// The secrets, and the test process as the children's supervisor: if the test process
+    /// dies (a crash), its children stop by themselves (ParentWatch) instead of lingering.
+    var childEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.merging(secrets) { _, new in new }
+            .merging(["SWITCHBOARD_SUPERVISOR_PID": "\(getpid())"]) { _, new in new }
+    }
     var presenceHTTP: String { "127.0.0.1:\(ports.presenceHTTP)" }
     var webhookURL: String { "http://127.0.0.1:\(ports.ingressCustomHTTP)/channels/custom/mobile-app/messages" }
     /// The chat widget page of a system made with `chat: true`.
@@ -84,7 +91,7 @@ final class RunningSystem: Sendable {
         var arguments = ["--config", configPath, "--data-dir", directory.path + "/data", "--log-level", "debug"]
         if part.executable == "distributor" { arguments += ["--name", part.rawValue] }
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(secrets) { _, new in new }
+        process.environment = childEnvironment
         let log = logPath(part)
         if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -106,7 +113,7 @@ final class RunningSystem: Sendable {
             "--config", configPath, "--data-dir", directory.path + "/data", "--log-level", "debug",
             "--name", name, "--queues", queues.joined(separator: ","), "--http", "127.0.0.1:\(httpPort)",
         ]
-        process.environment = ProcessInfo.processInfo.environment.merging(secrets) { _, new in new }
+        process.environment = childEnvironment
         let log = directory.path + "/\(name).log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
