@@ -9,11 +9,9 @@ import Wire
 /// `X-Switchboard-Signature` over timestamp + "." + body) so the receiver can verify it
 /// came from us. `replyId` is the idempotency key: a retried POST carries the same one.
 ///
-/// 2xx: sent (`messageId` of a JSON answer is kept as the provider's id, else the reply id).
-/// 408, 429, 5xx and network errors: retryable. Any other status: permanent.
+/// The answer maps to an outcome as for every provider (`ProviderAPICall`); a JSON answer's
+/// `messageId` is kept as the provider's id, else the reply id.
 public struct CustomReplySender: ProviderReplySender {
-    public static let timeout: TimeAmount = .seconds(10)
-
     struct Channel: Sendable {
         let callbackURL: String
         let signature: CustomChannelSignature
@@ -45,28 +43,14 @@ public struct CustomReplySender: ProviderReplySender {
         }
         let body = Self.body(reply, replyID: replyID)
         let (timestamp, signature) = channel.signature.sign(body: body, now: now())
-        var request = HTTPClientRequest(url: channel.callbackURL)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: CustomChannelSignature.timestampHeader, value: timestamp)
-        request.headers.add(name: CustomChannelSignature.signatureHeader, value: signature)
-        request.headers.add(name: "Idempotency-Key", value: replyID.description)
-        request.body = .bytes(ByteBuffer(bytes: body))
-        do {
-            let response = try await client.execute(request, timeout: Self.timeout)
-            let answer = try await response.body.collect(upTo: 64 * 1024)
-            let status = Int(response.status.code)
-            switch status {
-            case 200..<300:
-                return .sent(providerMessageID: Self.messageID(in: answer) ?? replyID.description)
-            case 408, 429, 500...:
-                return .retryable(reason: "callback answered \(status)")
-            default:
-                return .permanent(reason: "callback answered \(status)")
-            }
-        } catch {
-            return .retryable(reason: "callback unreachable: \(error)")
-        }
+        return await ProviderAPICall.post(
+            channel.callbackURL, contentType: "application/json", authorization: nil,
+            headers: [
+                (CustomChannelSignature.timestampHeader, timestamp), (CustomChannelSignature.signatureHeader, signature),
+                ("Idempotency-Key", replyID.description),
+            ],
+            body: body, with: client, timeout: ProviderAPICall.defaultTimeout, provider: "callback",
+            messageID: { Self.messageID(in: $0) ?? replyID.description })
     }
 
     /// `{"replyId","conversationId","channelId","customer":{"id"},"agentId","text","attachments","sentAt"}`.
@@ -93,8 +77,8 @@ public struct CustomReplySender: ProviderReplySender {
         return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8))
     }
 
-    private static func messageID(in answer: ByteBuffer) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: answer)) as? [String: Any],
+    private static func messageID(in answer: [UInt8]) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any],
             let id = object["messageId"] as? String, !id.isEmpty
         else { return nil }
         return id

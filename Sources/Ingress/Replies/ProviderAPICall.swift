@@ -20,7 +20,7 @@ public enum ProviderAPICall {
     /// be read is still `sent` (with an empty id): the message went out, and retrying would
     /// send it twice.
     static func post(
-        _ url: String, contentType: String, authorization: String, body: [UInt8],
+        _ url: String, contentType: String, authorization: String?, headers: [(name: String, value: String)] = [], body: [UInt8],
         with client: HTTPClient, timeout: Duration, provider: String, isTransient: ([UInt8]) -> Bool = { _ in false },
         messageID: ([UInt8]) -> String?
     ) async -> ProviderSendOutcome {
@@ -28,7 +28,8 @@ public enum ProviderAPICall {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
         request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "Authorization", value: authorization)
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(body)
         let response: HTTPClientResponse
         do {
