@@ -16,6 +16,10 @@ struct BenchTopology: Sendable {
         var workStreams: Int
         var rules: Int
         var distributors: Int
+        /// Where custom channels POST agent replies (chaos's fake provider); nil: nowhere (the bench sends none).
+        var callbackURL: String? = nil
+        /// Each queue's `offerTimeout` (e.g. "5s"); nil: the default.
+        var offerTimeout: String? = nil
     }
 
     /// Where each process listens.
@@ -62,6 +66,14 @@ struct BenchTopology: Sendable {
 
     func channelID(workStream: Int) -> String { "bench-\(workStream)" }
 
+    var queueNames: [String] { (0..<shape.queues).map { "q-\($0)" } }
+
+    /// Queue → the distributor that owns it (queues dealt out in turn).
+    var queueOwners: [String: String] {
+        let names = distributorNames
+        return Dictionary(uniqueKeysWithValues: queueNames.enumerated().map { ($1, names[$0 % names.count]) })
+    }
+
     /// The channel and routing context of bench conversation `n`.
     func route(_ n: Int) -> (channel: String, tier: String, amount: Int) {
         let channel = channelID(workStream: n % shape.workStreams)
@@ -90,9 +102,9 @@ struct BenchTopology: Sendable {
             "    http: \(addresses.presenceHTTP)",
             "  distributors:",
         ]
-        let queueNames = (0..<shape.queues).map { "q-\($0)" }
+        let owners = queueOwners
         for (index, name) in distributorNames.enumerated() {
-            let owned = queueNames.indices.filter { $0 % shape.distributors == index }.map { queueNames[$0] }
+            let owned = queueNames.filter { owners[$0] == name }
             lines += ["    - name: \(name)", "      queues: [\(owned.joined(separator: ", "))]", "      http: \(addresses.distributorHTTP[index])"]
         }
         lines += ["  ingress:", "    custom: { http: \(addresses.customHTTP) }", "channels:"]
@@ -102,7 +114,7 @@ struct BenchTopology: Sendable {
                 "    type: custom",
                 "    workStream: ws-\(stream)",
                 "    sharedSecret: { env: \(Self.channelSecretVariable) }",
-                "    callbackUrl: http://127.0.0.1:9/bench-replies-unused",
+                "    callbackUrl: \(shape.callbackURL ?? "http://127.0.0.1:9/bench-replies-unused")",
             ]
         }
         lines.append("workStreams:")
@@ -138,6 +150,7 @@ struct BenchTopology: Sendable {
         lines.append("queues:")
         for (index, name) in queueNames.enumerated() {
             lines += ["  - name: \(name)", "    priority: \(index)", "    agents: [\(members)]", "    assignment: roundRobin"]
+            if let offerTimeout = shape.offerTimeout { lines.append("    offerTimeout: \(offerTimeout)") }
         }
         lines.append("agents:")
         for id in agentIDs {

@@ -2,13 +2,29 @@ import AsyncHTTPClient
 import Foundation
 import Ingress
 
+/// What a load driver tells about each conversation it sends (the bench's tracker, chaos's ledger).
+protocol LoadRecorder: Sendable {
+    func sent(_ number: Int, at time: UInt64)
+    /// The send did not take (no 2xx, or no answer): the conversation may never arrive.
+    func sendFailed(_ number: Int, reason: String)
+    /// The entry point answered 2xx: the system promised to keep the conversation.
+    func sendSucceeded(_ number: Int)
+}
+
+extension ConversationTracker: LoadRecorder {
+    func sendSucceeded(_ number: Int) {}
+}
+
 /// Drives conversations in as signed custom-channel webhooks at `ingress-custom` (the full
 /// path): `connections` concurrent requests at most, each a new customer, so a new
-/// conversation. A conversation counts as sent when its request goes out.
+/// conversation. A conversation counts as sent when its request goes out. With `attempts`
+/// above 1, a request that got no 2xx is sent again (the same message id), as a provider retries.
 struct WebhookDriver: Sendable {
     let topology: BenchTopology
-    let tracker: ConversationTracker
+    let tracker: any LoadRecorder
     let connections: Int
+    var attempts = 1
+    var retryPause: Duration = .milliseconds(500)
 
     func run(pacer: LoadPacer) async {
         var configuration = HTTPClient.Configuration()
@@ -38,13 +54,22 @@ struct WebhookDriver: Sendable {
         request.headers.add(name: CustomChannelSignature.signatureHeader, value: signature)
         request.body = .bytes(body)
         tracker.sent(number, at: BenchClock.now())
-        do {
-            let response = try await http.execute(request, timeout: .seconds(30))
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            if response.status.code != 202 { tracker.sendFailed(number, reason: "webhook answered \(response.status.code)") }
-        } catch {
-            tracker.sendFailed(number, reason: "webhook failed: \(type(of: error))")
+        var failure = ""
+        for attempt in 1...max(attempts, 1) {
+            if attempt > 1 { try? await Task.sleep(for: retryPause) }
+            do {
+                let response = try await http.execute(request, timeout: .seconds(30))
+                _ = try? await response.body.collect(upTo: 64 * 1024)
+                if (200..<300).contains(response.status.code) {
+                    tracker.sendSucceeded(number)
+                    return
+                }
+                failure = "webhook answered \(response.status.code)"
+            } catch {
+                failure = "webhook failed: \(type(of: error))"
+            }
         }
+        tracker.sendFailed(number, reason: failure)
     }
 
     /// The webhook body of conversation `number` (docs/channels/custom.md), built by hand: the

@@ -1,0 +1,205 @@
+/// The four properties `switchboard chaos` checks (docs/decisions.md), computed from the
+/// evidence alone so they can be tested with hand-made records.
+enum ChaosChecks {
+    static func run(_ evidence: ChaosEvidence) -> ChaosFindings {
+        var findings = ChaosFindings()
+        checkWebhooks(evidence, &findings)
+        checkActiveIntervals(evidence, &findings)
+        checkOffers(evidence, &findings)
+        checkReplies(evidence, &findings)
+        return findings
+    }
+
+    // MARK: 1. no webhook lost or duplicated
+
+    static func checkWebhooks(_ evidence: ChaosEvidence, _ findings: inout ChaosFindings) {
+        let stores = evidence.stores
+        var seenBy: [Int: Set<String>] = [:]  // number → conversations an agent saw it in
+        var seenMessages = Set<String>()
+        for record in evidence.agentRecords {
+            guard case .message(let conversation, let sequence, let number) = record.event else { continue }
+            if !seenMessages.insert("\(conversation)#\(sequence)").inserted { findings.redeliveredMessages += 1 }
+            if let number { seenBy[number, default: []].insert(conversation) }
+        }
+        findings.webhooksAccepted = evidence.acceptedWebhooks.count
+        findings.storedWithout2xx = evidence.failedWebhooks.subtracting(evidence.acceptedWebhooks)
+            .filter { !(stores.journalConversations[$0] ?? []).isEmpty }.count
+        for number in evidence.acceptedWebhooks.sorted() {
+            let conversations = stores.journalConversations[number] ?? []
+            guard let conversation = conversations.first else {
+                findings.lost += 1
+                findings.note("lost: webhook \(number) was answered 2xx but is not in the router's journal")
+                continue
+            }
+            let seen = seenBy[number] ?? []
+            if conversations.count > 1 || seen.count > 1 || !seen.isSubset(of: [conversation]) {
+                findings.duplicated += 1
+                findings.note("duplicated: webhook \(number) is in journal conversations \(conversations.sorted()), reached agents in \(seen.sorted())")
+                continue
+            }
+            let holders = stores.distributorConversations.compactMap { name, held in held[conversation].map { (name, $0) } }
+            guard let (holder, queued) = holders.first else {
+                findings.lost += 1
+                findings.note("lost: webhook \(number) (conversation \(conversation)) is in no distributor's queue")
+                continue
+            }
+            if holders.count > 1 {
+                findings.duplicated += 1
+                findings.note("duplicated: conversation \(conversation) of webhook \(number) is held by \(holders.map(\.0).sorted())")
+                continue
+            }
+            let journalQueue = stores.journalQueue[conversation]
+            if queued.queue != journalQueue || evidence.queueOwners[queued.queue] != holder {
+                findings.lost += 1
+                findings.note("lost: conversation \(conversation) of webhook \(number) is in \(holder)'s queue \(queued.queue), the journal says \(journalQueue ?? "none")")
+                continue
+            }
+            if seen.isEmpty {
+                if queued.state == "open" || queued.state == "waiting" {
+                    findings.waitingAtEnd += 1
+                } else {
+                    findings.notReachedAgent += 1
+                    findings.note("not reached: conversation \(conversation) of webhook \(number) is \(queued.state) but no agent received its message")
+                }
+            }
+        }
+    }
+
+    // MARK: 2. never Active for two agents at once
+
+    static func checkActiveIntervals(_ evidence: ChaosEvidence, _ findings: inout ChaosFindings) {
+        struct Interval { var agent: String; var start: UInt64; var end: UInt64 }
+        var open: [String: [String: UInt64]] = [:]  // conversation → agent → Active since
+        var intervals: [String: [Interval]] = [:]
+        for record in evidence.agentRecords {
+            switch record.event {
+            case .active(let conversation):
+                if open[conversation]?[record.agent] == nil { open[conversation, default: [:]][record.agent] = record.time }
+            case .released(let conversation):
+                if let start = open[conversation]?.removeValue(forKey: record.agent) {
+                    intervals[conversation, default: []].append(Interval(agent: record.agent, start: start, end: record.time))
+                }
+            default:
+                break
+            }
+        }
+        for (conversation, agents) in open {
+            for (agent, start) in agents { intervals[conversation, default: []].append(Interval(agent: agent, start: start, end: evidence.end)) }
+        }
+        for (conversation, list) in intervals.sorted(by: { $0.key < $1.key }) where list.count > 1 {
+            let sorted = list.sorted { $0.start < $1.start }
+            var overlap: (String, String)?
+            var latest = sorted[0]
+            for interval in sorted.dropFirst() {
+                if interval.start < latest.end, interval.agent != latest.agent {
+                    overlap = (latest.agent, interval.agent)
+                    break
+                }
+                if interval.end > latest.end { latest = interval }
+            }
+            if let (first, second) = overlap {
+                findings.doubleActive += 1
+                findings.note("double Active: conversation \(conversation) was Active with \(first) and \(second) at once")
+            }
+        }
+    }
+
+    // MARK: 3. push within capacity and allowed presences
+
+    /// Replays each agent's records. Capacity: a conversation holds a unit of the agent's from its
+    /// offer until the offer is withdrawn or refused, or until the agent sent `wrapUp` (wrap-up
+    /// holds none); an offer that takes the agent above its capacity is a violation. Presence:
+    /// an offer that arrives while presence's last acknowledged chosen presence is not allowed,
+    /// more than `presenceGrace` after that acknowledgement, is a violation (an offer reserved
+    /// just before the change may still be on its way).
+    static func checkOffers(_ evidence: ChaosEvidence, _ findings: inout ChaosFindings) {
+        struct AgentView {
+            var offered: [String: String] = [:]  // offer id → conversation, not yet answered
+            var holding = Set<String>()  // conversations holding a unit (offered or Active)
+            var active = Set<String>()
+            var presence = "available"
+            var presenceSince: UInt64 = 0
+        }
+        var views: [String: AgentView] = [:]
+        for record in evidence.agentRecords {
+            var view = views[record.agent] ?? AgentView()
+            switch record.event {
+            case .connected(let presence, let standing):
+                let standing = Set(standing)
+                for (offerID, conversation) in view.offered where !standing.contains(conversation) {
+                    view.offered[offerID] = nil
+                    if !view.active.contains(conversation) { view.holding.remove(conversation) }
+                }
+                if let presence, presence != view.presence { (view.presence, view.presenceSince) = (presence, record.time) }
+            case .presenceAcked(let presence):
+                if presence != view.presence { (view.presence, view.presenceSince) = (presence, record.time) }
+            case .offer(let offerID, let conversation):
+                findings.offers += 1
+                view.offered[offerID] = conversation
+                view.holding.insert(conversation)
+                if view.holding.count > evidence.agentCapacity {
+                    findings.overCapacityOffers += 1
+                    findings.note("over capacity: \(record.agent) was offered \(conversation) while holding \(view.holding.count - 1) of \(evidence.agentCapacity)")
+                }
+                if !evidence.allowedPresences.contains(view.presence), record.time > view.presenceSince + evidence.presenceGrace {
+                    findings.wrongPresenceOffers += 1
+                    findings.note("wrong presence: \(record.agent) was offered \(conversation) while \(view.presence)")
+                }
+            case .offerWithdrawn(let offerID):
+                if let conversation = view.offered.removeValue(forKey: offerID), !view.active.contains(conversation) {
+                    view.holding.remove(conversation)
+                }
+            case .acceptRefused(let conversation):
+                view.offered = view.offered.filter { $0.value != conversation }
+                if !view.active.contains(conversation) { view.holding.remove(conversation) }
+            case .active(let conversation):
+                view.offered = view.offered.filter { $0.value != conversation }
+                view.active.insert(conversation)
+                view.holding.insert(conversation)
+            case .released(let conversation):
+                view.active.remove(conversation)
+                view.holding.remove(conversation)
+            case .disconnected, .message:
+                break
+            }
+            views[record.agent] = view
+        }
+    }
+
+    // MARK: 4. every accepted reply reached the provider exactly once
+
+    static func checkReplies(_ evidence: ChaosEvidence, _ findings: inout ChaosFindings) {
+        findings.repliesSent = evidence.replies.count
+        let accepted = Set(evidence.replies.filter { $0.accepted == true }.map(\.token))
+        findings.repliesAccepted = accepted.count
+        findings.providerPosts = evidence.posts.count
+        var keys = Set<String>()
+        var idsByToken: [String: Set<String>] = [:]
+        for post in evidence.posts {
+            if !keys.insert(post.idempotencyKey).inserted { findings.providerRepeatedPosts += 1 }
+            if !post.signatureValid { findings.badSignatures += 1 }
+            if let token = post.token { idsByToken[token, default: []].insert(post.replyID) }
+        }
+        let badSignatures = findings.badSignatures
+        if badSignatures > 0 { findings.note("bad signature: \(badSignatures) replies reached the provider unsigned or wrongly signed") }
+        for token in accepted.sorted() {
+            guard let ids = idsByToken[token] else {
+                findings.repliesMissing += 1
+                findings.note("reply missing: \(token) was accepted but never reached the provider")
+                continue
+            }
+            findings.repliesDelivered += 1
+            if ids.count > 1 {
+                findings.repliesDuplicated += 1
+                findings.note("reply duplicated: \(token) reached the provider under \(ids.count) reply ids")
+            }
+        }
+        for (token, ids) in idsByToken where !accepted.contains(token) {
+            findings.deliveredWithoutAccept += 1
+            if ids.count > 1 {
+                findings.repliesDuplicated += 1
+                findings.note("reply duplicated: \(token) reached the provider under \(ids.count) reply ids")
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+/// Everything `switchboard chaos` checks at the end, gathered from the agents' and the load
+/// drivers' own records, the fake provider, and the processes' stores (read after they stopped).
+/// Plain values, so the checks (`ChaosChecks`) are pure and testable on hand-made evidence.
+struct ChaosEvidence: Sendable {
+    /// One thing a simulated agent saw or did (times: `BenchClock` nanoseconds).
+    struct AgentRecord: Sendable, Equatable {
+        enum Event: Sendable, Equatable {
+            /// `welcome`: presence's view of the agent's chosen presence, and the conversations
+            /// of the offers to it still standing (others died with a presence restart).
+            case connected(presence: String?, standingOffers: [String])
+            case disconnected
+            /// A `presence` frame: presence applied a change of the chosen presence.
+            case presenceAcked(String)
+            case offer(offerID: String, conversation: String)
+            case offerWithdrawn(offerID: String)
+            /// `offerReplied` rejected: the accept did not make the conversation ours.
+            case acceptRefused(conversation: String)
+            /// `offerReplied` accepted: Active with this agent from now.
+            case active(conversation: String)
+            /// The agent sent `wrapUp` (or lost the conversation): no longer Active with it,
+            /// and its capacity free, at the latest from now.
+            case released(conversation: String)
+            /// A customer message; `number` is the chaos conversation number in its text.
+            case message(conversation: String, sequence: Int, number: Int?)
+        }
+
+        var agent: String
+        var time: UInt64
+        var event: Event
+    }
+
+    /// A `reply` an agent sent, with its outcome (`replyResult`), if one came.
+    struct Reply: Sendable, Equatable {
+        /// Unique per reply; it is in the reply's text, so the provider's side names it too.
+        var token: String
+        var accepted: Bool?
+    }
+
+    /// One POST the fake provider received.
+    struct ProviderPost: Sendable, Equatable {
+        var replyID: String
+        var idempotencyKey: String
+        /// The reply token found in the text; nil when the text holds none.
+        var token: String?
+        var signatureValid: Bool
+    }
+
+    /// What the router's journal and the distributors' queue-state stores hold.
+    struct Stores: Sendable, Equatable {
+        /// Chaos conversation number → the journal conversations its provider message id is in.
+        var journalConversations: [Int: [String]] = [:]
+        /// Journal conversation → its queue.
+        var journalQueue: [String: String] = [:]
+        /// Distributor name → conversation → (queue, state) in its queue-state store.
+        var distributorConversations: [String: [String: QueuedConversation]] = [:]
+    }
+
+    struct QueuedConversation: Sendable, Equatable {
+        var queue: String
+        var state: String
+    }
+
+    var agentCapacity: Int
+    var allowedPresences: Set<String>
+    /// An offer counts as outside allowed presences only this long after presence applied the change.
+    var presenceGrace: UInt64
+    var end: UInt64
+    /// In the order they happened, per agent.
+    var agentRecords: [AgentRecord]
+    /// Webhooks (conversation numbers) that got a 2xx, and that never did.
+    var acceptedWebhooks: Set<Int>
+    var failedWebhooks: Set<Int>
+    var stores: Stores
+    /// Queue → the distributor that owns it.
+    var queueOwners: [String: String]
+    var replies: [Reply]
+    var posts: [ProviderPost]
+}

@@ -1,0 +1,50 @@
+/// What the checks found: every count `switchboard chaos` prints, and a few examples of each
+/// violation. Counts named in `violations` must be 0; the others describe the run.
+struct ChaosFindings: Sendable, Equatable, Codable {
+    // 1. every webhook answered 2xx is in exactly one conversation in exactly one queue, and reached an agent once
+    var webhooksAccepted = 0
+    var lost = 0
+    var duplicated = 0
+    /// Active (or later) at its distributor, yet no agent ever received its message.
+    var notReachedAgent = 0
+    /// Still Open or Waiting in its queue when the run ended (not a violation: no agent took it yet).
+    var waitingAtEnd = 0
+    /// Webhooks that never got a 2xx but were stored anyway (the answer was lost): allowed.
+    var storedWithout2xx = 0
+    /// A customer message delivered to an agent again with the same (conversation, sequence): allowed (agent.md).
+    var redeliveredMessages = 0
+    // 2
+    var doubleActive = 0
+    // 3
+    var offers = 0
+    var overCapacityOffers = 0
+    var wrongPresenceOffers = 0
+    // 4
+    var repliesSent = 0
+    var repliesAccepted = 0
+    /// Accepted replies that reached the provider (distinct reply tokens).
+    var repliesDelivered = 0
+    /// Accepted replies the provider never received.
+    var repliesMissing = 0
+    /// Replies the provider received under two or more reply ids (a second send it could not deduplicate).
+    var repliesDuplicated = 0
+    /// Every POST the provider received, and those repeating an Idempotency-Key it had already seen (deduplicable).
+    var providerPosts = 0
+    var providerRepeatedPosts = 0
+    /// Replies whose `replyResult` never came (or was rejected) but that reached the provider: allowed.
+    var deliveredWithoutAccept = 0
+    var badSignatures = 0
+
+    var examples: [String] = []
+
+    var violations: Int {
+        lost + duplicated + notReachedAgent + doubleActive + overCapacityOffers + wrongPresenceOffers + repliesMissing
+            + repliesDuplicated + badSignatures
+    }
+
+    static let maxExamples = 20
+
+    mutating func note(_ example: @autoclosure () -> String) {
+        if examples.count < Self.maxExamples { examples.append(example()) }
+    }
+}
