@@ -29,7 +29,7 @@ import Testing
         }
         #expect(findings["repliesAccepted"] as? Int ?? 0 > 0)
         let processes = try #require(report["processes"] as? [[String: Any]])
-        #expect(Set(processes.compactMap { $0["name"] as? String }) == ["ingress-custom", "router", "distributor-1", "distributor-2", "presence"])
+        #expect(Set(processes.compactMap { $0["name"] as? String }) == ["ingress-custom", "ingress-sms", "router", "distributor-1", "distributor-2", "presence"])
         for process in processes {
             #expect(process["kills"] as? Int ?? 0 >= 1, "\(process)")
             #expect(process["restarts"] as? Int ?? 0 >= 1, "\(process)")

@@ -2,11 +2,12 @@ import Testing
 
 @testable import switchboard
 
+private let second: UInt64 = 1_000_000_000
+
 /// `switchboard chaos`'s checks on hand-made evidence: a clean run passes, and each kind of
 /// violation is counted (issue 7, part 2).
 struct ChaosChecksTests {
     typealias Record = ChaosEvidence.AgentRecord
-    static let second: UInt64 = 1_000_000_000
 
     /// Webhook 1 → conversation c1 in q-0 (owned by distributor-1), Active with agent a, who read it and wrapped up.
     static func cleanEvidence() -> ChaosEvidence {
@@ -152,6 +153,20 @@ struct ChaosChecksTests {
         evidence.posts.append(.init(replyID: "r9", idempotencyKey: "r9", token: "a-r1", signatureValid: true))
         findings = ChaosChecks.run(evidence)
         #expect(findings.repliesDuplicated == 1)
+    }
+
+    @Test func anSMSReplySentTwiceIsReportedApartFromDuplicates() {
+        var evidence = Self.cleanEvidence()
+        evidence.replies.append(.init(token: "a-r2", accepted: true))
+        evidence.posts += [
+            .init(replyID: nil, idempotencyKey: nil, token: "a-r2", signatureValid: true),
+            .init(replyID: nil, idempotencyKey: nil, token: "a-r2", signatureValid: true),
+        ]
+        let findings = ChaosChecks.run(evidence)
+        #expect(findings.repliesResentWithoutKey == 1)
+        #expect(findings.repliesDelivered == 2)
+        #expect(findings.providerRepeatedPosts == 0, "no key: nothing to repeat")
+        #expect(findings.violations == 0)
     }
 
     @Test func aReplyWithABadSignatureIsAViolation() {

@@ -47,6 +47,7 @@ extension BenchTopology {
     /// Every process's `/healthz` address, by process name.
     var healthChecks: [(name: String, address: String)] {
         var checks = [("router", addresses.routerHTTP), ("presence", addresses.presenceHTTP), ("ingress-custom", addresses.customHTTP)]
+        if let smsHTTP = addresses.smsHTTP { checks.append(("ingress-sms", smsHTTP)) }
         checks += zip(distributorNames, addresses.distributorHTTP).map { ($0, $1) }
         return checks.map { (name: $0.0, address: $0.1) }
     }

@@ -44,15 +44,10 @@ struct WebhookDriver: Sendable {
     }
 
     private func send(_ number: Int, http: HTTPClient, signer: CustomChannelSignature) async {
-        let route = topology.route(number)
-        let body = Self.body(number: number, tier: route.tier, amount: route.amount)
-        let (timestamp, signature) = signer.sign(body: body, now: Date())
-        var request = HTTPClientRequest(url: "http://\(topology.addresses.customHTTP)/channels/custom/\(route.channel)/messages")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: CustomChannelSignature.timestampHeader, value: timestamp)
-        request.headers.add(name: CustomChannelSignature.signatureHeader, value: signature)
-        request.body = .bytes(body)
+        guard let request = request(number, signer: signer) else {
+            tracker.sendFailed(number, reason: "cannot build the webhook")
+            return
+        }
         tracker.sent(number, at: BenchClock.now())
         var failure = ""
         for attempt in 1...max(attempts, 1) {
@@ -70,6 +65,29 @@ struct WebhookDriver: Sendable {
             }
         }
         tracker.sendFailed(number, reason: failure)
+    }
+
+    /// A signed custom-channel webhook, or (for the topology's SMS share) a signed Twilio one.
+    private func request(_ number: Int, signer: CustomChannelSignature) -> HTTPClientRequest? {
+        if topology.arrivesBySMS(number) {
+            guard let address = topology.addresses.smsHTTP, let (body, signature) = topology.smsWebhook(number: number) else { return nil }
+            var request = HTTPClientRequest(url: "http://\(address)\(BenchTopology.smsWebhookPath)")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.headers.add(name: TwilioSignature.header, value: signature)
+            request.body = .bytes(Array(body.utf8))
+            return request
+        }
+        let route = topology.route(number)
+        let body = Self.body(number: number, tier: route.tier, amount: route.amount)
+        let (timestamp, signature) = signer.sign(body: body, now: Date())
+        var request = HTTPClientRequest(url: "http://\(topology.addresses.customHTTP)/channels/custom/\(route.channel)/messages")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: CustomChannelSignature.timestampHeader, value: timestamp)
+        request.headers.add(name: CustomChannelSignature.signatureHeader, value: signature)
+        request.body = .bytes(body)
+        return request
     }
 
     /// The webhook body of conversation `number` (docs/channels/custom.md), built by hand: the

@@ -43,6 +43,9 @@ final class ChaosAgent: Sendable {
         var replies = 0
         var messaged = Set<String>()
         var wrappedUp = Set<String>()
+        var answeredReplies = Set<String>()
+        /// The chosen presence presence last told us (its `presence` frames also report capacity changes).
+        var acknowledgedPresence: String?
     }
 
     private let state: Mutex<State>
@@ -97,10 +100,15 @@ final class ChaosAgent: Sendable {
         case .welcome(let agentState, let offers):
             state.withLock { $0.welcomed = true }
             welcomes.add(1, ordering: .relaxed)
+            state.withLock { $0.acknowledgedPresence = agentState?.presence }
             ledger.record(id, .connected(presence: agentState?.presence, standingOffers: offers.map(\.conversationID)))
             for offer in offers { work.addTask { await self.accept(offer, on: session) } }
         case .presence(let agentState):
-            ledger.record(id, .presenceAcked(agentState.presence))
+            let changed = state.withLock { state in
+                defer { state.acknowledgedPresence = agentState.presence }
+                return state.acknowledgedPresence != agentState.presence
+            }
+            if changed { ledger.record(id, .presenceAcked(agentState.presence)) }
         case .offer(let offer):
             ledger.record(id, .offer(offerID: offer.offerID, conversation: offer.conversationID))
             work.addTask { await self.accept(offer, on: session) }
@@ -120,6 +128,7 @@ final class ChaosAgent: Sendable {
             _ = state.withLock { $0.messaged.insert(message.conversationID) }
         case .replyResult(_, let token, let accepted, _):
             ledger.replyAnswered(token, accepted: accepted)
+            _ = state.withLock { $0.answeredReplies.insert(token) }
         case .actionResult(let action, let conversation, let outcome, let refusal, _):
             ledger.actionAnswered(action, outcome: outcome, refusal: refusal)
             if action == "wrapUp" { _ = state.withLock { $0.wrappedUp.insert(conversation) } }
@@ -154,7 +163,15 @@ final class ChaosAgent: Sendable {
                 return "\(id)-r\(state.replies)"
             }
             ledger.replySent(token)
-            _ = await sendWhenConnected(["type": "reply", "conversationId": conversation, "text": Self.replyPrefix + token, "clientMessageId": token])
+            // Sent again, with the same client message id, while no answer comes (it may have died
+            // with presence): the reply must still reach the customer once.
+            for _ in 0..<3 where !state.withLock({ $0.answeredReplies.contains(token) }) {
+                guard await sendWhenConnected(["type": "reply", "conversationId": conversation, "text": Self.replyPrefix + token, "clientMessageId": token]) else { return }
+                let answerDeadline = ContinuousClock.now + .seconds(2)
+                while !state.withLock({ $0.answeredReplies.contains(token) }), ContinuousClock.now < answerDeadline {
+                    guard await pause(.milliseconds(50)) else { return }
+                }
+            }
         }
         var released = false
         while !state.withLock({ $0.wrappedUp.contains(conversation) }) {

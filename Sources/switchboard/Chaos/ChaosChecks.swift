@@ -175,11 +175,19 @@ enum ChaosChecks {
         findings.providerPosts = evidence.posts.count
         var keys = Set<String>()
         var idsByToken: [String: Set<String>] = [:]
+        var unkeyedPosts: [String: Int] = [:]
         for post in evidence.posts {
-            if !keys.insert(post.idempotencyKey).inserted { findings.providerRepeatedPosts += 1 }
+            if let key = post.idempotencyKey, !keys.insert(key).inserted { findings.providerRepeatedPosts += 1 }
             if !post.signatureValid { findings.badSignatures += 1 }
-            if let token = post.token { idsByToken[token, default: []].insert(post.replyID) }
+            guard let token = post.token else { continue }
+            if let replyID = post.replyID {
+                idsByToken[token, default: []].insert(replyID)
+            } else {
+                unkeyedPosts[token, default: 0] += 1
+                idsByToken[token, default: []].insert("")
+            }
         }
+        findings.repliesResentWithoutKey = unkeyedPosts.values.filter { $0 > 1 }.count
         let badSignatures = findings.badSignatures
         if badSignatures > 0 { findings.note("bad signature: \(badSignatures) replies reached the provider unsigned or wrongly signed") }
         for token in accepted.sorted() {

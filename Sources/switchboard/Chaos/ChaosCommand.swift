@@ -11,8 +11,8 @@ struct ChaosCommand: AsyncParsableCommand {
         commandName: "chaos",
         abstract: "Kill every process in turn under load, then check that no conversation or reply was lost or duplicated.",
         discussion: """
-            Generates a configuration in a temporary folder, starts router, presence, the distributors and \
-            ingress-custom as child processes, connects simulated agents and sends signed webhooks at --rate for \
+            Generates a configuration in a temporary folder, starts router, presence, the distributors, \
+            ingress-custom and ingress-sms as child processes, connects simulated agents and sends signed webhooks at --rate for \
             --duration seconds while SIGKILLing each process in turn (restarted after a random pause). After a drain \
             it checks the stores and the agents' records; exits 1 when a property was violated.
             """)
@@ -37,6 +37,9 @@ struct ChaosCommand: AsyncParsableCommand {
 
     @Option(help: "Queues (spread over the distributors).")
     var queues = 4
+
+    @Option(help: "Every n-th conversation arrives as a Twilio SMS at ingress-sms (0: no SMS channel, only ingress-custom).")
+    var smsEvery = 4
 
     @Option(help: "Shortest seconds a killed process stays down.")
     var minPause: Double = 0.5
@@ -81,8 +84,8 @@ struct ChaosCommand: AsyncParsableCommand {
         guard minPause >= 0, maxPause >= minPause, killEvery > 0, minHandleMs >= 0, maxHandleMs >= minHandleMs, drain >= 0 else {
             throw ValidationError("pauses and handle times must be ranges (min ≤ max, not negative); --kill-every positive; --drain not negative")
         }
-        guard (0...1).contains(replyProbability), disconnectEvery >= 0, awayEvery >= 0 else {
-            throw ValidationError("--reply-probability must be in 0...1; --disconnect-every and --away-every not negative")
+        guard (0...1).contains(replyProbability), disconnectEvery >= 0, awayEvery >= 0, smsEvery >= 0 else {
+            throw ValidationError("--reply-probability must be in 0...1; --disconnect-every, --away-every and --sms-every not negative")
         }
     }
 

@@ -38,10 +38,12 @@ struct ChaosEvidence: Sendable {
 
     /// One POST the fake provider received.
     struct ProviderPost: Sendable, Equatable {
-        var replyID: String
-        var idempotencyKey: String
+        /// The reply id and Idempotency-Key (custom channel); nil where the API has none (Twilio).
+        var replyID: String?
+        var idempotencyKey: String?
         /// The reply token found in the text; nil when the text holds none.
         var token: String?
+        /// The custom channel's signature, or Twilio's Basic authorization, holds.
         var signatureValid: Bool
     }
 

@@ -31,6 +31,9 @@ struct ChaosFindings: Sendable, Equatable, Codable {
     /// Every POST the provider received, and those repeating an Idempotency-Key it had already seen (deduplicable).
     var providerPosts = 0
     var providerRepeatedPosts = 0
+    /// Replies POSTed more than once to an API without an idempotency key (Twilio): the customer
+    /// got them twice. Reported, not a violation: at-least-once is all such an API allows.
+    var repliesResentWithoutKey = 0
     /// Replies whose `replyResult` never came (or was rejected) but that reached the provider: allowed.
     var deliveredWithoutAccept = 0
     var badSignatures = 0

@@ -77,7 +77,8 @@ struct ChaosReport: Codable, Sendable {
             "2. conversations Active with two agents at once: \(f.doubleActive)",
             "3. offers: \(f.offers); above the agent's capacity \(f.overCapacityOffers); in a presence not allowed \(f.wrongPresenceOffers)",
             "4. replies sent \(f.repliesSent), accepted \(f.repliesAccepted), delivered \(f.repliesDelivered), missing \(f.repliesMissing), duplicated \(f.repliesDuplicated)",
-            "   (provider POSTs \(f.providerPosts), repeating an Idempotency-Key \(f.providerRepeatedPosts); delivered without an accept \(f.deliveredWithoutAccept); bad signatures \(f.badSignatures))",
+            "   (provider POSTs \(f.providerPosts), repeating an Idempotency-Key \(f.providerRepeatedPosts), SMS sent twice (Twilio has no idempotency key) \(f.repliesResentWithoutKey);",
+            "    delivered without an accept \(f.deliveredWithoutAccept); bad signatures \(f.badSignatures))",
         ]
         for (outcome, count) in actionOutcomes.sorted(by: { $0.key < $1.key }) { lines.append("  agent actions: \(count) × \(outcome)") }
         for (code, count) in agentErrors.sorted(by: { $0.key < $1.key }) { lines.append("  agent errors: \(count) × \(code)") }

@@ -66,11 +66,13 @@ final class ChaosRunner: Service, Sendable {
             providerPort = try LoopbackPorts.allocate(1)[0]
             topology = try BenchTopology(shape: .init(
                 agents: options.agents, agentCapacity: options.agentCapacity, queues: options.queues, workStreams: 1, rules: 3,
-                distributors: options.distributors, callbackURL: "http://127.0.0.1:\(providerPort)\(FakeProvider.path)", offerTimeout: "5s"))
+                distributors: options.distributors, callbackURL: "http://127.0.0.1:\(providerPort)\(FakeProvider.path)", offerTimeout: "5s",
+                sms: options.smsEvery > 0 ? .init(every: options.smsEvery, apiBaseURL: "http://127.0.0.1:\(providerPort)\(FakeProvider.twilioPath)") : nil))
         } catch {
             throw ChaosError(error)
         }
-        let provider = FakeProvider(port: providerPort, sharedSecret: topology.channelSecret)
+        let provider = FakeProvider(
+            port: providerPort, sharedSecret: topology.channelSecret, twilioAccountSid: BenchTopology.smsAccountSid, twilioAuthToken: topology.smsAuthToken)
         provider.start()
         let system: LaunchedSystem
         do {
@@ -99,7 +101,7 @@ final class ChaosRunner: Service, Sendable {
             agentCapacity: options.agentCapacity, allowedPresences: ["available", "busy"], presenceGrace: 1_000_000_000, end: end,
             agentRecords: ledger.records, acceptedWebhooks: ledger.acceptedWebhooks, failedWebhooks: ledger.failedWebhooks, stores: stores,
             queueOwners: topology.queueOwners, replies: ledger.replies, posts: provider.received)
-        return report(facts: facts, evidence: evidence, ledger: ledger, system: system.children, agents: agents)
+        return report(facts: facts, evidence: evidence, ledger: ledger, system: system.children, agents: agents, topology: topology)
     }
 
     /// What the drive itself knows, for the report.
@@ -131,7 +133,7 @@ final class ChaosRunner: Service, Sendable {
         try? await Task.sleep(for: .seconds(1))  // the distributors see the agents' presence
         agents.startMisbehaving()
 
-        let processes = ["ingress-custom", "router"] + topology.distributorNames + ["presence"]
+        let processes = Self.processNames(topology)
         let plan = KillPlan(
             processes: processes, duration: options.duration, every: options.killEvery, pauses: options.minPause...options.maxPause, seed: seed)
         say("load: \(BenchReport.number(options.rate)) webhooks/s for \(BenchReport.number(options.duration)) s; \(plan.kills.count) kills")
@@ -171,12 +173,17 @@ final class ChaosRunner: Service, Sendable {
         return RunFacts(kills: kills, drainSeconds: Double(BenchClock.now() - drainStart) / 1e9, drained: drained, warnings: warnings)
     }
 
-    private func report(facts: RunFacts, evidence: ChaosEvidence, ledger: ChaosLedger, system: ChildPhase, agents: ChaosAgents) -> ChaosReport {
+    /// Every process, in the order they are killed: the adapters, the router, each distributor, presence.
+    static func processNames(_ topology: BenchTopology) -> [String] {
+        ["ingress-custom"] + (topology.addresses.smsHTTP == nil ? [] : ["ingress-sms"]) + ["router"] + topology.distributorNames + ["presence"]
+    }
+
+    private func report(
+        facts: RunFacts, evidence: ChaosEvidence, ledger: ChaosLedger, system: ChildPhase, agents: ChaosAgents, topology: BenchTopology
+    ) -> ChaosReport {
         let findings = ChaosChecks.run(evidence)
         let starts = starts.withLock { $0 }
-        var names = ["ingress-custom", "router"]
-        names += (1...options.distributors).map { "distributor-\($0)" }
-        names.append("presence")
+        let names = Self.processNames(topology)
         let records = evidence.agentRecords
         var active = Set<String>()
         var disconnects = 0

@@ -5,24 +5,31 @@ import Ingress
 import Logging
 import Synchronization
 
-/// The customer's side of the chaos run's custom channels: an HTTP server on loopback, inside
-/// the chaos process, that the channels' `callbackUrl` points at. It records every reply POSTed
-/// to it (reply id, Idempotency-Key, whether the signature holds, the reply token in the text)
-/// and answers 200, as a provider that takes every reply.
+/// The customer's side of the chaos run's channels: an HTTP server on loopback, inside the
+/// chaos process. The custom channels' `callbackUrl` points at `/replies`, the SMS channel's
+/// `apiBaseUrl` at `/twilio` (Twilio's Messages API). It records every reply POSTed to it
+/// (reply id and Idempotency-Key where the API has them, whether the signature or Basic
+/// authorization holds, the reply token in the text) and takes every one (200, Twilio's 201).
 final class FakeProvider: Sendable {
     static let path = "/replies"
+    static let twilioPath = "/twilio"
 
     private let posts = Mutex<[ChaosEvidence.ProviderPost]>([])
     private let task = Mutex<Task<Void, Never>?>(nil)
     private let signature: CustomChannelSignature
     let port: Int
 
-    init(port: Int, sharedSecret: String) {
+    /// `Basic base64(AccountSid:AuthToken)`, what the SMS channel's replies must carry.
+    private let twilioAuthorization: String
+
+    init(port: Int, sharedSecret: String, twilioAccountSid: String, twilioAuthToken: String) {
         self.port = port
         signature = CustomChannelSignature(secret: Array(sharedSecret.utf8))
+        twilioAuthorization = "Basic " + Data("\(twilioAccountSid):\(twilioAuthToken)".utf8).base64EncodedString()
     }
 
     var url: String { "http://127.0.0.1:\(port)\(Self.path)" }
+    var twilioBaseURL: String { "http://127.0.0.1:\(port)\(Self.twilioPath)" }
     var received: [ChaosEvidence.ProviderPost] { posts.withLock { $0 } }
     var receivedTokens: Set<String> { posts.withLock { Set($0.compactMap(\.token)) } }
 
@@ -43,6 +50,19 @@ final class FakeProvider: Sendable {
                 replyID: object["replyId"] as? String ?? "", idempotencyKey: header("Idempotency-Key") ?? "", token: token, signatureValid: valid)
             self.posts.withLock { $0.append(post) }
             return .ok
+        }
+        router.post(RouterPath(stringLiteral: "\(Self.twilioPath)/2010-04-01/Accounts/:account/Messages.json")) { request, _ -> Response in
+            let buffer = try await request.body.collect(upTo: 1 << 20)
+            let authorized = request.headers[.authorization] == self.twilioAuthorization
+            let fields = (try? FormURLEncoded.decode(Array(buffer.readableBytesView)).get()) ?? []
+            let text = fields.first { $0.name == "Body" }?.value ?? ""
+            let token = text.hasPrefix(ChaosAgent.replyPrefix) ? String(text.dropFirst(ChaosAgent.replyPrefix.count)) : nil
+            let count = self.posts.withLock { posts in
+                posts.append(ChaosEvidence.ProviderPost(replyID: nil, idempotencyKey: nil, token: token, signatureValid: authorized))
+                return posts.count
+            }
+            let body = ByteBuffer(string: #"{"sid":"SM\#(count)","status":"queued"}"#)
+            return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }
         var logger = Logger(label: "chaos-fake-provider")
         logger.logLevel = .warning

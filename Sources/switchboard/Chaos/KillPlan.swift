@@ -28,7 +28,9 @@ struct KillPlan: Sendable, Equatable {
         kills = (0..<count).map { index in
             let jitter = Double.random(in: -0.25...0.25, using: &random) * slot
             let pause = pauses.lowerBound == pauses.upperBound ? pauses.lowerBound : Double.random(in: pauses, using: &random)
-            return Kill(at: max(0, (Double(index) + 0.5) * slot + jitter), process: processes[index % processes.count], pause: pause)
+            // Milliseconds are plenty, and read better in the log.
+            let at = max(0, (Double(index) + 0.5) * slot + jitter)
+            return Kill(at: (at * 1_000).rounded() / 1_000, process: processes[index % processes.count], pause: (pause * 1_000).rounded() / 1_000)
         }
     }
 
