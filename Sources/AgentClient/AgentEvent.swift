@@ -6,6 +6,8 @@ public enum AgentEvent: Sendable, Equatable {
         public let offerID: String
         public let conversationID: String
         public let queue: String
+        /// ISO 8601 UTC with milliseconds, as sent (empty when missing).
+        public var expiresAt: String = ""
     }
 
     public struct Message: Sendable, Equatable {
@@ -93,7 +95,9 @@ public enum AgentEvent: Sendable, Equatable {
     }
 
     private static func offer(_ frame: [String: Any]) -> Offer {
-        Offer(offerID: frame["offerId"] as? String ?? "", conversationID: frame["conversationId"] as? String ?? "", queue: frame["queue"] as? String ?? "")
+        Offer(
+            offerID: frame["offerId"] as? String ?? "", conversationID: frame["conversationId"] as? String ?? "", queue: frame["queue"] as? String ?? "",
+            expiresAt: frame["expiresAt"] as? String ?? "")
     }
 
     private static func state(_ value: Any?) -> State? {

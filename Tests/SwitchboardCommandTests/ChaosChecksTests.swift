@@ -12,10 +12,10 @@ struct ChaosChecksTests {
     /// Webhook 1 → conversation c1 in q-0 (owned by distributor-1), Active with agent a, who read it and wrapped up.
     static func cleanEvidence() -> ChaosEvidence {
         ChaosEvidence(
-            agentCapacity: 2, allowedPresences: ["available", "busy"], presenceGrace: second, end: 100 * second,
+            agentCapacity: 2, allowedPresences: ["available", "busy"], presenceGraceMs: 1_000, end: 100 * second,
             agentRecords: [
                 Record(agent: "a", time: 1 * second, event: .connected(presence: "available", standingOffers: [])),
-                Record(agent: "a", time: 2 * second, event: .offer(offerID: "o1", conversation: "c1")),
+                Record(agent: "a", time: 2 * second, event: .offer(offerID: "o1", conversation: "c1", grantedAtMs: nil)),
                 Record(agent: "a", time: 3 * second, event: .active(conversation: "c1")),
                 Record(agent: "a", time: 4 * second, event: .message(conversation: "c1", sequence: 1, number: 1)),
                 Record(agent: "a", time: 5 * second, event: .released(conversation: "c1")),
@@ -97,10 +97,10 @@ struct ChaosChecksTests {
     @Test func anOfferAboveCapacityIsAViolationUnlessAUnitWasFreed() {
         var evidence = Self.cleanEvidence()
         evidence.agentRecords += [
-            Record(agent: "b", time: 1 * second, event: .offer(offerID: "o2", conversation: "c2")),
+            Record(agent: "b", time: 1 * second, event: .offer(offerID: "o2", conversation: "c2", grantedAtMs: nil)),
             Record(agent: "b", time: 2 * second, event: .active(conversation: "c2")),
-            Record(agent: "b", time: 3 * second, event: .offer(offerID: "o3", conversation: "c3")),
-            Record(agent: "b", time: 4 * second, event: .offer(offerID: "o4", conversation: "c4")),
+            Record(agent: "b", time: 3 * second, event: .offer(offerID: "o3", conversation: "c3", grantedAtMs: nil)),
+            Record(agent: "b", time: 4 * second, event: .offer(offerID: "o4", conversation: "c4", grantedAtMs: nil)),
         ]
         #expect(ChaosChecks.run(evidence).overCapacityOffers == 1)
 
@@ -111,24 +111,24 @@ struct ChaosChecksTests {
     @Test func offersThatDiedWithAPresenceRestartNoLongerHoldCapacity() {
         var evidence = Self.cleanEvidence()
         evidence.agentRecords += [
-            Record(agent: "b", time: 1 * second, event: .offer(offerID: "o2", conversation: "c2")),
-            Record(agent: "b", time: 2 * second, event: .offer(offerID: "o3", conversation: "c3")),
+            Record(agent: "b", time: 1 * second, event: .offer(offerID: "o2", conversation: "c2", grantedAtMs: nil)),
+            Record(agent: "b", time: 2 * second, event: .offer(offerID: "o3", conversation: "c3", grantedAtMs: nil)),
             Record(agent: "b", time: 3 * second, event: .disconnected),
             Record(agent: "b", time: 4 * second, event: .connected(presence: "available", standingOffers: ["c3"])),
-            Record(agent: "b", time: 5 * second, event: .offer(offerID: "o4", conversation: "c4")),
+            Record(agent: "b", time: 5 * second, event: .offer(offerID: "o4", conversation: "c4", grantedAtMs: nil)),
         ]
         #expect(ChaosChecks.run(evidence).overCapacityOffers == 0)
     }
 
-    @Test func anOfferWellAfterANotAllowedPresenceWasAppliedIsAViolation() {
+    @Test func anOfferMadeWellAfterANotAllowedPresenceWasAppliedIsAViolation() {
         var evidence = Self.cleanEvidence()
         evidence.agentRecords += [
-            Record(agent: "b", time: 10 * second, event: .presenceAcked("away")),
-            Record(agent: "b", time: 10 * second + second / 2, event: .offer(offerID: "o2", conversation: "c2")),
+            Record(agent: "b", time: 10 * second, event: .presenceAcked("away")),  // 10,000 ms on the wall clock
+            Record(agent: "b", time: 13 * second, event: .offer(offerID: "o2", conversation: "c2", grantedAtMs: 10_500)),
         ]
-        #expect(ChaosChecks.run(evidence).wrongPresenceOffers == 0, "within the grace: reserved before the change")
+        #expect(ChaosChecks.run(evidence).wrongPresenceOffers == 0, "made within the grace: granted before the change, however late it arrives")
 
-        evidence.agentRecords.append(Record(agent: "b", time: 12 * second, event: .offer(offerID: "o3", conversation: "c3")))
+        evidence.agentRecords.append(Record(agent: "b", time: 14 * second, event: .offer(offerID: "o3", conversation: "c3", grantedAtMs: 12_000)))
         #expect(ChaosChecks.run(evidence).wrongPresenceOffers == 1)
 
         evidence.agentRecords.insert(Record(agent: "b", time: 11 * second, event: .presenceAcked("available")), at: evidence.agentRecords.count - 1)

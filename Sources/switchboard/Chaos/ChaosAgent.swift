@@ -1,3 +1,4 @@
+import Foundation
 import AgentClient
 import Logging
 import Synchronization
@@ -23,6 +24,8 @@ final class ChaosAgent: Sendable {
         var awayPresence: String
         /// How long an agent waits for a conversation's first message before handling it anyway.
         var messageWait: Duration
+        /// The queues' `offerTimeout`: an offer's `expiresAt` less this is when it was made.
+        var offerTimeout: Duration
     }
 
     static let replyPrefix = "chaos reply "
@@ -110,7 +113,8 @@ final class ChaosAgent: Sendable {
             }
             if changed { ledger.record(id, .presenceAcked(agentState.presence)) }
         case .offer(let offer):
-            ledger.record(id, .offer(offerID: offer.offerID, conversation: offer.conversationID))
+            let grantedAtMs = Self.parseTime(offer.expiresAt).map { $0 - Int64(behaviour.offerTimeout.components.seconds * 1_000) }
+            ledger.record(id, .offer(offerID: offer.offerID, conversation: offer.conversationID, grantedAtMs: grantedAtMs))
             work.addTask { await self.accept(offer, on: session) }
         case .offerWithdrawn(let offerID, _):
             ledger.record(id, .offerWithdrawn(offerID: offerID))
@@ -200,6 +204,13 @@ final class ChaosAgent: Sendable {
     /// Sleeps; false when the task was cancelled (the run is over).
     private func pause(_ duration: Duration) async -> Bool {
         (try? await Task.sleep(for: duration)) != nil
+    }
+
+    /// `2026-11-25T18:00:00.000Z` → ms since 1970.
+    static func parseTime(_ text: String) -> Int64? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text).map { Int64(($0.timeIntervalSince1970 * 1_000).rounded()) }
     }
 
     // MARK: misbehaviour

@@ -13,7 +13,8 @@ final class ChaosAgents: Sendable {
         let behaviour = ChaosAgent.Behaviour(
             thinkTime: 0...0.02, handleTime: (options.minHandleMs / 1_000)...(options.maxHandleMs / 1_000),
             replyProbability: options.replyProbability, disconnectEvery: options.disconnectEvery, disconnectPause: 0.2...2,
-            awayEvery: options.awayEvery, awayFor: 0.5...2, awayPresence: "away", messageWait: .seconds(15))
+            awayEvery: options.awayEvery, awayFor: 0.5...2, awayPresence: "away", messageWait: .seconds(15),
+            offerTimeout: .seconds(ChaosRunner.offerTimeoutSeconds))
         let root = SeededGenerator(seed: seed)
         agents = topology.agentIDs.enumerated().map { index, id in
             ChaosAgent(

@@ -110,15 +110,15 @@ enum ChaosChecks {
     /// offer until the offer is withdrawn or refused, or until the agent sent `wrapUp` (wrap-up
     /// holds none); an offer that takes the agent above its capacity is a violation. Presence:
     /// an offer that arrives while presence's last acknowledged chosen presence is not allowed,
-    /// more than `presenceGrace` after that acknowledgement, is a violation (an offer reserved
-    /// just before the change may still be on its way).
+    /// and that the distributor made more than `presenceGraceMs` after that acknowledgement, is
+    /// a violation (a Grant presence gave just before the change may reach the distributor later).
     static func checkOffers(_ evidence: ChaosEvidence, _ findings: inout ChaosFindings) {
         struct AgentView {
             var offered: [String: String] = [:]  // offer id → conversation, not yet answered
             var holding = Set<String>()  // conversations holding a unit (offered or Active)
             var active = Set<String>()
             var presence = "available"
-            var presenceSince: UInt64 = 0
+            var presenceSinceMs: Int64 = 0
         }
         var views: [String: AgentView] = [:]
         for record in evidence.agentRecords {
@@ -130,10 +130,10 @@ enum ChaosChecks {
                     view.offered[offerID] = nil
                     if !view.active.contains(conversation) { view.holding.remove(conversation) }
                 }
-                if let presence, presence != view.presence { (view.presence, view.presenceSince) = (presence, record.time) }
+                if let presence, presence != view.presence { (view.presence, view.presenceSinceMs) = (presence, record.wallMs) }
             case .presenceAcked(let presence):
-                if presence != view.presence { (view.presence, view.presenceSince) = (presence, record.time) }
-            case .offer(let offerID, let conversation):
+                if presence != view.presence { (view.presence, view.presenceSinceMs) = (presence, record.wallMs) }
+            case .offer(let offerID, let conversation, let grantedAtMs):
                 findings.offers += 1
                 view.offered[offerID] = conversation
                 view.holding.insert(conversation)
@@ -141,9 +141,9 @@ enum ChaosChecks {
                     findings.overCapacityOffers += 1
                     findings.note("over capacity: \(record.agent) was offered \(conversation) while holding \(view.holding.count - 1) of \(evidence.agentCapacity)")
                 }
-                if !evidence.allowedPresences.contains(view.presence), record.time > view.presenceSince + evidence.presenceGrace {
+                if !evidence.allowedPresences.contains(view.presence), let grantedAtMs, grantedAtMs > view.presenceSinceMs + evidence.presenceGraceMs {
                     findings.wrongPresenceOffers += 1
-                    findings.note("wrong presence: \(record.agent) was offered \(conversation) while \(view.presence)")
+                    findings.note("wrong presence: \(record.agent) was offered \(conversation), made \(grantedAtMs - view.presenceSinceMs) ms after it was \(view.presence)")
                 }
             case .offerWithdrawn(let offerID):
                 if let conversation = view.offered.removeValue(forKey: offerID), !view.active.contains(conversation) {

@@ -11,7 +11,9 @@ struct ChaosEvidence: Sendable {
             case disconnected
             /// A `presence` frame: presence applied a change of the chosen presence.
             case presenceAcked(String)
-            case offer(offerID: String, conversation: String)
+            /// `grantedAtMs`: when the distributor made the offer (its expiry less the queue's offer
+            /// timeout), wall-clock milliseconds; nil when the offer carried no expiry.
+            case offer(offerID: String, conversation: String, grantedAtMs: Int64?)
             case offerWithdrawn(offerID: String)
             /// `offerReplied` rejected: the accept did not make the conversation ours.
             case acceptRefused(conversation: String)
@@ -27,6 +29,15 @@ struct ChaosEvidence: Sendable {
         var agent: String
         var time: UInt64
         var event: Event
+        /// The same moment on the wall clock (ms since 1970), to compare with times the processes sent.
+        var wallMs: Int64
+
+        init(agent: String, time: UInt64, event: Event, wallMs: Int64? = nil) {
+            self.agent = agent
+            self.time = time
+            self.event = event
+            self.wallMs = wallMs ?? Int64(time / 1_000_000)
+        }
     }
 
     /// A `reply` an agent sent, with its outcome (`replyResult`), if one came.
@@ -64,8 +75,9 @@ struct ChaosEvidence: Sendable {
 
     var agentCapacity: Int
     var allowedPresences: Set<String>
-    /// An offer counts as outside allowed presences only this long after presence applied the change.
-    var presenceGrace: UInt64
+    /// An offer counts as outside allowed presences only when the distributor made it more than
+    /// this many milliseconds after presence applied the change.
+    var presenceGraceMs: Int64
     var end: UInt64
     /// In the order they happened, per agent.
     var agentRecords: [AgentRecord]

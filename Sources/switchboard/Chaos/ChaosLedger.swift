@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The chaos run's own records, shared by the webhook driver and the simulated agents: which
@@ -30,7 +31,7 @@ final class ChaosLedger: Sendable {
     /// Appends one agent record, timed now (under the lock, so times follow the order).
     func record(_ agent: String, _ event: ChaosEvidence.AgentRecord.Event) {
         state.withLock { state in
-            state.records.append(ChaosEvidence.AgentRecord(agent: agent, time: BenchClock.now(), event: event))
+            state.records.append(ChaosEvidence.AgentRecord(agent: agent, time: BenchClock.now(), event: event, wallMs: Self.wallMs()))
             if case .message(_, _, let number?) = event { state.numbersSeen.insert(number) }
         }
     }
@@ -61,6 +62,8 @@ final class ChaosLedger: Sendable {
     func conversationStarted() { unfinished.add(1, ordering: .relaxed) }
     func conversationFinished() { unfinished.subtract(1, ordering: .relaxed) }
     var unfinishedConversations: Int { unfinished.load(ordering: .relaxed) }
+
+    static func wallMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1_000).rounded()) }
 
     // MARK: reading
 

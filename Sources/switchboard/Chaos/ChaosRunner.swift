@@ -66,7 +66,7 @@ final class ChaosRunner: Service, Sendable {
             providerPort = try LoopbackPorts.allocate(1)[0]
             topology = try BenchTopology(shape: .init(
                 agents: options.agents, agentCapacity: options.agentCapacity, queues: options.queues, workStreams: 1, rules: 3,
-                distributors: options.distributors, callbackURL: "http://127.0.0.1:\(providerPort)\(FakeProvider.path)", offerTimeout: "5s",
+                distributors: options.distributors, callbackURL: "http://127.0.0.1:\(providerPort)\(FakeProvider.path)", offerTimeout: "\(Self.offerTimeoutSeconds)s",
                 sms: options.smsEvery > 0 ? .init(every: options.smsEvery, apiBaseURL: "http://127.0.0.1:\(providerPort)\(FakeProvider.twilioPath)") : nil))
         } catch {
             throw ChaosError(error)
@@ -98,11 +98,14 @@ final class ChaosRunner: Service, Sendable {
 
         let stores = try ChaosStores.read(dataDirectory: system.dataDirectory, distributors: topology.distributorNames)
         let evidence = ChaosEvidence(
-            agentCapacity: options.agentCapacity, allowedPresences: ["available", "busy"], presenceGrace: 1_000_000_000, end: end,
+            agentCapacity: options.agentCapacity, allowedPresences: ["available", "busy"], presenceGraceMs: 1_000, end: end,
             agentRecords: ledger.records, acceptedWebhooks: ledger.acceptedWebhooks, failedWebhooks: ledger.failedWebhooks, stores: stores,
             queueOwners: topology.queueOwners, replies: ledger.replies, posts: provider.received)
         return report(facts: facts, evidence: evidence, ledger: ledger, system: system.children, agents: agents, topology: topology)
     }
+
+    /// Short, so offers that died with a presence restart are made again within the run.
+    static let offerTimeoutSeconds = 5
 
     /// What the drive itself knows, for the report.
     private struct RunFacts {
