@@ -46,11 +46,17 @@ public actor RouterService: Service {
     private var boundWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Opens the journal in `dataDirectory` and prepares both links (they bind in `run`).
+    /// The process's ZeroMQ loop: this actor runs on its thread, with its links, so a message
+    /// goes from socket to link to service without a thread hop (decisions §19).
+    private let loop: ZeroMQEventLoop
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
+
     public init(
         configuration: SwitchboardConfiguration, dataDirectory: DataDirectory, endpoints: RouterEndpoints,
         loop: ZeroMQEventLoop, ids: MessageIDGenerator = MessageIDGenerator(), linkSettings: LinkSettings = .init(),
         logger: Logger
     ) throws(RouterError) {
+        self.loop = loop
         do {
             journal = try JournalStore(path: dataDirectory.storePath("journal"))
         } catch {
