@@ -55,6 +55,15 @@ struct ChaosChecksTests {
         #expect(ChaosChecks.run(evidence).duplicated == 1)
     }
 
+    @Test func aConversationStillPendingAtTheRouterIsUndeliveredNotLost() {
+        var evidence = Self.cleanEvidence()
+        evidence.stores.distributorConversations["distributor-1"] = [:]
+        evidence.stores.journalPending = ["c1"]
+        let findings = ChaosChecks.run(evidence)
+        #expect(findings.lost == 0 && findings.undeliveredAtEnd == 1)
+        #expect(findings.violations == 1)
+    }
+
     @Test func aWebhookInTwoConversationsOrReachingAgentsTwiceIsDuplicated() {
         var evidence = Self.cleanEvidence()
         evidence.stores.journalConversations[1] = ["c1", "c2"]

@@ -39,8 +39,13 @@ enum ChaosChecks {
             }
             let holders = stores.distributorConversations.compactMap { name, held in held[conversation].map { (name, $0) } }
             guard let (holder, queued) = holders.first else {
-                findings.lost += 1
-                findings.note("lost: webhook \(number) (conversation \(conversation)) is in no distributor's queue")
+                if stores.journalPending.contains(conversation) {
+                    findings.undeliveredAtEnd += 1
+                    findings.note("undelivered: webhook \(number) (conversation \(conversation)) was still pending in the router's journal for \(stores.journalQueue[conversation] ?? "?") at the end")
+                } else {
+                    findings.lost += 1
+                    findings.note("lost: webhook \(number) (conversation \(conversation)) is in no distributor's queue")
+                }
                 continue
             }
             if holders.count > 1 {

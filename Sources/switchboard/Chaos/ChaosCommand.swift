@@ -74,6 +74,9 @@ struct ChaosCommand: AsyncParsableCommand {
     @Flag(help: "Keep the temporary folder (configuration, data directories) after the run.")
     var keepData = false
 
+    @Option(help: "Write every agent record (what each agent saw and did, with times) to this file, one JSON object a line.")
+    var records: String?
+
     @Option(help: "Log level of the child processes (their logs go to stderr).")
     var logLevel: Logger.Level = .error
 

@@ -3,8 +3,8 @@
 /// Plain values, so the checks (`ChaosChecks`) are pure and testable on hand-made evidence.
 struct ChaosEvidence: Sendable {
     /// One thing a simulated agent saw or did (times: `BenchClock` nanoseconds).
-    struct AgentRecord: Sendable, Equatable {
-        enum Event: Sendable, Equatable {
+    struct AgentRecord: Sendable, Equatable, Codable {
+        enum Event: Sendable, Equatable, Codable {
             /// `welcome`: presence's view of the agent's chosen presence, and the conversations
             /// of the offers to it still standing (others died with a presence restart).
             case connected(presence: String?, standingOffers: [String])
@@ -64,6 +64,8 @@ struct ChaosEvidence: Sendable {
         var journalConversations: [Int: [String]] = [:]
         /// Journal conversation → its queue.
         var journalQueue: [String: String] = [:]
+        /// Conversations whose first delivery the router still had pending (not acknowledged by a distributor).
+        var journalPending = Set<String>()
         /// Distributor name → conversation → (queue, state) in its queue-state store.
         var distributorConversations: [String: [String: QueuedConversation]] = [:]
     }

@@ -4,6 +4,9 @@ struct ChaosFindings: Sendable, Equatable, Codable {
     // 1. every webhook answered 2xx is in exactly one conversation in exactly one queue, and reached an agent once
     var webhooksAccepted = 0
     var lost = 0
+    /// Stored by the router, still pending there at the end, at no distributor: not lost (the
+    /// journal keeps it and resends it), but the system did not deliver it by the end of the drain.
+    var undeliveredAtEnd = 0
     var duplicated = 0
     /// Active (or later) at its distributor, yet no agent ever received its message.
     var notReachedAgent = 0
@@ -41,13 +44,16 @@ struct ChaosFindings: Sendable, Equatable, Codable {
     var examples: [String] = []
 
     var violations: Int {
-        lost + duplicated + notReachedAgent + doubleActive + overCapacityOffers + wrongPresenceOffers + repliesMissing
+        lost + undeliveredAtEnd + duplicated + notReachedAgent + doubleActive + overCapacityOffers + wrongPresenceOffers + repliesMissing
             + repliesDuplicated + badSignatures
     }
 
-    static let maxExamples = 20
+    /// Examples kept per kind of violation (the text before the first colon).
+    static let examplesPerKind = 5
 
     mutating func note(_ example: @autoclosure () -> String) {
-        if examples.count < Self.maxExamples { examples.append(example()) }
+        let text = example()
+        let kind = text.prefix { $0 != ":" }
+        if examples.filter({ $0.hasPrefix(kind + ":") }).count < Self.examplesPerKind { examples.append(text) }
     }
 }

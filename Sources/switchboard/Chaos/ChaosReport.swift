@@ -72,7 +72,8 @@ struct ChaosReport: Codable, Sendable {
         lines.append("  agents: \(agentDisconnects) disconnects, \(agentReconnects) reconnects, \(presenceChanges) presence changes; \(unexpectedExits) unexpected process exits")
         lines += [
             "",
-            "1. webhooks answered 2xx: \(f.webhooksAccepted); lost \(f.lost), duplicated \(f.duplicated), Active but never reached an agent \(f.notReachedAgent)",
+            "1. webhooks answered 2xx: \(f.webhooksAccepted); lost \(f.lost), duplicated \(f.duplicated), Active but never reached an agent \(f.notReachedAgent),",
+            "   still pending in the router's journal at the end (not delivered to a distributor) \(f.undeliveredAtEnd)",
             "   (still waiting for an agent at the end \(f.waitingAtEnd); stored without a 2xx \(f.storedWithout2xx); messages redelivered to an agent \(f.redeliveredMessages))",
             "2. conversations Active with two agents at once: \(f.doubleActive)",
             "3. offers: \(f.offers); above the agent's capacity \(f.overCapacityOffers); in a presence not allowed \(f.wrongPresenceOffers)",

@@ -96,12 +96,25 @@ final class ChaosRunner: Service, Sendable {
         await provider.stop()
         let facts = try run.get()
 
+        if let path = options.records { Self.write(ledger.records, to: path) }
         let stores = try ChaosStores.read(dataDirectory: system.dataDirectory, distributors: topology.distributorNames)
         let evidence = ChaosEvidence(
             agentCapacity: options.agentCapacity, allowedPresences: ["available", "busy"], presenceGraceMs: 1_000, end: end,
             agentRecords: ledger.records, acceptedWebhooks: ledger.acceptedWebhooks, failedWebhooks: ledger.failedWebhooks, stores: stores,
             queueOwners: topology.queueOwners, replies: ledger.replies, posts: provider.received)
         return report(facts: facts, evidence: evidence, ledger: ledger, system: system.children, agents: agents, topology: topology)
+    }
+
+    /// `--records`: one JSON object a line, for a look at what led to a violation.
+    private static func write(_ records: [ChaosEvidence.AgentRecord], to path: String) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let lines = records.compactMap { (try? encoder.encode($0)).map { String(decoding: $0, as: UTF8.self) } }
+        do {
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            StandardError.print("chaos: cannot write \(path): \(error)")
+        }
     }
 
     /// Short, so offers that died with a presence restart are made again within the run.

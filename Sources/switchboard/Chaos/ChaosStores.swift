@@ -17,6 +17,8 @@ enum ChaosStores {
             for row in try Row.fetchAll(db, sql: "SELECT id, queue FROM conversation") {
                 stores.journalQueue[row["id"]] = row["queue"]
             }
+            let pending = try String.fetchAll(db, sql: "SELECT conversation_id FROM delivery WHERE state = 'pending' AND kind = 'newConversation'")
+            stores.journalPending = Set(pending)
         }
         for name in distributors {
             let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent("\(name)/\(QueueStateStore.fileName).sqlite").path
