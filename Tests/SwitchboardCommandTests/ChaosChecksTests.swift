@@ -140,6 +140,10 @@ struct ChaosChecksTests {
         evidence.agentRecords.append(Record(agent: "b", time: 14 * second, event: .offer(offerID: "o3", conversation: "c3", grantedAtMs: 12_000)))
         #expect(ChaosChecks.run(evidence).wrongPresenceOffers == 1)
 
+        var requested = evidence
+        requested.agentRecords.insert(Record(agent: "b", time: 11 * second, event: .presenceRequested("available")), at: evidence.agentRecords.count - 1)
+        #expect(ChaosChecks.run(requested).wrongPresenceOffers == 0, "asked to be available again: its acknowledgement may come after the offer")
+
         evidence.agentRecords.insert(Record(agent: "b", time: 11 * second, event: .presenceAcked("available")), at: evidence.agentRecords.count - 1)
         #expect(ChaosChecks.run(evidence).wrongPresenceOffers == 0)
     }

@@ -252,6 +252,7 @@ final class ChaosAgent: Sendable {
             state.presence = presence
             return state.welcomed ? state.session : nil
         }
+        ledger.record(id, .presenceRequested(presence))
         try? await session?.send(["type": "setPresence", "presence": presence])
     }
 }

@@ -114,9 +114,9 @@ enum ChaosChecks {
     /// Replays each agent's records. Capacity: a conversation holds a unit of the agent's from its
     /// offer until the offer is withdrawn or refused, or until the agent sent `wrapUp` (wrap-up
     /// holds none); an offer that takes the agent above its capacity is a violation. Presence:
-    /// an offer that arrives while presence's last acknowledged chosen presence is not allowed,
-    /// and that the distributor made more than `presenceGraceMs` after that acknowledgement, is
-    /// a violation (a Grant presence gave just before the change may reach the distributor later).
+    /// an offer made by the distributor more than `presenceGraceMs` after presence acknowledged a
+    /// presence that is not allowed, and before the agent asked for an allowed one again, is a
+    /// violation (a Grant presence gave just before the change may reach the distributor later).
     static func checkOffers(_ evidence: ChaosEvidence, _ findings: inout ChaosFindings) {
         struct AgentView {
             var offered: [String: String] = [:]  // offer id → conversation, not yet answered
@@ -138,6 +138,10 @@ enum ChaosChecks {
                 if let presence, presence != view.presence { (view.presence, view.presenceSinceMs) = (presence, record.wallMs) }
             case .presenceAcked(let presence):
                 if presence != view.presence { (view.presence, view.presenceSinceMs) = (presence, record.wallMs) }
+            case .presenceRequested(let presence):
+                // Back to an allowed presence: offers may come from the request on, even before
+                // the acknowledgement (presence may relay an offer before its `presence` frame).
+                if evidence.allowedPresences.contains(presence) { (view.presence, view.presenceSinceMs) = (presence, record.wallMs) }
             case .offer(let offerID, let conversation, let grantedAtMs):
                 findings.offers += 1
                 view.offered[offerID] = conversation

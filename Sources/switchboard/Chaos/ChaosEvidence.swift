@@ -9,6 +9,8 @@ struct ChaosEvidence: Sendable {
             /// of the offers to it still standing (others died with a presence restart).
             case connected(presence: String?, standingOffers: [String])
             case disconnected
+            /// The agent asked for a presence (`setPresence`, or its next `hello`).
+            case presenceRequested(String)
             /// A `presence` frame: presence applied a change of the chosen presence.
             case presenceAcked(String)
             /// `grantedAtMs`: when the distributor made the offer (its expiry less the queue's offer

@@ -208,7 +208,7 @@ final class ChaosRunner: Service, Sendable {
             switch record.event {
             case .active(let conversation): active.insert(conversation)
             case .disconnected: disconnects += 1
-            case .presenceAcked: presenceChanges += 1
+            case .presenceRequested: presenceChanges += 1
             default: break
             }
         }
