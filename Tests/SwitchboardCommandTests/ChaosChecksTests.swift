@@ -87,6 +87,11 @@ struct ChaosChecksTests {
         evidence.agentRecords.removeAll { if case .message = $0.event { true } else { false } }
         #expect(ChaosChecks.run(evidence).notReachedAgent == 1)
 
+        var undrained = evidence
+        undrained.drained = false
+        let inFlight = ChaosChecks.run(undrained)
+        #expect(inFlight.notReachedAgent == 1 && inFlight.violations == 0, "the drain ended first: it may be on its way")
+
         evidence.stores.distributorConversations["distributor-1"] = ["c1": .init(queue: "q-0", state: "open")]
         let waiting = ChaosChecks.run(evidence)
         #expect(waiting.notReachedAgent == 0 && waiting.waitingAtEnd == 1)

@@ -3,6 +3,7 @@
 enum ChaosChecks {
     static func run(_ evidence: ChaosEvidence) -> ChaosFindings {
         var findings = ChaosFindings()
+        findings.drained = evidence.drained
         checkWebhooks(evidence, &findings)
         checkActiveIntervals(evidence, &findings)
         checkOffers(evidence, &findings)
@@ -41,7 +42,7 @@ enum ChaosChecks {
             guard let (holder, queued) = holders.first else {
                 if stores.journalPending.contains(conversation) {
                     findings.undeliveredAtEnd += 1
-                    findings.note("undelivered: webhook \(number) (conversation \(conversation)) was still pending in the router's journal for \(stores.journalQueue[conversation] ?? "?") at the end")
+                    findings.note("\(evidence.drained ? "" : "in flight, ")undelivered: webhook \(number) (conversation \(conversation)) was still pending in the router's journal for \(stores.journalQueue[conversation] ?? "?") at the end")
                 } else {
                     findings.lost += 1
                     findings.note("lost: webhook \(number) (conversation \(conversation)) is in no distributor's queue")
@@ -64,7 +65,7 @@ enum ChaosChecks {
                     findings.waitingAtEnd += 1
                 } else {
                     findings.notReachedAgent += 1
-                    findings.note("not reached: conversation \(conversation) of webhook \(number) is \(queued.state) but no agent received its message")
+                    findings.note("\(evidence.drained ? "" : "in flight, ")not reached: conversation \(conversation) of webhook \(number) is \(queued.state) but no agent received its message")
                 }
             }
         }
@@ -202,7 +203,7 @@ enum ChaosChecks {
         for token in accepted.sorted() {
             guard let ids = idsByToken[token] else {
                 findings.repliesMissing += 1
-                findings.note("reply missing: \(token) was accepted but never reached the provider")
+                findings.note("\(evidence.drained ? "" : "in flight, ")reply missing: \(token) was accepted but never reached the provider")
                 continue
             }
             findings.repliesDelivered += 1

@@ -100,7 +100,7 @@ struct ChaosCommand: AsyncParsableCommand {
         switch runner.outcome {
         case .some(.success(let report)):
             StandardOutput.print(json ? report.json : report.text)
-            if report.findings.violations > 0 { throw ExitCode(1) }
+            if report.findings.violations > 0 || !report.drained { throw ExitCode(1) }
         case .some(.failure(let error)):
             StandardError.print("error: \(error)")
             throw ExitCode(error.code == .interrupted ? 130 : 2)

@@ -77,6 +77,8 @@ struct ChaosEvidence: Sendable {
         var state: String
     }
 
+    /// Whether everything arrived before the drain ended; if not, what had not yet arrived may be on its way.
+    var drained = true
     var agentCapacity: Int
     var allowedPresences: Set<String>
     /// An offer counts as outside allowed presences only when the distributor made it more than

@@ -73,11 +73,12 @@ struct ChaosReport: Codable, Sendable {
         lines += [
             "",
             "1. webhooks answered 2xx: \(f.webhooksAccepted); lost \(f.lost), duplicated \(f.duplicated), Active but never reached an agent \(f.notReachedAgent),",
-            "   still pending in the router's journal at the end (not delivered to a distributor) \(f.undeliveredAtEnd)",
+            "   still pending in the router's journal at the end (not delivered to a distributor) \(f.undeliveredAtEnd)"
+                + (f.drained ? "" : "  [drain incomplete: these two may be on their way, not counted as violations]"),
             "   (still waiting for an agent at the end \(f.waitingAtEnd); stored without a 2xx \(f.storedWithout2xx); messages redelivered to an agent \(f.redeliveredMessages))",
             "2. conversations Active with two agents at once: \(f.doubleActive)",
             "3. offers: \(f.offers); above the agent's capacity \(f.overCapacityOffers); in a presence not allowed \(f.wrongPresenceOffers)",
-            "4. replies sent \(f.repliesSent), accepted \(f.repliesAccepted), delivered \(f.repliesDelivered), missing \(f.repliesMissing), duplicated \(f.repliesDuplicated)",
+            "4. replies sent \(f.repliesSent), accepted \(f.repliesAccepted), delivered \(f.repliesDelivered), missing \(f.repliesMissing)\(f.drained ? "" : " [drain incomplete]"), duplicated \(f.repliesDuplicated)",
             "   (provider POSTs \(f.providerPosts), repeating an Idempotency-Key \(f.providerRepeatedPosts), SMS sent twice (Twilio has no idempotency key) \(f.repliesResentWithoutKey);",
             "    delivered without an accept \(f.deliveredWithoutAccept); bad signatures \(f.badSignatures))",
         ]
@@ -86,7 +87,13 @@ struct ChaosReport: Codable, Sendable {
         for example in f.examples { lines.append("  ✗ \(example)") }
         for warning in warnings { lines.append("warning: \(warning)") }
         lines.append("")
-        lines.append(violations == 0 ? "OK: no violations" : "FAILED: \(violations) violations")
+        if violations > 0 {
+            lines.append("FAILED: \(violations) violations")
+        } else if !drained {
+            lines.append("INCOMPLETE: not everything had arrived when the drain ended (--drain); what had not (counts 1. marked above) may still be on its way")
+        } else {
+            lines.append("OK: no violations")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -99,7 +99,7 @@ final class ChaosRunner: Service, Sendable {
         if let path = options.records { Self.write(ledger.records, to: path) }
         let stores = try ChaosStores.read(dataDirectory: system.dataDirectory, distributors: topology.distributorNames)
         let evidence = ChaosEvidence(
-            agentCapacity: options.agentCapacity, allowedPresences: ["available", "busy"], presenceGraceMs: 1_000, end: end,
+            drained: facts.drained, agentCapacity: options.agentCapacity, allowedPresences: ["available", "busy"], presenceGraceMs: 1_000, end: end,
             agentRecords: ledger.records, acceptedWebhooks: ledger.acceptedWebhooks, failedWebhooks: ledger.failedWebhooks, stores: stores,
             queueOwners: topology.queueOwners, replies: ledger.replies, posts: provider.received)
         return report(facts: facts, evidence: evidence, ledger: ledger, system: system.children, agents: agents, topology: topology)
