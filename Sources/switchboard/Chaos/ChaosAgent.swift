@@ -47,8 +47,6 @@ final class ChaosAgent: Sendable {
         var messaged = Set<String>()
         var wrappedUp = Set<String>()
         var answeredReplies = Set<String>()
-        /// The chosen presence presence last told us (its `presence` frames also report capacity changes).
-        var acknowledgedPresence: String?
     }
 
     private let state: Mutex<State>
@@ -103,15 +101,10 @@ final class ChaosAgent: Sendable {
         case .welcome(let agentState, let offers):
             state.withLock { $0.welcomed = true }
             welcomes.add(1, ordering: .relaxed)
-            state.withLock { $0.acknowledgedPresence = agentState?.presence }
             ledger.record(id, .connected(presence: agentState?.presence, standingOffers: offers.map(\.conversationID)))
             for offer in offers { work.addTask { await self.accept(offer, on: session) } }
         case .presence(let agentState):
-            let changed = state.withLock { state in
-                defer { state.acknowledgedPresence = agentState.presence }
-                return state.acknowledgedPresence != agentState.presence
-            }
-            if changed { ledger.record(id, .presenceAcked(agentState.presence)) }
+            ledger.record(id, .presenceAcked(agentState.presence, capacityUsed: agentState.capacityUsed))
         case .offer(let offer):
             let grantedAtMs = Self.parseTime(offer.expiresAt).map { $0 - Int64(behaviour.offerTimeout.components.seconds * 1_000) }
             ledger.record(id, .offer(offerID: offer.offerID, conversation: offer.conversationID, grantedAtMs: grantedAtMs))
@@ -130,8 +123,9 @@ final class ChaosAgent: Sendable {
             let number = ConversationTracker.number(inText: message.text)
             ledger.record(id, .message(conversation: message.conversationID, sequence: message.sequence, number: number))
             _ = state.withLock { $0.messaged.insert(message.conversationID) }
-        case .replyResult(_, let token, let accepted, _):
+        case .replyResult(_, let token, let accepted, let reason):
             ledger.replyAnswered(token, accepted: accepted)
+            ledger.actionAnswered("reply", outcome: accepted ? "accepted" : "rejected", refusal: reason)
             _ = state.withLock { $0.answeredReplies.insert(token) }
         case .actionResult(let action, let conversation, let outcome, let refusal, _):
             ledger.actionAnswered(action, outcome: outcome, refusal: refusal)

@@ -115,9 +115,11 @@ enum ChaosChecks {
     /// Replays each agent's records. Capacity: a conversation holds a unit of the agent's from its
     /// offer until the offer is withdrawn or refused, or until the agent sent `wrapUp` (wrap-up
     /// holds none); an offer that takes the agent above its capacity is a violation. Presence:
-    /// an offer made by the distributor more than `presenceGraceMs` after presence acknowledged a
-    /// presence that is not allowed, and before the agent asked for an allowed one again, is a
-    /// violation (a Grant presence gave just before the change may reach the distributor later).
+    /// presence sends the agent a `presence` frame for every change, in the order it makes them,
+    /// so a frame whose capacity used went up while its chosen presence is not allowed shows a
+    /// push grant outside allowed presences (a violation). Offers the distributor made more than
+    /// `presenceGraceMs` after presence applied such a presence are counted too, as information:
+    /// their Grant may predate the change.
     static func checkOffers(_ evidence: ChaosEvidence, _ findings: inout ChaosFindings) {
         struct AgentView {
             var offered: [String: String] = [:]  // offer id → conversation, not yet answered
@@ -125,6 +127,8 @@ enum ChaosChecks {
             var active = Set<String>()
             var presence = "available"
             var presenceSinceMs: Int64 = 0
+            /// Capacity used in presence's last `presence` frame on this connection.
+            var used: Int?
         }
         var views: [String: AgentView] = [:]
         for record in evidence.agentRecords {
@@ -137,7 +141,13 @@ enum ChaosChecks {
                     if !view.active.contains(conversation) { view.holding.remove(conversation) }
                 }
                 if let presence, presence != view.presence { (view.presence, view.presenceSinceMs) = (presence, record.wallMs) }
-            case .presenceAcked(let presence):
+                view.used = nil
+            case .presenceAcked(let presence, let used):
+                if let last = view.used, used > last, !evidence.allowedPresences.contains(presence) {
+                    findings.wrongPresenceOffers += 1
+                    findings.note("wrong presence: presence granted \(record.agent) capacity (\(last) → \(used) used) while it was \(presence)")
+                }
+                view.used = used
                 if presence != view.presence { (view.presence, view.presenceSinceMs) = (presence, record.wallMs) }
             case .presenceRequested(let presence):
                 // Back to an allowed presence: offers may come from the request on, even before
@@ -152,8 +162,7 @@ enum ChaosChecks {
                     findings.note("over capacity: \(record.agent) was offered \(conversation) while holding \(view.holding.count - 1) of \(evidence.agentCapacity)")
                 }
                 if !evidence.allowedPresences.contains(view.presence), let grantedAtMs, grantedAtMs > view.presenceSinceMs + evidence.presenceGraceMs {
-                    findings.wrongPresenceOffers += 1
-                    findings.note("wrong presence: \(record.agent) was offered \(conversation), made \(grantedAtMs - view.presenceSinceMs) ms after it was \(view.presence)")
+                    findings.offersAfterPresenceChange += 1
                 }
             case .offerWithdrawn(let offerID):
                 if let conversation = view.offered.removeValue(forKey: offerID), !view.active.contains(conversation) {
@@ -169,7 +178,9 @@ enum ChaosChecks {
             case .released(let conversation):
                 view.active.remove(conversation)
                 view.holding.remove(conversation)
-            case .disconnected, .message:
+            case .disconnected:
+                view.used = nil
+            case .message:
                 break
             }
             views[record.agent] = view

@@ -11,8 +11,9 @@ struct ChaosEvidence: Sendable {
             case disconnected
             /// The agent asked for a presence (`setPresence`, or its next `hello`).
             case presenceRequested(String)
-            /// A `presence` frame: presence applied a change of the chosen presence.
-            case presenceAcked(String)
+            /// A `presence` frame: the agent's chosen presence and capacity used as presence has them
+            /// after a change (of the presence, or capacity taken or freed), in the order presence made them.
+            case presenceAcked(String, capacityUsed: Int)
             /// `grantedAtMs`: when the distributor made the offer (its expiry less the queue's offer
             /// timeout), wall-clock milliseconds; nil when the offer carried no expiry.
             case offer(offerID: String, conversation: String, grantedAtMs: Int64?)

@@ -21,7 +21,13 @@ struct ChaosFindings: Sendable, Equatable, Codable {
     // 3
     var offers = 0
     var overCapacityOffers = 0
+    /// Capacity presence granted while the agent's chosen presence (in the same `presence` frame)
+    /// was not allowed: each such grant is a push offer outside allowed presences.
     var wrongPresenceOffers = 0
+    /// Offers the distributor made more than the grace after presence applied a presence that is
+    /// not allowed (and before the agent asked for an allowed one): reported, not a violation, since
+    /// the Grant may have been given before the change and reached the distributor late.
+    var offersAfterPresenceChange = 0
     // 4
     var repliesSent = 0
     var repliesAccepted = 0

@@ -74,10 +74,11 @@ struct ChaosReport: Codable, Sendable {
             "",
             "1. webhooks answered 2xx: \(f.webhooksAccepted); lost \(f.lost), duplicated \(f.duplicated), Active but never reached an agent \(f.notReachedAgent),",
             "   still pending in the router's journal at the end (not delivered to a distributor) \(f.undeliveredAtEnd)"
-                + (f.drained ? "" : "  [drain incomplete: these two may be on their way, not counted as violations]"),
+                + (f.drained ? "" : "  [drain incomplete: this and 'never reached an agent' may be on their way, not counted as violations]"),
             "   (still waiting for an agent at the end \(f.waitingAtEnd); stored without a 2xx \(f.storedWithout2xx); messages redelivered to an agent \(f.redeliveredMessages))",
             "2. conversations Active with two agents at once: \(f.doubleActive)",
-            "3. offers: \(f.offers); above the agent's capacity \(f.overCapacityOffers); in a presence not allowed \(f.wrongPresenceOffers)",
+            "3. offers: \(f.offers); above the agent's capacity \(f.overCapacityOffers); granted in a presence not allowed \(f.wrongPresenceOffers)",
+            "   (offers made more than 1 s after presence applied a presence not allowed \(f.offersAfterPresenceChange): their Grant may be older)",
             "4. replies sent \(f.repliesSent), accepted \(f.repliesAccepted), delivered \(f.repliesDelivered), missing \(f.repliesMissing)\(f.drained ? "" : " [drain incomplete]"), duplicated \(f.repliesDuplicated)",
             "   (provider POSTs \(f.providerPosts), repeating an Idempotency-Key \(f.providerRepeatedPosts), SMS sent twice (Twilio has no idempotency key) \(f.repliesResentWithoutKey);",
             "    delivered without an accept \(f.deliveredWithoutAccept); bad signatures \(f.badSignatures))",
