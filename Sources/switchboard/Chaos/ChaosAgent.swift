@@ -29,6 +29,7 @@ final class ChaosAgent: Sendable {
     }
 
     static let replyPrefix = "chaos reply "
+    static let wrapUpAttempts = 4
 
     let id: String
     private let secret: String
@@ -172,7 +173,16 @@ final class ChaosAgent: Sendable {
             }
         }
         var released = false
+        var attempts = 0
         while !state.withLock({ $0.wrappedUp.contains(conversation) }) {
+            // A wrap-up done just before presence was killed is answered by nobody: once the
+            // conversation holds no capacity, the restarted presence no longer knows the agent
+            // holds it (`notYourConversation`). Give up then, and say so in the report.
+            guard attempts < Self.wrapUpAttempts else {
+                ledger.actionAnswered("wrapUp", outcome: "never answered", refusal: "gave up after \(attempts) attempts")
+                return
+            }
+            attempts += 1
             guard await sendWhenConnected(["type": "wrapUp", "conversationId": conversation]) else { return }
             if !released {
                 ledger.record(id, .released(conversation: conversation))
