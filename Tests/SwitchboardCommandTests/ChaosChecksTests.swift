@@ -108,7 +108,27 @@ struct ChaosChecksTests {
         #expect(ChaosChecks.run(evidence).doubleActive == 0, "b took it after a released it")
     }
 
-    @Test func anOfferAboveCapacityIsAViolationUnlessAUnitWasFreed() {
+    @Test func moreActiveConversationsThanCapacityOrAGrantAboveItIsAViolation() {
+        var evidence = Self.cleanEvidence()
+        evidence.agentRecords += [
+            Record(agent: "b", time: 1 * second, event: .active(conversation: "c2")),
+            Record(agent: "b", time: 2 * second, event: .active(conversation: "c3")),
+            Record(agent: "b", time: 3 * second, event: .released(conversation: "c2")),
+            Record(agent: "b", time: 4 * second, event: .active(conversation: "c4")),
+        ]
+        #expect(ChaosChecks.run(evidence).overCapacityOffers == 0, "c2 was wrapped up first")
+        evidence.agentRecords.append(Record(agent: "b", time: 5 * second, event: .active(conversation: "c5")))
+        #expect(ChaosChecks.run(evidence).overCapacityOffers == 1)
+
+        evidence = Self.cleanEvidence()
+        evidence.agentRecords += [
+            Record(agent: "b", time: 1 * second, event: .presenceAcked("available", capacityUsed: 2)),
+            Record(agent: "b", time: 2 * second, event: .presenceAcked("available", capacityUsed: 3)),
+        ]
+        #expect(ChaosChecks.run(evidence).overCapacityOffers == 1)
+    }
+
+    @Test func anOfferWhileFullIsCountedForInformationOnly() {
         var evidence = Self.cleanEvidence()
         evidence.agentRecords += [
             Record(agent: "b", time: 1 * second, event: .offer(offerID: "o2", conversation: "c2", grantedAtMs: nil)),
@@ -116,10 +136,12 @@ struct ChaosChecksTests {
             Record(agent: "b", time: 3 * second, event: .offer(offerID: "o3", conversation: "c3", grantedAtMs: nil)),
             Record(agent: "b", time: 4 * second, event: .offer(offerID: "o4", conversation: "c4", grantedAtMs: nil)),
         ]
-        #expect(ChaosChecks.run(evidence).overCapacityOffers == 1)
+        var findings = ChaosChecks.run(evidence)
+        #expect(findings.offersWhileFull == 1 && findings.violations == 0)
 
         evidence.agentRecords.insert(Record(agent: "b", time: 3 * second, event: .offerWithdrawn(offerID: "o3")), at: evidence.agentRecords.count - 1)
-        #expect(ChaosChecks.run(evidence).overCapacityOffers == 0)
+        findings = ChaosChecks.run(evidence)
+        #expect(findings.offersWhileFull == 0)
     }
 
     @Test func offersThatDiedWithAPresenceRestartNoLongerHoldCapacity() {
@@ -131,7 +153,7 @@ struct ChaosChecksTests {
             Record(agent: "b", time: 4 * second, event: .connected(presence: "available", standingOffers: ["c3"])),
             Record(agent: "b", time: 5 * second, event: .offer(offerID: "o4", conversation: "c4", grantedAtMs: nil)),
         ]
-        #expect(ChaosChecks.run(evidence).overCapacityOffers == 0)
+        #expect(ChaosChecks.run(evidence).offersWhileFull == 0)
     }
 
     @Test func capacityGrantedWhilePresenceIsNotAllowedIsAViolation() {

@@ -112,14 +112,16 @@ enum ChaosChecks {
 
     // MARK: 3. push within capacity and allowed presences
 
-    /// Replays each agent's records. Capacity: a conversation holds a unit of the agent's from its
-    /// offer until the offer is withdrawn or refused, or until the agent sent `wrapUp` (wrap-up
-    /// holds none); an offer that takes the agent above its capacity is a violation. Presence:
-    /// presence sends the agent a `presence` frame for every change, in the order it makes them,
-    /// so a frame whose capacity used went up while its chosen presence is not allowed shows a
-    /// push grant outside allowed presences (a violation). Offers the distributor made more than
-    /// `presenceGraceMs` after presence applied such a presence are counted too, as information:
-    /// their Grant may predate the change.
+    /// Replays each agent's records. Capacity: presence's own `presence` frames must never show
+    /// more used than the capacity after a grant (chaos uses push only), and the agent must never
+    /// hold more conversations Active at once (from `offerReplied accepted` until it sent
+    /// `wrapUp`) than its capacity. Offers received while offers and Active conversations
+    /// already fill the capacity are counted for information: an offer may reach the agent late,
+    /// after its reservation was given back or across a reconnect. Presence: a frame whose
+    /// capacity used went up while the chosen presence is not allowed shows a push grant outside
+    /// allowed presences (a violation). Offers the distributor made more than `presenceGraceMs`
+    /// after presence applied such a presence are counted for information: their Grant may
+    /// predate the change.
     static func checkOffers(_ evidence: ChaosEvidence, _ findings: inout ChaosFindings) {
         struct AgentView {
             var offered: [String: String] = [:]  // offer id → conversation, not yet answered
@@ -143,6 +145,10 @@ enum ChaosChecks {
                 if let presence, presence != view.presence { (view.presence, view.presenceSinceMs) = (presence, record.wallMs) }
                 view.used = nil
             case .presenceAcked(let presence, let used):
+                if used > evidence.agentCapacity, let last = view.used, used > last {
+                    findings.overCapacityOffers += 1
+                    findings.note("over capacity: presence granted \(record.agent) capacity up to \(used) used of \(evidence.agentCapacity)")
+                }
                 if let last = view.used, used > last, !evidence.allowedPresences.contains(presence) {
                     findings.wrongPresenceOffers += 1
                     findings.note("wrong presence: presence granted \(record.agent) capacity (\(last) → \(used) used) while it was \(presence)")
@@ -157,10 +163,7 @@ enum ChaosChecks {
                 findings.offers += 1
                 view.offered[offerID] = conversation
                 view.holding.insert(conversation)
-                if view.holding.count > evidence.agentCapacity {
-                    findings.overCapacityOffers += 1
-                    findings.note("over capacity: \(record.agent) was offered \(conversation) while holding \(view.holding.count - 1) of \(evidence.agentCapacity)")
-                }
+                if view.holding.count > evidence.agentCapacity { findings.offersWhileFull += 1 }
                 if !evidence.allowedPresences.contains(view.presence), let grantedAtMs, grantedAtMs > view.presenceSinceMs + evidence.presenceGraceMs {
                     findings.offersAfterPresenceChange += 1
                 }
@@ -175,6 +178,10 @@ enum ChaosChecks {
                 view.offered = view.offered.filter { $0.value != conversation }
                 view.active.insert(conversation)
                 view.holding.insert(conversation)
+                if view.active.count > evidence.agentCapacity {
+                    findings.overCapacityOffers += 1
+                    findings.note("over capacity: \(record.agent) had \(view.active.count) conversations Active at once, capacity \(evidence.agentCapacity)")
+                }
             case .released(let conversation):
                 view.active.remove(conversation)
                 view.holding.remove(conversation)

@@ -20,7 +20,12 @@ struct ChaosFindings: Sendable, Equatable, Codable {
     var doubleActive = 0
     // 3
     var offers = 0
+    /// Grants above the agent's capacity in presence's frames, or more conversations Active at
+    /// once with an agent than its capacity.
     var overCapacityOffers = 0
+    /// Offers received while offers and Active conversations already filled the capacity
+    /// (information: an offer may arrive late, after its reservation was given back).
+    var offersWhileFull = 0
     /// Capacity presence granted while the agent's chosen presence (in the same `presence` frame)
     /// was not allowed: each such grant is a push offer outside allowed presences.
     var wrongPresenceOffers = 0
