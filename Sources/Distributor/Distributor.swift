@@ -53,16 +53,10 @@ public actor Distributor: Service {
     private var stopContinuation: AsyncStream<Void>.Continuation?
     private var failure: DistributorError?
 
-    /// The process's ZeroMQ loop: this actor runs on its thread, with its links, so a message
-    /// goes from socket to link to service without a thread hop (decisions §19).
-    private let loop: ZeroMQEventLoop
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
-
     public init(
         settings: DistributorSettings, configuration: SwitchboardConfiguration, store: QueueStateStore,
         loop: ZeroMQEventLoop, ids: MessageIDGenerator, linkSettings: LinkSettings = .init(), logger: Logger
     ) {
-        self.loop = loop
         self.settings = settings
         self.configuration = configuration
         self.store = store

@@ -11,9 +11,6 @@ public actor SubscriberLink {
     public let endpoint: String
 
     private let loop: ZeroMQEventLoop
-    /// Runs on the process's ZeroMQ loop thread, beside its socket: no thread hop between a
-    /// socket and its link (decisions §19).
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
     private let topics: [[UInt8]]
     private let settings: LinkSettings
     private let logger: Logger

@@ -46,17 +46,11 @@ public actor RouterService: Service {
     private var boundWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Opens the journal in `dataDirectory` and prepares both links (they bind in `run`).
-    /// The process's ZeroMQ loop: this actor runs on its thread, with its links, so a message
-    /// goes from socket to link to service without a thread hop (decisions §19).
-    private let loop: ZeroMQEventLoop
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
-
     public init(
         configuration: SwitchboardConfiguration, dataDirectory: DataDirectory, endpoints: RouterEndpoints,
         loop: ZeroMQEventLoop, ids: MessageIDGenerator = MessageIDGenerator(), linkSettings: LinkSettings = .init(),
         logger: Logger
     ) throws(RouterError) {
-        self.loop = loop
         do {
             journal = try JournalStore(path: dataDirectory.storePath("journal"))
         } catch {
@@ -216,7 +210,7 @@ public actor RouterService: Service {
         let conversationID = UUID().uuidString.lowercased()
         let pending = SubmitCompletion.Pending(peer: peer, submitID: id, workStream: rules.workStream, routing: routed)
         let sink = completionSink
-        await journal.enqueueInbound(
+        journal.enqueueInbound(
             JournalInbound(
                 messageID: Data(id.bytes), channelInstance: message.channelInstanceID,
                 providerMessageID: message.providerMessageID, customerKey: message.customerAddress,
@@ -396,7 +390,7 @@ public actor RouterService: Service {
             // Not awaited: acks that arrive together share a commit. A lost update only means
             // the delivery is sent again after a restart, and the distributor dedupes it.
             let (metrics, logger, ackedID) = (self.metrics, self.logger, ack.ackedID)
-            await journal.enqueueMarkDelivered(Data(ackedID.bytes), nowMs: Self.nowMs()) { result in
+            journal.enqueueMarkDelivered(Data(ackedID.bytes), nowMs: Self.nowMs()) { result in
                 switch result {
                 case .success(let changed):
                     if changed { metrics.addPending(-1) }

@@ -10,7 +10,7 @@ import GRDB
 /// failing write does not take the others of its group with it; each caller is resumed only
 /// after the commit that holds its write, so an ack sent after `recordInbound` returns is an
 /// ack of a durable record.
-public actor JournalStore {
+public final class JournalStore: Sendable {
     private let pool: DatabasePool
     private let committer: GroupCommitter
     /// Transactions committed (tests check that concurrent writes share them).

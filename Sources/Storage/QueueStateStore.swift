@@ -38,7 +38,7 @@ public struct QueueStateChange: Sendable, Hashable {
 /// Group commit (a `GroupCommitter`): a `commit` that arrives while a transaction runs waits
 /// and goes into the next one, which starts as soon as the running one ends; every waiter
 /// resumes after the transaction holding its change is durable.
-public actor QueueStateStore {
+public final class QueueStateStore: Sendable {
     public static let fileName = "queue-state"
 
     private let pool: DatabasePool
