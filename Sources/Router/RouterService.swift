@@ -359,8 +359,12 @@ public actor RouterService: Service {
                 peer,
                 .readyAccepted(ReadyAccepted(
                     readyID: id, queues: queues, heartbeatIntervalMs: UInt32(clamping: linkSettings.heartbeatInterval.milliseconds))))
+            // In tasks of their own: thousands of pending deliveries must not hold up the loop
+            // that reads the distributors' messages (acks, another distributor's Ready) while
+            // they go out (found by `switchboard chaos`: a distributor stayed unregistered for
+            // a minute after a router restart under load).
             for queue in queues {
-                await sendPending(queue: queue, to: peer)
+                Task { await self.sendPending(queue: queue, to: peer) }
             }
         }
     }
