@@ -116,20 +116,7 @@ enum FuzzConfiguration {
             sharedSecret: { env: FUZZ_OTHER_CUSTOM_SECRET }
             callbackUrl: http://127.0.0.1:1/replies
         workStreams:
-        \(["chat": "web-chat", "sms": "sms-us", "facebook": "facebook-page, facebook-outlet",
-           "whatsapp": "whatsapp-support, whatsapp-export", "x": "x-support", "custom": "fuzz-app, fuzz-other-app"]
-            .sorted { $0.key < $1.key }.map { name, channels in
-                let type = name == "x" ? "twitter" : name
-                return """
-                  - name: ws-\(name)
-                    channelType: \(type)
-                    channels: [\(channels)]
-                    capacity: 1
-                    distribution: push
-                    allowedPresences: [available]
-                    fallbackQueue: fuzz
-                """
-            }.joined(separator: "\n"))
+        \(workStreams)
         queues:
           - name: fuzz
             priority: 0
@@ -142,6 +129,21 @@ enum FuzzConfiguration {
             secret: { env: FUZZ_AGENT_SECRET }
 
         """
+
+    /// One push work stream per channel type, all into the one queue.
+    static var workStreams: String {
+        let streams = [
+            ("chat", "chat", "web-chat"), ("sms", "sms", "sms-us"), ("facebook", "facebook", "facebook-page, facebook-outlet"),
+            ("whatsapp", "whatsapp", "whatsapp-support, whatsapp-export"), ("x", "twitter", "x-support"),
+            ("custom", "custom", "fuzz-app, fuzz-other-app"),
+        ]
+        return streams.map { name, type, channels in
+            [
+                "  - name: ws-\(name)", "    channelType: \(type)", "    channels: [\(channels)]", "    capacity: 1",
+                "    distribution: push", "    allowedPresences: [available]", "    fallbackQueue: fuzz",
+            ].joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
 
     static func load() throws -> SwitchboardConfiguration {
         switch ConfigurationLoader.load(yaml: yaml, file: "fuzz.yaml") {
