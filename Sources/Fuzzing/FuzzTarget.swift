@@ -14,10 +14,13 @@ public protocol FuzzTarget: Sendable {
 /// How a webhook body is made from the valid templates: unchanged, structure-mutated,
 /// byte-mutated or both; the label names which.
 enum WebhookBody {
+    /// `fresh` gives the template new message ids first, so valid and mutated inputs are new
+    /// rows (stored, reaching the outbox) rather than duplicates of the first one.
     static func make(
-        _ templates: [[UInt8]], structure: ([UInt8], inout SplitMix64) -> [UInt8], _ random: inout SplitMix64
+        _ templates: [[UInt8]], fresh: ([UInt8], inout SplitMix64) -> [UInt8] = { body, _ in body },
+        structure: ([UInt8], inout SplitMix64) -> [UInt8], _ random: inout SplitMix64
     ) -> (body: [UInt8], template: [UInt8], label: String) {
-        let template = random.pick(templates)
+        let template = fresh(random.pick(templates), &random)
         let other = random.pick(templates)
         switch random.index(20) {
         case 0..<2: return (template, template, "valid")

@@ -42,6 +42,12 @@ public struct FuzzReport: Sendable, Codable, Equatable {
     public var iterations: Int
     public var targets: [FuzzTally]
 
+    public init(seed: UInt64, iterations: Int, targets: [FuzzTally]) {
+        self.seed = seed
+        self.iterations = iterations
+        self.targets = targets
+    }
+
     public var failed: Bool { targets.contains(where: \.failed) }
 
     /// The human-readable table (`--json` prints the report as JSON instead).

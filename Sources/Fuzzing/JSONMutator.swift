@@ -57,11 +57,13 @@ public enum JSONMutator {
     ]
 
     /// Strings a parser must keep intact or refuse: empty, control characters, bidi
-    /// overrides, combining marks, astral emoji, a URL, a very long one.
+    /// overrides, combining marks, astral emoji, URLs, times at the edge of the calendar,
+    /// ids that look like the providers'.
     static let strings = [
         "", " ", "\u{0}", "\u{0}\u{1}\u{1F}", "\u{202E}gnp.exe", "e\u{301}\u{301}\u{301}", "\u{1F4E6}\u{1F468}\u{200D}\u{1F469}",
         "\u{FEFF}BOM", "\u{FFFD}", "'\"<script>", "%00%ff", "../../etc/passwd", "https://example.test/a?b=c#d", "null", "true",
-        "1717000000", "+15550001111", "900000000000001", "200000000000001", "1500000000000000001", "wamid.X", "m_X",
+        "1717000000", "+15550001111", "2024-05-29T16:26:40Z", "99999999-01-01T00:00:00Z", "-9999-01-01T00:00:00Z",
+        "2024-02-30T25:61:61Z", "2024-05-29T16:26:40.123456789+99:99", "900000000000001", "200000000000001", "1500000000000000001", "wamid.X", "m_X",
     ]
 
     static func replacement(_ random: inout SplitMix64) -> JSONTree {

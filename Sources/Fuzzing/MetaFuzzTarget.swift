@@ -91,8 +91,7 @@ struct MetaFuzzTarget: FuzzTarget {
             let parts = ["hub.mode=\(mode)", "hub.verify_token=\(token)", "hub.challenge=\(random.token())"].filter { _ in !random.chance(1, in: 6) }
             return WebhookInput(method: .get, uri: uri + "?" + parts.joined(separator: "&"), signed: false, label: "handshake")
         }
-        var (body, template, label) = WebhookBody.make(templates, structure: JSONMutator.mutate, &random)
-        if label == "valid" { body = uniqueIDs(template, &random) }
+        let (body, template, label) = WebhookBody.make(templates, fresh: uniqueIDs, structure: JSONMutator.mutate, &random)
         let secret = Array(random.pick(secrets).utf8)
         var header: String?
         switch SignatureChoice.pick(&random) {

@@ -39,8 +39,7 @@ struct SMSFuzzTarget: FuzzTarget {
     }
 
     static func input(_ random: inout SplitMix64) -> WebhookInput {
-        var (body, template, label) = WebhookBody.make(templates, structure: FormMutator.mutate, &random)
-        if label == "valid" { body = withUniqueSid(template, &random) }
+        let (body, template, label) = WebhookBody.make(templates, fresh: withUniqueSid, structure: FormMutator.mutate, &random)
         let correct = signature(body)
         var header: String?
         switch SignatureChoice.pick(&random) {

@@ -40,8 +40,8 @@ struct TwitterFuzzTarget: FuzzTarget {
             let query = random.pick(["crc_token=\(random.token())", "crc_token=", "nonce=1", "crc_token=%ZZ&crc_token=b", random.token()])
             return WebhookInput(method: .get, uri: uri + "?" + query, signed: false, label: "crc")
         }
-        var (body, template, label) = WebhookBody.make(templates, structure: JSONMutator.mutate, &random)
-        if label == "valid" { body = MetaFuzzTarget.uniqueIDs(template, &random).replacingIDs(random.next()) }
+        let (body, template, label) = WebhookBody.make(
+            templates, fresh: { body, random in body.replacingIDs(random.next()) }, structure: JSONMutator.mutate, &random)
         let correct = signer.sign(body: body)
         var header: String?
         switch SignatureChoice.pick(&random) {
