@@ -53,6 +53,7 @@ struct WebhookHarness {
                 tally.inputs += 1
                 let replay = "replay: switchboard fuzz --target \(target) --seed \(seed) --iterations \(iteration + 1)"
                 var status = 0
+                LastInput.record(target, iteration, "\(input.method) \(input.uri) \(input.headers)", body: input.body)
                 do {
                     status = try await client.execute(
                         uri: input.uri, method: input.method, headers: input.headers, body: ByteBuffer(bytes: input.body)
