@@ -132,10 +132,13 @@ public actor RouterLink {
     /// peer is not reachable now, the message waits for it (and for `forget`).
     public func sendReliably(_ envelope: Envelope, to peer: PeerID) async throws {
         let frames = try encodeFrames(envelope)
-        var state = peers[peer] ?? newPeer(now: .now)
-        state.unanswered[envelope.id] = frames
-        state.tracker.sent(envelope.id, at: .now)
-        peers[peer] = state
+        let now = ContinuousClock.now
+        // Changed where it is stored: a copy taken out and written back would duplicate its
+        // unanswered messages, O(in flight) per message.
+        Self.change(&peers[peer, default: newPeer(now: now)]) { state in
+            state.unanswered[envelope.id] = frames
+            state.tracker.sent(envelope.id, at: now)
+        }
         do {
             try await transmit(frames, to: peer, what: envelope.type.name)
         } catch let error as MessagingError where error.zeroMQError?.code == .hostUnreachable {
@@ -175,7 +178,7 @@ public actor RouterLink {
 
     private func noteTraffic(from peer: PeerID, answering answered: MessageID?) async {
         let now = ContinuousClock.now
-        guard var state = peers[peer] else {
+        guard peers[peer] != nil else {
             var state = newPeer(now: now)
             if let answered, state.tracker.acknowledged(answered) { state.unanswered[answered] = nil }
             peers[peer] = state
@@ -183,11 +186,12 @@ public actor RouterLink {
             eventContinuation.yield(.peerAlive(peer))
             return
         }
-        let revived = state.liveness.received(at: now)
-        if let answered, state.tracker.acknowledged(answered) { state.unanswered[answered] = nil }
-        state.deadSince = nil
-        let resend = revived ? state.tracker.resendAll(at: now).compactMap { state.unanswered[$0] } : []
-        peers[peer] = state
+        let (revived, resend) = Self.change(&peers[peer, default: newPeer(now: now)]) { state in
+            let revived = state.liveness.received(at: now)
+            if let answered, state.tracker.acknowledged(answered) { state.unanswered[answered] = nil }
+            state.deadSince = nil
+            return (revived, revived ? state.tracker.resendAll(at: now).compactMap { state.unanswered[$0] } : [])
+        }
         if revived {
             logger.info("peer is back", metadata: ["peer": "\(peer)", "resending": "\(resend.count)"])
             eventContinuation.yield(.peerAlive(peer))
@@ -199,24 +203,26 @@ public actor RouterLink {
         while !stopped, !Task.isCancelled {
             let now = ContinuousClock.now
             for peer in Array(peers.keys) {
-                guard var state = peers[peer] else { continue }
-                let due = state.liveness.tick(at: now)
+                // No copy of the state is held while it changes (see `sendReliably`).
+                guard peers[peer] != nil else { continue }
+                let (due, resends, forgettable, unansweredCount, alive) = Self.change(&peers[peer, default: newPeer(now: now)]) { state in
+                    let due = state.liveness.tick(at: now)
+                    if due.peerDied { state.deadSince = now }
+                    let resends = state.liveness.isPeerAlive ? state.tracker.dueForResend(at: now).compactMap { state.unanswered[$0] } : []
+                    // A peer dead for long with nothing owed to it is forgotten (bounded memory).
+                    let forgettable = state.deadSince.map { $0.advanced(by: settings.liveness.deadAfter * 10) <= now && state.unanswered.isEmpty } ?? false
+                    return (due, resends, forgettable, state.unanswered.count, state.liveness.isPeerAlive)
+                }
                 if due.peerDied {
-                    state.deadSince = now
-                    logger.warning("peer silent: counted as dead", metadata: ["peer": "\(peer)", "unanswered": "\(state.unanswered.count)"])
+                    logger.warning("peer silent: counted as dead", metadata: ["peer": "\(peer)", "unanswered": "\(unansweredCount)"])
                     eventContinuation.yield(.peerDead(peer))
                 }
-                let resends = state.liveness.isPeerAlive ? state.tracker.dueForResend(at: now).compactMap { state.unanswered[$0] } : []
-                // A peer dead for long with nothing owed to it is forgotten (bounded memory).
-                if let deadSince = state.deadSince, state.unanswered.isEmpty,
-                    deadSince.advanced(by: settings.liveness.deadAfter * 10) <= now
-                {
+                if forgettable {
                     peers[peer] = nil
                     continue
                 }
-                peers[peer] = state
                 for frames in resends { try? await transmit(frames, to: peer, what: "resend") }
-                if due.sendHeartbeat, resends.isEmpty, state.liveness.isPeerAlive {
+                if due.sendHeartbeat, resends.isEmpty, alive {
                     let beat = Envelope(id: ids.next(), message: .heartbeat(Heartbeat(sender: name, sentAtMs: unixMilliseconds())))
                     if let frames = try? encodeFrames(beat) { try? await transmit(frames, to: peer, what: "heartbeat") }
                 }
@@ -224,6 +230,9 @@ public actor RouterLink {
             try? await Task.sleep(for: settings.timerResolution)
         }
     }
+
+    /// Runs `body` on a peer's state in place (see `sendReliably`).
+    private static func change<T>(_ state: inout Peer, _ body: (inout Peer) -> T) -> T { body(&state) }
 
     private func transmit(_ frames: [[UInt8]], to peer: PeerID, what: String) async throws {
         guard let socket, !stopped else {

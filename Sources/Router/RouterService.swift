@@ -210,7 +210,7 @@ public actor RouterService: Service {
         let conversationID = UUID().uuidString.lowercased()
         let pending = SubmitCompletion.Pending(peer: peer, submitID: id, workStream: rules.workStream, routing: routed)
         let sink = completionSink
-        await journal.enqueueInbound(
+        journal.enqueueInbound(
             JournalInbound(
                 messageID: Data(id.bytes), channelInstance: message.channelInstanceID,
                 providerMessageID: message.providerMessageID, customerKey: message.customerAddress,
@@ -390,7 +390,7 @@ public actor RouterService: Service {
             // Not awaited: acks that arrive together share a commit. A lost update only means
             // the delivery is sent again after a restart, and the distributor dedupes it.
             let (metrics, logger, ackedID) = (self.metrics, self.logger, ack.ackedID)
-            await journal.enqueueMarkDelivered(Data(ackedID.bytes), nowMs: Self.nowMs()) { result in
+            journal.enqueueMarkDelivered(Data(ackedID.bytes), nowMs: Self.nowMs()) { result in
                 switch result {
                 case .success(let changed):
                     if changed { metrics.addPending(-1) }

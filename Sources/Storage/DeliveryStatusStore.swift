@@ -49,7 +49,7 @@ public final class DeliveryStatusStore: Sendable {
         return try await committer.submit { db in
             var stored = 0
             for status in statuses {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO delivery_status (channel_instance_id, provider_message_id, status, recipient,
                             provider_timestamp_ms, error, correlation, received_at_ms)
@@ -70,7 +70,7 @@ public final class DeliveryStatusStore: Sendable {
     public func statuses(providerMessageID: String) async throws(StorageError) -> [DeliveryStatus] {
         try await read("read delivery statuses") { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM delivery_status WHERE provider_message_id = ? ORDER BY seq", arguments: [providerMessageID]
+                try db.cachedStatement(sql: "SELECT * FROM delivery_status WHERE provider_message_id = ? ORDER BY seq"), arguments: [providerMessageID]
             ).map(DeliveryStatus.init(row:))
         }
     }
@@ -85,7 +85,7 @@ public final class DeliveryStatusStore: Sendable {
     /// All receipts in arrival order (tests and `switchboard status`); small stores only.
     public func all() async throws(StorageError) -> [DeliveryStatus] {
         try await read("read delivery statuses") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM delivery_status ORDER BY seq").map(DeliveryStatus.init(row:))
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM delivery_status ORDER BY seq")).map(DeliveryStatus.init(row:))
         }
     }
 

@@ -34,8 +34,10 @@ final class GroupCommitter: Sendable {
 
     private struct Write: Sendable {
         let ticket: UInt64
-        /// Runs the write in a savepoint of the group's transaction.
-        let apply: @Sendable (Database) -> Outcome
+        /// Runs the write straight in the group's transaction; throws its failure.
+        let applyDirectly: @Sendable (Database) throws -> Outcome
+        /// Runs the write in a savepoint of the group's transaction (its failure rolls back only it).
+        let applyInSavepoint: @Sendable (Database) -> Outcome
         /// Reports that the group's transaction failed (nothing of it is stored).
         let fail: @Sendable (StorageError) -> Void
     }
@@ -58,11 +60,14 @@ final class GroupCommitter: Sendable {
     private let label: String
     private let state = Mutex(State())
     private let transactions = Atomic<Int>(0)
+    /// Checkpoints the WAL in the background (StoreDatabase turns SQLite's inline one off).
+    let checkpointer: WALCheckpointer
 
     /// `label` names the store in error messages ("journal", "outbox", ...).
     init(pool: DatabasePool, label: String) {
         self.pool = pool
         self.label = label
+        self.checkpointer = WALCheckpointer(path: pool.path)
     }
 
     /// Transactions committed so far (group commit shows as fewer transactions than writes).
@@ -82,17 +87,22 @@ final class GroupCommitter: Sendable {
         completion: @escaping @Sendable (Result<T, StorageError>) -> Void = { _ in }
     ) -> Ticket {
         let label = self.label
-        let apply: @Sendable (Database) -> Outcome = { db in
+        let storageError: @Sendable (any Error) -> StorageError = { error in
+            error as? StorageError ?? StorageError(code: .writeFailed, message: "\(label) write failed", cause: error)
+        }
+        let applyDirectly: @Sendable (Database) throws -> Outcome = { db in
+            let value = try write(db)
+            return Outcome(failure: nil) { completion(.success(value)) }
+        }
+        let applyInSavepoint: @Sendable (Database) -> Outcome = { db in
             var result: Result<T, StorageError> = .failure(StorageError(code: .writeFailed, message: "\(label) write produced no result"))
             do {
                 try db.inSavepoint {
                     result = .success(try write(db))
                     return .commit
                 }
-            } catch let error as StorageError {
-                result = .failure(error)
             } catch {
-                result = .failure(StorageError(code: .writeFailed, message: "\(label) write failed", cause: error))
+                result = .failure(storageError(error))
             }
             let own = result
             let failure: StorageError?
@@ -101,7 +111,8 @@ final class GroupCommitter: Sendable {
         }
         let (ticket, start) = state.withLock { state -> (UInt64, Bool) in
             state.lastIssued += 1
-            state.queued.append(Write(ticket: state.lastIssued, apply: apply, fail: { completion(.failure($0)) }))
+            state.queued.append(
+                Write(ticket: state.lastIssued, applyDirectly: applyDirectly, applyInSavepoint: applyInSavepoint, fail: { completion(.failure($0)) }))
             let start = !state.committing
             state.committing = true
             return (state.lastIssued, start)
@@ -140,6 +151,18 @@ final class GroupCommitter: Sendable {
         try result.get()
     }
 
+    /// One transaction for `group`. Writes run straight in it (a savepoint each costs two more
+    /// statements); only when one of them fails is the transaction rolled back and the group
+    /// run again with a savepoint per write, so the failing one fails alone (writes touch
+    /// nothing but the database, so running one twice is safe).
+    private func commit(_ group: [Write]) async throws -> [Outcome] {
+        do {
+            return try await pool.write { db in try group.map { try $0.applyDirectly(db) } }
+        } catch {
+            return try await pool.write { db in group.map { $0.applyInSavepoint(db) } }
+        }
+    }
+
     /// Commits groups until nothing waits; a group is whatever queued during the previous commit.
     private func commitQueued() async {
         while true {
@@ -153,8 +176,9 @@ final class GroupCommitter: Sendable {
             var transactionError: StorageError?
             var outcomes: [Outcome] = []
             do {
-                outcomes = try await pool.write { db in group.map { $0.apply(db) } }
+                outcomes = try await commit(group)
                 transactions.add(1, ordering: .relaxed)
+                checkpointer.noteCommit()
             } catch {
                 transactionError = StorageError(code: .writeFailed, message: "cannot commit \(group.count) \(label) writes", cause: error)
             }

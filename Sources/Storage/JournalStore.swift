@@ -10,7 +10,7 @@ import GRDB
 /// failing write does not take the others of its group with it; each caller is resumed only
 /// after the commit that holds its write, so an ack sent after `recordInbound` returns is an
 /// ack of a durable record.
-public actor JournalStore {
+public final class JournalStore: Sendable {
     private let pool: DatabasePool
     private let committer: GroupCommitter
     /// Transactions committed (tests check that concurrent writes share them).
@@ -59,11 +59,10 @@ public actor JournalStore {
     ) -> @Sendable (Database) throws -> JournalInboundOutcome {
         { db in
             if let original = try String.fetchOne(
-                db,
-                sql: """
+                try db.cachedStatement(sql: """
                     SELECT conversation_id FROM inbound_message
                     WHERE message_id = ? OR (channel_instance = ? AND provider_message_id = ?) LIMIT 1
-                    """,
+                    """),
                 arguments: [inbound.messageID, inbound.channelInstance, inbound.providerMessageID])
             {
                 return .duplicate(conversationID: original)
@@ -74,7 +73,7 @@ public actor JournalStore {
             if let open = try JournalConversation.fetchOpen(db, channelInstance: inbound.channelInstance, customerKey: inbound.customerKey) {
                 conversation = open.updated(messageCount: open.messageCount + 1, nowMs: nowMs)
                 isNew = false
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE conversation SET message_count = ?, updated_at_ms = ? WHERE id = ?",
                     arguments: [conversation.messageCount, nowMs, conversation.id])
             } else {
@@ -87,7 +86,7 @@ public actor JournalStore {
                 try conversation.insert(db)
             }
 
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO inbound_message
                       (message_id, channel_instance, provider_message_id, conversation_id, received_at_ms, payload)
@@ -103,7 +102,7 @@ public actor JournalStore {
                 queue: conversation.queue, routingRule: conversation.routingRule,
                 kind: isNew ? .newConversation : .followUp, sequence: Int64(conversation.messageCount))
             let delivery = JournalDelivery(draft: draft, state: .pending, payload: try makePayload(draft))
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO delivery (message_id, conversation_id, queue, kind, sequence, state, payload, created_at_ms)
                     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
@@ -121,7 +120,7 @@ public actor JournalStore {
     @discardableResult
     public func closeConversation(id: String, nowMs: Int64) async throws(StorageError) -> Bool {
         try await write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE conversation SET state = 'closed', updated_at_ms = ? WHERE id = ? AND state = 'open'",
                 arguments: [nowMs, id])
             return db.changesCount > 0
@@ -138,12 +137,12 @@ public actor JournalStore {
         try await write { db in
             guard let conversation = try JournalConversation.fetchOne(db, key: id) else { return nil }
             guard conversation.queue != queue else { return 0 }
-            try db.execute(sql: "UPDATE conversation SET queue = ?, updated_at_ms = ? WHERE id = ?", arguments: [queue, nowMs, id])
-            let rows = try Row.fetchAll(db, sql: "SELECT id, state FROM delivery WHERE conversation_id = ? ORDER BY sequence", arguments: [id])
+            try db.executeCached(sql: "UPDATE conversation SET queue = ?, updated_at_ms = ? WHERE id = ?", arguments: [queue, nowMs, id])
+            let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, state FROM delivery WHERE conversation_id = ? ORDER BY sequence"), arguments: [id])
             var reopened = 0
             for row in rows {
                 if (row["state"] as String?) == "acked" { reopened += 1 }
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE delivery SET queue = ?, state = 'pending', message_id = ?, acked_at_ms = NULL WHERE id = ?",
                     arguments: [queue, newID(), row["id"] as Int64])
             }
@@ -157,7 +156,7 @@ public actor JournalStore {
 
     /// Whether the file answers a query (for `/healthz`).
     public func isHealthy() async -> Bool {
-        (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+        (try? await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT 1")) }) == 1
     }
 
     // MARK: deliveries
@@ -178,7 +177,7 @@ public actor JournalStore {
 
     private static func markDeliveredWrite(_ messageID: Data, nowMs: Int64) -> @Sendable (Database) throws -> Bool {
         { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE delivery SET state = 'acked', acked_at_ms = ? WHERE message_id = ? AND state = 'pending'",
                 arguments: [nowMs, messageID])
             return db.changesCount > 0
@@ -190,26 +189,25 @@ public actor JournalStore {
     public func pendingDeliveries(queue: String) async throws(StorageError) -> [JournalDelivery] {
         try await read { db in
             try JournalDelivery.fetchAll(
-                db,
-                sql: """
+                try db.cachedStatement(sql: """
                     SELECT message_id, conversation_id, queue, kind, sequence, state, payload,
                            (SELECT work_stream FROM conversation WHERE id = conversation_id) AS work_stream,
                            (SELECT routing_rule FROM conversation WHERE id = conversation_id) AS routing_rule
                     FROM delivery WHERE queue = ? AND state = 'pending' ORDER BY id
-                    """,
+                    """),
                 arguments: [queue])
         }
     }
 
     public func pendingDeliveryCount() async throws(StorageError) -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery WHERE state = 'pending'") ?? 0 }
+        try await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM delivery WHERE state = 'pending'")) ?? 0 }
     }
 
     /// Unacknowledged deliveries per queue (operators' `/status`); queues without any are absent.
     public func pendingDeliveryCountsByQueue() async throws(StorageError) -> [String: Int] {
         try await read { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT queue, COUNT(*) AS count FROM delivery WHERE state = 'pending' GROUP BY queue") {
+            for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT queue, COUNT(*) AS count FROM delivery WHERE state = 'pending' GROUP BY queue")) {
                 counts[row["queue"]] = row["count"]
             }
             return counts
@@ -219,13 +217,12 @@ public actor JournalStore {
     public func delivery(_ messageID: Data) async throws(StorageError) -> JournalDelivery? {
         try await read { db in
             try JournalDelivery.fetchOne(
-                db,
-                sql: """
+                try db.cachedStatement(sql: """
                     SELECT message_id, conversation_id, queue, kind, sequence, state, payload,
                            (SELECT work_stream FROM conversation WHERE id = conversation_id) AS work_stream,
                            (SELECT routing_rule FROM conversation WHERE id = conversation_id) AS routing_rule
                     FROM delivery WHERE message_id = ?
-                    """,
+                    """),
                 arguments: [messageID])
         }
     }
@@ -401,7 +398,7 @@ public struct JournalConversation: Sendable, Hashable, FetchableRecord, Persista
 
     static func fetchOpen(_ db: Database, channelInstance: String, customerKey: String) throws -> JournalConversation? {
         try fetchOne(
-            db, sql: "SELECT * FROM conversation WHERE channel_instance = ? AND customer_key = ? AND state = 'open'",
+            try db.cachedStatement(sql: "SELECT * FROM conversation WHERE channel_instance = ? AND customer_key = ? AND state = 'open'"),
             arguments: [channelInstance, customerKey])
     }
 

@@ -72,11 +72,11 @@ public final class OutboxStore: Sendable {
             for settlement in settlements {
                 switch settlement.outcome {
                 case .acked(let conversationID):
-                    try db.execute(
+                    try db.executeCached(
                         sql: "UPDATE outbox SET state = 'acked', conversation_id = ?, settled_at_ms = ? WHERE message_id = ? AND state = 'pending'",
                         arguments: [conversationID, now, Data(settlement.messageID)])
                 case .rejected(let reason):
-                    try db.execute(
+                    try db.executeCached(
                         sql: "UPDATE outbox SET state = 'rejected', reason = ?, settled_at_ms = ? WHERE message_id = ? AND state = 'pending'",
                         arguments: [reason, now, Data(settlement.messageID)])
                 }
@@ -87,7 +87,7 @@ public final class OutboxStore: Sendable {
     }
 
     private static func insert(_ message: OutboxInsert, in db: Database) throws -> OutboxInsertOutcome {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO outbox (message_id, channel_instance_id, provider_message_id, message_type, payload, created_at_ms)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -101,7 +101,7 @@ public final class OutboxStore: Sendable {
             return OutboxInsertOutcome(messageID: message.messageID, duplicate: false, sequence: db.lastInsertedRowID)
         }
         let existing = try Row.fetchOne(
-            db, sql: "SELECT seq, message_id FROM outbox WHERE channel_instance_id = ? AND provider_message_id = ?",
+            try db.cachedStatement(sql: "SELECT seq, message_id FROM outbox WHERE channel_instance_id = ? AND provider_message_id = ?"),
             arguments: [message.channelInstanceID, message.providerMessageID])
         guard let existing else {
             throw StorageError(code: .writeFailed, message: "outbox insert neither stored nor found a row")
@@ -115,7 +115,7 @@ public final class OutboxStore: Sendable {
     public func pending(after afterSequence: Int64, limit: Int) async throws(StorageError) -> [OutboxRow] {
         try await read("read pending outbox rows") { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
+                try db.cachedStatement(sql: "SELECT * FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?"),
                 arguments: [afterSequence, limit]
             ).map(OutboxRow.init(row:))
         }
@@ -123,14 +123,14 @@ public final class OutboxStore: Sendable {
 
     public func pendingCount() async throws(StorageError) -> Int {
         try await read("count pending outbox rows") { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
+            try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'")) ?? 0
         }
     }
 
     /// All rows in storage order (tests and `switchboard status`); small stores only.
     public func allRows() async throws(StorageError) -> [OutboxRow] {
         try await read("read outbox rows") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq").map(OutboxRow.init(row:))
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM outbox ORDER BY seq")).map(OutboxRow.init(row:))
         }
     }
 
@@ -140,7 +140,7 @@ public final class OutboxStore: Sendable {
     public func pruneAcked(settledBeforeMs cutoffMs: Int64) async throws(StorageError) -> Int {
         do {
             return try await pool.write { db in
-                try db.execute(sql: "DELETE FROM outbox WHERE state = 'acked' AND settled_at_ms < ?", arguments: [cutoffMs])
+                try db.executeCached(sql: "DELETE FROM outbox WHERE state = 'acked' AND settled_at_ms < ?", arguments: [cutoffMs])
                 return db.changesCount
             }
         } catch {

@@ -38,7 +38,7 @@ public struct QueueStateChange: Sendable, Hashable {
 /// Group commit (a `GroupCommitter`): a `commit` that arrives while a transaction runs waits
 /// and goes into the next one, which starts as soon as the running one ends; every waiter
 /// resumes after the transaction holding its change is durable.
-public actor QueueStateStore {
+public final class QueueStateStore: Sendable {
     public static let fileName = "queue-state"
 
     private let pool: DatabasePool
@@ -88,7 +88,7 @@ public actor QueueStateStore {
             } catch {
                 throw StorageError(code: .writeFailed, message: "cannot encode a conversation record", cause: error)
             }
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO conversation (id, queue, state, record) VALUES (?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, state = excluded.state, record = excluded.record
@@ -96,7 +96,7 @@ public actor QueueStateStore {
                 arguments: [record.id, record.queue, record.state.rawValue, encoded])
         }
         for delivery in change.deliveries {
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT OR IGNORE INTO delivery (message_id, conversation_id, sequence, payload) VALUES (?, ?, ?, ?)",
                 arguments: [Data(delivery.messageID), delivery.conversationID, Int64(bitPattern: delivery.sequence), Data(delivery.payload)])
         }
@@ -106,7 +106,7 @@ public actor QueueStateStore {
     public func conversations() async throws(StorageError) -> [ConversationRecord] {
         let blobs: [Data]
         do {
-            blobs = try await pool.read { db in try Data.fetchAll(db, sql: "SELECT record FROM conversation") }
+            blobs = try await pool.read { db in try Data.fetchAll(try db.cachedStatement(sql: "SELECT record FROM conversation")) }
         } catch {
             throw StorageError(code: .readFailed, message: "cannot read conversations", cause: error)
         }

@@ -47,7 +47,7 @@ public final class ReplyOutboxStore: Sendable {
     /// Stores a reply to send now. False when its id is already stored (a resend): nothing changes.
     public func insert(_ reply: ReplyInsert) async throws(StorageError) -> Bool {
         try await committer.submit { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO reply (reply_id, channel_instance_id, payload, next_attempt_at_ms, created_at_ms)
                     VALUES (?, ?, ?, ?, ?) ON CONFLICT (reply_id) DO NOTHING
@@ -61,7 +61,7 @@ public final class ReplyOutboxStore: Sendable {
     public func due(atMs nowMs: Int64, limit: Int) async throws(StorageError) -> [ReplyRow] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM reply WHERE state = 'pending' AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms, seq LIMIT ?",
+                try db.cachedStatement(sql: "SELECT * FROM reply WHERE state = 'pending' AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms, seq LIMIT ?"),
                 arguments: [nowMs, limit]
             ).map(ReplyRow.init(row:))
         }
@@ -70,7 +70,7 @@ public final class ReplyOutboxStore: Sendable {
     /// When the next pending reply is due, or nil when none is pending.
     public func nextDueAtMs() async throws(StorageError) -> Int64? {
         try await read { db in
-            try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at_ms) FROM reply WHERE state = 'pending'")
+            try Int64.fetchOne(try db.cachedStatement(sql: "SELECT MIN(next_attempt_at_ms) FROM reply WHERE state = 'pending'"))
         }
     }
 
@@ -80,19 +80,19 @@ public final class ReplyOutboxStore: Sendable {
             let id = Data(attempt.replyID)
             switch attempt.outcome {
             case .sent(let providerMessageID):
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE reply SET state = 'sent', attempts = attempts + 1, provider_message_id = ?, settled_at_ms = ? WHERE reply_id = ? AND state = 'pending'",
                     arguments: [providerMessageID, nowMs, id])
             case .retryAt(let atMs, let reason):
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE reply SET attempts = attempts + 1, next_attempt_at_ms = ?, reason = ? WHERE reply_id = ? AND state = 'pending'",
                     arguments: [atMs, reason, id])
             case .postponed(let atMs):
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE reply SET next_attempt_at_ms = MAX(next_attempt_at_ms, ?) WHERE reply_id = ? AND state = 'pending'",
                     arguments: [atMs, id])
             case .failed(let reason):
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE reply SET state = 'failed', attempts = attempts + 1, reason = ?, settled_at_ms = ? WHERE reply_id = ? AND state = 'pending'",
                     arguments: [reason, nowMs, id])
             }
@@ -104,7 +104,7 @@ public final class ReplyOutboxStore: Sendable {
     public func pending(channelInstanceID: String, limit: Int) async throws(StorageError) -> [ReplyRow] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM reply WHERE state = 'pending' AND channel_instance_id = ? ORDER BY seq LIMIT ?",
+                try db.cachedStatement(sql: "SELECT * FROM reply WHERE state = 'pending' AND channel_instance_id = ? ORDER BY seq LIMIT ?"),
                 arguments: [channelInstanceID, limit]
             ).map(ReplyRow.init(row:))
         }
@@ -116,7 +116,7 @@ public final class ReplyOutboxStore: Sendable {
         guard !replyIDs.isEmpty else { return }
         _ = try await committer.submit { db in
             for id in replyIDs {
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE reply SET next_attempt_at_ms = MIN(next_attempt_at_ms, ?) WHERE reply_id = ? AND state = 'pending'",
                     arguments: [atMs, Data(id)])
             }
@@ -126,12 +126,12 @@ public final class ReplyOutboxStore: Sendable {
 
     public func reply(_ replyID: [UInt8]) async throws(StorageError) -> ReplyRow? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM reply WHERE reply_id = ?", arguments: [Data(replyID)]).map(ReplyRow.init(row:))
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM reply WHERE reply_id = ?"), arguments: [Data(replyID)]).map(ReplyRow.init(row:))
         }
     }
 
     public func pendingCount() async throws(StorageError) -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reply WHERE state = 'pending'") ?? 0 }
+        try await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM reply WHERE state = 'pending'")) ?? 0 }
     }
 
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {

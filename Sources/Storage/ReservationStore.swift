@@ -69,7 +69,7 @@ public final class ReservationStore: Sendable {
         do {
             return try pool.read { db in
                 var restored = PresenceStateMachine.Restored()
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM reservation ORDER BY id") {
+                for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM reservation ORDER BY id")) {
                     guard let reason = CapacityReason(rawValue: row["reason"]) else { continue }
                     restored.reservations.append(
                         CapacityReservation(
@@ -77,10 +77,10 @@ public final class ReservationStore: Sendable {
                             units: row["units"], reason: reason, queue: row["queue"],
                             overCapacity: row["over_capacity"], grantedAtMs: row["granted_at_ms"]))
                 }
-                for row in try Row.fetchAll(db, sql: "SELECT agent_id, presence FROM agent_presence") {
+                for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT agent_id, presence FROM agent_presence")) {
                     restored.chosenPresences[row["agent_id"]] = row["presence"]
                 }
-                restored.lastSequence = try UInt64.fetchOne(db, sql: "SELECT last FROM sequence WHERE id = 1") ?? 0
+                restored.lastSequence = try UInt64.fetchOne(try db.cachedStatement(sql: "SELECT last FROM sequence WHERE id = 1")) ?? 0
                 return restored
             }
         } catch {
@@ -109,7 +109,7 @@ public final class ReservationStore: Sendable {
 
     private static func apply(_ batch: Batch, in db: Database) throws {
         for reservation in batch.granted {
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT OR REPLACE INTO reservation
                     (id, agent_id, conversation_id, units, reason, queue, over_capacity, granted_at_ms)
@@ -121,16 +121,16 @@ public final class ReservationStore: Sendable {
                 ])
         }
         for id in batch.released {
-            try db.execute(sql: "DELETE FROM reservation WHERE id = ?", arguments: [id])
+            try db.executeCached(sql: "DELETE FROM reservation WHERE id = ?", arguments: [id])
         }
         for (agentID, presence) in batch.chosenPresences {
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT OR REPLACE INTO agent_presence (agent_id, presence) VALUES (?, ?)",
                 arguments: [agentID, presence])
         }
         if let sequence = batch.lastSequence {
             // Never lower it: sequence numbers are not reused (wire.md 5.5).
-            try db.execute(sql: "UPDATE sequence SET last = MAX(last, ?) WHERE id = 1", arguments: [Int64(clamping: sequence)])
+            try db.executeCached(sql: "UPDATE sequence SET last = MAX(last, ?) WHERE id = 1", arguments: [Int64(clamping: sequence)])
         }
     }
 }

@@ -131,9 +131,13 @@ public final class ZeroMQEventLoop: Sendable {
     }
 
     func submit(_ work: Work) -> Bool {
+        let me = pthread_self()
         let signal: Bool? = shared.withLock { shared in
             if shared.state == .stopped { return nil }
             shared.work.append(work)
+            // The loop thread looks at its queue before it polls again (without blocking when
+            // work waits), so work it queues itself needs no eventfd write.
+            if let thread = shared.loopThread, pthread_equal(thread, me) != 0 { return false }
             defer { shared.wakeSignalled = true }
             return !shared.wakeSignalled
         }
@@ -276,7 +280,9 @@ public final class ZeroMQEventLoop: Sendable {
             }
             run(work)
             if state != .running { break }
-            pollOnce()
+            // Work queued by the jobs just run (actors on this loop) only needs a look at the
+            // sockets, not a wait.
+            pollOnce(blocking: shared.withLock { $0.work.isEmpty })
         }
 
         // Shutdown: close everything, then run what was queued meanwhile until the queue
@@ -324,10 +330,10 @@ public final class ZeroMQEventLoop: Sendable {
     }
 
     /// One `zmq_poll` round over the wake-up fd and every socket that wants something.
-    private func pollOnce() {
+    private func pollOnce(blocking: Bool) {
         var items = [zmq_pollitem_t(socket: nil, fd: wakeUp.fileDescriptor, events: Int16(ZMQ_POLLIN), revents: 0)]
         var polled: [SocketEntry] = []
-        var timeout = -1
+        var timeout = blocking ? -1 : 0
         let now = ContinuousClock.now
         for (_, entry) in confined.sockets {
             guard let handle = entry.socket.pollHandle else { continue }

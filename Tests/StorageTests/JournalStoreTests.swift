@@ -151,7 +151,7 @@ import Testing
         }
         #expect(outcomes.count == count)
         #expect(outcomes.allSatisfy { $0.value == "c\($0.key)" })
-        let commits = await journal.commitCount
+        let commits = journal.commitCount
         #expect(commits < count)  // grouped: fewer transactions than writes
         #expect(try await journal.pendingDeliveryCount() == count)
     }
@@ -163,7 +163,7 @@ import Testing
         // One customer, so each write is the next message of one conversation: the sequence
         // numbers and the order of the reports must both follow the order of enqueueing.
         for counter in UInt8(1)...50 {
-            await journal.enqueueInbound(
+            journal.enqueueInbound(
                 Self.inbound(counter), newConversation: Self.newConversation("c1"), deliveryID: Self.id(0x80 | counter), nowMs: 0,
                 makePayload: { _ in Data() },
                 completion: { result in

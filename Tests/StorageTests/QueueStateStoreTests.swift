@@ -70,7 +70,7 @@ import Testing
             try await group.waitForAll()
         }
         #expect(try await store.conversations().count == 200)
-        let transactions = await store.transactionCount
+        let transactions = store.transactionCount
         #expect(transactions < 200, "group commit: \(transactions) transactions for 200 commits")
     }
 }

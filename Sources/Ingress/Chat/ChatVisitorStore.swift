@@ -44,6 +44,8 @@ public final class ChatVisitorStore: Sendable {
     ]
 
     private let pool: DatabasePool
+    /// StoreDatabase turns SQLite's inline checkpoint off; this store's writes trigger one here.
+    private let checkpointer: WALCheckpointer
 
     public convenience init(directory: DataDirectory) throws(IngressError) {
         try self.init(path: directory.storePath(Self.fileName))
@@ -55,6 +57,7 @@ public final class ChatVisitorStore: Sendable {
         } catch {
             throw IngressError(code: .storeFailed, message: "cannot open the chat visitor store", cause: error)
         }
+        checkpointer = WALCheckpointer(path: path)
     }
 
     struct Visitor: Sendable, Equatable {
@@ -190,6 +193,7 @@ public final class ChatVisitorStore: Sendable {
 
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(IngressError) -> T {
         do {
+            defer { checkpointer.noteCommit() }
             return try await pool.write(body)
         } catch {
             throw IngressError(code: .storeFailed, message: "cannot write the chat visitor store", cause: error)

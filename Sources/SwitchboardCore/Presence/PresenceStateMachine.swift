@@ -155,7 +155,10 @@ public struct PresenceStateMachine: Sendable {
     /// allowed set and enough free capacity; pick, select-from-push, affinity and transfer are granted
     /// whatever the capacity and presence and record when they go above it (D6).
     public mutating func reserve(_ request: CapacityRequest, nowMs: Int64) -> ReserveOutcome {
-        guard var record = records[request.agentID] else { return .denied(.unknownAgent) }
+        // Taken out of `records` while it changes, so its reservations are changed in place:
+        // a copy written back would duplicate them, O(agent's load) per grant.
+        guard var record = records.removeValue(forKey: request.agentID) else { return .denied(.unknownAgent) }
+        defer { records[request.agentID] = record }
         if let existing = record.reservations[request.reservationID] {
             return .alreadyGranted(existing, presence(record), sequence: lastSequence)
         }
@@ -178,19 +181,21 @@ public struct PresenceStateMachine: Sendable {
         record.used += reservation.units
         record.lastAssignmentAtMs = nowMs
         ownerOfReservation[reservation.id] = record.id
-        return .granted(reservation, commit(record, nowMs: nowMs))
+        return .granted(reservation, stamp(&record, nowMs: nowMs))
     }
 
     /// Give a reservation back. Idempotent: an unknown or already released id is not an error.
     public mutating func release(_ reservationID: String, nowMs: Int64) -> ReleaseOutcome {
-        guard let agentID = ownerOfReservation[reservationID], var record = records[agentID],
-            let reservation = record.reservations.removeValue(forKey: reservationID)
-        else {
+        guard let agentID = ownerOfReservation[reservationID], var record = records.removeValue(forKey: agentID) else {
+            return ReleaseOutcome(released: nil, capacityUsed: 0, change: nil)
+        }
+        defer { records[agentID] = record }  // as in `reserve`: changed in place
+        guard let reservation = record.reservations.removeValue(forKey: reservationID) else {
             return ReleaseOutcome(released: nil, capacityUsed: 0, change: nil)
         }
         ownerOfReservation[reservationID] = nil
         record.used -= reservation.units
-        let change = commit(record, nowMs: nowMs)
+        let change = stamp(&record, nowMs: nowMs)
         return ReleaseOutcome(released: reservation, capacityUsed: record.used, change: change)
     }
 
@@ -201,8 +206,14 @@ public struct PresenceStateMachine: Sendable {
 
     private mutating func commit(_ record: Record, nowMs: Int64) -> PresenceChange {
         var record = record
-        record.updatedAtMs = nowMs
+        let change = stamp(&record, nowMs: nowMs)
         records[record.id] = record
+        return change
+    }
+
+    /// Marks `record` changed at `nowMs` under the next sequence number.
+    private mutating func stamp(_ record: inout Record, nowMs: Int64) -> PresenceChange {
+        record.updatedAtMs = nowMs
         lastSequence += 1
         return PresenceChange(sequence: lastSequence, agent: presence(record))
     }

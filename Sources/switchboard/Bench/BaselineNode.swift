@@ -41,6 +41,7 @@ struct BaselineNode: Service {
         } catch {
             throw BenchError(.baselineFailed, "\(role): cannot open \(storePath)", cause: error)
         }
+        let checkpointer = WALCheckpointer(path: storePath)  // as every store's group committer
         let context = try ZeroMQContext()
         let loop = try ZeroMQEventLoop(context: context, name: "bench-node-\(role)")
         let (listen, next, role) = (self.listen, self.next, self.role)
@@ -87,6 +88,7 @@ struct BaselineNode: Service {
                         guard !batch.isEmpty else { continue }
                         do {
                             try await Self.commit(batch, pool: pool)
+                            checkpointer.noteCommit()
                             for item in batch.received {
                                 try await inbound.send(Multipart([item.peer, item.id]))
                                 try await outbound.send(Multipart([item.id, item.payload]))

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// Moves WAL checkpoints off the commit path (design.md "Durability", decisions §19).
+///
+/// SQLite's automatic checkpoint runs inside the commit that crosses 1,000 WAL pages, so
+/// every few thousand writes one acknowledgement waits 10–26 ms while pages are copied into
+/// the database file. `StoreDatabase.open` turns the automatic checkpoint off; instead the
+/// store's group committer calls ``noteCommit()`` after each commit, and at most every
+/// `interval` this type runs a PASSIVE checkpoint on a connection of its own, on GRDB's
+/// serial queue for that connection, while the writer goes on committing. A PASSIVE
+/// checkpoint never waits on the writer or the readers; SQLite restarts the WAL from its
+/// beginning at the first commit after a checkpoint that caught up, so the file stays small.
+public final class WALCheckpointer: Sendable {
+    private struct State {
+        var connection: DatabaseQueue?
+        var running = false
+        var lastStarted: ContinuousClock.Instant?
+        var commitsSince = 0
+        var checkpoints = 0
+        var lastError: String?
+        var lastResult: (walFrames: Int, checkpointedFrames: Int)?
+    }
+
+    private let path: String
+    private let interval: Duration
+    private let state = Mutex(State())
+
+    /// `interval`: the least time between two checkpoints while commits go on.
+    public init(path: String, interval: Duration = .milliseconds(250)) {
+        self.path = path
+        self.interval = interval
+    }
+
+    /// Checkpoints run so far (tests).
+    var checkpointCount: Int { state.withLock { $0.checkpoints } }
+
+    /// The last checkpoint's failure, if it failed (it is retried at the next commit).
+    var lastError: String? { state.withLock { $0.lastError } }
+
+    /// The last checkpoint's frame counts: frames in the WAL, and how many of them are now in
+    /// the database file (equal when the checkpoint caught up).
+    var lastResult: (walFrames: Int, checkpointedFrames: Int)? { state.withLock { $0.lastResult } }
+
+    /// Called after each commit; starts a background checkpoint when one is due. Never blocks.
+    public func noteCommit() { startIfDue(afterCommit: true) }
+
+    private func startIfDue(afterCommit: Bool) {
+        let now = ContinuousClock.now
+        let start = state.withLock { state -> Bool in
+            if afterCommit { state.commitsSince += 1 }
+            guard !state.running, state.commitsSince > 0 else { return false }
+            if let last = state.lastStarted, now - last < interval { return false }
+            state.running = true
+            state.lastStarted = now
+            state.commitsSince = 0
+            return true
+        }
+        guard start else { return }
+        Task.detached(priority: .utility) { await self.checkpoint() }
+    }
+
+    /// Runs one PASSIVE checkpoint now (also used on close so a clean stop leaves a small WAL).
+    func checkpoint() async {
+        var outcome: String?
+        var result: (walFrames: Int, checkpointedFrames: Int)?
+        do {
+            let connection = try openedConnection()
+            let frames = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            result = (frames.walFrameCount, frames.checkpointedFrameCount)
+        } catch {
+            outcome = "\(error)"
+        }
+        let again = state.withLock { state -> Bool in
+            state.running = false
+            state.checkpoints += 1
+            state.lastError = outcome
+            if let result { state.lastResult = result }
+            // Commits arrived during a slow checkpoint: the next one is due already.
+            return outcome == nil && state.commitsSince > 0
+        }
+        if again {
+            try? await Task.sleep(for: interval)
+            startIfDue(afterCommit: false)
+        }
+    }
+
+    private func openedConnection() throws -> DatabaseQueue {
+        if let connection = state.withLock({ $0.connection }) { return connection }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.label = "checkpointer"
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        state.withLock { $0.connection = connection }
+        return connection
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+@testable import Presence
+
+/// `JSONValue.text` is written by hand (decisions §19); it must say what JSONEncoder says.
+@Suite struct JSONValueTextTests {
+    private static func encoderText(_ value: JSONValue) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    @Test(arguments: [
+        JSONValue.object([
+            "type": "offer", "offerId": "o-1", "conversation": .object(["id": "c/1", "queue": "support", "sequence": .integer(42)]),
+            "expiresAt": "2026-11-25T22:00:00.000Z", "accepted": .bool(true), "note": .null,
+            "items": .array([.integer(-3), .number(2.5), .number(7), "é ☎ 😀"]),
+        ]),
+        JSONValue.string("quote \" backslash \\ slash / newline \n tab \t return \r bell \u{07} nul \u{00} del \u{7F}"),
+        JSONValue.array([]),
+        JSONValue.object([:]),
+        JSONValue.number(-0.125),
+        JSONValue.integer(Int64.min),
+    ])
+    func matchesJSONEncoder(_ value: JSONValue) throws {
+        #expect(value.text == (try Self.encoderText(value)))
+    }
+
+    @Test func keysAreSorted() {
+        let value: JSONValue = ["b": .integer(2), "a": .integer(1), "aa": .integer(3), "B": .integer(0)]
+        #expect(value.text == #"{"B":0,"a":1,"aa":3,"b":2}"#)
+    }
+
+    @Test func numbersJSONCannotCarryBecomeNull() {
+        #expect(JSONValue.array([.number(.nan), .number(.infinity)]).text == "[null,null]")
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Storage
+
+/// The WAL is checkpointed in the background, not inside a commit (decisions §19).
+@Suite struct WALCheckpointerTests {
+    let root = FileManager.default.temporaryDirectory
+        .appendingPathComponent("switchboard-checkpoint-\(UUID().uuidString)")
+
+    private static let migrations = [
+        StoreMigration("v1-blobs") { db in
+            try db.execute(sql: "CREATE TABLE blob (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+        }
+    ]
+
+    @Test func storesDoNotCheckpointInsideCommits() throws {
+        let directory = try DataDirectory(path: root.path, process: "test")
+        let pool = try StoreDatabase.open(path: directory.storePath("blobs"), migrations: Self.migrations)
+        let setting = try pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(setting == 0)
+    }
+
+    @Test func commitsGetTheWALCheckpointedInTheBackground() async throws {
+        let directory = try DataDirectory(path: root.path, process: "test")
+        let pool = try StoreDatabase.open(path: directory.storePath("blobs"), migrations: Self.migrations)
+        let committer = GroupCommitter(pool: pool, label: "blob")
+        let body = Data(repeating: 7, count: 4_096)
+        for id in 0..<2_000 {
+            try await committer.submit { db in try db.execute(sql: "INSERT INTO blob (id, body) VALUES (?, ?)", arguments: [id, body]) }
+        }
+        // Each commit asked for one; at most one every 250 ms ran, in the background.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while committer.checkpointer.checkpointCount == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(committer.checkpointer.checkpointCount >= 1)
+        #expect(committer.checkpointer.lastError == nil)
+        #expect(committer.checkpointer.checkpointCount < 2_000)
+
+        // A final one copies every frame of the WAL into the database file.
+        await committer.checkpointer.checkpoint()
+        let frames = try #require(committer.checkpointer.lastResult)
+        #expect(frames.walFrames > 0)
+        #expect(frames.checkpointedFrames == frames.walFrames)
+        let rows = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM blob") }
+        #expect(rows == 2_000)
+    }
+}
