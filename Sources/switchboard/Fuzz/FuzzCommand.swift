@@ -46,7 +46,8 @@ struct FuzzCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("switchboard fuzz: seed \(seed) (replay with --seed \(seed))\n".utf8))
         let json = self.json
         let report = await Fuzzer.run(names: targets, seed: seed, iterations: iterations, logger: logger) { tally in
-            if !json { print(FuzzReport.lines(tally).joined(separator: "\n")) }
+            // Each target as it finishes, also when stdout is a file.
+            if !json { FileHandle.standardOutput.write(Data((FuzzReport.lines(tally).joined(separator: "\n") + "\n").utf8)) }
         }
         if json {
             print(report.json)
