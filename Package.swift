@@ -158,6 +158,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                // chaos: the fake provider agent replies are sent to
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
 
@@ -203,6 +205,8 @@ let package = Package(
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
         ),
+        // The `switchboard` command's pure parts (chaos's checks and kill plan).
+        .testTarget(name: "SwitchboardCommandTests", dependencies: ["switchboard"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

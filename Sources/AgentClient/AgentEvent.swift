@@ -6,6 +6,8 @@ public enum AgentEvent: Sendable, Equatable {
         public let offerID: String
         public let conversationID: String
         public let queue: String
+        /// ISO 8601 UTC with milliseconds, as sent (empty when missing).
+        public var expiresAt: String = ""
     }
 
     public struct Message: Sendable, Equatable {
@@ -14,7 +16,20 @@ public enum AgentEvent: Sendable, Equatable {
         public let text: String
     }
 
-    case welcome
+    /// The agent's state as presence sees it (`agent` in `welcome` and `presence` frames).
+    public struct State: Sendable, Equatable {
+        /// The chosen presence (a base or custom presence name).
+        public let presence: String
+        public let basePresence: String
+        public let connected: Bool
+        public let capacityTotal: Int
+        public let capacityUsed: Int
+    }
+
+    /// The session is live: the agent's state and the offers to it still standing.
+    case welcome(state: State?, offers: [Offer])
+    /// The agent's state changed (its own `setPresence`, capacity taken or freed).
+    case presence(State)
     case offer(Offer)
     case offerWithdrawn(offerID: String, reason: String)
     /// The distributor's answer to accept/reject: `accepted` true when the conversation is Active with us.
@@ -43,9 +58,16 @@ public enum AgentEvent: Sendable, Equatable {
         }
         func string(_ key: String) -> String { frame[key] as? String ?? "" }
         switch type {
-        case "welcome": self = .welcome
-        case "offer":
-            self = .offer(Offer(offerID: string("offerId"), conversationID: string("conversationId"), queue: string("queue")))
+        case "welcome":
+            let offers = (frame["offers"] as? [[String: Any]] ?? []).map(Self.offer)
+            self = .welcome(state: Self.state(frame["agent"]), offers: offers)
+        case "presence":
+            guard let state = Self.state(frame["agent"]) else {
+                self = .error(code: "malformedFromServer", reason: String(text.prefix(200)))
+                return
+            }
+            self = .presence(state)
+        case "offer": self = .offer(Self.offer(frame))
         case "offerWithdrawn": self = .offerWithdrawn(offerID: string("offerId"), reason: string("reason"))
         case "offerReplied":
             self = .offerReplied(conversationID: string("conversationId"), accepted: string("outcome") == "accepted", reason: string("reason"))
@@ -70,5 +92,19 @@ public enum AgentEvent: Sendable, Equatable {
         case "error": self = .error(code: string("code"), reason: string("reason"))
         default: self = .other(type: type)
         }
+    }
+
+    private static func offer(_ frame: [String: Any]) -> Offer {
+        Offer(
+            offerID: frame["offerId"] as? String ?? "", conversationID: frame["conversationId"] as? String ?? "", queue: frame["queue"] as? String ?? "",
+            expiresAt: frame["expiresAt"] as? String ?? "")
+    }
+
+    private static func state(_ value: Any?) -> State? {
+        guard let agent = value as? [String: Any], let presence = agent["presence"] as? String else { return nil }
+        let capacity = agent["capacity"] as? [String: Any] ?? [:]
+        return State(
+            presence: presence, basePresence: agent["basePresence"] as? String ?? "", connected: agent["connected"] as? Bool ?? false,
+            capacityTotal: capacity["total"] as? Int ?? 0, capacityUsed: capacity["used"] as? Int ?? 0)
     }
 }

@@ -13,6 +13,11 @@ extension Distributor {
         var logger = self.logger
         logger[metadataKey: "conversation.id"] = "\(reply.conversationID)"
         logger[metadataKey: "agent"] = "\(reply.agentID)"
+        // Presence's resend of a reply already on its way to the adapter (its AgentReplyAck is
+        // late): the router link resends it and the ack will answer it. Checked again, it could be
+        // refused because the agent has wrapped up since, although the first copy reaches the
+        // customer (found by `switchboard chaos`).
+        guard !repliesForwarded.contains(envelope.id) else { return }
         await resumeIfWaiting(conversationID: reply.conversationID, agentID: reply.agentID)  // D5: the agent writes
         guard let record = core.conversations[reply.conversationID] else {
             await refuseReply(envelope.id, "conversation \(reply.conversationID) is not in a queue of distributor \(settings.name)")
@@ -41,6 +46,7 @@ extension Distributor {
         do {
             // Resent (same id) until the router brings the adapter's AgentReplyAck.
             try await routerLink.sendReliably(Envelope(id: envelope.id, message: .agentReply(checked)))
+            repliesForwarded.insert(envelope.id)
             logger.debug("agent reply sent to the router", metadata: ["message.id": "\(envelope.id)"])
         } catch {
             logger.warning("cannot send an agent reply to the router; presence resends it", metadata: ["error": "\(error)"])
@@ -49,6 +55,7 @@ extension Distributor {
 
     /// The adapter's answer, through the router: presence tells the agent.
     func replyAcknowledged(_ ack: AgentReplyAck) async {
+        repliesForwarded.remove(ack.ackedID)
         do {
             try await presenceLink.send(Envelope(id: ids.next(), message: .agentReplyAck(ack)))
         } catch {

@@ -32,6 +32,8 @@ public actor ProcessSupervisor: Service {
     private let report: Event
     private var running: [String: Process] = [:]
     private var stopping = false
+    /// A restart delay chosen by whoever killed the child (`signal(_:with:restartAfter:)`), used once.
+    private var chosenDelays: [String: Duration] = [:]
 
     /// - Parameter report: one line per lifecycle step, for the operator's terminal.
     public init(
@@ -74,11 +76,24 @@ public actor ProcessSupervisor: Service {
             }
             // Stopping (or cancelled): the exit was asked for, not a crash.
             if stopping || Task.isCancelled { break }
-            let delay = policy.delay(afterRunningFor: ContinuousClock.now - started)
+            let policyDelay = policy.delay(afterRunningFor: ContinuousClock.now - started)
+            let delay = chosenDelays.removeValue(forKey: child.name) ?? policyDelay
             report("\(child.name) exited (\(Self.describe(status))); restarting in \(delay)")
             logger.warning("child exited; restarting", metadata: ["child": "\(child.name)", "status": "\(status)", "delay": "\(delay)"])
             try? await Task.sleep(for: delay)
         }
+    }
+
+    /// Sends `signal` to the running child `name` and has it restarted `restartAfter` after it
+    /// exits, instead of after the restart policy's delay (fault injection: `switchboard chaos`).
+    /// Returns the pid signalled; nil when that child is not running.
+    public func signal(_ name: String, with signal: Int32 = SIGKILL, restartAfter: Duration) -> Int32? {
+        guard !stopping, let process = running[name], process.isRunning else { return nil }
+        chosenDelays[name] = restartAfter
+        let pid = process.processIdentifier
+        report("\(name) killed (pid \(pid), signal \(signal)); restarting \(restartAfter) after it exits")
+        kill(pid, signal)
+        return pid
     }
 
     private func launchAndWait(_ child: ChildProcess) async throws -> Int32 {

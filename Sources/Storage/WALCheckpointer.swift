@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// Moves WAL checkpoints off the commit path (design.md "Durability", decisions §19).
+/// Moves WAL checkpoints off the commit path (design.md "Durability", decisions §21).
 ///
 /// SQLite's automatic checkpoint runs inside the commit that crosses 1,000 WAL pages, so
 /// every few thousand writes one acknowledgement waits 10–26 ms while pages are copied into

@@ -186,6 +186,80 @@ import ZeroMQ
         }
     }
 
+    /// Found by `switchboard chaos`: presence resends an agent reply until the adapter's
+    /// AgentReplyAck; a resend arriving after the agent wrapped up was refused, so the agent
+    /// was told "rejected" while the first copy reached the customer.
+    @Test func aReplyResentAfterTheAgentWrappedUpIsNotRefusedWhileTheFirstIsOnItsWay() async throws {
+        let dataDir = try TemporaryDirectory("distributor-reply-resend")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(30)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, capacityUsed: 0, connected: true)
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            try await register(peers, agents: [ada], sequence: 5)
+            let routerPeer = Array("distributor-1".utf8)
+            let deliver = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c1", kind: .newConversation, sequence: 1, text: "hello"))
+            try await peers.router.socket.send(Multipart([routerPeer] + WireCodec.encode(deliver)))
+            #expect(try await deliverAck(peers, for: deliver.id) == .accepted)
+
+            // Offered to ada and accepted: Active.
+            let reserve = try await peers.presence.receive("Reserve") { if case .reserve(let reserve) = $0 { reserve } else { nil } }
+            try await peers.presence.send(
+                .grant(Grant(
+                    requestID: reserve.envelope.id, reservationID: reserve.value.reservationID, agentID: "ada",
+                    conversationID: "c1", units: 2, capacityTotal: 4, capacityUsed: 2, sequence: 6)),
+                to: reserve.peer, ids: peers.ids)
+            let offer = try await peers.presence.receive("Offer") { if case .offer(let offer) = $0 { offer } else { nil } }
+            try await peers.presence.send(.ack(Ack(ackedID: offer.envelope.id, outcome: .accepted)), to: offer.peer, ids: peers.ids)
+            let accept = Envelope(id: peers.ids.next(), message: .offerReply(OfferReply(offerID: offer.value.offerID, agentID: "ada", conversationID: "c1", decision: .accept)))
+            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(accept)))
+            _ = try await peers.presence.receive("Ack of OfferReply") { if case .ack(let ack) = $0, ack.ackedID == accept.id { true } else { nil } }
+
+            // The reply goes to the router; its AgentReplyAck is late.
+            let reply = Envelope(
+                id: peers.ids.next(),
+                message: .agentReply(AgentReply(
+                    conversationID: "c1", channelInstanceID: "", channelType: "", customerAddress: "", agentID: "ada", text: "on it", sentAtMs: 0)))
+            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(reply)))
+            _ = try await peers.router.receive("AgentReply at the router") { if case .agentReply = $0 { true } else { nil } }
+
+            // Ada wraps up; then presence resends the reply (no AgentReplyAck yet).
+            let wrapUp = Envelope(
+                id: peers.ids.next(), message: .agentAction(AgentAction(actionID: "w1", agentID: "ada", conversationID: "c1", kind: .wrapUp, queue: "vip")))
+            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(wrapUp)))
+            let result = try await peers.presence.receive("wrapUp result") {
+                if case .agentActionResult(let result) = $0, result.actionID == "w1" { result } else { nil }
+            }
+            #expect(result.value.outcome == .done)
+            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(reply)))
+            // Presence's messages are handled in order: once a later action is answered, the resend was handled.
+            let close = Envelope(
+                id: peers.ids.next(), message: .agentAction(AgentAction(actionID: "c1-close", agentID: "ada", conversationID: "c1", kind: .close, queue: "vip")))
+            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(close)))
+            var answers: [AckOutcome] = []
+            var closed = false
+            while !closed {
+                switch try await peers.presence.receive("close result").envelope.message {
+                case .agentReplyAck(let ack) where ack.ackedID == reply.id: answers.append(ack.outcome)
+                case .agentActionResult(let result) where result.actionID == "c1-close": closed = true
+                default: break
+                }
+            }
+            #expect(answers.isEmpty, "a resend must not be answered while the first copy is on its way: \(answers)")
+
+            // The adapter's answer arrives: the first answer presence gets for the reply is it.
+            try await peers.router.send(.agentReplyAck(AgentReplyAck(ackedID: reply.id, outcome: .accepted)), to: routerPeer, ids: peers.ids)
+            let answer = try await peers.presence.receive("AgentReplyAck") {
+                if case .agentReplyAck(let ack) = $0, ack.ackedID == reply.id { ack.outcome } else { nil }
+            }
+            #expect(answer.value == .accepted, "a resend must not be refused while the first copy is on its way")
+            run.cancel()
+            try await withTimeout(.seconds(5), "the run stops") { try await run.value }
+        }
+    }
+
     @Test func aRefusedReadyStopsTheDistributorWithAnError() async throws {
         let dataDir = try TemporaryDirectory("distributor-refused")
         defer { dataDir.remove() }

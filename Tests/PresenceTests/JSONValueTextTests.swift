@@ -3,7 +3,7 @@ import Testing
 
 @testable import Presence
 
-/// `JSONValue.text` is written by hand (decisions §19); it must say what JSONEncoder says.
+/// `JSONValue.text` is written by hand (decisions §21); it must say what JSONEncoder says.
 @Suite struct JSONValueTextTests {
     private static func encoderText(_ value: JSONValue) throws -> String {
         let encoder = JSONEncoder()

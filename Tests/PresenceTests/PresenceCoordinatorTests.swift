@@ -99,6 +99,29 @@ import Wire
         #expect(await restarted.coordinator.lastSequence == sequence + 1)
     }
 
+    @Test func afterARestartAnAgentCanStillActOnTheConversationItHolds() async throws {
+        let directory = PresenceFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            let harness = try PresenceHarness(directory: directory)
+            _ = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+            await harness.coordinator.handle(reserve("r1", units: 1), from: peer)
+        }
+        let restarted = try PresenceHarness(directory: directory)
+        _ = await restarted.coordinator.openSession(agentID: "ada", presence: "available")
+        _ = try await restarted.coordinator.perform(.action(AgentActionRequest(conversationID: "c-r1", kind: .wrapUp)), agentID: "ada")
+        let actions = await restarted.recorder.reliable.compactMap { envelope -> AgentAction? in
+            if case .agentAction(let action) = envelope.message { return action }
+            return nil
+        }
+        #expect(actions.map(\.conversationID) == ["c-r1"])
+        #expect(actions.first?.queue == "billing")
+        // Another agent still may not act on it.
+        await #expect(throws: AgentProtocolError.self) {
+            _ = try await restarted.coordinator.perform(.action(AgentActionRequest(conversationID: "c-r1", kind: .wrapUp)), agentID: "grace")
+        }
+    }
+
     @Test func aDroppedAgentGoesOfflineAfterTheGracePeriodAndIsPublished() async throws {
         let clock = ManualClock()
         let harness = try PresenceHarness(now: clock.now)

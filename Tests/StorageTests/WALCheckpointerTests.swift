@@ -4,7 +4,7 @@ import Testing
 
 @testable import Storage
 
-/// The WAL is checkpointed in the background, not inside a commit (decisions §19).
+/// The WAL is checkpointed in the background, not inside a commit (decisions §21).
 @Suite struct WALCheckpointerTests {
     let root = FileManager.default.temporaryDirectory
         .appendingPathComponent("switchboard-checkpoint-\(UUID().uuidString)")

@@ -35,7 +35,7 @@ public enum JSONValue: Sendable, Hashable, Encodable, ExpressibleByStringLiteral
     /// Compact JSON text with sorted keys (stable for tests and logs), slashes unescaped.
     ///
     /// Written by hand rather than with `JSONEncoder`: every frame to an agent goes through
-    /// here, and the encoder was about 5 % of presence's CPU under load (decisions §19).
+    /// here, and the encoder was about 5 % of presence's CPU under load (decisions §21).
     public var text: String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)

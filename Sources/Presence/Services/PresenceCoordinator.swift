@@ -95,6 +95,21 @@ public actor PresenceCoordinator {
         self.logger = logger
         self.now = now
         self.lastPublishedSequence = restored.lastSequence
+        conversations = Self.routes(of: restored.reservations, configuration: configuration)
+    }
+
+    /// After a restart, who holds which conversation comes back from the stored reservations
+    /// (with their queue's configured owner), so agents can still wrap up and close what they
+    /// held (found by `switchboard chaos`: their actions were refused `notYourConversation`,
+    /// keeping the capacity taken for good). The distributor still checks every action.
+    static func routes(of reservations: [CapacityReservation], configuration: SwitchboardConfiguration) -> [String: ConversationRoute] {
+        var routes: [String: ConversationRoute] = [:]
+        for reservation in reservations {
+            guard let queue = reservation.queue, let owner = configuration.processes.distributor(forQueue: queue) else { continue }
+            routes[reservation.conversationID] = ConversationRoute(
+                agentID: reservation.agentID, peer: DistributorPeer(bytes: Array(owner.name.utf8)), queue: queue)
+        }
+        return routes
     }
 
     // MARK: reading

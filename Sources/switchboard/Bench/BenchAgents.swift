@@ -93,7 +93,7 @@ final class BenchAgents: Sendable {
             tracker.actionAnswered(action, outcome: outcome, refusal: refusal)
         case .error(let code, _):
             tracker.agentError(code)
-        case .offerWithdrawn, .workItems, .workItemAdded, .workItemRemoved, .replyResult, .other, .closed:
+        case .presence, .offerWithdrawn, .workItems, .workItemAdded, .workItemRemoved, .replyResult, .other, .closed:
             break
         }
     }

@@ -102,32 +102,7 @@ final class BenchRunner: Service, Sendable {
     // MARK: the Switchboard system
 
     private func measureSystem(_ topology: BenchTopology, folder: URL, warnings: inout [String]) async throws(BenchError) -> [BenchReport.Run] {
-        let configPath = folder.appendingPathComponent("bench.yaml").path
-        let dataDirectory = folder.appendingPathComponent("data").path
-        let configuration: SwitchboardConfiguration
-        do {
-            try topology.yaml(dataDirectory: dataDirectory).write(toFile: configPath, atomically: true, encoding: .utf8)
-            configuration = try ConfigurationFile.load(path: configPath).configuration
-        } catch let error as ConfigurationFileError {
-            throw BenchError(.setupFailed, "the generated configuration is invalid:\n\(error.lines.joined(separator: "\n"))")
-        } catch {
-            throw BenchError(.setupFailed, "cannot write \(configPath)", cause: error)
-        }
-        let plan: SystemPlan
-        do {
-            plan = try SystemPlan(
-                configuration: configuration, configPath: configPath, dataDirectory: dataDirectory, logLevel: options.logLevel,
-                binDirectory: try UpCommand.binDirectory())
-        } catch {
-            throw BenchError(.setupFailed, "cannot plan the processes", cause: error)
-        }
-        let children = plan.children.map { child in
-            var child = child
-            child.environment.merge(topology.environment) { _, new in new }
-            return child
-        }
-        say("starting \(children.map(\.name).joined(separator: ", ")) (configuration in \(configPath))")
-        let system = ChildPhase(children: children, logger: logger, say: { [self] in say($0) })
+        let system = try topology.launch(in: folder, logLevel: options.logLevel, logger: logger, say: { [self] in say($0) }).children
         let tracker = ConversationTracker()
         let agents = BenchAgents(
             ids: topology.agentIDs, secret: topology.agentSecret, presenceHTTP: topology.addresses.presenceHTTP,
@@ -153,10 +128,7 @@ final class BenchRunner: Service, Sendable {
     private func measureRuns(
         _ topology: BenchTopology, system: ChildPhase, agents: BenchAgents, tracker: ConversationTracker
     ) async throws(BenchError) -> [BenchReport.Run] {
-        let addresses = topology.addresses
-        var health = [("router", addresses.routerHTTP), ("presence", addresses.presenceHTTP), ("ingress-custom", addresses.customHTTP)]
-        health += zip(topology.distributorNames, addresses.distributorHTTP).map { ($0, $1) }
-        try await ChildPhase.waitUntilHealthy(health.map { (name: $0.0, address: $0.1) }, within: .seconds(60), stopped: stopped)
+        try await ChildPhase.waitUntilHealthy(topology.healthChecks, within: .seconds(60), stopped: stopped)
         say("every process is healthy; connecting \(agents.count) agents")
         agents.start(logger: logger)
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))

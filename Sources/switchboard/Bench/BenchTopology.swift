@@ -16,6 +16,18 @@ struct BenchTopology: Sendable {
         var workStreams: Int
         var rules: Int
         var distributors: Int
+        /// Where custom channels POST agent replies (chaos's fake provider); nil: nowhere (the bench sends none).
+        var callbackURL: String? = nil
+        /// Each queue's `offerTimeout` (e.g. "5s"); nil: the default.
+        var offerTimeout: String? = nil
+        /// A Twilio SMS channel (`ingress-sms`) beside the custom ones; nil: none.
+        var sms: SMSShape? = nil
+    }
+
+    /// Every `every`-th conversation arrives as an SMS; replies go to `apiBaseURL` (a fake Twilio).
+    struct SMSShape: Sendable {
+        var every: Int
+        var apiBaseURL: String
     }
 
     /// Where each process listens.
@@ -28,32 +40,38 @@ struct BenchTopology: Sendable {
         var presenceHTTP: String
         var distributorHTTP: [String]
         var customHTTP: String
+        var smsHTTP: String?
     }
 
     static let channelSecretVariable = "BENCH_CHANNEL_SECRET"
     static let agentSecretVariable = "BENCH_AGENT_SECRET"
     static let operatorSecretVariable = "BENCH_OPERATOR_SECRET"
+    static let smsAuthTokenVariable = "BENCH_SMS_AUTH_TOKEN"
 
     let shape: Shape
     let addresses: Addresses
     let channelSecret: String
     let agentSecret: String
+    /// The SMS channel's Twilio auth token (signs its webhooks).
+    let smsAuthToken: String
     /// The children's extra environment (the secrets).
     let environment: [String: String]
 
     init(shape: Shape) throws(BenchError) {
         self.shape = shape
-        let ports = try LoopbackPorts.allocate(7 + shape.distributors)
+        let ports = try LoopbackPorts.allocate(8 + shape.distributors)
         let host = "127.0.0.1"
         addresses = Addresses(
             routerIngress: "tcp://\(host):\(ports[0])", routerDistributors: "tcp://\(host):\(ports[1])", routerHTTP: "\(host):\(ports[2])",
             presenceRequests: "tcp://\(host):\(ports[3])", presenceUpdates: "tcp://\(host):\(ports[4])", presenceHTTP: "\(host):\(ports[5])",
-            distributorHTTP: (0..<shape.distributors).map { "\(host):\(ports[7 + $0])" }, customHTTP: "\(host):\(ports[6])")
+            distributorHTTP: (0..<shape.distributors).map { "\(host):\(ports[8 + $0])" }, customHTTP: "\(host):\(ports[6])",
+            smsHTTP: shape.sms == nil ? nil : "\(host):\(ports[7])")
         channelSecret = Self.randomSecret()
         agentSecret = Self.randomSecret()
+        smsAuthToken = Self.randomSecret()
         environment = [
             Self.channelSecretVariable: channelSecret, Self.agentSecretVariable: agentSecret,
-            Self.operatorSecretVariable: Self.randomSecret(),
+            Self.operatorSecretVariable: Self.randomSecret(), Self.smsAuthTokenVariable: smsAuthToken,
         ]
     }
 
@@ -61,6 +79,14 @@ struct BenchTopology: Sendable {
     var distributorNames: [String] { (0..<shape.distributors).map { "distributor-\($0 + 1)" } }
 
     func channelID(workStream: Int) -> String { "bench-\(workStream)" }
+
+    var queueNames: [String] { (0..<shape.queues).map { "q-\($0)" } }
+
+    /// Queue → the distributor that owns it (queues dealt out in turn).
+    var queueOwners: [String: String] {
+        let names = distributorNames
+        return Dictionary(uniqueKeysWithValues: queueNames.enumerated().map { ($1, names[$0 % names.count]) })
+    }
 
     /// The channel and routing context of bench conversation `n`.
     func route(_ n: Int) -> (channel: String, tier: String, amount: Int) {
@@ -90,19 +116,22 @@ struct BenchTopology: Sendable {
             "    http: \(addresses.presenceHTTP)",
             "  distributors:",
         ]
-        let queueNames = (0..<shape.queues).map { "q-\($0)" }
+        let owners = queueOwners
         for (index, name) in distributorNames.enumerated() {
-            let owned = queueNames.indices.filter { $0 % shape.distributors == index }.map { queueNames[$0] }
+            let owned = queueNames.filter { owners[$0] == name }
             lines += ["    - name: \(name)", "      queues: [\(owned.joined(separator: ", "))]", "      http: \(addresses.distributorHTTP[index])"]
         }
-        lines += ["  ingress:", "    custom: { http: \(addresses.customHTTP) }", "channels:"]
+        lines += ["  ingress:", "    custom: { http: \(addresses.customHTTP) }"]
+        if let smsHTTP = addresses.smsHTTP { lines.append("    sms: { http: \(smsHTTP) }") }
+        lines.append("channels:")
+        lines += smsChannelLines
         for stream in 0..<shape.workStreams {
             lines += [
                 "  - id: \(channelID(workStream: stream))",
                 "    type: custom",
                 "    workStream: ws-\(stream)",
                 "    sharedSecret: { env: \(Self.channelSecretVariable) }",
-                "    callbackUrl: http://127.0.0.1:9/bench-replies-unused",
+                "    callbackUrl: \(shape.callbackURL ?? "http://127.0.0.1:9/bench-replies-unused")",
             ]
         }
         lines.append("workStreams:")
@@ -134,10 +163,12 @@ struct BenchTopology: Sendable {
             }
             lines.append("    fallbackQueue: \(queueNames[0])")
         }
+        lines += smsWorkStreamLines
         let members = agentIDs.joined(separator: ", ")
         lines.append("queues:")
         for (index, name) in queueNames.enumerated() {
             lines += ["  - name: \(name)", "    priority: \(index)", "    agents: [\(members)]", "    assignment: roundRobin"]
+            if let offerTimeout = shape.offerTimeout { lines.append("    offerTimeout: \(offerTimeout)") }
         }
         lines.append("agents:")
         for id in agentIDs {

@@ -3,6 +3,9 @@ import Logging
 import ProcessRuntime
 import ServiceLifecycle
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A set of child processes the bench runs for one part of its work (the Switchboard system,
 /// the baseline pipeline): a `ProcessSupervisor` in a service group of its own, so `stop()`
@@ -38,8 +41,14 @@ struct ChildPhase: Sendable {
 
     var pids: [String: Int32] { get async { await supervisor.pids } }
 
-    /// Children that exited while they should have been running.
+    /// Children that exited while they should have been running (`kill` exits included).
     var unexpectedExits: Int { exits.current }
+
+    /// SIGKILLs the child `name` and has it started again on its data directory `restartAfter`
+    /// after it exited (`switchboard chaos`). The pid killed; nil when it was not running.
+    func kill(_ name: String, restartAfter: Duration) async -> Int32? {
+        await supervisor.signal(name, with: SIGKILL, restartAfter: restartAfter)
+    }
 
     /// Stops every child and returns once they are gone.
     func stop() async {

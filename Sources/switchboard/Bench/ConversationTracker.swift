@@ -39,6 +39,12 @@ final class ConversationTracker: Sendable {
 
     static func text(_ number: Int) -> String { "\(textPrefix)\(number)" }
 
+    /// The conversation number in a message text `text(_:)` made; nil for any other text.
+    static func number(inText text: String) -> Int? {
+        guard text.hasPrefix(textPrefix) else { return nil }
+        return Int(text.dropFirst(textPrefix.count))
+    }
+
     func sent(_ number: Int, at time: UInt64) {
         sentCount.add(1, ordering: .relaxed)
         state.withLock { $0.sendTimes[number] = time }
@@ -72,7 +78,7 @@ final class ConversationTracker: Sendable {
 
     /// A customer message reached the agent: names the conversation's bench number.
     func received(_ conversation: String, text: String) {
-        guard text.hasPrefix(Self.textPrefix), let number = Int(text.dropFirst(Self.textPrefix.count)) else { return }
+        guard let number = Self.number(inText: text) else { return }
         state.withLock { $0.numberOf[conversation] = number }
     }
 

@@ -60,7 +60,7 @@ final class DemoAgent: Sendable {
                 : "agent \(id) ✗ reply in \(conversation) refused: \(reason)")
         case .error(let code, let reason):
             say("agent \(id) got an error: \(code) \(reason)")
-        case .offerWithdrawn, .other, .closed, .workItems, .workItemAdded, .workItemRemoved, .actionResult:
+        case .presence, .offerWithdrawn, .other, .closed, .workItems, .workItemAdded, .workItemRemoved, .actionResult:
             break
         }
     }

@@ -25,7 +25,7 @@ final class TestAgent: Sendable {
                 _ = try? await run
             }
         }
-        try await waitFor("welcome", within: limit) { $0.contains(.welcome) }
+        try await waitFor("welcome", within: limit) { $0.contains { if case .welcome = $0 { true } else { false } } }
     }
 
     func disconnect() {

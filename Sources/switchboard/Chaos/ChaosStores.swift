@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import Storage
+
+/// Reads what the chaos run's processes stored, after they stopped: the router's journal
+/// (provider message id → conversation → queue) and each distributor's queue state
+/// (conversation → queue, state). Files are opened read-only, so nothing is migrated or changed.
+enum ChaosStores {
+    static func read(dataDirectory: String, distributors: [String]) throws(ChaosError) -> ChaosEvidence.Stores {
+        var stores = ChaosEvidence.Stores()
+        let journal = URL(fileURLWithPath: dataDirectory).appendingPathComponent("router/journal.sqlite").path
+        try query(journal) { db in
+            for row in try Row.fetchAll(db, sql: "SELECT provider_message_id, conversation_id FROM inbound_message") {
+                guard let number = number(providerMessageID: row["provider_message_id"]) else { continue }
+                stores.journalConversations[number, default: []].append(row["conversation_id"])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, queue FROM conversation") {
+                stores.journalQueue[row["id"]] = row["queue"]
+            }
+            let pending = try String.fetchAll(db, sql: "SELECT conversation_id FROM delivery WHERE state = 'pending' AND kind = 'newConversation'")
+            stores.journalPending = Set(pending)
+        }
+        for name in distributors {
+            let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent("\(name)/\(QueueStateStore.fileName).sqlite").path
+            var held: [String: ChaosEvidence.QueuedConversation] = [:]
+            try query(path) { db in
+                for row in try Row.fetchAll(db, sql: "SELECT id, queue, state FROM conversation") {
+                    held[row["id"]] = ChaosEvidence.QueuedConversation(queue: row["queue"], state: row["state"])
+                }
+            }
+            stores.distributorConversations[name] = held
+        }
+        return stores
+    }
+
+    /// The chaos conversation number of a webhook's provider message id (`bench-m-<n>`).
+    static func number(providerMessageID: String?) -> Int? {
+        guard let id = providerMessageID, id.hasPrefix(prefix) else { return nil }
+        return Int(id.dropFirst(prefix.count))
+    }
+
+    private static let prefix = "bench-m-"
+
+    private static func query(_ path: String, _ read: (Database) throws -> Void) throws(ChaosError) {
+        guard FileManager.default.fileExists(atPath: path) else { throw ChaosError(.storeUnreadable, "\(path) does not exist") }
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.read(read)
+        } catch {
+            throw ChaosError(.storeUnreadable, "cannot read \(path)", cause: error)
+        }
+    }
+}
