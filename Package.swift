@@ -119,6 +119,22 @@ let package = Package(
             ]
         ),
 
+        // `switchboard fuzz` and its test: feeds every adapter and every inter-process decoder
+        // seeded random and mutated inputs. Drives the adapters in process through their real
+        // routers (HummingbirdTesting's router mode) and the chat socket over loopback.
+        .target(
+            name: "Fuzzing",
+            dependencies: [
+                "SwitchboardCore", "Wire", "Storage", "Ingress", "Presence",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ]
+        ),
+
         // MARK: executables (thin: parse arguments, load config, run services)
 
         .executableTarget(name: "router", dependencies: executableDependencies("Router")),
@@ -133,7 +149,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "SwitchboardCore", "ProcessRuntime", "Ingress", "AgentClient",
+                "SwitchboardCore", "ProcessRuntime", "Ingress", "AgentClient", "Fuzzing",
                 // bench: submits at the router's socket and the raw baseline pipeline
                 "Wire", "ZeroMQ", "Messaging", "Storage",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -150,7 +166,7 @@ let package = Package(
         // MARK: tests: one target per library, plus end-to-end tests of the executables
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "SwitchboardTestSupport"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore", "SwitchboardTestSupport"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore", "Fuzzing"]),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ZeroMQ", "Wire", "SwitchboardTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
@@ -175,6 +191,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RouterTests", dependencies: ["Router"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Wire", "SwitchboardCore"]),
         .testTarget(
             name: "DistributorTests",
             dependencies: ["Distributor", "SwitchboardCore", "Storage", "Wire", "ZeroMQ", "Messaging", "SwitchboardTestSupport"]

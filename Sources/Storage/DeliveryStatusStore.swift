@@ -75,6 +75,13 @@ public final class DeliveryStatusStore: Sendable {
         }
     }
 
+    /// How many receipts are stored (the fuzzer's check that unsigned webhooks store none).
+    public func count() async throws(StorageError) -> Int {
+        try await read("count delivery statuses") { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery_status") ?? 0
+        }
+    }
+
     /// All receipts in arrival order (tests and `switchboard status`); small stores only.
     public func all() async throws(StorageError) -> [DeliveryStatus] {
         try await read("read delivery statuses") { db in

@@ -6,6 +6,9 @@ struct SwitchboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "Operate a Switchboard omnichannel routing system.",
-        subcommands: [ValidateCommand.self, UpCommand.self, DemoCommand.self, StatusCommand.self, BenchCommand.self, BenchNodeCommand.self, ChaosCommand.self]
+        subcommands: [
+            ValidateCommand.self, UpCommand.self, DemoCommand.self, StatusCommand.self, BenchCommand.self, BenchNodeCommand.self,
+            ChaosCommand.self, FuzzCommand.self,
+        ]
     )
 }

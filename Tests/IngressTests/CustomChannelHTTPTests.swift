@@ -76,6 +76,39 @@ import Wire
         }
     }
 
+    /// Found by `switchboard fuzz`: ICU divided by zero on a long fraction and killed the process.
+    @Test func aSentAtWithALongFractionIsKeptToTheMillisecondWithoutCrashing() async throws {
+        try await withFixture { fixture, client in
+            let body = #"{"messageId":"m-frac","customer":{"id":"u"},"text":"hi","sentAt":"2024-05-29T16:26:40.123\#(String(repeating: "9", count: 900))Z"}"#
+            let (status, text) = try await post(client, body: body, headers: fixture.signedHeaders(body))
+            #expect(status == .accepted, "\(text)")
+            let row = try #require(try await fixture.store.allRows().first)
+            guard case .submit(let submit) = try OutboxCodec.envelope(row).message else {
+                Issue.record("not a Submit")
+                return
+            }
+            #expect(submit.message.providerTimestampMs == 1_717_000_000_123)
+        }
+    }
+
+    @Test(arguments: [
+        ("2024-05-29T16:26:40Z", "2024-05-29T16:26:40Z"), ("2024-05-29t16:26:40.5z", "2024-05-29T16:26:40.5Z"),
+        ("2024-05-29T16:26:40.123456789+02:00", "2024-05-29T16:26:40.123+02:00"),
+        ("2024-05-29T16:26:40." + String(repeating: "9", count: 40) + "-05:30", "2024-05-29T16:26:40.999-05:30"),
+    ])
+    func rfc3339TimesAreNormalizedBeforeParsing(_ text: String, _ expected: String) {
+        #expect(CustomMessagePayload.rfc3339Normalized(text) == expected)
+    }
+
+    @Test(arguments: [
+        "", "yesterday", "99999999-01-01T00:00:00Z", "2024-05-29T16:26:40", "2024-05-29T16:26:40.Z", "2024-05-29 16:26:40Z",
+        "2024-05-29T16:26:40+99999:00", "2024-05-29T16:26:40.12a3Z", "2024-05-29T16:26:40Zjunk", "２０２４-05-29T16:26:40Z",
+    ])
+    func textsNotShapedLikeRFC3339AreRefusedBeforeParsing(_ text: String) {
+        #expect(CustomMessagePayload.rfc3339Normalized(text) == nil)
+        #expect(CustomMessagePayload.parseRFC3339(text) == nil)
+    }
+
     @Test func aRepeatedMessageIDIsADuplicateWithOneRow() async throws {
         try await withFixture { fixture, client in
             let body = CustomIngressFixture.body()

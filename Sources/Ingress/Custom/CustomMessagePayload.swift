@@ -126,12 +126,51 @@ struct CustomMessagePayload {
     }
 
     static func parseRFC3339(_ text: String) -> Date? {
+        guard let text = rfc3339Normalized(text) else { return nil }
         let plain = ISO8601DateFormatter()
         plain.formatOptions = [.withInternetDateTime]
         if let date = plain.date(from: text) { return date }
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return fractional.date(from: text)
+    }
+
+    /// `text` when it has RFC 3339's shape (`2024-05-29T16:26:40.123Z`, `…+02:00`), with the
+    /// seconds fraction cut to milliseconds (what `sentAtMs` keeps) and `T`/`Z` upper case;
+    /// nil otherwise. Checked before ICU sees it: ICU (under `ISO8601DateFormatter` on
+    /// Linux) reads years and offsets of any length, gets long fractions wrong, and divides
+    /// by zero on a fraction of about 35 digits or more: SIGFPE, the adapter process dies
+    /// (found by `switchboard fuzz`).
+    static func rfc3339Normalized(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        func isDigits(_ range: Range<Int>) -> Bool {
+            range.upperBound <= bytes.count && bytes[range].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        }
+        func isByte(_ index: Int, _ allowed: String) -> Bool { index < bytes.count && allowed.utf8.contains(bytes[index]) }
+        guard isDigits(0..<4), isByte(4, "-"), isDigits(5..<7), isByte(7, "-"), isDigits(8..<10), isByte(10, "Tt"),
+            isDigits(11..<13), isByte(13, ":"), isDigits(14..<16), isByte(16, ":"), isDigits(17..<19)
+        else { return nil }
+        var normalized = Array(bytes[0..<19])
+        normalized[10] = UInt8(ascii: "T")
+        var index = 19
+        if isByte(index, ".") {
+            let start = index + 1
+            index = start
+            while isDigits(index..<(index + 1)) { index += 1 }
+            guard index > start else { return nil }
+            normalized += [UInt8(ascii: ".")] + bytes[start..<min(index, start + 3)]
+        }
+        let zone = Array(bytes[index...])
+        if zone.count == 1, isByte(index, "Zz") {
+            normalized.append(UInt8(ascii: "Z"))
+        } else if zone.count == 6, isByte(index, "+-"), isDigits((index + 1)..<(index + 3)), isByte(index + 3, ":"),
+            isDigits((index + 4)..<(index + 6))
+        {
+            normalized += zone
+        } else {
+            return nil
+        }
+        return String(decoding: normalized, as: UTF8.self)
     }
 }
 

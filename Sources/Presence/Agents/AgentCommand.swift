@@ -140,6 +140,25 @@ struct ClientFrame: Decodable, Sendable {
     }
 }
 
+extension AgentCommand {
+    /// Decodes one agent → server frame sent after `hello` (agent.md section 3), as the agent
+    /// WebSocket does: the command it asks for, or the refusal its `error` frame carries, and
+    /// the frame's `requestId` when it had one. Never traps on any text.
+    public static func decode(frame text: String) -> (requestID: String?, result: Result<AgentCommand, AgentProtocolError>) {
+        let frame: ClientFrame
+        do {
+            frame = try ClientFrame.decode(text)
+        } catch {
+            return (nil, .failure(error))
+        }
+        do {
+            return (frame.requestId, .success(try frame.command()))
+        } catch {
+            return (frame.requestId, .failure(error))
+        }
+    }
+}
+
 extension AgentReplyRequest {
     /// Large enough for any provider's message; a bigger one is refused, not truncated.
     public static let maximumTextBytes = 16 * 1024

@@ -88,9 +88,9 @@ struct AgentWebSocketHandler: Sendable {
                 guard case .text(let text) = message else {
                     throw AgentProtocolError("unsupportedFrame", "frames are JSON text, not binary")
                 }
-                let frame = try ClientFrame.decode(text)
-                requestID = frame.requestId
-                try await coordinator.perform(try frame.command(), agentID: agentID, requestID: requestID)
+                let decoded = AgentCommand.decode(frame: text)
+                requestID = decoded.requestID
+                try await coordinator.perform(try decoded.result.get(), agentID: agentID, requestID: requestID)
             } catch {
                 do { try await outbound.write(.text(error.frame(requestID: requestID).text)) } catch { return }
             }
