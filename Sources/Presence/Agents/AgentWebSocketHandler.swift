@@ -22,6 +22,9 @@ struct AgentWebSocketHandler: Sendable {
                     switch item {
                     case .frame(let frame):
                         do { try await outbound.write(.text(frame.text)) } catch { return }
+                    case .frameThen(let frame, let receipt):
+                        do { try await outbound.write(.text(frame.text)) } catch { return }
+                        receipt.written()
                     case .close(let reason):
                         try? await outbound.close(.policyViolation, reason: reason)
                         return

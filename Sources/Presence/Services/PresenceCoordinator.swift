@@ -404,8 +404,15 @@ public actor PresenceCoordinator {
         guard sessions[message.agentID] != nil else { return }
         if let queue = message.queue { queueOwners[queue] = peer }
         conversations[message.conversationID] = ConversationRoute(agentID: message.agentID, peer: peer, queue: message.queue ?? conversations[message.conversationID]?.queue)
-        send(AgentFrames.message(message), to: message.agentID)
-        await answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer)
+        // Acknowledged once written to the agent's socket: unacknowledged, the distributor
+        // sends it again (found by `switchboard chaos`: messages queued to a closing
+        // connection were acknowledged and lost).
+        let frame = AgentFrames.message(message)
+        let receipt = WriteReceipt { [weak self] in
+            Task { await self?.answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer) }
+        }
+        sessions[message.agentID]?.continuation.yield(.frameThen(frame, receipt))
+        offerToHTTPWaiter(frame)
     }
 
     private func handleAck(_ ack: Ack) {

@@ -33,6 +33,10 @@ public struct PresenceOutlets: Sendable {
 /// What a WebSocket session is told to do.
 public enum AgentOutbound: Sendable, Hashable {
     case frame(JSONValue)
+    /// A frame whose sender waits for it to be written to the socket (a customer message:
+    /// presence acknowledges it to the distributor only then, so one queued to a connection
+    /// that is closing is sent again rather than lost).
+    case frameThen(JSONValue, WriteReceipt)
     /// Close the connection (after a final `error` frame).
     case close(reason: String)
 }
@@ -42,4 +46,18 @@ public struct AgentSession: Sendable {
     public let agentID: String
     public let id: UInt64
     public let outbound: AsyncStream<AgentOutbound>
+}
+
+/// Runs its action once the frame it travels with is written to the agent's socket. A frame
+/// never written (the session ended first) never runs it.
+public final class WriteReceipt: Sendable, Hashable {
+    private let action: @Sendable () -> Void
+
+    public init(_ action: @escaping @Sendable () -> Void) { self.action = action }
+
+    /// The frame is written.
+    public func written() { action() }
+
+    public static func == (lhs: WriteReceipt, rhs: WriteReceipt) -> Bool { lhs === rhs }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }

@@ -1,0 +1,52 @@
+import Testing
+import Wire
+
+@testable import Presence
+
+/// A customer message is acknowledged to its distributor only once it is written to the
+/// agent's socket: one queued to a connection that closes first is sent again, not lost.
+@Suite struct MessageRelayTests {
+    private static let peer = DistributorPeer(bytes: [4])
+
+    private static func message(_ agentID: String) -> ConversationMessage {
+        let inbound = InboundMessage(
+            channelInstanceID: "custom-main", channelType: "custom", providerMessageID: "p1", customerAddress: "cust-1",
+            text: "hello?", receivedAtMs: 1_700_000_000_000)
+        return ConversationMessage(conversationID: "c1", agentID: agentID, sequence: 1, message: inbound, queue: "billing")
+    }
+
+    private static func acks(_ recorder: OutletRecorder, of id: MessageID) async -> Int {
+        await recorder.sent.filter { $0.message == .ack(Ack(ackedID: id, outcome: .accepted)) }.count
+    }
+
+    @Test func theAckWaitsForTheSocketWrite() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        let session = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        let id = MessageID(prefix: 4, counter: 1)
+        await harness.coordinator.handle(Envelope(id: id, message: .conversationMessage(Self.message("ada"))), from: Self.peer)
+        #expect(await Self.acks(harness.recorder, of: id) == 0)
+
+        // The socket writer takes the frame and reports it written: now the ack goes out.
+        var receipt: WriteReceipt?
+        for await item in session.outbound {
+            if case .frameThen(.object(let fields), let written) = item, fields["type"] == "message" {
+                receipt = written
+                break
+            }
+        }
+        try #require(receipt).written()
+        #expect(await harness.recorder.wait { $0.sent.contains { $0.message == .ack(Ack(ackedID: id, outcome: .accepted)) } })
+    }
+
+    @Test func aMessageForAClosedSessionIsNeverAcknowledged() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        let session = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        let id = MessageID(prefix: 4, counter: 2)
+        await harness.coordinator.handle(Envelope(id: id, message: .conversationMessage(Self.message("ada"))), from: Self.peer)
+        await harness.coordinator.closeSession(agentID: "ada", sessionID: session.id)  // the socket ended unwritten
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await Self.acks(harness.recorder, of: id) == 0)
+    }
+}
