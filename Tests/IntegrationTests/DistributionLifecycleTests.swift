@@ -133,9 +133,9 @@ import Testing
             try await grace.waitFor("Active again with grace") { Self.accepted($0).filter { $0 == conversation }.count == 2 }
             #expect(!Self.accepted(ada.all).contains(conversation))
 
-            // W1: on hold and quiet for 3 s: auto-closed; the next message starts a new conversation (R1).
+            // W1: on hold and quiet for 5 s: auto-closed; the next message starts a new conversation (R1).
             try await grace.session.act("hold", conversationID: conversation)
-            try await Task.sleep(for: .seconds(5))
+            try await Task.sleep(for: .seconds(7))
             _ = try await system.postMessage(messageID: "a-3", customer: "c-back", text: "new question", channel: "mobile-lifecycle")
             try await withTimeout(.seconds(20), "a new conversation") {
                 while !(Self.accepted(grace.all) + Self.accepted(ada.all)).contains(where: { $0 != conversation }) {

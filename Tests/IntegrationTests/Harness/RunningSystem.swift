@@ -323,7 +323,7 @@ final class RunningSystem: Sendable {
                 condition: { variable: topic, op: contains, value: invoice }
             fallbackQueue: support
           # Short timers for the lifecycle tests: 2 s offers, one decline, away on a miss,
-          # affinity, auto-close after 3 s of quiet.
+          # affinity, auto-close after 5 s of quiet (longer than a 2 s offer made up to 3 s late, so the offer-expiry test is not closed under).
           - name: lifecycle-app
             channelType: custom
             channels: [mobile-lifecycle]
@@ -331,7 +331,7 @@ final class RunningSystem: Sendable {
             distribution: push
             allowedPresences: [available, busy]
             agentAffinity: true
-            autoCloseAfterInactivity: 3s
+            autoCloseAfterInactivity: 5s
             fallbackQueue: quick
           - name: pick-app
             channelType: custom
