@@ -45,6 +45,17 @@ struct ChaosChecksTests {
         #expect(findings.violations == 1)
     }
 
+    @Test func aWebhookStillInItsAdaptersOutboxIsUndeliveredNotLost() {
+        var evidence = Self.cleanEvidence()
+        evidence.acceptedWebhooks.insert(2)
+        evidence.stores.outboxPending = [2]
+        let findings = ChaosChecks.run(evidence)
+        #expect(findings.lost == 0 && findings.undeliveredAtEnd == 1)
+        #expect(findings.violations == 1)  // a drained run must have forwarded it
+        evidence.drained = false
+        #expect(ChaosChecks.run(evidence).violations == 0)  // may still be on its way
+    }
+
     @Test func aConversationInNoDistributorIsLostAndInTwoIsDuplicated() {
         var evidence = Self.cleanEvidence()
         evidence.stores.distributorConversations["distributor-1"] = [:]

@@ -28,8 +28,13 @@ enum ChaosChecks {
         for number in evidence.acceptedWebhooks.sorted() {
             let conversations = stores.journalConversations[number] ?? []
             guard let conversation = conversations.first else {
-                findings.lost += 1
-                findings.note("lost: webhook \(number) was answered 2xx but is not in the router's journal")
+                if stores.outboxPending.contains(number) {
+                    findings.undeliveredAtEnd += 1
+                    findings.note("\(evidence.drained ? "" : "in flight, ")undelivered: webhook \(number) was still in its adapter's outbox at the end")
+                } else {
+                    findings.lost += 1
+                    findings.note("lost: webhook \(number) was answered 2xx but is in neither its adapter's outbox nor the router's journal")
+                }
                 continue
             }
             let seen = seenBy[number] ?? []

@@ -69,6 +69,8 @@ struct ChaosEvidence: Sendable {
         var journalQueue: [String: String] = [:]
         /// Conversations whose first delivery the router still had pending (not acknowledged by a distributor).
         var journalPending = Set<String>()
+        /// Webhook numbers still pending in an adapter's outbox (answered, not yet taken by the router).
+        var outboxPending = Set<Int>()
         /// Distributor name → conversation → (queue, state) in its queue-state store.
         var distributorConversations: [String: [String: QueuedConversation]] = [:]
     }

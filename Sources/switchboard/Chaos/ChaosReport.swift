@@ -73,7 +73,7 @@ struct ChaosReport: Codable, Sendable {
         lines += [
             "",
             "1. webhooks answered 2xx: \(f.webhooksAccepted); lost \(f.lost), duplicated \(f.duplicated), Active but never reached an agent \(f.notReachedAgent),",
-            "   still pending in the router's journal at the end (not delivered to a distributor) \(f.undeliveredAtEnd)"
+            "   still pending at the end in an adapter's outbox or the router's journal (not delivered to a distributor) \(f.undeliveredAtEnd)"
                 + (f.drained ? "" : "  [drain incomplete: this and 'never reached an agent' may be on their way, not counted as violations]"),
             "   (still waiting for an agent at the end \(f.waitingAtEnd); stored without a 2xx \(f.storedWithout2xx); messages redelivered to an agent \(f.redeliveredMessages))",
             "2. conversations Active with two agents at once: \(f.doubleActive)",

@@ -97,7 +97,9 @@ final class ChaosRunner: Service, Sendable {
         let facts = try run.get()
 
         if let path = options.records { Self.write(ledger.records, to: path) }
-        let stores = try ChaosStores.read(dataDirectory: system.dataDirectory, distributors: topology.distributorNames)
+        let stores = try ChaosStores.read(
+            dataDirectory: system.dataDirectory, distributors: topology.distributorNames,
+            adapters: ["ingress-custom"] + (topology.addresses.smsHTTP == nil ? [] : ["ingress-sms"]))
         let evidence = ChaosEvidence(
             drained: facts.drained, agentCapacity: options.agentCapacity, allowedPresences: ["available", "busy"], presenceGraceMs: 1_000, end: end,
             agentRecords: ledger.records, acceptedWebhooks: ledger.acceptedWebhooks, failedWebhooks: ledger.failedWebhooks, stores: stores,

@@ -6,8 +6,19 @@ import Storage
 /// (provider message id → conversation → queue) and each distributor's queue state
 /// (conversation → queue, state). Files are opened read-only, so nothing is migrated or changed.
 enum ChaosStores {
-    static func read(dataDirectory: String, distributors: [String]) throws(ChaosError) -> ChaosEvidence.Stores {
+    static func read(dataDirectory: String, distributors: [String], adapters: [String] = []) throws(ChaosError) -> ChaosEvidence.Stores {
         var stores = ChaosEvidence.Stores()
+        // A webhook answered 2xx and not yet in the journal may still be in its adapter's
+        // outbox (the router was down or behind): in flight, not lost.
+        for adapter in adapters {
+            let outbox = URL(fileURLWithPath: dataDirectory).appendingPathComponent("\(adapter)/outbox.sqlite").path
+            guard FileManager.default.fileExists(atPath: outbox) else { continue }
+            try query(outbox) { db in
+                for id in try String.fetchAll(db, sql: "SELECT provider_message_id FROM outbox WHERE state = 'pending'") {
+                    if let number = number(providerMessageID: id) { stores.outboxPending.insert(number) }
+                }
+            }
+        }
         let journal = URL(fileURLWithPath: dataDirectory).appendingPathComponent("router/journal.sqlite").path
         try query(journal) { db in
             for row in try Row.fetchAll(db, sql: "SELECT provider_message_id, conversation_id FROM inbound_message") {
