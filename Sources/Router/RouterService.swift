@@ -52,7 +52,7 @@ public actor RouterService: Service {
         logger: Logger
     ) throws(RouterError) {
         do {
-            journal = try JournalStore(path: dataDirectory.storePath("journal"))
+            journal = try JournalStore(path: dataDirectory.storePath(JournalStore.fileName))
         } catch {
             throw RouterError(code: .journalUnavailable, message: "cannot open the journal in \(dataDirectory.url.path)", cause: error)
         }

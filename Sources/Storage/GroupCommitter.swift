@@ -87,9 +87,6 @@ final class GroupCommitter: Sendable {
         completion: @escaping @Sendable (Result<T, StorageError>) -> Void = { _ in }
     ) -> Ticket {
         let label = self.label
-        let storageError: @Sendable (any Error) -> StorageError = { error in
-            error as? StorageError ?? StorageError(code: .writeFailed, message: "\(label) write failed", cause: error)
-        }
         let applyDirectly: @Sendable (Database) throws -> Outcome = { db in
             let value = try write(db)
             return Outcome(failure: nil) { completion(.success(value)) }
@@ -102,7 +99,7 @@ final class GroupCommitter: Sendable {
                     return .commit
                 }
             } catch {
-                result = .failure(storageError(error))
+                result = .failure(error as? StorageError ?? StorageError(code: .writeFailed, message: "\(label) write failed", cause: error))
             }
             let own = result
             let failure: StorageError?

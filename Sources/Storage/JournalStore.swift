@@ -11,6 +11,9 @@ import GRDB
 /// after the commit that holds its write, so an ack sent after `recordInbound` returns is an
 /// ack of a durable record.
 public final class JournalStore: Sendable {
+    /// The store's file name in the router's data directory (without `.sqlite`).
+    public static let fileName = "journal"
+
     private let pool: DatabasePool
     private let committer: GroupCommitter
     /// Transactions committed (tests check that concurrent writes share them).

@@ -38,12 +38,15 @@ public final class OutboxStore: Sendable {
         }
     ]
 
+    /// The store's file name in an adapter's data directory (without `.sqlite`).
+    public static let fileName = "outbox"
+
     private let pool: DatabasePool
     private let committer: GroupCommitter
 
     /// Opens (or creates) `outbox.sqlite` in `directory`.
     public convenience init(directory: DataDirectory) throws(StorageError) {
-        try self.init(path: directory.storePath("outbox"))
+        try self.init(path: directory.storePath(Self.fileName))
     }
 
     public init(path: String) throws(StorageError) {

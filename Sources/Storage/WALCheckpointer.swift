@@ -61,7 +61,7 @@ public final class WALCheckpointer: Sendable {
         Task.detached(priority: .utility) { await self.checkpoint() }
     }
 
-    /// Runs one PASSIVE checkpoint now (also used on close so a clean stop leaves a small WAL).
+    /// Runs one PASSIVE checkpoint now (what the background task runs; tests call it directly).
     func checkpoint() async {
         var outcome: String?
         var result: (walFrames: Int, checkpointedFrames: Int)?

@@ -407,12 +407,10 @@ public actor PresenceCoordinator {
         // Acknowledged once written to the agent's socket: unacknowledged, the distributor
         // sends it again (found by `switchboard chaos`: messages queued to a closing
         // connection were acknowledged and lost).
-        let frame = AgentFrames.message(message)
         let receipt = WriteReceipt { [weak self] in
             Task { await self?.answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer) }
         }
-        sessions[message.agentID]?.continuation.yield(.frameThen(frame, receipt))
-        offerToHTTPWaiter(frame)
+        send(AgentFrames.message(message), to: message.agentID, onWritten: receipt)
     }
 
     private func handleAck(_ ack: Ack) {
@@ -520,8 +518,9 @@ public actor PresenceCoordinator {
         }
     }
 
-    func send(_ frame: JSONValue, to agentID: String) {
-        sessions[agentID]?.continuation.yield(.frame(frame))
+    /// Queues `frame` for the agent's socket; `receipt` (if any) runs once it is written.
+    func send(_ frame: JSONValue, to agentID: String, onWritten receipt: WriteReceipt? = nil) {
+        sessions[agentID]?.continuation.yield(receipt.map { .frameThen(frame, $0) } ?? .frame(frame))
         offerToHTTPWaiter(frame)
     }
 

@@ -1,3 +1,4 @@
+import Fuzzing
 import Foundation
 import AgentClient
 import Logging
@@ -38,7 +39,7 @@ final class ChaosAgent: Sendable {
     private let ledger: ChaosLedger
 
     private struct State {
-        var random: SeededGenerator
+        var random: SplitMix64
         var session: AgentSession?
         var connection: Task<Void, Never>?
         var reconnectPause: Duration = .milliseconds(200)
@@ -53,7 +54,7 @@ final class ChaosAgent: Sendable {
     private let state: Mutex<State>
     private let welcomes = Atomic<Int>(0)
 
-    init(id: String, secret: String, presenceHTTP: String, behaviour: Behaviour, ledger: ChaosLedger, random: SeededGenerator) {
+    init(id: String, secret: String, presenceHTTP: String, behaviour: Behaviour, ledger: ChaosLedger, random: SplitMix64) {
         self.id = id
         self.secret = secret
         self.presenceHTTP = presenceHTTP

@@ -1,3 +1,4 @@
+import Fuzzing
 import Logging
 import Synchronization
 
@@ -15,7 +16,7 @@ final class ChaosAgents: Sendable {
             replyProbability: options.replyProbability, disconnectEvery: options.disconnectEvery, disconnectPause: 0.2...2,
             awayEvery: options.awayEvery, awayFor: 0.5...2, awayPresence: "away", messageWait: .seconds(15),
             offerTimeout: .seconds(ChaosRunner.offerTimeoutSeconds))
-        let root = SeededGenerator(seed: seed)
+        let root = SplitMix64(seed: seed)
         agents = topology.agentIDs.enumerated().map { index, id in
             ChaosAgent(
                 id: id, secret: topology.agentSecret, presenceHTTP: topology.addresses.presenceHTTP, behaviour: behaviour, ledger: ledger,

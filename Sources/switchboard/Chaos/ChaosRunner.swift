@@ -99,7 +99,7 @@ final class ChaosRunner: Service, Sendable {
         if let path = options.records { Self.write(ledger.records, to: path) }
         let stores = try ChaosStores.read(
             dataDirectory: system.dataDirectory, distributors: topology.distributorNames,
-            adapters: ["ingress-custom"] + (topology.addresses.smsHTTP == nil ? [] : ["ingress-sms"]))
+            adapters: Self.adapterNames(topology))
         let evidence = ChaosEvidence(
             drained: facts.drained, agentCapacity: options.agentCapacity, allowedPresences: ["available", "busy"], presenceGraceMs: 1_000, end: end,
             agentRecords: ledger.records, acceptedWebhooks: ledger.acceptedWebhooks, failedWebhooks: ledger.failedWebhooks, stores: stores,
@@ -193,7 +193,12 @@ final class ChaosRunner: Service, Sendable {
 
     /// Every process, in the order they are killed: the adapters, the router, each distributor, presence.
     static func processNames(_ topology: BenchTopology) -> [String] {
-        ["ingress-custom"] + (topology.addresses.smsHTTP == nil ? [] : ["ingress-sms"]) + ["router"] + topology.distributorNames + ["presence"]
+        adapterNames(topology) + ["router"] + topology.distributorNames + ["presence"]
+    }
+
+    /// The adapters the run starts (their outboxes hold webhooks not yet at the router).
+    static func adapterNames(_ topology: BenchTopology) -> [String] {
+        ["ingress-custom"] + (topology.addresses.smsHTTP == nil ? [] : ["ingress-sms"])
     }
 
     private func report(

@@ -11,7 +11,7 @@ enum ChaosStores {
         // A webhook answered 2xx and not yet in the journal may still be in its adapter's
         // outbox (the router was down or behind): in flight, not lost.
         for adapter in adapters {
-            let outbox = URL(fileURLWithPath: dataDirectory).appendingPathComponent("\(adapter)/outbox.sqlite").path
+            let outbox = URL(fileURLWithPath: dataDirectory).appendingPathComponent("\(adapter)/\(OutboxStore.fileName).sqlite").path
             guard FileManager.default.fileExists(atPath: outbox) else { continue }
             try query(outbox) { db in
                 for id in try String.fetchAll(db, sql: "SELECT provider_message_id FROM outbox WHERE state = 'pending'") {
@@ -19,7 +19,7 @@ enum ChaosStores {
                 }
             }
         }
-        let journal = URL(fileURLWithPath: dataDirectory).appendingPathComponent("router/journal.sqlite").path
+        let journal = URL(fileURLWithPath: dataDirectory).appendingPathComponent("router/\(JournalStore.fileName).sqlite").path
         try query(journal) { db in
             for row in try Row.fetchAll(db, sql: "SELECT provider_message_id, conversation_id FROM inbound_message") {
                 guard let number = number(providerMessageID: row["provider_message_id"]) else { continue }

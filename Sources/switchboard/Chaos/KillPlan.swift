@@ -1,3 +1,5 @@
+import Fuzzing
+
 /// When `switchboard chaos` SIGKILLs which process, and how long each stays down: the
 /// processes in turn (every adapter, the router, each distributor, presence), repeated for as
 /// many rounds as fit the load's duration (at least one kill of each), each kill at an even
@@ -21,7 +23,7 @@ struct KillPlan: Sendable, Equatable {
             kills = []
             return
         }
-        var random = SeededGenerator(seed: seed).derived(1)
+        var random = SplitMix64(seed: seed).derived(1)
         let rounds = max(1, Int((duration / max(every, 0.001)) / Double(processes.count)))
         let count = rounds * processes.count
         let slot = duration / Double(count)
