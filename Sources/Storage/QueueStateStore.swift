@@ -46,9 +46,10 @@ public final class QueueStateStore: Sendable {
     /// Transactions written so far (group commit shows as fewer transactions than commits).
     public var transactionCount: Int { committer.transactionCount }
 
-    public init(path: String) throws(StorageError) {
+    /// `commits`: where group commits run (the process's event loop; nil: a task on Swift's pool).
+    public init(path: String, commits: CommitSchedule? = nil) throws(StorageError) {
         pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
-        committer = GroupCommitter(pool: pool, label: "queue state")
+        committer = GroupCommitter(pool: pool, label: "queue state", schedule: commits)
     }
 
     static let migrations = [
