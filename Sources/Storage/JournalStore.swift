@@ -239,7 +239,7 @@ public final class JournalStore: Sendable {
 
     private func read<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do {
-            return try await pool.read(operation)
+            return try pool.readHere(operation)
         } catch {
             throw StorageError(code: .readFailed, message: "journal read failed", cause: error)
         }
