@@ -44,6 +44,12 @@ extension Distributor {
             await deliverReceived(deliver, envelope: envelope)
         case .agentReplyAck(let ack):
             await replyAcknowledged(ack)
+        case .ack(let ack):
+            // The router's answer to a message of ours: the link has already stopped resending
+            // it. One per copy, so a resent message is answered more than once.
+            if case .rejected(let reason) = ack.outcome {
+                logger.warning("the router refused a message", metadata: ["message.id": "\(ack.ackedID)", "reason": "\(reason)"])
+            }
         default:
             logger.warning("unexpected message from the router", metadata: ["type": "\(envelope.type)"])
         }

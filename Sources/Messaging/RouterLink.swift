@@ -166,6 +166,16 @@ public actor RouterLink {
             for try await message in socket.messages {
                 guard message.frames.count > 1 else { continue }
                 let peer = PeerID(bytes: message.frames[0])
+                // Our DEALERs all set a routing id (their process name). A routing id that
+                // starts with a zero byte is one libzmq made up: for a peer without one, or
+                // for the old connection of a peer that reconnected under its id
+                // (ROUTER_HANDOVER), whose last buffered messages would otherwise pass as a
+                // new peer's, e.g. a killed distributor's Ready taking its queues from the
+                // restarted one (found by `switchboard chaos --rate 300`).
+                if peer.bytes.first == 0 {
+                    noteAnonymous(peer)
+                    continue
+                }
                 guard let envelope = codec.decode(message.frames.dropFirst()) else { continue }
                 await noteTraffic(from: peer, answering: envelope.message.answeredID)
                 if case .heartbeat = envelope.message { continue }
@@ -173,6 +183,18 @@ public actor RouterLink {
             }
         } catch {
             if !stopped { logger.error("receive failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    private var anonymousDropped = 0
+
+    private func noteAnonymous(_ peer: PeerID) {
+        anonymousDropped += 1
+        // Logged at the first and then every 1,000th: a peer's backlog can be thousands.
+        if anonymousDropped % 1000 == 1 {
+            logger.warning(
+                "message from a peer without a routing id of its own dropped",
+                metadata: ["peer": "\(peer)", "dropped": "\(anonymousDropped)"])
         }
     }
 

@@ -387,9 +387,20 @@ public actor RouterService: Service {
         for delivery in pending {
             // Ownership may change while we send (re-checked after every await).
             guard registry.owner(ofQueue: queue) == peer else { return }
+            // A window: thousands sent at once fill the peer's high-water mark, and a ROUTER
+            // socket's send waiting on one full peer holds up every other peer's (found by
+            // `switchboard chaos --rate 300`: router and distributor stopped reading, each
+            // waiting to send to the other).
+            while await distributorLink.unansweredCount(for: peer) >= Self.pendingWindow {
+                try? await Task.sleep(for: .milliseconds(5))
+                guard registry.owner(ofQueue: queue) == peer, !Task.isCancelled else { return }
+            }
             await send(delivery)
         }
     }
+
+    /// Most deliveries sent to one distributor and not yet answered while pending ones go out.
+    static let pendingWindow = 500
 
     private func acknowledged(_ ack: DeliverAck, from peer: PeerID) async {
         switch ack.outcome {

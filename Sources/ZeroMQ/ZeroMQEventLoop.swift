@@ -74,7 +74,7 @@ public final class ZeroMQEventLoop: Sendable {
     private struct Shared {
         var state = RunState.running
         var work: [Work] = []
-        /// Run once no job is ready (`runWhenIdle`).
+        /// Run after each round of jobs, before the next poll (`runWhenIdle`).
         var idle: [@Sendable () -> Void] = []
         var wakeSignalled = false
         var shutdownLinger = Socket.defaultLinger
@@ -148,9 +148,10 @@ public final class ZeroMQEventLoop: Sendable {
         return true
     }
 
-    /// Runs `body` on the loop thread once every job ready to run has run, before the loop
-    /// waits for sockets again: a store's group commit then holds everything that the
-    /// messages of one poll round wrote (decisions §22). Returns `false` once the loop stopped.
+    /// Runs `body` on the loop thread once the jobs ready to run have run (at most
+    /// `jobRoundsPerPoll` rounds of them), before the loop looks at its sockets again: a
+    /// store's group commit then holds everything that the messages of one poll round wrote
+    /// (decisions §22). Returns `false` once the loop stopped.
     @discardableResult
     public func runWhenIdle(_ body: @escaping @Sendable () -> Void) -> Bool {
         let me = pthread_self()
@@ -317,7 +318,10 @@ public final class ZeroMQEventLoop: Sendable {
                 if state != .running { break }
             }
             if state != .running { break }
-            runIdleCallbacksIfNoWork()
+            // Also when jobs are still queued (the rounds ran out): under a steady flood the
+            // queue never empties, and commits that waited for it would never run, so nothing
+            // would be acknowledged (found by `switchboard chaos --rate 300`).
+            runIdleCallbacks()
             // Work queued by the jobs just run (actors on this loop) only needs a look at the
             // sockets, not a wait.
             pollOnce(blocking: shared.withLock { $0.work.isEmpty && $0.idle.isEmpty })
@@ -330,7 +334,7 @@ public final class ZeroMQEventLoop: Sendable {
         closeAll(linger: linger, reason: ZeroMQError.loopShutDown("shutdown"))
         var waiters: [CheckedContinuation<Void, Never>] = []
         while true {
-            runIdleCallbacksIfNoWork()
+            runIdleCallbacks()
             let work: [Work]? = shared.withLock { shared in
                 if shared.work.isEmpty && shared.idle.isEmpty {
                     shared.state = .stopped
@@ -352,9 +356,8 @@ public final class ZeroMQEventLoop: Sendable {
     /// How many rounds of queued jobs run between two polls of the sockets.
     private static let jobRoundsPerPoll = 16
 
-    private func runIdleCallbacksIfNoWork() {
+    private func runIdleCallbacks() {
         let idle: [@Sendable () -> Void] = shared.withLock { shared in
-            guard shared.work.isEmpty else { return [] }
             defer { shared.idle.removeAll() }
             return shared.idle
         }

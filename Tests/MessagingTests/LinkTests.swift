@@ -160,6 +160,34 @@ import ZeroMQ
             await router.stop()
         }
     }
+
+    /// libzmq names a peer without a routing id (and the old connection of a peer that
+    /// reconnected under its id) with a made-up id starting with a zero byte: such a peer's
+    /// messages must not pass as a process's (a killed distributor's Ready would take the
+    /// queues of the restarted one).
+    @Test func messagesFromAPeerWithoutARoutingIDAreDropped() async throws {
+        try await withEventLoop { loop in
+            let router = RouterLink(name: "router", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            try await router.start()
+            let endpoint = try await router.boundEndpoint()
+            let anonymous = try await loop.makeSocket(.dealer) { socket in try socket.connect(endpoint) }
+            let named = try await loop.makeSocket(.dealer) { socket in
+                try socket.setRoutingID("ingress-custom")
+                try socket.connect(endpoint)
+            }
+            let fromAnonymous = Envelope(id: MessageIDGenerator().next(), message: submit("anonymous"))
+            let fromNamed = Envelope(id: MessageIDGenerator().next(), message: submit("named"))
+            try await anonymous.send(Multipart(try WireCodec.encode(fromAnonymous)))
+            try await Task.sleep(for: .milliseconds(100))  // the anonymous one arrives first
+            try await named.send(Multipart(try WireCodec.encode(fromNamed)))
+            let received = try await next(router.inbound, "the named peer's message")
+            #expect(received.envelope == fromNamed)
+            #expect(received.peer == PeerID("ingress-custom"))
+            await anonymous.close()
+            await named.close()
+            await router.stop()
+        }
+    }
 }
 
 @Suite("PUB → SUB links") struct PublishSubscribeLinkTests {
