@@ -1,7 +1,7 @@
 /// Where a store's group commits run (decisions §22). Without one, a commit is a task on
 /// Swift's global pool that awaits GRDB's writer thread. With one, the process's event loop
-/// runs it synchronously on its own thread after each round of jobs, before it polls its
-/// sockets again, so the group holds what the messages of one poll round wrote and nothing
+/// runs it synchronously on its own thread once no job is ready (or, under a flood, after a
+/// few polls), so the group holds what the messages of those poll rounds wrote and nothing
 /// hops between threads.
 public struct CommitSchedule: Sendable {
     /// Queues its argument to run once the loop is idle; false when the loop has stopped.

@@ -19,8 +19,9 @@ import Synchronization
 /// (a client that hung up) neither loses its enqueued write nor fails the others' writes.
 ///
 /// With a `CommitSchedule` (a process's event loop, decisions §22) the commits run
-/// synchronously on the loop thread after each round of jobs: a group is everything the
-/// messages of one poll round wrote, and no write hops to GRDB's writer thread and back.
+/// synchronously on the loop thread once no job is ready (at the latest after a few polls): a
+/// group is everything the messages of those poll rounds wrote, and no write hops to GRDB's
+/// writer thread and back.
 final class GroupCommitter: Sendable {
     /// Position of a write in the commit order.
     struct Ticket: Sendable, Hashable, Comparable {

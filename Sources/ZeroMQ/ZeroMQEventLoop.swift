@@ -74,7 +74,7 @@ public final class ZeroMQEventLoop: Sendable {
     private struct Shared {
         var state = RunState.running
         var work: [Work] = []
-        /// Run after each round of jobs, before the next poll (`runWhenIdle`).
+        /// Run once no job is ready, or after a few polls of a busy loop (`runWhenIdle`).
         var idle: [@Sendable () -> Void] = []
         var wakeSignalled = false
         var shutdownLinger = Socket.defaultLinger
@@ -148,9 +148,9 @@ public final class ZeroMQEventLoop: Sendable {
         return true
     }
 
-    /// Runs `body` on the loop thread once the jobs ready to run have run (at most
-    /// `jobRoundsPerPoll` rounds of them), before the loop looks at its sockets again: a
-    /// store's group commit then holds everything that the messages of one poll round wrote
+    /// Runs `body` on the loop thread once no job is ready, before the loop waits for its
+    /// sockets again, or, when jobs keep coming, after at most `pollsPerIdleRun` polls: a
+    /// store's group commit then holds everything that the messages of those rounds wrote
     /// (decisions §22). Returns `false` once the loop stopped.
     @discardableResult
     public func runWhenIdle(_ body: @escaping @Sendable () -> Void) -> Bool {
@@ -300,6 +300,7 @@ public final class ZeroMQEventLoop: Sendable {
         let me = pthread_self()
         shared.withLock { $0.loopThread = me }
 
+        var pollsSinceIdleRun = 0
         while true {
             // Jobs queue more jobs (a message's consumer resumes, calls an actor, sends): run
             // them all before looking at the sockets again, since every zmq_poll is a system
@@ -318,10 +319,19 @@ public final class ZeroMQEventLoop: Sendable {
                 if state != .running { break }
             }
             if state != .running { break }
-            // Also when jobs are still queued (the rounds ran out): under a steady flood the
-            // queue never empties, and commits that waited for it would never run, so nothing
-            // would be acknowledged (found by `switchboard chaos --rate 300`).
-            runIdleCallbacks()
+            // Idle callbacks (group commits) wait for the queue to empty, so a group holds as
+            // much as it can, but at most `pollsPerIdleRun` polls: under a steady flood the
+            // queue may never empty, and commits put off for good would acknowledge nothing
+            // (found by `switchboard chaos --rate 300`).
+            let (idlePending, noWork) = shared.withLock { (!$0.idle.isEmpty, $0.work.isEmpty) }
+            if idlePending {
+                if noWork || pollsSinceIdleRun >= Self.pollsPerIdleRun {
+                    runIdleCallbacks()
+                    pollsSinceIdleRun = 0
+                } else {
+                    pollsSinceIdleRun += 1
+                }
+            }
             // Work queued by the jobs just run (actors on this loop) only needs a look at the
             // sockets, not a wait.
             pollOnce(blocking: shared.withLock { $0.work.isEmpty && $0.idle.isEmpty })
@@ -355,6 +365,8 @@ public final class ZeroMQEventLoop: Sendable {
 
     /// How many rounds of queued jobs run between two polls of the sockets.
     private static let jobRoundsPerPoll = 16
+    /// At most this many polls pass, while jobs keep coming, before idle callbacks run anyway.
+    private static let pollsPerIdleRun = 4
 
     private func runIdleCallbacks() {
         let idle: [@Sendable () -> Void] = shared.withLock { shared in
