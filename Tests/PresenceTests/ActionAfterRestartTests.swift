@@ -48,10 +48,10 @@ import Wire
                     outcome: outcome, conversationState: state)))
     }
 
-    /// The next `actionResult` frame queued for the agent's socket.
-    func nextActionResult(_ session: AgentSession) async -> [String: JSONValue]? {
+    /// The next frame of `type` queued for the agent's socket.
+    func next(_ type: JSONValue, on session: AgentSession) async -> [String: JSONValue]? {
         for await item in session.outbound {
-            if case .frame(.object(let fields)) = item, fields["type"] == "actionResult" { return fields }
+            if case .frame(.object(let fields)) = item, fields["type"] == type { return fields }
         }
         return nil
     }
@@ -80,12 +80,14 @@ import Wire
         #expect(second.id != first.id)
         try await restarted.coordinator.handle(result(for: second, .done, state: "Closed"), from: distributor2)
 
-        let frame = try #require(await nextActionResult(session))
+        let frame = try #require(await next("actionResult", on: session))
         #expect(frame["outcome"] == "done")
         #expect(frame["action"] == "close")
         #expect(frame["conversationId"] == "c-w1")
     }
 
+    /// Held by someone else, or by nobody: refused as presence refuses what it knows is not
+    /// the agent's (`notYourConversation`), only later.
     @Test func aRefusalOtherThanUnknownConversationEndsTheAsking() async throws {
         let directory = PresenceFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -98,10 +100,28 @@ import Wire
         // The distributor that has it checks who holds it (G5).
         try await restarted.coordinator.handle(result(for: first, .refused(.notAllowed), state: "WrapUp"), from: distributor1)
 
-        let frame = try #require(await nextActionResult(session))
-        #expect(frame["outcome"] == "refused")
-        #expect(frame["refusal"] == "notAllowed")
+        let frame = try #require(await next("error", on: session))
+        #expect(frame["code"] == "notYourConversation")
         #expect(await restarted.recorder.reliable.count == 1, "nobody else is asked")
+    }
+
+    @Test func overHTTPAConversationNoDistributorHasIsForbiddenAsBefore() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        _ = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        let answered = Task {
+            try await harness.coordinator.performAndWait(
+                .action(AgentActionRequest(conversationID: "nobodys", kind: .close)), agentID: "ada", limit: .seconds(20))
+        }
+        for asked in 1...2 {
+            #expect(await harness.recorder.wait { $0.reliable.count == asked })
+            let action = try #require(await harness.recorder.reliable.last)
+            try await harness.coordinator.handle(
+                result(for: action, .refused(.unknownConversation), state: nil), from: try #require(await harness.recorder.reliablePeers.last))
+        }
+        await #expect(throws: AgentProtocolError("notYourConversation", "conversation nobodys is not offered or assigned to this agent")) {
+            _ = try await answered.value
+        }
     }
 
     @Test func theOwnersOfTheAgentsQueuesComeFirstThenEveryOtherDistributorOnce() throws {

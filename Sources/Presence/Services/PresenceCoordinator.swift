@@ -36,8 +36,9 @@ public actor PresenceCoordinator {
         let peer: DistributorPeer
         let queue: String?
         let action: AgentAction
-        /// Distributors still to ask when presence knows no route for the conversation and
-        /// `peer` answers that it has no such conversation (decisions §23).
+        /// Sent without a route (decisions §23): the distributors still to ask when `peer`
+        /// answers that it has no such conversation.
+        var asking = false
         var untried: [DistributorPeer] = []
     }
 
@@ -248,6 +249,7 @@ public actor PresenceCoordinator {
         let peer: DistributorPeer
         let queue: String?
         var untried: [DistributorPeer] = []
+        var asking = false
         if case .pick = request.kind {
             guard let pickQueue = request.queue, configuration.queueNames(ofAgent: agentID).contains(pickQueue) else {
                 throw AgentProtocolError("notYourQueue", "not a member of queue \(request.queue ?? "")")
@@ -275,6 +277,7 @@ public actor PresenceCoordinator {
             }
             peer = untried.removeFirst()
             queue = nil
+            asking = true
         }
         let id = ids.next()
         let action = AgentAction(
@@ -282,7 +285,7 @@ public actor PresenceCoordinator {
             queue: queue, note: request.note, requestedAtMs: now())
         let pending = PendingAction(
             agentID: agentID, requestID: requestID, name: request.name, kind: request.kind, peer: peer, queue: queue, action: action,
-            untried: untried)
+            asking: asking, untried: untried)
         guard await dispatch(pending, id: id) else {
             throw AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
         }
@@ -295,7 +298,7 @@ public actor PresenceCoordinator {
         action.actionID = id.description
         let pending = PendingAction(
             agentID: previous.agentID, requestID: previous.requestID, name: previous.name, kind: previous.kind, peer: peer,
-            queue: previous.queue, action: action, untried: previous.untried)
+            queue: previous.queue, action: action, asking: true, untried: previous.untried)
         if !(await dispatch(pending, id: id)) {
             let error = AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
             send(error.frame(requestID: previous.requestID), to: previous.agentID)
@@ -484,6 +487,12 @@ public actor PresenceCoordinator {
             // Not this distributor's conversation: ask the next one (§23).
             pending.untried.removeFirst()
             await ask(next, pending)
+            return
+        }
+        if pending.asking, case .refused(let refusal) = result.outcome, refusal == .unknownConversation || refusal == .notAllowed {
+            // Nobody has it, or someone else holds it: what presence answers when it knows (§23).
+            let error = AgentProtocolError("notYourConversation", "conversation \(result.conversationID) is not offered or assigned to this agent")
+            send(error.frame(requestID: pending.requestID), to: pending.agentID)
             return
         }
         if case .done = result.outcome {
