@@ -93,8 +93,8 @@ public actor DealerLink {
         }
         self.socket = socket
         liveness = PeerLiveness(settings: settings.liveness, now: .now)
-        loops.append(Task { await self.receiveLoop(socket) })
-        loops.append(Task { await self.timerLoop() })
+        loops.append(Task(executorPreference: loop) { await self.receiveLoop(socket) })
+        loops.append(Task(executorPreference: loop) { await self.timerLoop() })
         logger.info("link connecting", metadata: ["endpoint": "\(endpoint)", "identity": "\(identity)"])
     }
 

@@ -46,7 +46,7 @@ public actor PublisherLink {
         } catch {
             throw transportError(error, "\(name): cannot bind \(endpoint)")
         }
-        timer = Task { await self.heartbeatLoop() }
+        timer = Task(executorPreference: loop) { await self.heartbeatLoop() }
         logger.info("publisher bound", metadata: ["endpoint": "\(endpoint)"])
     }
 

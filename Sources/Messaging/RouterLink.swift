@@ -90,8 +90,8 @@ public actor RouterLink {
             throw transportError(error, "\(name): cannot bind \(endpoint)")
         }
         self.socket = socket
-        loops.append(Task { await self.receiveLoop(socket) })
-        loops.append(Task { await self.timerLoop() })
+        loops.append(Task(executorPreference: loop) { await self.receiveLoop(socket) })
+        loops.append(Task(executorPreference: loop) { await self.timerLoop() })
         logger.info("link bound", metadata: ["endpoint": "\(endpoint)"])
     }
 

@@ -63,8 +63,8 @@ public actor SubscriberLink {
         }
         self.socket = socket
         liveness = PeerLiveness(settings: settings.liveness, now: .now)
-        loops.append(Task { await self.receiveLoop(socket) })
-        loops.append(Task { await self.timerLoop() })
+        loops.append(Task(executorPreference: loop) { await self.receiveLoop(socket) })
+        loops.append(Task(executorPreference: loop) { await self.timerLoop() })
     }
 
     public func stop() async {

@@ -12,9 +12,12 @@ public enum ProcessServiceGroup {
     /// - Parameter finishing: services whose return is the end of the process's work (a demo,
     ///   a one-shot job): when one returns, the whole group shuts down gracefully. Any other
     ///   service returning or failing cancels the group.
+    /// - Parameter executorPreference: where the services' tasks run: a process's ZeroMQ loop,
+    ///   so its links, state and commits share one thread (decisions §22); nil: Swift's pool.
     public static func run(
         services: [any Service],
         finishing: [any Service] = [],
+        executorPreference: (any TaskExecutor)? = nil,
         logger: Logger,
         gracefulShutdownLimit: Duration = .seconds(10),
         cancellationLimit: Duration = .seconds(5)
@@ -28,6 +31,7 @@ public enum ProcessServiceGroup {
             services: configurations, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = gracefulShutdownLimit
         configuration.maximumCancellationDuration = cancellationLimit
-        try await ServiceGroup(configuration: configuration).run()
+        let group = ServiceGroup(configuration: configuration)
+        try await withTaskExecutorPreference(executorPreference) { try await group.run() }
     }
 }

@@ -33,6 +33,8 @@ public actor RouterService: Service {
     private let distributorLink: RouterLink
     let ids: MessageIDGenerator
     private let linkSettings: LinkSettings
+    /// The process's ZeroMQ loop: also where the router's tasks and journal commits run.
+    private let loop: ZeroMQEventLoop
     let logger: Logger
     let metrics: RouterMetrics
     private let completions: AsyncStream<SubmitCompletion>
@@ -52,7 +54,7 @@ public actor RouterService: Service {
         logger: Logger
     ) throws(RouterError) {
         do {
-            journal = try JournalStore(path: dataDirectory.storePath(JournalStore.fileName))
+            journal = try JournalStore(path: dataDirectory.storePath(JournalStore.fileName), commits: CommitSchedule(runWhenIdle: loop.runWhenIdle))
         } catch {
             throw RouterError(code: .journalUnavailable, message: "cannot open the journal in \(dataDirectory.url.path)", cause: error)
         }
@@ -61,6 +63,7 @@ public actor RouterService: Service {
         self.metrics = RouterMetrics(workStreams: configuration.workStreams)
         self.ids = ids
         self.linkSettings = linkSettings
+        self.loop = loop
         self.logger = logger
         self.registry = QueueOwnershipRegistry(configuredQueues: configuration.queues.map(\.name))
         ingressLink = RouterLink(name: "router.ingress", bindTo: endpoints.ingress, loop: loop, ids: ids, settings: linkSettings, logger: logger)
@@ -364,7 +367,7 @@ public actor RouterService: Service {
             // they go out (found by `switchboard chaos`: a distributor stayed unregistered for
             // a minute after a router restart under load).
             for queue in queues {
-                Task { await self.sendPending(queue: queue, to: peer) }
+                Task(executorPreference: loop) { await self.sendPending(queue: queue, to: peer) }
             }
         }
     }

@@ -33,13 +33,14 @@ public final class DeliveryStatusStore: Sendable {
     private let committer: GroupCommitter
 
     /// Opens (or creates) `delivery-statuses.sqlite` in `directory`.
-    public convenience init(directory: DataDirectory) throws(StorageError) {
-        try self.init(path: directory.storePath("delivery-statuses"))
+    public convenience init(directory: DataDirectory, commits: CommitSchedule? = nil) throws(StorageError) {
+        try self.init(path: directory.storePath("delivery-statuses"), commits: commits)
     }
 
-    public init(path: String) throws(StorageError) {
+    /// `commits`: where group commits run (the process's event loop; nil: a task on Swift's pool).
+    public init(path: String, commits: CommitSchedule? = nil) throws(StorageError) {
         pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
-        committer = GroupCommitter(pool: pool, label: "delivery-status")
+        committer = GroupCommitter(pool: pool, label: "delivery-status", schedule: commits)
     }
 
     /// Stores the receipts of one request in one commit; returns how many were new.

@@ -17,6 +17,10 @@ import Synchronization
 ///
 /// The commits run in a task of their own, not in any caller's: a caller that is cancelled
 /// (a client that hung up) neither loses its enqueued write nor fails the others' writes.
+///
+/// With a `CommitSchedule` (a process's event loop, decisions §22) the commits run
+/// synchronously on the loop thread once the loop has no job ready: a group is everything the
+/// messages of one poll round wrote, and no write hops to GRDB's writer thread and back.
 final class GroupCommitter: Sendable {
     /// Position of a write in the commit order.
     struct Ticket: Sendable, Hashable, Comparable {
@@ -63,10 +67,14 @@ final class GroupCommitter: Sendable {
     /// Checkpoints the WAL in the background (StoreDatabase turns SQLite's inline one off).
     let checkpointer: WALCheckpointer
 
+    /// Where commits run: nil for a task on Swift's global pool (each commit awaits GRDB's writer).
+    private let schedule: CommitSchedule?
+
     /// `label` names the store in error messages ("journal", "outbox", ...).
-    init(pool: DatabasePool, label: String) {
+    init(pool: DatabasePool, label: String, schedule: CommitSchedule? = nil) {
         self.pool = pool
         self.label = label
+        self.schedule = schedule
         self.checkpointer = WALCheckpointer(path: pool.path)
     }
 
@@ -115,7 +123,10 @@ final class GroupCommitter: Sendable {
             return (state.lastIssued, start)
         }
         if start {
-            Task { await self.commitQueued() }
+            // A loop that has stopped runs nothing more: then a task commits instead.
+            if schedule?.runWhenIdle({ self.commitQueuedNow() }) != true {
+                Task { await self.commitQueued() }
+            }
         }
         return Ticket(value: ticket)
     }
@@ -160,50 +171,79 @@ final class GroupCommitter: Sendable {
         }
     }
 
+    /// `commit` on the calling thread: GRDB's synchronous write runs its block on the caller's
+    /// thread when the writer is free (`DispatchQueue.sync`).
+    private func commitSynchronously(_ group: [Write]) throws -> [Outcome] {
+        do {
+            return try pool.write { db in try group.map { try $0.applyDirectly(db) } }
+        } catch {
+            return try pool.write { db in group.map { $0.applyInSavepoint(db) } }
+        }
+    }
+
     /// Commits groups until nothing waits; a group is whatever queued during the previous commit.
     private func commitQueued() async {
-        while true {
-            let group = state.withLock { state -> [Write] in
-                let taken = state.queued
-                state.queued.removeAll()
-                if taken.isEmpty { state.committing = false }
-                return taken
+        while let group = takeGroup() {
+            let result: Result<[Outcome], any Error>
+            do { result = .success(try await commit(group)) } catch { result = .failure(error) }
+            finish(group, result)
+        }
+    }
+
+    /// `commitQueued` on the calling thread (the loop of a `CommitSchedule`).
+    private func commitQueuedNow() {
+        while let group = takeGroup() {
+            finish(group, Result { try commitSynchronously(group) })
+        }
+    }
+
+    /// The writes queued so far, in order; nil (and no longer committing) when there are none.
+    private func takeGroup() -> [Write]? {
+        state.withLock { state -> [Write]? in
+            let taken = state.queued
+            state.queued.removeAll()
+            if taken.isEmpty { state.committing = false }
+            return taken.isEmpty ? nil : taken
+        }
+    }
+
+    /// Records a group's outcome and reports it: each write's completion, then the waiters.
+    private func finish(_ group: [Write], _ result: Result<[Outcome], any Error>) {
+        guard let last = group.last?.ticket else { return }
+        var transactionError: StorageError?
+        var outcomes: [Outcome] = []
+        switch result {
+        case .success(let committed):
+            outcomes = committed
+            transactions.add(1, ordering: .relaxed)
+            checkpointer.noteCommit()
+        case .failure(let error):
+            transactionError = StorageError(code: .writeFailed, message: "cannot commit \(group.count) \(label) writes", cause: error)
+        }
+        let failures: [(ticket: UInt64, error: StorageError)] = group.indices.compactMap { index in
+            guard let error = transactionError ?? (index < outcomes.count ? outcomes[index].failure : nil) else { return nil }
+            return (group[index].ticket, error)
+        }
+        let ready = state.withLock { state in
+            state.committedThrough = last
+            state.lastFailure = failures.last?.error
+            for failure in failures { state.failures[failure.ticket] = failure.error }
+            if state.failures.count > Self.failureWindow {
+                let oldest = last > UInt64(Self.failureWindow) ? last - UInt64(Self.failureWindow) : 0
+                state.failures = state.failures.filter { $0.key > oldest }
             }
-            guard let last = group.last?.ticket else { return }
-            var transactionError: StorageError?
-            var outcomes: [Outcome] = []
-            do {
-                outcomes = try await commit(group)
-                transactions.add(1, ordering: .relaxed)
-                checkpointer.noteCommit()
-            } catch {
-                transactionError = StorageError(code: .writeFailed, message: "cannot commit \(group.count) \(label) writes", cause: error)
-            }
-            let failures: [(ticket: UInt64, error: StorageError)] = group.indices.compactMap { index in
-                guard let error = transactionError ?? (index < outcomes.count ? outcomes[index].failure : nil) else { return nil }
-                return (group[index].ticket, error)
-            }
-            let ready = state.withLock { state in
-                state.committedThrough = last
-                state.lastFailure = failures.last?.error
-                for failure in failures { state.failures[failure.ticket] = failure.error }
-                if state.failures.count > Self.failureWindow {
-                    let oldest = last > UInt64(Self.failureWindow) ? last - UInt64(Self.failureWindow) : 0
-                    state.failures = state.failures.filter { $0.key > oldest }
-                }
-                let ready = state.waiters.filter { $0.ticket <= last }
-                state.waiters.removeAll { $0.ticket <= last }
-                return ready.map { (continuation: $0.continuation, failure: state.failures[$0.ticket]) }
-            }
-            if let transactionError {
-                // The transaction never committed: each write learns of it through its completion.
-                for write in group { write.fail(transactionError) }
-            } else {
-                for outcome in outcomes { outcome.report() }
-            }
-            for waiter in ready {
-                waiter.continuation.resume(returning: waiter.failure.map { .failure($0) } ?? .success(()))
-            }
+            let ready = state.waiters.filter { $0.ticket <= last }
+            state.waiters.removeAll { $0.ticket <= last }
+            return ready.map { (continuation: $0.continuation, failure: state.failures[$0.ticket]) }
+        }
+        if let transactionError {
+            // The transaction never committed: each write learns of it through its completion.
+            for write in group { write.fail(transactionError) }
+        } else {
+            for outcome in outcomes { outcome.report() }
+        }
+        for waiter in ready {
+            waiter.continuation.resume(returning: waiter.failure.map { .failure($0) } ?? .success(()))
         }
     }
 }

@@ -19,9 +19,10 @@ public final class JournalStore: Sendable {
     /// Transactions committed (tests check that concurrent writes share them).
     var commitCount: Int { committer.transactionCount }
 
-    public init(path: String) throws(StorageError) {
+    /// `commits`: where group commits run (the process's event loop; nil: a task on Swift's pool).
+    public init(path: String, commits: CommitSchedule? = nil) throws(StorageError) {
         pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
-        committer = GroupCommitter(pool: pool, label: "journal")
+        committer = GroupCommitter(pool: pool, label: "journal", schedule: commits)
     }
 
     // MARK: inbound messages and conversations
@@ -238,7 +239,7 @@ public final class JournalStore: Sendable {
 
     private func read<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do {
-            return try await pool.read(operation)
+            return try pool.readHere(operation)
         } catch {
             throw StorageError(code: .readFailed, message: "journal read failed", cause: error)
         }

@@ -45,13 +45,14 @@ public final class OutboxStore: Sendable {
     private let committer: GroupCommitter
 
     /// Opens (or creates) `outbox.sqlite` in `directory`.
-    public convenience init(directory: DataDirectory) throws(StorageError) {
-        try self.init(path: directory.storePath(Self.fileName))
+    public convenience init(directory: DataDirectory, commits: CommitSchedule? = nil) throws(StorageError) {
+        try self.init(path: directory.storePath(Self.fileName), commits: commits)
     }
 
-    public init(path: String) throws(StorageError) {
+    /// `commits`: where group commits run (the process's event loop; nil: a task on Swift's pool).
+    public init(path: String, commits: CommitSchedule? = nil) throws(StorageError) {
         pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
-        committer = GroupCommitter(pool: pool, label: "outbox")
+        committer = GroupCommitter(pool: pool, label: "outbox", schedule: commits)
     }
 
     /// How many write transactions have been committed since open (group-commit evidence).

@@ -46,9 +46,10 @@ public final class QueueStateStore: Sendable {
     /// Transactions written so far (group commit shows as fewer transactions than commits).
     public var transactionCount: Int { committer.transactionCount }
 
-    public init(path: String) throws(StorageError) {
+    /// `commits`: where group commits run (the process's event loop; nil: a task on Swift's pool).
+    public init(path: String, commits: CommitSchedule? = nil) throws(StorageError) {
         pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
-        committer = GroupCommitter(pool: pool, label: "queue state")
+        committer = GroupCommitter(pool: pool, label: "queue state", schedule: commits)
     }
 
     static let migrations = [
@@ -106,7 +107,7 @@ public final class QueueStateStore: Sendable {
     public func conversations() async throws(StorageError) -> [ConversationRecord] {
         let blobs: [Data]
         do {
-            blobs = try await pool.read { db in try Data.fetchAll(try db.cachedStatement(sql: "SELECT record FROM conversation")) }
+            blobs = try pool.readHere { db in try Data.fetchAll(try db.cachedStatement(sql: "SELECT record FROM conversation")) }
         } catch {
             throw StorageError(code: .readFailed, message: "cannot read conversations", cause: error)
         }
@@ -139,8 +140,8 @@ public final class QueueStateStore: Sendable {
 
     private func deliveries(sql: String, arguments: StatementArguments) async throws(StorageError) -> [StoredDelivery] {
         do {
-            return try await pool.read { db in
-                try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            return try pool.readHere { db in
+                try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: arguments).map { row in
                     StoredDelivery(
                         messageID: [UInt8](row["message_id"] as Data),
                         conversationID: row["conversation_id"],

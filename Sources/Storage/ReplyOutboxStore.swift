@@ -35,13 +35,14 @@ public final class ReplyOutboxStore: Sendable {
     private let pool: DatabasePool
     private let committer: GroupCommitter
 
-    public convenience init(directory: DataDirectory) throws(StorageError) {
-        try self.init(path: directory.storePath(Self.fileName))
+    public convenience init(directory: DataDirectory, commits: CommitSchedule? = nil) throws(StorageError) {
+        try self.init(path: directory.storePath(Self.fileName), commits: commits)
     }
 
-    public init(path: String) throws(StorageError) {
+    /// `commits`: where group commits run (the process's event loop; nil: a task on Swift's pool).
+    public init(path: String, commits: CommitSchedule? = nil) throws(StorageError) {
         pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
-        committer = GroupCommitter(pool: pool, label: "replies")
+        committer = GroupCommitter(pool: pool, label: "replies", schedule: commits)
     }
 
     /// Stores a reply to send now. False when its id is already stored (a resend): nothing changes.

@@ -53,14 +53,15 @@ public final class ReservationStore: Sendable {
         }
     ]
 
-    private init(pool: DatabasePool) {
+    private init(pool: DatabasePool, commits: CommitSchedule?) {
         self.pool = pool
-        committer = GroupCommitter(pool: pool, label: "reservation")
+        committer = GroupCommitter(pool: pool, label: "reservation", schedule: commits)
     }
 
-    /// Opens (or creates) the store file at `path`.
-    public static func open(path: String) throws(StorageError) -> ReservationStore {
-        ReservationStore(pool: try StoreDatabase.open(path: path, migrations: migrations))
+    /// Opens (or creates) the store file at `path`; `commits`: where group commits run (the
+    /// process's event loop; nil: a task on Swift's pool).
+    public static func open(path: String, commits: CommitSchedule? = nil) throws(StorageError) -> ReservationStore {
+        ReservationStore(pool: try StoreDatabase.open(path: path, migrations: migrations), commits: commits)
     }
 
     /// Everything a restarting presence needs. Rows it cannot read (an unknown reason

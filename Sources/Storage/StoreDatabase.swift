@@ -66,3 +66,13 @@ public struct StoreMigration: Sendable {
         self.migrate = migrate
     }
 }
+
+extension DatabasePool {
+    /// A read on the calling thread: GRDB runs a synchronous read there when a reader
+    /// connection is free, so a store whose callers run on their process's event loop does
+    /// not hop to a reader thread and back for every lookup (decisions §22). Reads are short
+    /// indexed lookups; the longest wait is another reader finishing.
+    func readHere<T>(_ body: (Database) throws -> T) throws -> T {
+        try read(body)
+    }
+}

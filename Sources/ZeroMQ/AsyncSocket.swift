@@ -27,6 +27,8 @@ public struct AsyncSocket: Sendable {
         try Task.checkCancellation()
         let loop = self.loop
         let id = self.id
+        // A task already on the loop thread (decisions §22) sends without a round trip.
+        if loop.inEventLoop, try loop.sendNow(message, socket: id) { return }
         let sendID = loop.makeSendID()
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

@@ -74,6 +74,8 @@ public final class ZeroMQEventLoop: Sendable {
     private struct Shared {
         var state = RunState.running
         var work: [Work] = []
+        /// Run once no job is ready (`runWhenIdle`).
+        var idle: [@Sendable () -> Void] = []
         var wakeSignalled = false
         var shutdownLinger = Socket.defaultLinger
         var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
@@ -137,6 +139,24 @@ public final class ZeroMQEventLoop: Sendable {
             shared.work.append(work)
             // The loop thread looks at its queue before it polls again (without blocking when
             // work waits), so work it queues itself needs no eventfd write.
+            if let thread = shared.loopThread, pthread_equal(thread, me) != 0 { return false }
+            defer { shared.wakeSignalled = true }
+            return !shared.wakeSignalled
+        }
+        guard let signal else { return false }
+        if signal { wakeUp.signal() }
+        return true
+    }
+
+    /// Runs `body` on the loop thread once every job ready to run has run, before the loop
+    /// waits for sockets again: a store's group commit then holds everything that the
+    /// messages of one poll round wrote (decisions §22). Returns `false` once the loop stopped.
+    @discardableResult
+    public func runWhenIdle(_ body: @escaping @Sendable () -> Void) -> Bool {
+        let me = pthread_self()
+        let signal: Bool? = shared.withLock { shared in
+            if shared.state == .stopped { return nil }
+            shared.idle.append(body)
             if let thread = shared.loopThread, pthread_equal(thread, me) != 0 { return false }
             defer { shared.wakeSignalled = true }
             return !shared.wakeSignalled
@@ -226,6 +246,14 @@ public final class ZeroMQEventLoop: Sendable {
         entry.pendingSends.append(PendingSend(id: sendID, message: message, continuation: continuation))
     }
 
+    /// On the loop thread: sends at once unless earlier sends of the socket wait at the
+    /// high-water mark; false when the message must queue for POLLOUT.
+    func sendNow(_ message: Multipart, socket id: Int) throws -> Bool {
+        let entry = try self.entry(id, "send")
+        guard entry.pendingSends.isEmpty else { return false }
+        return try entry.socket.trySend(message)
+    }
+
     /// On the loop thread: withdraws a send still waiting at the high-water mark.
     func cancelSend(_ sendID: UInt64, socket id: Int) {
         guard let entry = confined.sockets[id],
@@ -272,17 +300,27 @@ public final class ZeroMQEventLoop: Sendable {
         shared.withLock { $0.loopThread = me }
 
         while true {
-            let (work, state) = shared.withLock { shared in
-                let work = shared.work
-                shared.work.removeAll(keepingCapacity: true)
-                shared.wakeSignalled = false
-                return (work, shared.state)
+            // Jobs queue more jobs (a message's consumer resumes, calls an actor, sends): run
+            // them all before looking at the sockets again, since every zmq_poll is a system
+            // call (bounded, so a chain of jobs cannot starve the sockets).
+            var state = RunState.running
+            for _ in 0..<Self.jobRoundsPerPoll {
+                let (work, current) = shared.withLock { shared in
+                    let work = shared.work
+                    shared.work.removeAll(keepingCapacity: true)
+                    shared.wakeSignalled = false
+                    return (work, shared.state)
+                }
+                state = current
+                if work.isEmpty { break }
+                run(work)
+                if state != .running { break }
             }
-            run(work)
             if state != .running { break }
+            runIdleCallbacksIfNoWork()
             // Work queued by the jobs just run (actors on this loop) only needs a look at the
             // sockets, not a wait.
-            pollOnce(blocking: shared.withLock { $0.work.isEmpty })
+            pollOnce(blocking: shared.withLock { $0.work.isEmpty && $0.idle.isEmpty })
         }
 
         // Shutdown: close everything, then run what was queued meanwhile until the queue
@@ -292,8 +330,9 @@ public final class ZeroMQEventLoop: Sendable {
         closeAll(linger: linger, reason: ZeroMQError.loopShutDown("shutdown"))
         var waiters: [CheckedContinuation<Void, Never>] = []
         while true {
+            runIdleCallbacksIfNoWork()
             let work: [Work]? = shared.withLock { shared in
-                if shared.work.isEmpty {
+                if shared.work.isEmpty && shared.idle.isEmpty {
                     shared.state = .stopped
                     shared.loopThread = nil
                     waiters = shared.shutdownWaiters
@@ -310,11 +349,25 @@ public final class ZeroMQEventLoop: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// How many rounds of queued jobs run between two polls of the sockets.
+    private static let jobRoundsPerPoll = 16
+
+    private func runIdleCallbacksIfNoWork() {
+        let idle: [@Sendable () -> Void] = shared.withLock { shared in
+            guard shared.work.isEmpty else { return [] }
+            defer { shared.idle.removeAll() }
+            return shared.idle
+        }
+        for body in idle { body() }
+    }
+
     private func run(_ work: [Work]) {
         for item in work {
             switch item {
             case .job(let job):
-                job.runSynchronously(on: asUnownedSerialExecutor())
+                // Both roles: isolated to this serial executor (actors on the loop) and keeping
+                // the task's executor preference here (tasks that prefer the loop).
+                job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
             case .closure(let body):
                 body()
             }
@@ -379,9 +432,13 @@ public final class ZeroMQEventLoop: Sendable {
     }
 }
 
-// MARK: SerialExecutor
+// MARK: SerialExecutor and TaskExecutor
 
-extension ZeroMQEventLoop: SerialExecutor {
+/// A task that prefers the loop (`withTaskExecutorPreference(loop)`, `Task(executorPreference:
+/// loop)`) runs its nonisolated code and the methods of default actors on the loop thread, so
+/// a process's sockets, state and store commits share one thread with no hop per message
+/// (decisions §22).
+extension ZeroMQEventLoop: SerialExecutor, TaskExecutor {
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         if !submit(.job(job)) {
@@ -418,7 +475,7 @@ extension ZeroMQEventLoop: SerialExecutor {
                 return nil
             }
             guard let next else { return }
-            next.runSynchronously(on: asUnownedSerialExecutor())
+            next.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
         }
     }
 }

@@ -56,10 +56,10 @@ struct DistributorCommand: AsyncParsableCommand {
                 http: http)
             let directory = try DataDirectory(
                 path: common.dataDir ?? configuration.system.dataDirectory, process: settings.name)
-            let store = try QueueStateStore(path: directory.storePath(QueueStateStore.fileName))
             let context = try ZeroMQContext()
             defer { try? context.terminate() }
             let loop = try ZeroMQEventLoop(context: context, name: "distributor-zmq")
+            let store = try QueueStateStore(path: directory.storePath(QueueStateStore.fileName), commits: CommitSchedule(runWhenIdle: loop.runWhenIdle))
             let distributor = Distributor(
                 settings: settings, configuration: configuration, store: store, loop: loop,
                 ids: MessageIDGenerator(), logger: logger)
@@ -73,7 +73,7 @@ struct DistributorCommand: AsyncParsableCommand {
 
             let result: Result<Void, any Error>
             do {
-                try await ProcessServiceGroup.run(services: [distributor, app], logger: logger)
+                try await ProcessServiceGroup.run(services: [distributor, app], executorPreference: loop, logger: logger)
                 result = .success(())
             } catch {
                 result = .failure(error)

@@ -58,10 +58,10 @@ struct PresenceCommand: AsyncParsableCommand {
         }
 
         let dataDirectory = try DataDirectory(path: common.dataDir ?? configuration.system.dataDirectory, process: "presence")
-        let store = try ReservationStore.open(path: dataDirectory.storePath("reservations"))
+        let loop = try ZeroMQEventLoop(context: ZeroMQContext(), name: "presence-zmq")
+        let store = try ReservationStore.open(path: dataDirectory.storePath("reservations"), commits: CommitSchedule(runWhenIdle: loop.runWhenIdle))
 
         let ids = MessageIDGenerator()
-        let loop = try ZeroMQEventLoop(context: ZeroMQContext())
         let requests = RouterLink(name: "presence.requests", bindTo: requestEndpoint, loop: loop, ids: ids, logger: logger)
         let updates = PublisherLink(name: "presence.updates", bindTo: updatesEndpoint, loop: loop, ids: ids, logger: logger)
         let coordinator = try PresenceCoordinator(
@@ -96,7 +96,7 @@ struct PresenceCommand: AsyncParsableCommand {
             "presence starting",
             metadata: ["http": "\(host):\(port)", "requestEndpoint": "\(requestEndpoint)", "updatesEndpoint": "\(updatesEndpoint)"])
         // SIGTERM/SIGINT: graceful, bounded shutdown (ProcessRuntime).
-        try await ProcessServiceGroup.run(services: [links, app], logger: logger)
+        try await ProcessServiceGroup.run(services: [links, app], executorPreference: loop, logger: logger)
     }
 
     private func listenAddress(_ text: String) throws -> (String, Int) {

@@ -50,7 +50,7 @@ struct RouterCommand: AsyncParsableCommand {
         let app = Application(router: routes, configuration: .init(address: .hostname(host, port: port)), logger: logger)
 
         do {
-            try await ProcessServiceGroup.run(services: [router, app], logger: logger)
+            try await ProcessServiceGroup.run(services: [router, app], executorPreference: loop, logger: logger)
         } catch {
             logger.error("router failed", metadata: ["error": "\(error)"])
             await loop.shutdown()

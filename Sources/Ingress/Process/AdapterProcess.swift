@@ -22,11 +22,12 @@ public struct AdapterProcess<Link: ForwardingLink> {
     public let address: HTTPAddress
 
     /// Opens the outbox in `<dataDirectory>/ingress-<type>/` and wires the parts. Nothing runs yet.
+    /// `commits`: where the outboxes' group commits run (the process's event loop).
     public init(
         adapter: any ChannelAdapter, configuration: SwitchboardConfiguration, dataDirectory: String?, httpOverride: String?,
         link: Link, ids: MessageIDGenerator, registry: PrometheusCollectorRegistry,
         replySender: (any ProviderReplySender)? = nil, replySettings: ReplyDispatcher.Settings = .init(),
-        forwarding: Forwarder<Link>.Settings = .init(), logger: Logger
+        forwarding: Forwarder<Link>.Settings = .init(), commits: CommitSchedule? = nil, logger: Logger
     ) throws(IngressError) {
         let process = "ingress-\(adapter.channelType.rawValue)"
         self.process = process
@@ -34,7 +35,7 @@ public struct AdapterProcess<Link: ForwardingLink> {
         let directory: DataDirectory
         do {
             directory = try DataDirectory(path: dataDirectory ?? configuration.system.dataDirectory, process: process)
-            store = try OutboxStore(directory: directory)
+            store = try OutboxStore(directory: directory, commits: commits)
         } catch {
             throw IngressError(code: .storeFailed, message: "cannot open the outbox", cause: error)
         }
@@ -45,7 +46,7 @@ public struct AdapterProcess<Link: ForwardingLink> {
         if let replySender {
             let replyStore: ReplyOutboxStore
             do {
-                replyStore = try ReplyOutboxStore(directory: directory)
+                replyStore = try ReplyOutboxStore(directory: directory, commits: commits)
             } catch {
                 throw IngressError(code: .storeFailed, message: "cannot open the reply outbox", cause: error)
             }

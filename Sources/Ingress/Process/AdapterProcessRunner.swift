@@ -4,6 +4,7 @@ import Logging
 import Messaging
 import ProcessRuntime
 import Prometheus
+import Storage
 import SwitchboardCore
 import Wire
 import ZeroMQ
@@ -37,9 +38,10 @@ public enum AdapterProcessRunner {
         do {
             let parts = try AdapterProcess(
                 adapter: adapter, configuration: configuration, dataDirectory: options.dataDir, httpOverride: httpOverride,
-                link: link, ids: ids, registry: registry, replySender: replySender, logger: logger)
+                link: link, ids: ids, registry: registry, replySender: replySender,
+                commits: CommitSchedule(runWhenIdle: loop.runWhenIdle), logger: logger)
             logger.info("serving", metadata: ["http": "\(parts.address)", "router": "\(endpoint)"])
-            try await ProcessServiceGroup.run(services: parts.services(logger: logger), logger: logger)
+            try await ProcessServiceGroup.run(services: parts.services(logger: logger), executorPreference: loop, logger: logger)
             logger.info("stopped")
         } catch {
             await loop.shutdown()

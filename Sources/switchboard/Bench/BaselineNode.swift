@@ -60,7 +60,10 @@ struct BaselineNode: Service {
         let (signal, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         logger.info("bench node ready", metadata: ["role": "\(role)", "listen": "\(listen)", "next": "\(next)"])
 
+        // One thread, as every Switchboard process (decisions §22): the receive loops and
+        // the committer run on the ZeroMQ loop, and the commit is synchronous there.
         await cancelWhenGracefulShutdown {
+            await withTaskExecutorPreference(loop) {
             await withDiscardingTaskGroup { group in
                 group.addTask {
                     do {
@@ -87,7 +90,7 @@ struct BaselineNode: Service {
                         }
                         guard !batch.isEmpty else { continue }
                         do {
-                            try await Self.commit(batch, pool: pool)
+                            try Self.commit(batch, pool: pool)
                             checkpointer.noteCommit()
                             for item in batch.received {
                                 try await inbound.send(Multipart([item.peer, item.id]))
@@ -101,14 +104,15 @@ struct BaselineNode: Service {
                     }
                 }
             }
+            }
         }
         wake.finish()
         await loop.shutdown()
         try? context.terminate()
     }
 
-    private static func commit(_ batch: Batch, pool: DatabasePool) async throws {
-        try await pool.write { db in
+    private static func commit(_ batch: Batch, pool: DatabasePool) throws {
+        try pool.write { db in
             let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO message (id, payload) VALUES (?, ?)")
             for item in batch.received {
                 try insert.execute(arguments: [Data(item.id), Data(item.payload)])

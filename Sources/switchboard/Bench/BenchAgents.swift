@@ -15,10 +15,16 @@ final class BenchAgents: Sendable {
     private let sessions: [AgentSession]
     private let behaviour: Behaviour
     private let tracker: ConversationTracker
+    /// Where the agents' tasks run (the bench's loop); nil: Swift's global pool.
+    private let executor: (any TaskExecutor)?
     private let welcomed = Atomic<Int>(0)
     private let running = Mutex<Task<Void, Never>?>(nil)
 
-    init(ids: [String], secret: String, presenceHTTP: String, behaviour: Behaviour, tracker: ConversationTracker) {
+    init(
+        ids: [String], secret: String, presenceHTTP: String, behaviour: Behaviour, tracker: ConversationTracker,
+        executor: (any TaskExecutor)? = nil
+    ) {
+        self.executor = executor
         let autoAccept = behaviour.thinkTime == .zero
         sessions = ids.map { AgentSession(agentID: $0, secret: secret, presenceHTTP: presenceHTTP, autoAccept: autoAccept) }
         self.behaviour = behaviour
@@ -30,9 +36,9 @@ final class BenchAgents: Sendable {
 
     /// Connects every agent (in the background); `stop()` disconnects them.
     func start(logger: Logger) {
-        let task = Task {
+        let task = Task(executorPreference: executor) {
             await withDiscardingTaskGroup { group in
-                for session in sessions {
+                for session in self.sessions {
                     group.addTask { await self.serve(session, logger: logger) }
                 }
             }
@@ -48,7 +54,7 @@ final class BenchAgents: Sendable {
 
     private func serve(_ session: AgentSession, logger: Logger) async {
         let events = session.events
-        let connection = Task { try await session.run(logger: logger) }
+        let connection = Task(executorPreference: executor) { try await session.run(logger: logger) }
         await withDiscardingTaskGroup { actions in
             for await event in events {
                 handle(event, session: session, actions: &actions)

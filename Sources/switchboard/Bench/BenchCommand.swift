@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import ZeroMQ
 import ProcessRuntime
 
 /// `switchboard bench`: starts the real system on loopback in a temporary folder, drives
@@ -90,8 +91,19 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         StructuredLogHandler.bootstrap(process: "switchboard-bench", format: .logfmt, level: .warning)
         let logger = Logger(label: "switchboard-bench")
-        let runner = BenchRunner(options: self, logger: logger)
-        try await ProcessServiceGroup.run(services: [], finishing: [runner], logger: logger, gracefulShutdownLimit: .seconds(30))
+        // The bench's own agents and load share one thread, as each process of the system does
+        // (decisions §22): the load generator takes less of the cores it shares with them.
+        let context = try ZeroMQContext()
+        let loop = try ZeroMQEventLoop(context: context, name: "bench")
+        let runner = BenchRunner(options: self, executor: loop, logger: logger)
+        do {
+            try await ProcessServiceGroup.run(
+                services: [], finishing: [runner], executorPreference: loop, logger: logger, gracefulShutdownLimit: .seconds(30))
+        } catch {
+            await loop.shutdown()
+            throw error
+        }
+        await loop.shutdown()
         switch runner.outcome {
         case .some(.success(let report)):
             StandardOutput.print(json ? report.json : report.text)

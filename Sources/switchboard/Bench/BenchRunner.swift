@@ -10,12 +10,15 @@ import Wire
 /// A service of the command's group, so Ctrl-C or SIGTERM stops the load and every child.
 final class BenchRunner: Service, Sendable {
     private let options: BenchCommand
+    /// Where the bench's own tasks run (its agents, its load).
+    private let executor: any TaskExecutor
     private let logger: Logger
     private let interrupted = Atomic<Bool>(false)
     private let result = Mutex<Result<BenchReport, BenchError>?>(nil)
 
-    init(options: BenchCommand, logger: Logger) {
+    init(options: BenchCommand, executor: any TaskExecutor, logger: Logger) {
         self.options = options
+        self.executor = executor
         self.logger = logger
     }
 
@@ -109,7 +112,7 @@ final class BenchRunner: Service, Sendable {
             behaviour: .init(
                 thinkTime: .milliseconds(options.thinkTimeMs),
                 handleTime: options.handleTimeMs < 0 ? nil : .milliseconds(options.handleTimeMs)),
-            tracker: tracker)
+            tracker: tracker, executor: executor)
         let runs: Result<[BenchReport.Run], BenchError>
         do {
             runs = .success(try await measureRuns(topology, system: system, agents: agents, tracker: tracker))
@@ -161,7 +164,7 @@ final class BenchRunner: Service, Sendable {
             rate: options.rate, maxInFlight: options.maxInFlight, start: start, end: window.upperBound,
             inFlight: { tracker.inFlight }, takeNumber: { tracker.takeNumber() }, stopped: stopped)
         let (logger, connections) = (self.logger, options.connections)
-        let load = Task {
+        let load = Task(executorPreference: executor) {
             switch entry {
             case .webhook, .both:
                 await WebhookDriver(topology: topology, tracker: tracker, connections: connections).run(pacer: pacer)
