@@ -14,10 +14,15 @@ extension Distributor {
         logger[metadataKey: "conversation.id"] = "\(reply.conversationID)"
         logger[metadataKey: "agent"] = "\(reply.agentID)"
         // Presence's resend of a reply already on its way to the adapter (its AgentReplyAck is
-        // late): the router link resends it and the ack will answer it. Checked again, it could be
-        // refused because the agent has wrapped up since, although the first copy reaches the
-        // customer (found by `switchboard chaos`).
-        guard !repliesForwarded.contains(envelope.id) else { return }
+        // late): not checked again, as it could be refused because the agent has wrapped up
+        // since, although the first copy reaches the customer (found by `switchboard chaos`).
+        // Passed on again at once, as checked the first time: a copy lost with a router or
+        // adapter that restarted too fast to be seen dead would otherwise wait for this link's
+        // back-off (2, 4, 8 s …) while the agent's resends, each a resend here, went nowhere.
+        if let forwarded = repliesForwarded[envelope.id] {
+            await forward(forwarded, id: envelope.id, logger: logger)
+            return
+        }
         await resumeIfWaiting(conversationID: reply.conversationID, agentID: reply.agentID)  // D5: the agent writes
         guard let record = core.conversations[reply.conversationID] else {
             await refuseReply(envelope.id, "conversation \(reply.conversationID) is not in a queue of distributor \(settings.name)")
@@ -43,11 +48,16 @@ extension Distributor {
         checked.channelInstanceID = deliver.message.channelInstanceID
         checked.channelType = deliver.message.channelType
         checked.customerAddress = deliver.message.customerAddress
+        await forward(checked, id: envelope.id, logger: logger)
+    }
+
+    /// Resent (same id) until the router brings the adapter's AgentReplyAck. Noted before
+    /// the send, so an ack arriving during it is not followed by a stale entry.
+    private func forward(_ checked: AgentReply, id: MessageID, logger: Logger) async {
+        repliesForwarded[id] = checked
         do {
-            // Resent (same id) until the router brings the adapter's AgentReplyAck.
-            try await routerLink.sendReliably(Envelope(id: envelope.id, message: .agentReply(checked)))
-            repliesForwarded.insert(envelope.id)
-            logger.debug("agent reply sent to the router", metadata: ["message.id": "\(envelope.id)"])
+            try await routerLink.sendReliably(Envelope(id: id, message: .agentReply(checked)))
+            logger.debug("agent reply sent to the router", metadata: ["message.id": "\(id)"])
         } catch {
             logger.warning("cannot send an agent reply to the router; presence resends it", metadata: ["error": "\(error)"])
         }
@@ -55,7 +65,7 @@ extension Distributor {
 
     /// The adapter's answer, through the router: presence tells the agent.
     func replyAcknowledged(_ ack: AgentReplyAck) async {
-        repliesForwarded.remove(ack.ackedID)
+        repliesForwarded[ack.ackedID] = nil
         do {
             try await presenceLink.send(Envelope(id: ids.next(), message: .agentReplyAck(ack)))
         } catch {

@@ -35,8 +35,9 @@ public actor Distributor: Service {
     var readyAccepted = false
     /// Deliver ids being recorded now: a resend arriving meanwhile waits for the router's next resend.
     var deliversInFlight: Set<MessageID> = []
-    /// Agent replies passed to the router and not yet answered by the adapter's AgentReplyAck.
-    var repliesForwarded: Set<MessageID> = []
+    /// Agent replies passed to the router (as checked, with the customer's channel and
+    /// address) and not yet answered by the adapter's AgentReplyAck.
+    var repliesForwarded: [MessageID: AgentReply] = [:]
     /// Offer message ids → offer ids, to read presence's Ack of an Offer.
     var offerMessages: [MessageID: String] = [:]
     /// ConversationMessage ids → what they carried, to record presence's Ack.

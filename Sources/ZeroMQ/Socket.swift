@@ -157,6 +157,12 @@ public final class Socket {
         try setOption(ZMQ_IMMEDIATE, Int32(on ? 1 : 0), "ZMQ_IMMEDIATE")
     }
 
+    /// `ZMQ_RCVBUF`: the kernel receive buffer of the socket's connections, in bytes (the
+    /// kernel then stops growing it by itself). E.g. for a peer that must push back soon.
+    public func setKernelReceiveBuffer(bytes: Int32) throws {
+        try setOption(ZMQ_RCVBUF, bytes, "ZMQ_RCVBUF")
+    }
+
     /// `ZMQ_RECONNECT_IVL`, in milliseconds.
     public func setReconnectInterval(_ interval: Duration) throws {
         try setOption(ZMQ_RECONNECT_IVL, interval.zeroMQMilliseconds, "ZMQ_RECONNECT_IVL")

@@ -22,7 +22,8 @@ import ZeroMQ
     }
 
     func start(
-        _ peers: Peers, loop: ZeroMQEventLoop, dataDir: String, configuration: SwitchboardConfiguration? = nil
+        _ peers: Peers, loop: ZeroMQEventLoop, dataDir: String, configuration: SwitchboardConfiguration? = nil,
+        linkSettings: LinkSettings = Self.quietLinks
     ) async throws -> (Distributor, Task<Void, any Error>) {
         let configuration = try configuration ?? DistributorFixture.configuration()
         let settings = try DistributorSettings.resolve(
@@ -32,7 +33,7 @@ import ZeroMQ
         let store = try QueueStateStore(path: directory.storePath(QueueStateStore.fileName))
         let distributor = Distributor(
             settings: settings, configuration: configuration, store: store, loop: loop, ids: MessageIDGenerator(),
-            linkSettings: Self.quietLinks, logger: DistributorFixture.logger)
+            linkSettings: linkSettings, logger: DistributorFixture.logger)
         let task = Task { try await distributor.run() }
         return (distributor, task)
     }
@@ -61,6 +62,30 @@ import ZeroMQ
         try await peers.presence.receive("ConversationMessage \(sequence)") {
             if case .conversationMessage(let message) = $0, message.sequence == sequence { message } else { nil }
         }
+    }
+
+    /// Registers with ada available, delivers `c1`, and has ada accept its offer: Active.
+    /// Returns presence's routing id at the distributor (to send as presence).
+    func activeConversationOfAda(_ peers: Peers) async throws -> [UInt8] {
+        let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, capacityUsed: 0, connected: true)
+        try await register(peers, agents: [ada], sequence: 5)
+        let routerPeer = Array("distributor-1".utf8)
+        let deliver = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c1", kind: .newConversation, sequence: 1, text: "hello"))
+        try await peers.router.socket.send(Multipart([routerPeer] + WireCodec.encode(deliver)))
+        #expect(try await deliverAck(peers, for: deliver.id) == .accepted)
+
+        let reserve = try await peers.presence.receive("Reserve") { if case .reserve(let reserve) = $0 { reserve } else { nil } }
+        try await peers.presence.send(
+            .grant(Grant(
+                requestID: reserve.envelope.id, reservationID: reserve.value.reservationID, agentID: "ada",
+                conversationID: "c1", units: 2, capacityTotal: 4, capacityUsed: 2, sequence: 6)),
+            to: reserve.peer, ids: peers.ids)
+        let offer = try await peers.presence.receive("Offer") { if case .offer(let offer) = $0 { offer } else { nil } }
+        try await peers.presence.send(.ack(Ack(ackedID: offer.envelope.id, outcome: .accepted)), to: offer.peer, ids: peers.ids)
+        let accept = Envelope(id: peers.ids.next(), message: .offerReply(OfferReply(offerID: offer.value.offerID, agentID: "ada", conversationID: "c1", decision: .accept)))
+        try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(accept)))
+        _ = try await peers.presence.receive("Ack of OfferReply") { if case .ack(let ack) = $0, ack.ackedID == accept.id { true } else { nil } }
+        return offer.peer
     }
 
     @Test func aDeliveredConversationIsOfferedAcceptedAndItsMessagesReachTheAgentAlsoAfterARestart() async throws {
@@ -196,48 +221,31 @@ import ZeroMQ
             let peers = Peers(
                 router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
                 publisher: try await FakePublisher.bind(loop))
-            let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, capacityUsed: 0, connected: true)
             let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
-            try await register(peers, agents: [ada], sequence: 5)
+            let presencePeer = try await activeConversationOfAda(peers)
             let routerPeer = Array("distributor-1".utf8)
-            let deliver = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c1", kind: .newConversation, sequence: 1, text: "hello"))
-            try await peers.router.socket.send(Multipart([routerPeer] + WireCodec.encode(deliver)))
-            #expect(try await deliverAck(peers, for: deliver.id) == .accepted)
-
-            // Offered to ada and accepted: Active.
-            let reserve = try await peers.presence.receive("Reserve") { if case .reserve(let reserve) = $0 { reserve } else { nil } }
-            try await peers.presence.send(
-                .grant(Grant(
-                    requestID: reserve.envelope.id, reservationID: reserve.value.reservationID, agentID: "ada",
-                    conversationID: "c1", units: 2, capacityTotal: 4, capacityUsed: 2, sequence: 6)),
-                to: reserve.peer, ids: peers.ids)
-            let offer = try await peers.presence.receive("Offer") { if case .offer(let offer) = $0 { offer } else { nil } }
-            try await peers.presence.send(.ack(Ack(ackedID: offer.envelope.id, outcome: .accepted)), to: offer.peer, ids: peers.ids)
-            let accept = Envelope(id: peers.ids.next(), message: .offerReply(OfferReply(offerID: offer.value.offerID, agentID: "ada", conversationID: "c1", decision: .accept)))
-            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(accept)))
-            _ = try await peers.presence.receive("Ack of OfferReply") { if case .ack(let ack) = $0, ack.ackedID == accept.id { true } else { nil } }
 
             // The reply goes to the router; its AgentReplyAck is late.
             let reply = Envelope(
                 id: peers.ids.next(),
                 message: .agentReply(AgentReply(
                     conversationID: "c1", channelInstanceID: "", channelType: "", customerAddress: "", agentID: "ada", text: "on it", sentAtMs: 0)))
-            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(reply)))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
             _ = try await peers.router.receive("AgentReply at the router") { if case .agentReply = $0 { true } else { nil } }
 
             // Ada wraps up; then presence resends the reply (no AgentReplyAck yet).
             let wrapUp = Envelope(
                 id: peers.ids.next(), message: .agentAction(AgentAction(actionID: "w1", agentID: "ada", conversationID: "c1", kind: .wrapUp, queue: "vip")))
-            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(wrapUp)))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(wrapUp)))
             let result = try await peers.presence.receive("wrapUp result") {
                 if case .agentActionResult(let result) = $0, result.actionID == "w1" { result } else { nil }
             }
             #expect(result.value.outcome == .done)
-            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(reply)))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
             // Presence's messages are handled in order: once a later action is answered, the resend was handled.
             let close = Envelope(
                 id: peers.ids.next(), message: .agentAction(AgentAction(actionID: "c1-close", agentID: "ada", conversationID: "c1", kind: .close, queue: "vip")))
-            try await peers.presence.socket.send(Multipart([offer.peer] + WireCodec.encode(close)))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(close)))
             var answers: [AckOutcome] = []
             var closed = false
             while !closed {

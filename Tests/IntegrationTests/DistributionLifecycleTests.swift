@@ -114,6 +114,38 @@ import Testing
         }
     }
 
+    /// Decisions §23: a conversation in WrapUp (no capacity held, `wrapUpCapacity: never`)
+    /// when presence is SIGKILLed can still be closed by its agent after the restart.
+    @Test func anAgentClosesAWrapUpAfterPresenceWasKilledAndRestarted() async throws {
+        try await withSystem { system in
+            let ada = TestAgent("ada", secret: "ada-secret", system: system)
+            try await ada.connect()
+            _ = try await system.postMessage(messageID: "w-1", customer: "c-wrap", text: "thanks, bye", channel: "mobile-pick")
+            try await ada.waitFor("the open work item") { events in
+                events.contains { if case .workItemAdded("picks", _) = $0 { true } else { false } }
+            }
+            let conversation = ada.all.compactMap { if case .workItemAdded(_, let id) = $0 { id } else { nil } }.last ?? ""
+            let result: @Sendable (String, [AgentEvent]) -> String? = { action, events in
+                events.compactMap { if case .actionResult(action, conversation, let outcome, let refusal, let state) = $0 { "\(outcome):\(refusal):\(state)" } else { nil } }.last
+            }
+            try await ada.session.pick(conversationID: conversation, queue: "picks")
+            try await ada.waitFor("the pick done") { result("pick", $0)?.hasPrefix("done") == true }
+            try await ada.session.act("wrapUp", conversationID: conversation)
+            try await ada.waitFor("the wrap-up done") { result("wrapUp", $0) == "done::WrapUp" }
+            ada.disconnect()
+
+            try await system.kill9(.presence)
+            try system.start(.presence)
+            try await system.waitHealthy([.presence])
+            let back = TestAgent("ada", secret: "ada-secret", system: system)
+            try await back.connect()
+            try await back.session.act("close", conversationID: conversation)
+            try await back.waitFor("the close answered", within: .seconds(30)) { result("close", $0) != nil || $0.contains { if case .error = $0 { true } else { false } } }
+            #expect(result("close", back.all) == "done::Closed", "\(back.all)")
+            back.disconnect()
+        }
+    }
+
     @Test func aReturningCustomerGoesBackToTheirAgentAndAQuietConversationAutoClosesThenANewOneStarts() async throws {
         try await withSystem { system in
             let grace = TestAgent("grace", secret: "grace-secret", system: system, autoAccept: true)

@@ -96,7 +96,18 @@ import Wire
                 #expect(try await frames.next(type: "error")?["code"] as? String == "unknownPresence")
                 try await outbound.send(#"{"type":"accept","offerId":"nope"}"#)
                 #expect(try await frames.next(type: "error")?["code"] as? String == "unknownOffer")
+                // Presence has no route for it: it asks each distributor, and none has it (§23).
                 try await outbound.send(#"{"type":"hold","conversationId":"someone-elses"}"#)
+                for asked in 1...2 {
+                    #expect(await harness.recorder.wait { $0.reliable.count == asked })
+                    let action = try #require(await harness.recorder.reliable.last)
+                    let refusal = AgentActionResult(
+                        actionMessageID: action.id, actionID: action.id.description, conversationID: "someone-elses",
+                        outcome: .refused(.unknownConversation))
+                    await harness.coordinator.handle(
+                        Envelope(id: MessageID(prefix: 9, counter: UInt64(asked)), message: .agentActionResult(refusal)),
+                        from: try #require(await harness.recorder.reliablePeers.last))
+                }
                 #expect(try await frames.next(type: "error")?["code"] as? String == "notYourConversation")
                 try await outbound.send(#"{"type":"setPresence","presence":"On lunch"}"#)
                 let away = try await frames.next { frame in

@@ -35,17 +35,22 @@ actor OutletRecorder {
     private(set) var published: [WireMessage] = []
     private(set) var sent: [Envelope] = []
     private(set) var reliable: [Envelope] = []
+    /// The distributor each of `reliable` went to.
+    private(set) var reliablePeers: [DistributorPeer] = []
 
     nonisolated var outlets: PresenceOutlets {
         PresenceOutlets(
             publish: { message in await self.publish(message) },
             send: { envelope, _ in await self.send(envelope) },
-            sendReliably: { envelope, _ in await self.sendReliably(envelope) })
+            sendReliably: { envelope, peer in await self.sendReliably(envelope, to: peer) })
     }
 
     private func publish(_ message: WireMessage) { published.append(message) }
     private func send(_ envelope: Envelope) { sent.append(envelope) }
-    private func sendReliably(_ envelope: Envelope) { reliable.append(envelope) }
+    private func sendReliably(_ envelope: Envelope, to peer: DistributorPeer) {
+        reliable.append(envelope)
+        reliablePeers.append(peer)
+    }
 
     /// Waits (bounded) until `condition` holds.
     func wait(timeout: Duration = .seconds(5), _ condition: @Sendable (isolated OutletRecorder) -> Bool) async -> Bool {

@@ -41,20 +41,20 @@ final class RouterHarness: Sendable {
         }
     }
 
-    func start() async throws -> Run {
+    func start(linkSettings: LinkSettings = RouterHarness.linkSettings) async throws -> Run {
         var logger = Logger(label: "router-test")
         logger.logLevel = .warning
         let service = try RouterService(
             configuration: configuration, dataDirectory: try DataDirectory(path: root.path, process: "router"),
             endpoints: RouterEndpoints(ingress: "tcp://127.0.0.1:*", distributor: "tcp://127.0.0.1:*"),
-            loop: loop, linkSettings: Self.linkSettings, logger: logger)
+            loop: loop, linkSettings: linkSettings, logger: logger)
         let group = ServiceGroup(services: [service], logger: logger)
         let task = Task { try await group.run() }
         return Run(service: service, group: group, task: task, endpoints: try await service.boundEndpoints())
     }
 
-    func peer(_ name: String, to endpoint: String) async throws -> TestPeer {
-        try await TestPeer.connect(name, to: endpoint, loop: loop)
+    func peer(_ name: String, to endpoint: String, reading: Bool = true) async throws -> TestPeer {
+        try await TestPeer.connect(name, to: endpoint, loop: loop, reading: reading)
     }
 
     func shutDown() async {
@@ -64,9 +64,9 @@ final class RouterHarness: Sendable {
     }
 
     static func submit(provider: String, customer: String = "visitor-1", channel: String = "web-chat", type: String = "chat",
-                       context: [String: ContextValue] = [:]) -> WireMessage {
+                       context: [String: ContextValue] = [:], text: String = "hello") -> WireMessage {
         .submit(Submit(message: InboundMessage(
             channelInstanceID: channel, channelType: type, providerMessageID: provider, customerAddress: customer,
-            text: "hello", context: context, receivedAtMs: 1_700_000_000_000)))
+            text: text, context: context, receivedAtMs: 1_700_000_000_000)))
     }
 }

@@ -198,14 +198,4 @@ struct RouterServiceTests {
             try await run.stop()
         }
     }
-
-    /// Polls `condition` until it holds, failing after `limit`.
-    func eventually(_ what: String, within limit: Duration = .seconds(5), _ condition: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while ContinuousClock.now < deadline {
-            if await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TestTimeout(what: what)
-    }
 }

@@ -8,6 +8,16 @@ struct TestTimeout: Error, CustomStringConvertible {
     var description: String { "timed out waiting for \(what)" }
 }
 
+/// Polls `condition` until it holds, failing after `limit`.
+func eventually(_ what: String, within limit: Duration = .seconds(5), _ condition: () async -> Bool) async throws {
+    let deadline = ContinuousClock.now.advanced(by: limit)
+    while ContinuousClock.now < deadline {
+        if await condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw TestTimeout(what: what)
+}
+
 /// A DEALER peer speaking Wire by hand (an ingress adapter or a distributor, as far as the
 /// router can tell): it heartbeats, and keeps what it receives for the test to pick from.
 actor TestPeer {
@@ -16,24 +26,38 @@ actor TestPeer {
     private let ids = MessageIDGenerator()
     private var received: [Envelope] = []
     private var tasks: [Task<Void, Never>] = []
+    private var reading = false
 
     private init(name: String, socket: AsyncSocket) {
         self.name = name
         self.socket = socket
     }
 
-    static func connect(_ name: String, to endpoint: String, loop: ZeroMQEventLoop, heartbeat: Duration = .milliseconds(100)) async throws -> TestPeer {
-        let socket = try await loop.makeSocket(.dealer) { socket in
+    /// `reading: false`: the peer takes in next to nothing (a one-message buffer and receive
+    /// high-water mark, a small kernel buffer) until `startReading()`, so what is sent to it
+    /// backs up to the sender.
+    static func connect(
+        _ name: String, to endpoint: String, loop: ZeroMQEventLoop, heartbeat: Duration = .milliseconds(100), reading: Bool = true
+    ) async throws -> TestPeer {
+        let socket = try await loop.makeSocket(.dealer, receiveBufferSize: reading ? 64 : 1) { socket in
             try socket.setRoutingID(name)
             try socket.setLinger(.zero)
+            if !reading {
+                try socket.setReceiveHighWaterMark(1)
+                try socket.setKernelReceiveBuffer(bytes: 64 * 1024)
+            }
             try socket.connect(endpoint)
         }
         let peer = TestPeer(name: name, socket: socket)
-        await peer.startLoops(heartbeat: heartbeat)
+        await peer.startHeartbeats(heartbeat)
+        if reading { await peer.startReading() }
         return peer
     }
 
-    private func startLoops(heartbeat: Duration) {
+    /// Starts taking in messages (once; later calls change nothing).
+    func startReading() {
+        guard !reading else { return }
+        reading = true
         let socket = self.socket
         tasks.append(Task { [weak self] in
             do {
@@ -44,6 +68,9 @@ actor TestPeer {
                 }
             } catch {}
         })
+    }
+
+    private func startHeartbeats(_ heartbeat: Duration) {
         tasks.append(Task { [weak self] in
             while !Task.isCancelled {
                 _ = try? await self?.send(.heartbeat(Heartbeat(sender: "test")))

@@ -20,13 +20,21 @@ extension PresenceCoordinator {
         } catch {
             throw error
         }
-        return await withCheckedContinuation { continuation in
+        let answer = await withCheckedContinuation { continuation in
             if let early = earlyHTTPAnswers.removeValue(forKey: requestID) {
                 continuation.resume(returning: early == .null ? nil : early)
             } else {
                 httpWaiters[requestID] = continuation
             }
         }
+        // Refused after the fact (e.g. `notYourConversation` once the distributors answered,
+        // decisions §23): the same HTTP error as a refusal at once.
+        if case .object(let fields)? = answer, fields["type"] == "error", case .string(let code)? = fields["code"] {
+            let reason: String
+            if case .string(let text)? = fields["reason"] { reason = text } else { reason = code }
+            throw AgentProtocolError(code, reason)
+        }
+        return answer
     }
 
     /// Called for every frame sent to an agent: an HTTP request waiting for it gets it too.

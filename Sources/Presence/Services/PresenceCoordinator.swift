@@ -35,6 +35,11 @@ public actor PresenceCoordinator {
         let kind: AgentAction.Kind
         let peer: DistributorPeer
         let queue: String?
+        let action: AgentAction
+        /// Sent without a route (decisions §23): the distributors still to ask when `peer`
+        /// answers that it has no such conversation.
+        var asking = false
+        var untried: [DistributorPeer] = []
     }
 
     struct Session {
@@ -107,7 +112,7 @@ public actor PresenceCoordinator {
         for reservation in reservations {
             guard let queue = reservation.queue, let owner = configuration.processes.distributor(forQueue: queue) else { continue }
             routes[reservation.conversationID] = ConversationRoute(
-                agentID: reservation.agentID, peer: DistributorPeer(bytes: Array(owner.name.utf8)), queue: queue)
+                agentID: reservation.agentID, peer: DistributorPeer(distributorName: owner.name), queue: queue)
         }
         return routes
     }
@@ -212,6 +217,7 @@ public actor PresenceCoordinator {
     func route(of conversationID: String) -> ConversationRoute? { conversations[conversationID] }
     func isConnected(_ agentID: String) -> Bool { sessions[agentID] != nil }
     func noteQueueOwner(_ queue: String, _ peer: DistributorPeer) { queueOwners[queue] = peer }
+    func learnedOwner(of queue: String) -> DistributorPeer? { queueOwners[queue] }
     func nowMs() -> Int64 { now() }
     func rememberReply(_ id: MessageID, _ pending: PendingAgentReply) { pendingAgentReplies[id] = pending }
     @discardableResult
@@ -242,34 +248,72 @@ public actor PresenceCoordinator {
     private func act(_ request: AgentActionRequest, agentID: String, requestID: String?) async throws(AgentProtocolError) {
         let peer: DistributorPeer
         let queue: String?
+        var untried: [DistributorPeer] = []
+        var asking = false
         if case .pick = request.kind {
             guard let pickQueue = request.queue, configuration.queueNames(ofAgent: agentID).contains(pickQueue) else {
                 throw AgentProtocolError("notYourQueue", "not a member of queue \(request.queue ?? "")")
             }
             // Learned from traffic, else the configured owner: distributors use their name as routing id.
-            let configured = configuration.processes.distributor(forQueue: pickQueue).map { DistributorPeer(bytes: Array($0.name.utf8)) }
+            let configured = configuration.processes.distributor(forQueue: pickQueue).map { DistributorPeer(distributorName: $0.name) }
             guard let owner = queueOwners[pickQueue] ?? configured else {
                 throw AgentProtocolError("unavailable", "no distributor owns queue \(pickQueue)")
             }
             peer = owner
             queue = pickQueue
-        } else {
-            guard let route = conversations[request.conversationID], route.agentID == agentID else {
+        } else if let route = conversations[request.conversationID] {
+            guard route.agentID == agentID else {
                 throw AgentProtocolError("notYourConversation", "conversation \(request.conversationID) is not offered or assigned to this agent")
             }
             peer = route.peer
             queue = route.queue
+        } else {
+            // No route: lost with a restart (a WrapUp or Waiting conversation holds no
+            // capacity, so no stored reservation names it). Ask the distributors in turn;
+            // the one that has the conversation checks that this agent holds it (§23).
+            untried = distributorsToAsk(for: agentID)
+            guard !untried.isEmpty else {
+                throw AgentProtocolError("notYourConversation", "conversation \(request.conversationID) is not offered or assigned to this agent")
+            }
+            peer = untried.removeFirst()
+            queue = nil
+            asking = true
         }
         let id = ids.next()
         let action = AgentAction(
             actionID: id.description, agentID: agentID, conversationID: request.conversationID, kind: request.kind,
             queue: queue, note: request.note, requestedAtMs: now())
-        pendingActions[id] = PendingAction(agentID: agentID, requestID: requestID, name: request.name, kind: request.kind, peer: peer, queue: queue)
+        let pending = PendingAction(
+            agentID: agentID, requestID: requestID, name: request.name, kind: request.kind, peer: peer, queue: queue, action: action,
+            asking: asking, untried: untried)
+        guard await dispatch(pending, id: id) else {
+            throw AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
+        }
+    }
+
+    /// Sends the pending action again, under a new id, to the next distributor to ask.
+    private func ask(_ peer: DistributorPeer, _ previous: PendingAction) async {
+        let id = ids.next()
+        var action = previous.action
+        action.actionID = id.description
+        let pending = PendingAction(
+            agentID: previous.agentID, requestID: previous.requestID, name: previous.name, kind: previous.kind, peer: peer,
+            queue: previous.queue, action: action, asking: true, untried: previous.untried)
+        if !(await dispatch(pending, id: id)) {
+            let error = AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
+            send(error.frame(requestID: previous.requestID), to: previous.agentID)
+        }
+    }
+
+    /// Sends an action, resent until its result; false (and forgotten) when it cannot be sent.
+    private func dispatch(_ pending: PendingAction, id: MessageID) async -> Bool {
+        pendingActions[id] = pending
         do {
-            try await outlets.sendReliably(Envelope(id: id, message: .agentAction(action)), peer)
+            try await outlets.sendReliably(Envelope(id: id, message: .agentAction(pending.action)), pending.peer)
+            return true
         } catch {
             pendingActions[id] = nil
-            throw AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
+            return false
         }
     }
 
@@ -285,7 +329,7 @@ public actor PresenceCoordinator {
         case .offerWithdrawn(let withdrawn): await handleWithdrawn(withdrawn, id: envelope.id, peer: peer)
         case .conversationMessage(let message): await handleMessage(message, id: envelope.id, peer: peer)
         case .ack(let ack): handleAck(ack)
-        case .agentActionResult(let result): handleActionResult(result)
+        case .agentActionResult(let result): await handleActionResult(result)
         case .agentReplyAck(let ack): handleReplyAck(ack)
         case .workItems(let change): await handleWorkItems(change, id: envelope.id, peer: peer)
         case .heartbeat, .disconnect:
@@ -437,8 +481,20 @@ public actor PresenceCoordinator {
         send(.object(frame), to: pending.agentID)
     }
 
-    private func handleActionResult(_ result: AgentActionResult) {
-        guard let pending = pendingActions.removeValue(forKey: result.actionMessageID) else { return }
+    private func handleActionResult(_ result: AgentActionResult) async {
+        guard var pending = pendingActions.removeValue(forKey: result.actionMessageID) else { return }
+        if result.outcome == .refused(.unknownConversation), let next = pending.untried.first {
+            // Not this distributor's conversation: ask the next one (§23).
+            pending.untried.removeFirst()
+            await ask(next, pending)
+            return
+        }
+        if pending.asking, case .refused(let refusal) = result.outcome, refusal == .unknownConversation || refusal == .notAllowed {
+            // Nobody has it, or someone else holds it: what presence answers when it knows (§23).
+            let error = AgentProtocolError("notYourConversation", "conversation \(result.conversationID) is not offered or assigned to this agent")
+            send(error.frame(requestID: pending.requestID), to: pending.agentID)
+            return
+        }
         if case .done = result.outcome {
             switch pending.kind {
             case .pick:
@@ -446,7 +502,10 @@ public actor PresenceCoordinator {
             case .release, .close, .transferToQueue, .transferToAgent:
                 conversations[result.conversationID] = nil
             case .hold, .wrapUp:
-                break
+                // Found by asking (§23): remember who answered for the agent's next action.
+                if conversations[result.conversationID] == nil {
+                    conversations[result.conversationID] = ConversationRoute(agentID: pending.agentID, peer: pending.peer, queue: pending.queue)
+                }
             }
         }
         send(AgentFrames.actionResult(result, action: pending.name, requestID: pending.requestID), to: pending.agentID)

@@ -6,6 +6,9 @@ public struct DistributorPeer: Hashable, Sendable, CustomStringConvertible {
 
     public init(bytes: [UInt8]) { self.bytes = bytes }
 
+    /// A distributor's DEALER routing id is its configured name (decisions §6).
+    public init(distributorName name: String) { self.bytes = Array(name.utf8) }
+
     public var description: String { bytes.map { String($0, radix: 16) }.joined() }
 }
 

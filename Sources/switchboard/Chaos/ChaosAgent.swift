@@ -176,9 +176,9 @@ final class ChaosAgent: Sendable {
         var released = false
         var attempts = 0
         while !state.withLock({ $0.wrappedUp.contains(conversation) }) {
-            // A wrap-up done just before presence was killed is answered by nobody: once the
-            // conversation holds no capacity, the restarted presence no longer knows the agent
-            // holds it (`notYourConversation`). Give up then, and say so in the report.
+            // Bounded: an answer that never comes is reported rather than waited for. (A
+            // wrap-up done just before presence was killed is answered again: the restarted
+            // presence asks the distributors for the conversation, decisions §23.)
             guard attempts < Self.wrapUpAttempts else {
                 ledger.actionAnswered("wrapUp", outcome: "never answered", refusal: "gave up after \(attempts) attempts")
                 return

@@ -333,11 +333,13 @@ final class RunningSystem: Sendable {
             agentAffinity: true
             autoCloseAfterInactivity: 5s
             fallbackQueue: quick
+          # Wrap-up holds no capacity: after a presence restart no reservation names it.
           - name: pick-app
             channelType: custom
             channels: [mobile-pick]
             capacity: 1
             distribution: pick
+            wrapUpCapacity: never
             allowedPresences: [available, busy]
             fallbackQueue: picks\(chatWorkStream)
         queues:

@@ -1,0 +1,30 @@
+import SwitchboardCore
+import Wire
+
+/// Finding a conversation's distributor when presence knows no route for it (decisions §23):
+/// after a restart, a conversation that holds no capacity (WrapUp with `wrapUpCapacity`
+/// `never` or past its duration, Waiting) has no stored reservation to name it. Rather than
+/// keep a second record of who holds what, presence asks the distributors, the owners of
+/// the agent's queues first; the one that has the conversation checks the agent holds it.
+extension PresenceCoordinator {
+    func distributorsToAsk(for agentID: String) -> [DistributorPeer] {
+        Self.distributorsToAsk(
+            agentQueues: configuration.queueNames(ofAgent: agentID), learnedOwner: learnedOwner(of:), topology: configuration.processes)
+    }
+
+    /// Each distributor once: the learned then configured owners of the agent's queues (in
+    /// name order), then every other configured distributor (a transfer to the agent may have
+    /// come from a queue they are not a member of).
+    static func distributorsToAsk(
+        agentQueues: [String], learnedOwner: (String) -> DistributorPeer?, topology: ProcessTopology
+    ) -> [DistributorPeer] {
+        var peers: [DistributorPeer] = []
+        func add(_ peer: DistributorPeer) { if !peers.contains(peer) { peers.append(peer) } }
+        for queue in agentQueues.sorted() {
+            if let learned = learnedOwner(queue) { add(learned) }
+            if let configured = topology.distributor(forQueue: queue) { add(DistributorPeer(distributorName: configured.name)) }
+        }
+        for distributor in topology.distributors { add(DistributorPeer(distributorName: distributor.name)) }
+        return peers
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Messaging
+import SwitchboardTestSupport
+import Testing
+import Wire
+import ZeroMQ
+
+@testable import Distributor
+
+extension DistributorServiceTests {
+    /// Acknowledgements wait a minute before a resend: any second copy seen in a test comes
+    /// from the distributor passing a resend on, not from its link's own timer.
+    static let patientLinks = LinkSettings(
+        heartbeatInterval: .seconds(10), resend: .init(acknowledgementTimeout: .seconds(60), maximumTimeout: .seconds(60)))
+
+    /// Presence resends an agent reply while its AgentReplyAck has not come (the agent resent
+    /// it). A copy lost downstream (a router or adapter restarted too fast to be seen dead)
+    /// must not wait for the distributor's own back-off: the resend is passed on at once, as
+    /// checked the first time, with the same id (the adapter stores it once).
+    @Test func aResentReplyAlreadyForwardedIsPassedOnToTheRouterAgainAtOnce() async throws {
+        let dataDir = try TemporaryDirectory("distributor-reply-pass-on")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(30)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
+            let presencePeer = try await activeConversationOfAda(peers)
+
+            let reply = Envelope(
+                id: peers.ids.next(),
+                message: .agentReply(AgentReply(
+                    conversationID: "c1", channelInstanceID: "", channelType: "", customerAddress: "", agentID: "ada", text: "on it", sentAtMs: 0)))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
+            let first = try await peers.router.receive("the reply at the router") {
+                if case .agentReply(let forwarded) = $0 { forwarded } else { nil }
+            }
+            #expect(first.envelope.id == reply.id)
+            #expect(first.value.customerAddress == "customer-1", "filled from the conversation's stored message")
+
+            // That copy is lost downstream; presence resends the reply.
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
+            let second = try await peers.router.receive("the resent reply at the router", within: .seconds(10)) {
+                if case .agentReply(let forwarded) = $0 { forwarded } else { nil }
+            }
+            #expect(second.envelope.id == reply.id)
+            #expect(second.value == first.value)
+
+            // One answer from the adapter answers both.
+            try await peers.router.send(.agentReplyAck(AgentReplyAck(ackedID: reply.id, outcome: .duplicate)), to: Array("distributor-1".utf8), ids: peers.ids)
+            let answer = try await peers.presence.receive("AgentReplyAck") {
+                if case .agentReplyAck(let ack) = $0, ack.ackedID == reply.id { ack.outcome } else { nil }
+            }
+            #expect(answer.value == .duplicate)
+            run.cancel()
+            try await withTimeout(.seconds(5), "the run stops") { try await run.value }
+        }
+    }
+}
