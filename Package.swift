@@ -199,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "PresenceTests",
             dependencies: [
-                "Presence",
+                "Presence", "SwitchboardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

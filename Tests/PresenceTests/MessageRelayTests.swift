@@ -1,3 +1,4 @@
+import SwitchboardTestSupport
 import Testing
 import Wire
 
@@ -48,5 +49,36 @@ import Wire
         await harness.coordinator.closeSession(agentID: "ada", sessionID: session.id)  // the socket ended unwritten
         try await Task.sleep(for: .milliseconds(200))
         #expect(await Self.acks(harness.recorder, of: id) == 0)
+    }
+
+    /// A message written just before the connection closed may be lost with it: the agent's
+    /// next session gets it again after `welcome`; one written long before the close does not.
+    @Test func messagesWrittenJustBeforeADisconnectAreSentAgainOnReconnect() async throws {
+        let clock = ManualClock()
+        let harness = try PresenceHarness(now: clock.now)
+        defer { harness.cleanUp() }
+        let first = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        var old = Self.message("ada")
+        old.sequence = 1
+        await harness.coordinator.handle(Envelope(id: MessageID(prefix: 4, counter: 3), message: .conversationMessage(old)), from: Self.peer)
+        clock.advance(by: .seconds(10))  // older than the replay window at the close
+        var recent = Self.message("ada")
+        recent.sequence = 2
+        await harness.coordinator.handle(Envelope(id: MessageID(prefix: 4, counter: 4), message: .conversationMessage(recent)), from: Self.peer)
+        await harness.coordinator.closeSession(agentID: "ada", sessionID: first.id)
+
+        let second = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        let (types, sequence) = try await withTimeout(.seconds(5), "the replayed message") {
+            var types: [String] = []
+            for await item in second.outbound {
+                guard case .frame(.object(let fields)) = item, case .string(let type)? = fields["type"] else { continue }
+                types.append(type)
+                if type == "message" { return (types, fields["sequence"]) }
+            }
+            return (types, nil)
+        }
+        #expect(types.first == "welcome")
+        #expect(sequence == .integer(2))
+        await harness.coordinator.closeSession(agentID: "ada", sessionID: second.id)
     }
 }

@@ -58,6 +58,14 @@ public actor PresenceCoordinator {
     private let now: @Sendable () -> Int64
 
     private var sessions: [String: Session] = [:]
+    /// Customer messages written to each agent's socket in the last `replayWindowMs`: a write
+    /// the kernel took just before the connection closed may never have reached the agent,
+    /// so the agent's next session gets them again (it deduplicates on conversation and
+    /// sequence, agent.md). Found by `switchboard chaos` with agent disconnects on.
+    private var recentlyRelayed: [String: [(atMs: Int64, frame: JSONValue)]] = [:]
+    /// What a closed session's agent gets again when it logs back in.
+    private var replayOnReconnect: [String: [JSONValue]] = [:]
+    static let replayWindowMs: Int64 = 5_000
     private var nextSessionID: UInt64 = 0
     private var offers: [String: StandingOffer] = [:]
     private var conversations: [String: ConversationRoute] = [:]
@@ -165,6 +173,7 @@ public actor PresenceCoordinator {
             continuation.yield(.frame(AgentFrames.welcome(state, name: name(of: agentID), choices: machine.presenceChoices, offers: standing)))
             for frame in workItemFrames(for: agentID) { continuation.yield(.frame(frame)) }
         }
+        for frame in replayOnReconnect.removeValue(forKey: agentID) ?? [] { continuation.yield(.frame(frame)) }
         if let presenceError { continuation.yield(.frame(presenceError.frame(requestID: requestID))) }
         logger.info("agent connected", metadata: ["agent.id": "\(agentID)"])
         await record(changes)
@@ -175,6 +184,9 @@ public actor PresenceCoordinator {
     public func closeSession(agentID: String, sessionID: UInt64) async {
         guard let session = sessions[agentID], session.id == sessionID else { return }
         sessions[agentID] = nil
+        let closedAtMs = now()
+        let unsure = (recentlyRelayed.removeValue(forKey: agentID) ?? []).filter { $0.atMs >= closedAtMs - Self.replayWindowMs }
+        if !unsure.isEmpty { replayOnReconnect[agentID] = unsure.map(\.frame) }
         session.continuation.finish()
         metrics.connectedAgents.record(sessions.count)
         logger.info("agent disconnected", metadata: ["agent.id": "\(agentID)"])
@@ -454,7 +466,13 @@ public actor PresenceCoordinator {
         let receipt = WriteReceipt { [weak self] in
             Task { await self?.answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer) }
         }
-        send(AgentFrames.message(message), to: message.agentID, onWritten: receipt)
+        let frame = AgentFrames.message(message)
+        send(frame, to: message.agentID, onWritten: receipt)
+        let nowMs = now()
+        var recent = recentlyRelayed[message.agentID, default: []]
+        recent.removeAll { $0.atMs < nowMs - Self.replayWindowMs }
+        recent.append((nowMs, frame))
+        recentlyRelayed[message.agentID] = recent
     }
 
     private func handleAck(_ ack: Ack) {
