@@ -43,6 +43,8 @@ public actor RouterService: Service {
     var registry: QueueOwnershipRegistry<PeerID>
     /// Agent replies relayed to an adapter → the distributor waiting for their ack.
     var replyOrigins: [MessageID: PeerID] = [:]
+    /// The task sending each queue's pending deliveries to its owner, while one runs.
+    private var pendingSenders: [String: Task<Void, Never>] = [:]
     private var linksBound = false
     private var startFailure: RouterError?
     private var boundWaiters: [CheckedContinuation<Void, Never>] = []
@@ -366,8 +368,12 @@ public actor RouterService: Service {
             // that reads the distributors' messages (acks, another distributor's Ready) while
             // they go out (found by `switchboard chaos`: a distributor stayed unregistered for
             // a minute after a router restart under load).
+            // One sender per queue: a distributor that says Ready again (it saw the router
+            // come back) restarts the run instead of adding a second one that sends every
+            // delivery again beside it (found by `switchboard chaos --rate 300`).
             for queue in queues {
-                Task(executorPreference: loop) { await self.sendPending(queue: queue, to: peer) }
+                pendingSenders[queue]?.cancel()
+                pendingSenders[queue] = Task(executorPreference: loop) { await self.sendPending(queue: queue, to: peer) }
             }
         }
     }
@@ -386,7 +392,7 @@ public actor RouterService: Service {
         }
         for delivery in pending {
             // Ownership may change while we send (re-checked after every await).
-            guard registry.owner(ofQueue: queue) == peer else { return }
+            guard registry.owner(ofQueue: queue) == peer, !Task.isCancelled else { return }
             // A window: thousands sent at once fill the peer's high-water mark, and a ROUTER
             // socket's send waiting on one full peer holds up every other peer's (found by
             // `switchboard chaos --rate 300`: router and distributor stopped reading, each
