@@ -49,7 +49,8 @@ final class RouterHarness: Sendable {
             endpoints: RouterEndpoints(ingress: "tcp://127.0.0.1:*", distributor: "tcp://127.0.0.1:*"),
             loop: loop, linkSettings: linkSettings, logger: logger)
         let group = ServiceGroup(services: [service], logger: logger)
-        let task = Task { try await group.run() }
+        // On the loop, as the router process runs it (decisions §22).
+        let task = Task(executorPreference: loop) { try await group.run() }
         return Run(service: service, group: group, task: task, endpoints: try await service.boundEndpoints())
     }
 
