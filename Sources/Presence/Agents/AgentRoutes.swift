@@ -7,10 +7,11 @@ import Wire
 
 /// The agent-facing HTTP endpoints (agent.md sections 1 and 6) on presence's HTTP address.
 public enum AgentRoutes {
-    /// Adds `GET /agent/ws` (WebSocket) and the HTTP API to `router`.
+    /// Adds `GET /agent/ws` (WebSocket) and the HTTP API to `router`. `commandWait`: how long
+    /// `POST /agent/commands` waits for an action's or reply's result before answering 202.
     public static func add(
         to router: Router<BasicWebSocketRequestContext>, coordinator: PresenceCoordinator,
-        helloTimeout: Duration = .seconds(5), logger: Logger
+        helloTimeout: Duration = .seconds(5), commandWait: Duration = .seconds(10), logger: Logger
     ) {
         let handler = AgentWebSocketHandler(coordinator: coordinator, helloTimeout: helloTimeout, logger: logger)
         router.ws("agent/ws") { inbound, outbound, _ in
@@ -46,7 +47,7 @@ public enum AgentRoutes {
                 let command = try ClientFrame.decode(String(buffer: body)).command()
                 switch command {
                 case .action, .sendReply:
-                    guard let answer = try await coordinator.performAndWait(command, agentID: agentID, limit: .seconds(10)) else {
+                    guard let answer = try await coordinator.performAndWait(command, agentID: agentID, limit: commandWait) else {
                         return json(.accepted, ["status": "pending", "reason": "no answer yet; it will reach the agent's socket"])
                     }
                     return json(.ok, answer)
