@@ -96,17 +96,9 @@ struct ChatSocketFuzzTarget: FuzzTarget {
                     await Self.run(frames, url: url, metrics: metrics, logger: logger, into: &tally, replay: replay)
                 }
             }
-            let pending = try await outbox.pendingCount()
-            let counted = Int(metrics.value("switchboard_ingress_accepted_total", [("channel_type", "chat")]))
-            if pending != counted {
-                tally.violations += 1
-                tally.find("the outbox holds \(pending) rows but the adapter counted \(counted) stored")
-            }
             return tally
         }
-        for (reason, count) in metrics.values("switchboard_ingress_rejected_total", by: "reason") {
-            tally.rejections[reason] = Int(count)
-        }
+        try await tally.settle(outbox: outbox, metrics: metrics, channelType: .chat)
         tally.elapsedSeconds = (ContinuousClock.now - start).seconds
         return tally
     }

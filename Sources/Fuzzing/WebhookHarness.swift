@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Ingress
 import Logging
 import Storage
+import SwitchboardCore
 import Wire
 
 /// One HTTP request the fuzzer sends, and whether the provider could have sent it.
@@ -87,18 +88,9 @@ struct WebhookHarness {
                 }
                 rows = now
             }
-            // The counters must explain every row: nothing reached the outbox another way.
-            let pending = try await store.pendingCount()
-            let counted = Int(metrics.value(accepted, type))
-            if pending != counted {
-                tally.violations += 1
-                tally.find("the outbox holds \(pending) rows but the adapter counted \(counted) stored")
-            }
             return tally
         }
-        for (reason, count) in metrics.values("switchboard_ingress_rejected_total", by: "reason") {
-            tally.rejections[reason] = Int(count)
-        }
+        try await tally.settle(outbox: store, metrics: metrics, channelType: adapter.channelType)
         tally.elapsedSeconds = (ContinuousClock.now - start).seconds
         return tally
     }
@@ -106,4 +98,20 @@ struct WebhookHarness {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension FuzzTally {
+    /// After an adapter's run: its own counters must explain every outbox row (nothing reached
+    /// the outbox another way), and its rejection counters give the reasons.
+    mutating func settle(outbox: OutboxStore, metrics: CountingMetrics, channelType: ChannelType) async throws {
+        let pending = try await outbox.pendingCount()
+        let counted = Int(metrics.value("switchboard_ingress_accepted_total", [("channel_type", channelType.rawValue)]))
+        if pending != counted {
+            violations += 1
+            find("the outbox holds \(pending) rows but the adapter counted \(counted) stored")
+        }
+        for (reason, count) in metrics.values("switchboard_ingress_rejected_total", by: "reason") {
+            rejections[reason] = Int(count)
+        }
+    }
 }

@@ -133,19 +133,7 @@ public final class ZeroMQEventLoop: Sendable {
     }
 
     func submit(_ work: Work) -> Bool {
-        let me = pthread_self()
-        let signal: Bool? = shared.withLock { shared in
-            if shared.state == .stopped { return nil }
-            shared.work.append(work)
-            // The loop thread looks at its queue before it polls again (without blocking when
-            // work waits), so work it queues itself needs no eventfd write.
-            if let thread = shared.loopThread, pthread_equal(thread, me) != 0 { return false }
-            defer { shared.wakeSignalled = true }
-            return !shared.wakeSignalled
-        }
-        guard let signal else { return false }
-        if signal { wakeUp.signal() }
-        return true
+        enqueue { $0.work.append(work) }
     }
 
     /// Runs `body` on the loop thread once no job is ready, before the loop waits for its
@@ -154,10 +142,17 @@ public final class ZeroMQEventLoop: Sendable {
     /// (decisions §22). Returns `false` once the loop stopped.
     @discardableResult
     public func runWhenIdle(_ body: @escaping @Sendable () -> Void) -> Bool {
+        enqueue { $0.idle.append(body) }
+    }
+
+    /// Adds to one of the loop's queues and wakes the thread; false once the loop stopped.
+    private func enqueue(_ add: (inout Shared) -> Void) -> Bool {
         let me = pthread_self()
         let signal: Bool? = shared.withLock { shared in
             if shared.state == .stopped { return nil }
-            shared.idle.append(body)
+            add(&shared)
+            // The loop thread looks at its queues before it polls again (without blocking when
+            // something waits), so what it queues itself needs no eventfd write.
             if let thread = shared.loopThread, pthread_equal(thread, me) != 0 { return false }
             defer { shared.wakeSignalled = true }
             return !shared.wakeSignalled

@@ -468,11 +468,10 @@ public actor PresenceCoordinator {
         }
         let frame = AgentFrames.message(message)
         send(frame, to: message.agentID, onWritten: receipt)
+        // Changed in place: a copy taken out and written back would copy the list per message.
         let nowMs = now()
-        var recent = recentlyRelayed[message.agentID, default: []]
-        recent.removeAll { $0.atMs < nowMs - Self.replayWindowMs }
-        recent.append((nowMs, frame))
-        recentlyRelayed[message.agentID] = recent
+        recentlyRelayed[message.agentID, default: []].removeAll { $0.atMs < nowMs - Self.replayWindowMs }
+        recentlyRelayed[message.agentID, default: []].append((nowMs, frame))
     }
 
     private func handleAck(_ ack: Ack) {
