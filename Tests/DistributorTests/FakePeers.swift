@@ -17,7 +17,7 @@ struct FakeRouterPeer: Sendable {
     }
 
     /// The next non-heartbeat message and who sent it.
-    func receive(_ what: String, within limit: Duration = .seconds(5)) async throws -> (peer: [UInt8], envelope: Envelope) {
+    func receive(_ what: String, within limit: Duration = .seconds(10)) async throws -> (peer: [UInt8], envelope: Envelope) {
         let socket = self.socket
         return try await withTimeout(limit, what) {
             var iterator = socket.messages.makeAsyncIterator()
@@ -32,7 +32,7 @@ struct FakeRouterPeer: Sendable {
 
     /// Receives until a message `match` accepts; the others are dropped.
     func receive<T: Sendable>(
-        _ what: String, within limit: Duration = .seconds(5), _ match: @escaping @Sendable (WireMessage) -> T?
+        _ what: String, within limit: Duration = .seconds(10), _ match: @escaping @Sendable (WireMessage) -> T?
     ) async throws -> (peer: [UInt8], envelope: Envelope, value: T) {
         let deadline = ContinuousClock.now + limit
         while true {

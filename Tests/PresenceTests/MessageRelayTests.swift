@@ -81,4 +81,64 @@ import Wire
         #expect(sequence == .integer(2))
         await harness.coordinator.closeSession(agentID: "ada", sessionID: second.id)
     }
+
+    /// A message for an agent who is not connected is held, unacknowledged, and written right
+    /// after the agent's next `welcome`; only that write acknowledges it. Without holding, it
+    /// waited for the distributor's resend, whose back-off grows to 30 s.
+    @Test func aMessageForADisconnectedAgentIsWrittenAfterTheNextWelcome() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        let id = MessageID(prefix: 4, counter: 5)
+        await harness.coordinator.handle(Envelope(id: id, message: .conversationMessage(Self.message("ada"))), from: Self.peer)
+        // The same message resent meanwhile is held once.
+        await harness.coordinator.handle(Envelope(id: id, message: .conversationMessage(Self.message("ada"))), from: Self.peer)
+        #expect(await Self.acks(harness.recorder, of: id) == 0)
+
+        let session = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        let (types, receipts) = try await withTimeout(.seconds(5), "the held message") {
+            var types: [String] = []
+            var receipts: [WriteReceipt] = []
+            for await item in session.outbound {
+                switch item {
+                case .frame(.object(let fields)):
+                    if case .string(let type)? = fields["type"] { types.append(type) }
+                case .frameThen(.object(let fields), let receipt):
+                    if case .string(let type)? = fields["type"] { types.append(type) }
+                    receipts.append(receipt)
+                    if types.last == "message" { return (types, receipts) }
+                default: break
+                }
+            }
+            return (types, receipts)
+        }
+        #expect(types.first == "welcome")
+        #expect(types.filter { $0 == "message" }.count == 1)
+        #expect(await Self.acks(harness.recorder, of: id) == 0, "not acknowledged before it is written")
+        for receipt in receipts { receipt.written() }
+        #expect(await harness.recorder.wait { $0.sent.contains { $0.message == .ack(Ack(ackedID: id, outcome: .accepted)) } })
+        await harness.coordinator.closeSession(agentID: "ada", sessionID: session.id)
+    }
+
+    /// The agent logged in again before presence saw its old connection close: what the old
+    /// session was written last goes to the new one after `welcome`.
+    @Test func aReplacedSessionsRecentMessagesGoToTheNewSession() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        _ = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        await harness.coordinator.handle(
+            Envelope(id: MessageID(prefix: 4, counter: 6), message: .conversationMessage(Self.message("ada"))), from: Self.peer)
+        let second = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        let types = try await withTimeout(.seconds(5), "the replayed message") {
+            var types: [String] = []
+            for await item in second.outbound {
+                guard case .frame(.object(let fields)) = item, case .string(let type)? = fields["type"] else { continue }
+                types.append(type)
+                if type == "message" { return types }
+            }
+            return types
+        }
+        #expect(types.first == "welcome")
+        #expect(types.last == "message")
+        await harness.coordinator.closeSession(agentID: "ada", sessionID: second.id)
+    }
 }

@@ -9,7 +9,7 @@ struct TestTimeout: Error, CustomStringConvertible {
 }
 
 /// Polls `condition` until it holds, failing after `limit`.
-func eventually(_ what: String, within limit: Duration = .seconds(5), _ condition: () async -> Bool) async throws {
+func eventually(_ what: String, within limit: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
     let deadline = ContinuousClock.now.advanced(by: limit)
     while ContinuousClock.now < deadline {
         if await condition() { return }
@@ -89,7 +89,7 @@ actor TestPeer {
     }
 
     /// Takes the first received message `match` accepts, waiting up to `limit`.
-    func next<T: Sendable>(_ what: String, within limit: Duration = .seconds(5), _ match: (Envelope) -> T?) async throws -> T {
+    func next<T: Sendable>(_ what: String, within limit: Duration = .seconds(10), _ match: (Envelope) -> T?) async throws -> T {
         let deadline = ContinuousClock.now.advanced(by: limit)
         while ContinuousClock.now < deadline {
             if let index = received.firstIndex(where: { match($0) != nil }), let value = match(received.remove(at: index)) {

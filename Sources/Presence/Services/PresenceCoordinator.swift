@@ -66,6 +66,23 @@ public actor PresenceCoordinator {
     /// What a closed session's agent gets again when it logs back in.
     private var replayOnReconnect: [String: [JSONValue]] = [:]
     static let replayWindowMs: Int64 = 5_000
+    /// Customer messages that arrived while their agent was not connected, in arrival order:
+    /// written (and only then acknowledged) right after the agent's next `welcome`. Left to
+    /// the distributor's resend alone, a message could wait out a back-off of up to 30 s, or
+    /// miss an agent who reconnects and drops again between two resends (found by
+    /// `switchboard chaos` with agent disconnects on). Unacknowledged until written, so a
+    /// restart of presence loses nothing: the distributor still resends.
+    private var heldForAgent: [String: [HeldMessage]] = [:]
+    static let heldMessagesPerAgent = 1_000
+    static let heldMessageLifetimeMs: Int64 = 600_000
+
+    struct HeldMessage {
+        let id: MessageID
+        let conversationID: String
+        let peer: DistributorPeer
+        let frame: JSONValue
+        let atMs: Int64
+    }
     private var nextSessionID: UInt64 = 0
     private var offers: [String: StandingOffer] = [:]
     private var conversations: [String: ConversationRoute] = [:]
@@ -154,6 +171,9 @@ public actor PresenceCoordinator {
             old.continuation.yield(.frame(AgentProtocolError("replaced", "a newer session of this agent logged in").frame(requestID: nil)))
             old.continuation.yield(.close(reason: "replaced"))
             old.continuation.finish()
+            // The old connection may be gone already (the agent reconnected before presence
+            // saw it close): what it was written last may never have been read.
+            keepForReplay(agentID, closedAtMs: now())
         }
         metrics.connectedAgents.record(sessions.count)
         var changes: [PresenceChange] = []
@@ -174,6 +194,10 @@ public actor PresenceCoordinator {
             for frame in workItemFrames(for: agentID) { continuation.yield(.frame(frame)) }
         }
         for frame in replayOnReconnect.removeValue(forKey: agentID) ?? [] { continuation.yield(.frame(frame)) }
+        // Not one the conversation has since gone to another agent with.
+        for held in heldForAgent.removeValue(forKey: agentID) ?? [] where conversations[held.conversationID]?.agentID == agentID {
+            relay(held.frame, id: held.id, to: agentID, from: held.peer)
+        }
         if let presenceError { continuation.yield(.frame(presenceError.frame(requestID: requestID))) }
         logger.info("agent connected", metadata: ["agent.id": "\(agentID)"])
         await record(changes)
@@ -184,9 +208,7 @@ public actor PresenceCoordinator {
     public func closeSession(agentID: String, sessionID: UInt64) async {
         guard let session = sessions[agentID], session.id == sessionID else { return }
         sessions[agentID] = nil
-        let closedAtMs = now()
-        let unsure = (recentlyRelayed.removeValue(forKey: agentID) ?? []).filter { $0.atMs >= closedAtMs - Self.replayWindowMs }
-        if !unsure.isEmpty { replayOnReconnect[agentID] = unsure.map(\.frame) }
+        keepForReplay(agentID, closedAtMs: now())
         session.continuation.finish()
         metrics.connectedAgents.record(sessions.count)
         logger.info("agent disconnected", metadata: ["agent.id": "\(agentID)"])
@@ -455,23 +477,51 @@ public actor PresenceCoordinator {
         }
     }
 
-    /// M1. Not connected: no Ack, so the distributor's resend delivers it on the agent's return.
+    /// M1. Not connected: held, unacknowledged, for the agent's next session.
     private func handleMessage(_ message: ConversationMessage, id: MessageID, peer: DistributorPeer) async {
-        guard sessions[message.agentID] != nil else { return }
         if let queue = message.queue { queueOwners[queue] = peer }
         conversations[message.conversationID] = ConversationRoute(agentID: message.agentID, peer: peer, queue: message.queue ?? conversations[message.conversationID]?.queue)
-        // Acknowledged once written to the agent's socket: unacknowledged, the distributor
-        // sends it again (found by `switchboard chaos`: messages queued to a closing
-        // connection were acknowledged and lost).
+        let frame = AgentFrames.message(message)
+        guard sessions[message.agentID] != nil else {
+            hold(HeldMessage(id: id, conversationID: message.conversationID, peer: peer, frame: frame, atMs: now()), for: message.agentID)
+            return
+        }
+        relay(frame, id: id, to: message.agentID, from: peer)
+    }
+
+    /// Writes a customer message to the agent's socket and acknowledges it once written:
+    /// unacknowledged, the distributor sends it again (found by `switchboard chaos`: messages
+    /// queued to a closing connection were acknowledged and lost).
+    private func relay(_ frame: JSONValue, id: MessageID, to agentID: String, from peer: DistributorPeer) {
         let receipt = WriteReceipt { [weak self] in
             Task { await self?.answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer) }
         }
-        let frame = AgentFrames.message(message)
-        send(frame, to: message.agentID, onWritten: receipt)
+        send(frame, to: agentID, onWritten: receipt)
         // Changed in place: a copy taken out and written back would copy the list per message.
         let nowMs = now()
-        recentlyRelayed[message.agentID, default: []].removeAll { $0.atMs < nowMs - Self.replayWindowMs }
-        recentlyRelayed[message.agentID, default: []].append((nowMs, frame))
+        recentlyRelayed[agentID, default: []].removeAll { $0.atMs < nowMs - Self.replayWindowMs }
+        recentlyRelayed[agentID, default: []].append((nowMs, frame))
+    }
+
+    /// A resend of a held message replaces it in place (same id, same order). Bounded in
+    /// count and age: what is dropped is still unacknowledged, so the distributor resends it.
+    private func hold(_ message: HeldMessage, for agentID: String) {
+        var held = heldForAgent.removeValue(forKey: agentID) ?? []
+        held.removeAll { $0.atMs < message.atMs - Self.heldMessageLifetimeMs }
+        if let index = held.firstIndex(where: { $0.id == message.id }) {
+            held[index] = message
+        } else {
+            if held.count >= Self.heldMessagesPerAgent { held.removeFirst() }
+            held.append(message)
+        }
+        heldForAgent[agentID] = held
+    }
+
+    /// What was written to a session that has ended in the last `replayWindowMs` goes to
+    /// the agent's next session again.
+    private func keepForReplay(_ agentID: String, closedAtMs: Int64) {
+        let unsure = (recentlyRelayed.removeValue(forKey: agentID) ?? []).filter { $0.atMs >= closedAtMs - Self.replayWindowMs }
+        if !unsure.isEmpty { replayOnReconnect[agentID, default: []].append(contentsOf: unsure.map(\.frame)) }
     }
 
     private func handleAck(_ ack: Ack) {
