@@ -125,8 +125,9 @@ let package = Package(
         .target(
             name: "Fuzzing",
             dependencies: [
-                "SwitchboardCore", "Wire", "Storage", "Ingress", "Presence",
+                "SwitchboardCore", "Wire", "Storage", "Ingress", "Presence", "Router", "Distributor", "Messaging", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

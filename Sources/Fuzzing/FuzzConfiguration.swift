@@ -45,6 +45,9 @@ enum FuzzConfiguration {
             - name: distributor-1
               queues: [fuzz]
               http: 127.0.0.1:7
+            - name: distributor-2
+              queues: [fuzz-transfer]
+              http: 127.0.0.1:14
           ingress:
             chat: { http: 127.0.0.1:8 }
             sms: { http: 127.0.0.1:9 }
@@ -119,6 +122,10 @@ enum FuzzConfiguration {
         \(workStreams)
         queues:
           - name: fuzz
+            priority: 0
+            agents: [fuzzer]
+            assignment: roundRobin
+          - name: fuzz-transfer
             priority: 0
             agents: [fuzzer]
             assignment: roundRobin

@@ -8,7 +8,7 @@ public enum Fuzzer {
     public static let targets: [any FuzzTarget] = [
         CustomFuzzTarget(), SMSFuzzTarget(), MetaFuzzTarget(channelType: .facebook), MetaFuzzTarget(channelType: .whatsapp),
         TwitterFuzzTarget(), ChatHTTPFuzzTarget(), ChatSocketFuzzTarget(), WireFuzzTarget(published: false),
-        WireFuzzTarget(published: true), AgentFrameFuzzTarget(), AgentHTTPFuzzTarget(),
+        WireFuzzTarget(published: true), AgentFrameFuzzTarget(), AgentHTTPFuzzTarget(), RouterFuzzTarget(), DistributorFuzzTarget(),
     ]
 
     public static var targetNames: [String] { targets.map(\.name) }

@@ -203,6 +203,11 @@ public final class JournalStore: Sendable {
         }
     }
 
+    /// Inbound messages recorded (the fuzzer reconciles it with the SubmitAcks it got).
+    public func inboundMessageCount() async throws(StorageError) -> Int {
+        try await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM inbound_message")) ?? 0 }
+    }
+
     public func pendingDeliveryCount() async throws(StorageError) -> Int {
         try await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM delivery WHERE state = 'pending'")) ?? 0 }
     }

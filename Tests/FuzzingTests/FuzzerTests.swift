@@ -40,6 +40,12 @@ import Testing
             #expect(decodedTypes.count == 29, "\(decodedTypes.sorted())")
             #expect(tally.rejections["invalidBody", default: 0] > 0 && tally.rejections["wrongFrameCount", default: 0] > 0, "\(shown)")
         }
+        if name == "router" || name == "distributor" {
+            // The services took valid input, stored it, and refused hostile input for its own reasons.
+            #expect(tally.storedSigned > 0, "\(shown)")
+            let refusals = name == "router" ? ["unknown channel instance", "unknown conversation"] : ["does not own queue", "unknownConversation"]
+            for reason in refusals { #expect(tally.rejections[reason, default: 0] > 0, "\(reason): \(shown)") }
+        }
         if name == "chat-socket" {
             #expect(tally.storedSigned > 0 && tally.answers["ack", default: 0] > 0, "\(shown)")
         }

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import Messaging
+import Router
+import ServiceLifecycle
+import Storage
+import SwitchboardCore
+import Wire
+import ZeroMQ
+
+/// The router's handling of messages that decode (wire.md 5.1–5.3): `RouterService` runs in
+/// process on its own loop over a real journal in a temporary folder, and the fuzzer plays
+/// its peers over loopback ZeroMQ as they would: `ingress-chat` (Submits, AgentReplyAcks),
+/// `distributor-1` and `distributor-2` (which own the two queues and ack every Deliver), and
+/// `distributor-x`, a peer no configuration names. Inputs are valid messages of every type
+/// each link takes, the same with fields mutated (unknown channels and ids, huge and empty
+/// values, names of the wrong kind), any other type on the wrong link, and repeated ids.
+///
+/// Oracle, after each batch (decisions §20): every input that takes an answer got exactly
+/// one, and no other input got one; a Submit is refused exactly when its channel instance is
+/// unknown or of another type; the journal grew by exactly the accepted Submits; and the
+/// router still answers a control round: each distributor's Ready is accepted, a fresh
+/// Submit is accepted and its Deliver reaches `distributor-1`. At the end, every delivery is
+/// acknowledged (the owners are alive and ack everything) and every relayed chat reply got
+/// its AgentReplyAck back.
+struct RouterFuzzTarget: FuzzTarget {
+    let name = "router"
+    let about = "the router service in process over a real journal: Submits and every distributor message, valid, field-mutated, unknown ids, wrong link"
+
+    static let batchSize = 100
+    static let answerWait: Duration = .seconds(10)
+
+    func run(seed: UInt64, iterations: Int, logger: Logger) async throws -> FuzzTally {
+        let system = try await RouterFuzzSystem.start(logger: logger)
+        let start = ContinuousClock.now
+        var run = RouterFuzzRun(system: system, seed: seed, target: name)
+        await run.fuzz(iterations: iterations)
+        await run.finish()
+        await system.stop()
+        var tally = run.tally
+        tally.elapsedSeconds = (ContinuousClock.now - start).seconds
+        return tally
+    }
+}
+
+/// The router in process, its peers and a second reader of its journal.
+struct RouterFuzzSystem {
+    let directory: FuzzDirectory
+    let configuration: SwitchboardConfiguration
+    let context: ZeroMQContext
+    let serviceLoop: ZeroMQEventLoop
+    let peerLoop: ZeroMQEventLoop
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+    let journal: JournalStore
+    let ingress: FuzzPeer
+    let distributor1: FuzzPeer
+    let distributor2: FuzzPeer
+    let rogue: FuzzPeer
+
+    static func start(logger: Logger) async throws -> RouterFuzzSystem {
+        let directory = FuzzDirectory()
+        let configuration = try FuzzConfiguration.load()
+        let context = try ZeroMQContext()
+        let serviceLoop = try ZeroMQEventLoop(context: context, name: "fuzz-router")
+        let peerLoop = try ZeroMQEventLoop(context: context, name: "fuzz-router-peers")
+        let data = try directory.data(process: "router")
+        let service = try RouterService(
+            configuration: configuration, dataDirectory: data,
+            endpoints: RouterEndpoints(ingress: "tcp://127.0.0.1:*", distributor: "tcp://127.0.0.1:*"), loop: serviceLoop, logger: logger)
+        let group = ServiceGroup(services: [service], logger: logger)
+        // On its loop, as the router process runs it (decisions §22).
+        let task = Task(executorPreference: serviceLoop) { try await group.run() }
+        let endpoints = try await service.boundEndpoints()
+        // What the real peers always answer: the adapter acks a relayed reply, an owner a Deliver.
+        let ingress = try await FuzzPeer.connect("ingress-chat", to: endpoints.ingress, loop: peerLoop) { envelope in
+            guard case .agentReply = envelope.message else { return nil }
+            return .agentReplyAck(AgentReplyAck(ackedID: envelope.id, outcome: .accepted, providerMessageID: "sent-\(envelope.id)"))
+        }
+        let owner: @Sendable (Envelope) -> WireMessage? = { envelope in
+            guard case .deliver = envelope.message else { return nil }
+            return .deliverAck(DeliverAck(ackedID: envelope.id, outcome: .accepted))
+        }
+        let distributor1 = try await FuzzPeer.connect(RouterPeerRole.distributor1.routingID, to: endpoints.distributor, loop: peerLoop, answer: owner)
+        let distributor2 = try await FuzzPeer.connect(RouterPeerRole.distributor2.routingID, to: endpoints.distributor, loop: peerLoop, answer: owner)
+        let rogue = try await FuzzPeer.connect(RouterPeerRole.rogue.routingID, to: endpoints.distributor, loop: peerLoop)
+        let journal = try JournalStore(path: data.storePath(JournalStore.fileName))
+        return RouterFuzzSystem(
+            directory: directory, configuration: configuration, context: context, serviceLoop: serviceLoop, peerLoop: peerLoop,
+            group: group, task: task, journal: journal, ingress: ingress, distributor1: distributor1, distributor2: distributor2, rogue: rogue)
+    }
+
+    func peer(_ role: RouterPeerRole) -> FuzzPeer {
+        switch role {
+        case .ingress: ingress
+        case .distributor1: distributor1
+        case .distributor2: distributor2
+        case .rogue: rogue
+        }
+    }
+
+    func stop() async {
+        for role in RouterPeerRole.allCases { await peer(role).close() }
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+        await peerLoop.shutdown()
+        await serviceLoop.shutdown()
+        try? context.terminate()
+        directory.remove()
+    }
+}

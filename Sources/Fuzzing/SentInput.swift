@@ -1,0 +1,59 @@
+import Wire
+
+/// One message the fuzzer sent a service in process, and what the service owes it.
+struct SentInput {
+    var id: MessageID
+    var label: String
+    /// Exactly one answer per copy (SubmitAck, Ack, ReadyAccepted/Refused, DeliverAck, …).
+    var answered: Bool
+    /// Whether the service must take it (true) or refuse it (false), when the fuzzer can tell:
+    /// a Submit for a configured channel, a Deliver for a queue the distributor owns.
+    var mustAccept: Bool?
+    /// Why the service is expected to drop it unanswered, when it is.
+    var dropped: String?
+    var replay: String
+
+    init(id: MessageID = WireSamples.idA, label: String = "", answered: Bool = false, replay: String = "") {
+        self.id = id
+        self.label = label
+        self.answered = answered
+        self.replay = replay
+    }
+
+    /// Matches a batch's answers to its inputs: exactly one per copy of an input that takes
+    /// one, none for the others, none for ids nobody sent. Counts each answer and refusal
+    /// reason; `each` sees every answer with its input for the target's own checks and returns
+    /// what it found wrong (each a violation).
+    static func check(
+        _ sent: [SentInput], answers: [MessageID: [LinkAnswers.Answer]], into tally: inout FuzzTally,
+        each: (SentInput, LinkAnswers.Answer) -> String?
+    ) {
+        var answers = answers
+        var copies: [MessageID: Int] = [:]
+        for input in sent { copies[input.id, default: 0] += 1 }
+        for input in sent {
+            if let dropped = input.dropped { tally.reject(dropped) }
+            // Checked once per id: its copies together.
+            guard let count = copies.removeValue(forKey: input.id) else { continue }
+            let got = answers.removeValue(forKey: input.id) ?? []
+            if got.isEmpty { tally.answer("none") }
+            let expected = input.answered ? count : 0
+            if got.count != expected {
+                tally.violations += 1
+                tally.find("\(input.label) got \(got.count) answers, \(expected) expected: \(got.map(\.label)) (\(input.replay))")
+            }
+            for answer in got {
+                tally.answer(answer.label)
+                if answer.accepted { tally.accepted += 1 } else { tally.reject(LinkAnswers.kind(of: answer.reason ?? "rejected")) }
+                if let wrong = each(input, answer) {
+                    tally.violations += 1
+                    tally.find(wrong)
+                }
+            }
+        }
+        for (id, stray) in answers {
+            tally.violations += 1
+            tally.find("answers to no input sent: \(stray.map(\.label)) for \(id)")
+        }
+    }
+}
