@@ -97,9 +97,16 @@ struct DistributorFuzzRun {
         let frames: [[UInt8]]
         do throws(WireError) {
             frames = role == .publisher ? try WireCodec.encodePublished(envelope) : try WireCodec.encode(envelope)
+        } catch {
+            (sent.answered, sent.mustAccept, sent.dropped) = (false, nil, "unencodable:\(error.code.rawValue)")
+            return (sent, message)
+        }
+        do throws(WireError) {
+            // What the distributor's link does first: a message that does not decode is dropped there.
             _ = role == .publisher ? try WireCodec.decodePublished(frames: frames) : try WireCodec.decode(frames: frames)
         } catch {
             (sent.answered, sent.mustAccept, sent.dropped) = (false, nil, "wire:\(error.code.rawValue)")
+            await transmit(sent, frames: frames, role: role)
             return (sent, message)
         }
         known.add(id)
@@ -110,6 +117,11 @@ struct DistributorFuzzRun {
         }
         if case .agentReply = message { repliesOwed[id] = sent.replay }
         if role == .router, case .agentReplyAck(let ack) = message { acksPassedOn[ack.ackedID, default: 0] += 1 }
+        await transmit(sent, frames: frames, role: role)
+        return (sent, message)
+    }
+
+    private mutating func transmit(_ sent: SentInput, frames: [[UInt8]], role: DistributorPeerRole) async {
         LastInput.record(target, tally.inputs - 1, sent.label, body: frames.last ?? [])
         do {
             switch role {
@@ -121,7 +133,6 @@ struct DistributorFuzzRun {
             tally.crashes += 1
             tally.find("\(sent.label) could not be sent: \(error) (\(sent.replay))")
         }
-        return (sent, message)
     }
 
     /// What the distributor owes `message` from `role` (wire.md 5.2–5.6).
@@ -206,25 +217,23 @@ struct DistributorFuzzRun {
                 answers[answer.answered, default: []].append(answer)
             }
         }
-        let messages = Dictionary(batch.map { ($0.0.id, $0.1) }, uniquingKeysWith: { first, _ in first })
+        var messages: [MessageID: [WireMessage]] = [:]
+        for (input, message) in batch { messages[input.id, default: []].append(message) }
         var stored: [(SentInput, Bool)] = []
         var (taken, customers) = (self.taken, self.customers)
         var tally = self.tally
         SentInput.check(batch.map(\.0), answers: answers, into: &tally) { input, answer in
-            guard case .deliver(let deliver)? = messages[input.id] else { return nil }
+            let delivers = (messages[input.id] ?? []).compactMap { if case .deliver(let deliver) = $0 { deliver } else { nil } }
+            guard !delivers.isEmpty else { return nil }
             if answer.label == "DeliverAck:accepted" {
                 taken.insert(input.id)
-                customers[deliver.conversationID, default: []].insert([deliver.message.channelInstanceID, deliver.message.customerAddress])
+                for deliver in delivers {
+                    customers[deliver.conversationID, default: []].insert([deliver.message.channelInstanceID, deliver.message.customerAddress])
+                }
             }
             stored.append((input, answer.accepted))
-            if input.mustAccept == false, answer.accepted {
-                return "\(input.label) for a queue not owned or an unknown work stream was accepted (\(input.replay))"
-            } else if input.mustAccept == true, !answer.accepted {
-                return "\(input.label) was refused: \(answer.reason ?? "") (\(input.replay))"
-            }
             return nil
         }
-        self.tally = tally
         (self.taken, self.customers) = (taken, customers)
         for (input, accepted) in stored {
             let inStore = (try? await system.store.delivery(messageID: input.id.bytes)) != nil
@@ -235,6 +244,7 @@ struct DistributorFuzzRun {
                 tally.storedSigned += 1
             }
         }
+        self.tally = tally
     }
 
     /// An AgentReplyAck presence was owed (or a repeat of one: the router's link may resend).

@@ -21,8 +21,9 @@ struct SentInput {
     }
 
     /// Matches a batch's answers to its inputs: exactly one per copy of an input that takes
-    /// one, none for the others, none for ids nobody sent. Counts each answer and refusal
-    /// reason; `each` sees every answer with its input for the target's own checks and returns
+    /// one, none for the others, none for ids nobody sent; as many refusals among an id's
+    /// answers as its copies that must be refused (copies of one id may be answered in
+    /// another order than sent). Counts each answer and refusal reason; `each` sees every answer with its input for the target's own checks and returns
     /// what it found wrong (each a violation).
     static func check(
         _ sent: [SentInput], answers: [MessageID: [LinkAnswers.Answer]], into tally: inout FuzzTally,
@@ -37,10 +38,17 @@ struct SentInput {
             guard let count = copies.removeValue(forKey: input.id) else { continue }
             let got = answers.removeValue(forKey: input.id) ?? []
             if got.isEmpty { tally.answer("none") }
-            let expected = input.answered ? count : 0
+            let group = sent.filter { $0.id == input.id && $0.answered }
+            let expected = group.count
             if got.count != expected {
                 tally.violations += 1
                 tally.find("\(input.label) got \(got.count) answers, \(expected) expected: \(got.map(\.label)) (\(input.replay))")
+            }
+            let mustRefuse = group.filter { $0.mustAccept == false }.count
+            let refused = got.filter { !$0.accepted }.count
+            if got.count == expected, group.allSatisfy({ $0.mustAccept != nil }), refused != mustRefuse {
+                tally.violations += 1
+                tally.find("\(input.label)\(count > 1 ? " and \(count - 1) other copies" : ""): \(refused) refused, \(mustRefuse) expected: \(got.map { $0.reason ?? $0.label }) (\(input.replay))")
             }
             for answer in got {
                 tally.answer(answer.label)
