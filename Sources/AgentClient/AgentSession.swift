@@ -71,12 +71,16 @@ public final class AgentSession: Sendable {
     private func connect(logger: Logger, onFirstFrame: @escaping @Sendable () -> Void) async throws {
         try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
             self.writer.withLock { $0 = outbound }
-            try await outbound.write(.text(AgentFrame.encode(["type": "hello", "agentId": self.agentID, "secret": self.secret, "presence": self.presence])))
+            try await outbound.write(.text(self.hello()))
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 onFirstFrame()
                 guard case .text(let text) = message else { continue }
                 let event = AgentEvent(frame: text)
                 self.eventContinuation.yield(event)
+                // Receipts (agent.md): presence acknowledges a customer message only once we have it.
+                if case .message(let customer) = event {
+                    try await outbound.write(.text(AgentFrame.received(conversationID: customer.conversationID, sequence: customer.sequence)))
+                }
                 if self.autoAccept, case .offer(let offer) = event {
                     try await outbound.write(.text(AgentFrame.encode(["type": "accept", "offerId": offer.offerID])))
                 }
@@ -133,8 +137,21 @@ public enum AgentSessionError: Error, Sendable {
 }
 
 enum AgentFrame {
-    static func encode(_ object: [String: String]) -> String {
+    static func encode(_ object: [String: String]) -> String { json(object) }
+
+    static func received(conversationID: String, sequence: Int) -> String {
+        json(["type": "received", "conversationId": conversationID, "sequence": sequence])
+    }
+
+    static func json(_ object: [String: Any]) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension AgentSession {
+    /// The first frame: credentials, the presence to take, and receipts on.
+    fileprivate func hello() -> String {
+        AgentFrame.json(["type": "hello", "agentId": agentID, "secret": secret, "presence": presence, "receipts": true])
     }
 }
