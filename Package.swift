@@ -192,6 +192,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RouterTests", dependencies: ["Router"]),
+        .testTarget(name: "AgentClientTests", dependencies: ["AgentClient", "SwitchboardTestSupport"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Wire", "SwitchboardCore"]),
         .testTarget(
             name: "DistributorTests",
