@@ -57,6 +57,8 @@ struct DistributorFuzzRun {
     private var repliesAnswered: Set<MessageID> = []
     /// AgentReplyAcks sent as the router, which the distributor passes on to presence as they are.
     private var acksPassedOn: [MessageID: Int] = [:]
+    /// Replies the router got in this batch, checked once the batch's Delivers are counted.
+    private var repliesToCheck: [AgentReply] = []
 
     init(system: DistributorFuzzSystem, seed: UInt64, target: String) {
         self.system = system
@@ -115,7 +117,7 @@ struct DistributorFuzzRun {
             deliverIDs.append(id)
             if deliverIDs.count > KnownValues.limit { deliverIDs.removeFirst() }
         }
-        if case .agentReply = message { repliesOwed[id] = sent.replay }
+        if role == .presence, case .agentReply = message { repliesOwed[id] = "\(sent.label) \(message) (\(sent.replay))" }
         if role == .router, case .agentReplyAck(let ack) = message { acksPassedOn[ack.ackedID, default: 0] += 1 }
         await transmit(sent, frames: frames, role: role)
         return (sent, message)
@@ -245,6 +247,12 @@ struct DistributorFuzzRun {
             }
         }
         self.tally = tally
+        // G5: only ever to a customer of that conversation, on that conversation's channel.
+        for reply in repliesToCheck where self.customers[reply.conversationID]?.contains([reply.channelInstanceID, reply.customerAddress]) != true {
+            self.tally.violations += 1
+            self.tally.find("an agent reply for \(reply.conversationID) went to \(reply.channelInstanceID)/\(reply.customerAddress), not a customer of it")
+        }
+        repliesToCheck.removeAll()
     }
 
     /// An AgentReplyAck presence was owed (or a repeat of one: the router's link may resend).
@@ -274,11 +282,7 @@ struct DistributorFuzzRun {
         case .conversationMessage, .release, .workItems, .offerWithdrawn, .snapshotRequest:
             known.add(envelope.id)
         case .agentReply(let reply):
-            // G5: only ever to a customer of that conversation, on that conversation's channel.
-            if customers[reply.conversationID]?.contains([reply.channelInstanceID, reply.customerAddress]) != true {
-                tally.violations += 1
-                tally.find("an agent reply for \(reply.conversationID) went to \(reply.channelInstanceID)/\(reply.customerAddress), not a customer of it")
-            }
+            repliesToCheck.append(reply)
         default:
             break
         }
