@@ -51,6 +51,50 @@ import Wire
     }
 }
 
+/// The service targets' answer accounting: a missing answer, an answer to nothing and a
+/// wrong verdict are each a violation; copies of one id answered in another order are not.
+@Suite struct AnswerAccountingTests {
+    static let a = MessageID(prefix: 1, counter: 1)
+    static let b = MessageID(prefix: 1, counter: 2)
+
+    static func input(_ id: MessageID, answered: Bool = true, mustAccept: Bool? = nil) -> SentInput {
+        var input = SentInput(id: id, label: "input \(id.counter)", answered: answered)
+        input.mustAccept = mustAccept
+        return input
+    }
+
+    static func answer(_ id: MessageID, accepted: Bool) -> LinkAnswers.Answer {
+        LinkAnswers.Answer(answered: id, label: accepted ? "SubmitAck:accepted" : "SubmitAck:rejected", accepted: accepted, reason: accepted ? nil : "unknown channel instance 'x'")
+    }
+
+    func violations(_ sent: [SentInput], _ answers: [MessageID: [LinkAnswers.Answer]]) -> FuzzTally {
+        var tally = FuzzTally(target: "test", seed: 1)
+        SentInput.check(sent, answers: answers, into: &tally) { _, _ in nil }
+        return tally
+    }
+
+    @Test func eachBrokenPromiseIsAViolation() {
+        // Answered as it must be: nothing found, the refusal counted by its kind.
+        let fine = violations([Self.input(Self.a, mustAccept: false)], [Self.a: [Self.answer(Self.a, accepted: false)]])
+        #expect(fine.violations == 0 && fine.rejections["unknown channel instance"] == 1)
+        // No answer; an answer to an input that takes none; an answer to nothing sent.
+        #expect(violations([Self.input(Self.a)], [:]).violations == 1)
+        #expect(violations([Self.input(Self.a, answered: false)], [Self.a: [Self.answer(Self.a, accepted: true)]]).violations == 1)
+        #expect(violations([], [Self.b: [Self.answer(Self.b, accepted: true)]]).violations == 1)
+        // Taken though it must be refused, and the other way round.
+        #expect(violations([Self.input(Self.a, mustAccept: false)], [Self.a: [Self.answer(Self.a, accepted: true)]]).violations == 1)
+        #expect(violations([Self.input(Self.a, mustAccept: true)], [Self.a: [Self.answer(Self.a, accepted: false)]]).violations == 1)
+    }
+
+    @Test func copiesOfOneIdAreJudgedTogether() {
+        // The refused copy is answered first: the count of refusals matches, so no finding.
+        let sent = [Self.input(Self.a, mustAccept: true), Self.input(Self.a, mustAccept: false)]
+        let answers = [Self.a: [Self.answer(Self.a, accepted: false), Self.answer(Self.a, accepted: true)]]
+        #expect(violations(sent, answers).violations == 0)
+        #expect(violations(sent, [Self.a: [Self.answer(Self.a, accepted: true), Self.answer(Self.a, accepted: true)]]).violations == 1)
+    }
+}
+
 /// The mutators' own promises: the structure-aware ones keep their format's syntax.
 @Suite struct MutatorTests {
     @Test func jsonTreeReadsAndWritesTheTemplatesByteForByte() throws {
@@ -91,6 +135,26 @@ import Wire
         }
         #expect(failures > 100)
         #expect(failures < 2_000)
+    }
+
+    @Test func messageMutationsChangeFieldsAndMostStillDecode() throws {
+        var random = SplitMix64(seed: 11)
+        let known = RouterFuzzInputs.known(try FuzzConfiguration.load())
+        let takenIn: Set<MessageType> = [.submit, .deliver, .agentReply, .ready, .conversationClosed, .conversationTransferred, .grant, .offerReply, .agentAction]
+        let samples = WireSamples.allFieldsSet.filter { takenIn.contains($0.type) }
+        var (changed, decoded) = (0, 0)
+        for index in 0..<300 {
+            let message = samples[index % samples.count]
+            let mutated = MessageMutator.mutate(message, known, &random)
+            #expect(mutated.type == message.type)
+            if mutated != message { changed += 1 }
+            if let frames = try? WireCodec.encode(Envelope(id: WireSamples.idA, message: mutated)), (try? WireCodec.decode(frames: frames)) != nil {
+                decoded += 1
+            }
+        }
+        // Field edits, not noise: most stay well formed, so they reach the services' own checks.
+        #expect(changed > 250)
+        #expect(decoded > 150)
     }
 
     @Test func formMutationsStayForms() {

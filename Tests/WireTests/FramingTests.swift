@@ -164,6 +164,19 @@ struct FramingTests {
                 == .agentAction(AgentAction(actionID: "x", agentID: "a", conversationID: "c", kind: .transferToQueue("q"))))
     }
 
+    @Test("an id or name with a NUL in it is invalidFieldValue: the stores would cut it there")
+    func nulInARequiredString() throws {
+        let deliver = Deliver(
+            conversationID: "c1\u{0}x", workStream: "w", queue: "q", kind: .newConversation,
+            message: InboundMessage(channelInstanceID: "i", channelType: "chat", providerMessageID: "p", customerAddress: "v"))
+        expectError(.invalidFieldValue, try WireCodec.encode(Envelope(id: Fixtures.idA, message: .deliver(deliver))))
+        let submit = Submit(message: InboundMessage(channelInstanceID: "i", channelType: "chat", providerMessageID: "p\u{0}", customerAddress: "v"))
+        expectError(.invalidFieldValue, try WireCodec.encode(Envelope(id: Fixtures.idA, message: .submit(submit))))
+        // Elsewhere (a message's text) a NUL is only text.
+        let text = Submit(message: InboundMessage(channelInstanceID: "i", channelType: "chat", providerMessageID: "p", customerAddress: "v", text: "a\u{0}b"))
+        #expect(try WireCodec.decode(frames: WireCodec.encode(Envelope(id: Fixtures.idA, message: .submit(text)))).message == .submit(text))
+    }
+
     @Test("unusable field values are invalidFieldValue")
     func invalidFieldValues() throws {
         var frames = try validFrames()

@@ -10,6 +10,11 @@ import Foundation
 /// A required string: empty is missing.
 func requireNonEmpty(_ value: String, _ field: String) throws(WireError) -> String {
     guard !value.isEmpty else { throw WireError.missing(field) }
+    // Every required string is an id or a name, and the stores key on them: SQLite's text
+    // binding stops at a NUL, so "c\0x" would be stored and looked up as "c", another
+    // conversation's id (found by `switchboard fuzz --target distributor`: an agent reply for
+    // such a conversation went to the customer of the other one).
+    guard !value.utf8.contains(0) else { throw WireError.invalid(field, "contains a NUL character") }
     return value
 }
 
