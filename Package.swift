@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore", "Fuzzing"]),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ZeroMQ", "Wire", "SwitchboardTestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ZeroMQ", "SwitchboardTestSupport"]),
         .testTarget(
             name: "ProcessRuntimeTests",
             dependencies: [
