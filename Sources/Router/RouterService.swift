@@ -43,8 +43,7 @@ public actor RouterService: Service {
     var registry: QueueOwnershipRegistry<PeerID>
     /// Agent replies relayed to an adapter → the distributor waiting for their ack.
     var replyOrigins: [MessageID: PeerID] = [:]
-    /// The task sending each queue's pending deliveries to its owner, while one runs.
-    private var pendingSenders: [String: Task<Void, Never>] = [:]
+    private var pendingSenders = PendingDeliverySenders()
     private var linksBound = false
     private var startFailure: RouterError?
     private var boundWaiters: [CheckedContinuation<Void, Never>] = []
@@ -356,6 +355,7 @@ public actor RouterService: Service {
             await answerDistributor(peer, .readyRefused(answer))
         case .accepted(let queues, let replaced, _):
             if let replaced {
+                pendingSenders.stop(to: replaced)
                 _ = await distributorLink.forget(replaced)
                 _ = try? await distributorLink.send(.disconnect(Disconnect(sender: Self.processName, reason: .replaced)), to: replaced)
             }
@@ -369,11 +369,16 @@ public actor RouterService: Service {
             // they go out (found by `switchboard chaos`: a distributor stayed unregistered for
             // a minute after a router restart under load).
             // One sender per queue: a distributor that says Ready again (it saw the router
-            // come back) restarts the run instead of adding a second one that sends every
-            // delivery again beside it (found by `switchboard chaos --rate 300`).
-            for queue in queues {
-                pendingSenders[queue]?.cancel()
-                pendingSenders[queue] = Task(executorPreference: loop) { await self.sendPending(queue: queue, to: peer) }
+            // come back) neither adds a second one that sends every delivery again beside it
+            // (found by `switchboard chaos --rate 300`) nor restarts it (which sent again what
+            // was in flight); another process or peer gets a sender of its own.
+            for queue in queues where !pendingSenders.isRunning(queue: queue, to: peer, instanceID: ready.instanceID) {
+                pendingSenders.start(queue: queue, to: peer, instanceID: ready.instanceID) { run in
+                    Task(executorPreference: loop) {
+                        await self.sendPending(queue: queue, to: peer)
+                        await self.pendingSenderEnded(queue: queue, run: run)
+                    }
+                }
             }
         }
     }
@@ -403,6 +408,10 @@ public actor RouterService: Service {
             }
             await send(delivery)
         }
+    }
+
+    private func pendingSenderEnded(queue: String, run: UInt64) {
+        pendingSenders.ended(queue: queue, run: run)
     }
 
     /// Most deliveries sent to one distributor and not yet answered while pending ones go out.
@@ -480,6 +489,7 @@ public actor RouterService: Service {
 
     private func peerGone(_ peer: PeerID) async {
         let freed = registry.peerDied(peer)
+        pendingSenders.stop(to: peer)
         _ = await distributorLink.forget(peer)
         if !freed.isEmpty {
             logger.warning("distributor gone; its queues are unowned", metadata: ["peer": "\(peer)", "queues": "\(freed.joined(separator: ","))"])
