@@ -67,6 +67,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ]
         ),
@@ -191,6 +192,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RouterTests", dependencies: ["Router"]),
+        .testTarget(name: "AgentClientTests", dependencies: ["AgentClient", "SwitchboardTestSupport"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Wire", "SwitchboardCore"]),
         .testTarget(
             name: "DistributorTests",

@@ -33,25 +33,61 @@ public final class AgentSession: Sendable {
     public var events: AsyncStream<AgentEvent> { eventStream }
 
     /// Connects and serves the session until the server closes it or the task is cancelled.
-    public func run(logger: Logger = Logger(label: "agent-session")) async throws {
+    ///
+    /// Gives up when the server has not answered within `handshakeTimeout` of the start: the
+    /// WebSocket client's connect never returns when the connection closes during the HTTP
+    /// upgrade (found by `switchboard chaos`: an agent that reconnected just as presence was
+    /// killed waited for good), so the connection runs in a task of its own that this call
+    /// abandons (cancelled) rather than waits for.
+    public func run(logger: Logger = Logger(label: "agent-session"), handshakeTimeout: Duration = .seconds(10)) async throws {
         defer {
             writer.withLock { $0 = nil }
             eventContinuation.yield(.closed)
             eventContinuation.finish()
         }
+        let (ends, end) = AsyncStream.makeStream(of: Result<Void, any Error>.self)
+        let answered = AnsweredFlag()
+        let connection = Task {
+            do {
+                try await self.connect(logger: logger) { answered.value.store(true, ordering: .relaxed) }
+                end.yield(.success(()))
+            } catch {
+                end.yield(.failure(error))
+            }
+        }
+        let watchdog = Task {
+            guard (try? await Task.sleep(for: handshakeTimeout)) != nil, !answered.value.load(ordering: .relaxed) else { return }
+            end.yield(.failure(AgentSessionError.handshakeTimedOut))
+        }
+        defer {
+            watchdog.cancel()
+            connection.cancel()
+        }
+        // Ends with the first outcome, or at once when this task is cancelled.
+        for await outcome in ends { return try outcome.get() }
+        throw CancellationError()
+    }
+
+    private func connect(logger: Logger, onFirstFrame: @escaping @Sendable () -> Void) async throws {
         try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
             self.writer.withLock { $0 = outbound }
-            try await outbound.write(.text(AgentFrame.encode(["type": "hello", "agentId": self.agentID, "secret": self.secret, "presence": self.presence])))
+            try await outbound.write(.text(self.hello()))
             for try await message in inbound.messages(maxSize: 1 << 20) {
+                onFirstFrame()
                 guard case .text(let text) = message else { continue }
                 let event = AgentEvent(frame: text)
                 self.eventContinuation.yield(event)
+                // Receipts (agent.md): presence acknowledges a customer message only once we have it.
+                if case .message(let customer) = event {
+                    try await outbound.write(.text(AgentFrame.received(conversationID: customer.conversationID, sequence: customer.sequence)))
+                }
                 if self.autoAccept, case .offer(let offer) = event {
                     try await outbound.write(.text(AgentFrame.encode(["type": "accept", "offerId": offer.offerID])))
                 }
             }
         }
     }
+
 
     /// Writes one frame (e.g. `["type": "accept", "offerId": id]`). Fails when not connected.
     public func send(_ frame: [String: String]) async throws {
@@ -89,13 +125,33 @@ public final class AgentSession: Sendable {
     }
 }
 
+/// Whether the server has sent anything on a connection (shared by its task and the watchdog).
+private final class AnsweredFlag: Sendable {
+    let value = Atomic<Bool>(false)
+}
+
 public enum AgentSessionError: Error, Sendable {
     case notConnected
+    /// The server did not answer the connection within the handshake time.
+    case handshakeTimedOut
 }
 
 enum AgentFrame {
-    static func encode(_ object: [String: String]) -> String {
+    static func encode(_ object: [String: String]) -> String { json(object) }
+
+    static func received(conversationID: String, sequence: Int) -> String {
+        json(["type": "received", "conversationId": conversationID, "sequence": sequence])
+    }
+
+    static func json(_ object: [String: Any]) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension AgentSession {
+    /// The first frame: credentials, the presence to take, and receipts on.
+    fileprivate func hello() -> String {
+        AgentFrame.json(["type": "hello", "agentId": agentID, "secret": secret, "presence": presence, "receipts": true])
     }
 }

@@ -58,6 +58,7 @@ struct AgentFrameFuzzTarget: FuzzTarget {
         case .reply(_, let decision): "offer:\(decision)"
         case .action(let action): "action:\(action.kind)".prefix { $0 != "(" }.description
         case .sendReply: "reply"
+        case .received: "received"
         }
     }
 }

@@ -29,6 +29,8 @@ import Wire
             try command(#"{"type":"transfer","conversationId":"c1","targetQueue":"vip","note":"VIP"}"#)
                 == .action(AgentActionRequest(conversationID: "c1", kind: .transferToQueue("vip"), note: "VIP")))
         #expect(try command(#"{"type":"pick","conversationId":"c1","queue":"billing"}"#) == .action(AgentActionRequest(conversationID: "c1", kind: .pick, queue: "billing")))
+        #expect(try command(#"{"type":"received","conversationId":"c1","sequence":3}"#) == .received(conversationID: "c1", sequence: 3))
+        #expect(try ClientFrame.decode(#"{"type":"hello","agentId":"ada","secret":"x","receipts":true}"#).receipts == true)
     }
 
     @Test(arguments: [
@@ -40,6 +42,9 @@ import Wire
         (#"{"offerId":"o1"}"#, "malformed"),
         (#"[1,2]"#, "malformed"),
         (#"{"type":"accept","offerId":5}"#, "malformed"),
+        (#"{"type":"received","conversationId":"c1"}"#, "missingField"),
+        (#"{"type":"received","sequence":1}"#, "missingField"),
+        (#"{"type":"received","conversationId":"c1","sequence":-1}"#, "malformed"),
     ])
     func badFramesGetTheRightErrorCode(json: String, code: String) {
         #expect(throws: AgentProtocolError.self) { try ClientFrame.decode(json).command() }

@@ -141,4 +141,45 @@ import Wire
         #expect(types.last == "message")
         await harness.coordinator.closeSession(agentID: "ada", sessionID: second.id)
     }
+
+    /// With receipts (agent.md), a written message is acknowledged only on the agent's
+    /// `received`; one a session ended without is written again after the next `welcome`,
+    /// and a resend of one still waiting for its receipt is not written twice.
+    @Test func withReceiptsOnlyTheAgentsReceivedAcknowledges() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        let coordinator = harness.coordinator
+        let first = await coordinator.openSession(agentID: "ada", presence: "available", receipts: true)
+        let id = MessageID(prefix: 4, counter: 7)
+        let envelope = Envelope(id: id, message: .conversationMessage(Self.message("ada")))
+        await coordinator.handle(envelope, from: Self.peer)
+        await coordinator.handle(envelope, from: Self.peer)  // the distributor's resend
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(await Self.acks(harness.recorder, of: id) == 0, "written is not received")
+        await coordinator.closeSession(agentID: "ada", sessionID: first.id)
+        #expect(try await Self.messageFrames(in: first) == 1, "a resend waiting for its receipt is not written again")
+
+        let second = await coordinator.openSession(agentID: "ada", presence: "available", receipts: true)
+        await coordinator.handle(envelope, from: Self.peer)
+        try await coordinator.perform(.received(conversationID: "c1", sequence: 1), agentID: "ada")
+        #expect(await harness.recorder.wait { $0.sent.contains { $0.message == .ack(Ack(ackedID: id, outcome: .accepted)) } })
+        await coordinator.closeSession(agentID: "ada", sessionID: second.id)
+        #expect(try await Self.messageFrames(in: second) == 1, "held for the next session, written once")
+        #expect(await Self.acks(harness.recorder, of: id) == 1)
+    }
+
+    /// The `message` frames a closed session was given, none of them waiting on a socket write.
+    private static func messageFrames(in session: AgentSession) async throws -> Int {
+        try await withTimeout(.seconds(5), "the session's frames") {
+            var count = 0
+            for await item in session.outbound {
+                switch item {
+                case .frame(.object(let fields)) where fields["type"] == "message": count += 1
+                case .frameThen: count += 100  // a write receipt: not for a session with receipts
+                default: break
+                }
+            }
+            return count
+        }
+    }
 }

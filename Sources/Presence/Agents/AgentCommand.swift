@@ -8,6 +8,9 @@ public enum AgentCommand: Sendable, Hashable {
     case action(AgentActionRequest)
     /// M1: a message to the customer of a conversation the agent holds.
     case sendReply(AgentReplyRequest)
+    /// The client has a customer message (agent.md, receipts): only now is it acknowledged
+    /// to the distributor, for a session that asked for receipts in its `hello`.
+    case received(conversationID: String, sequence: UInt64)
 }
 
 /// An agent's message to the customer, before presence names it and routes it.
@@ -83,12 +86,16 @@ struct ClientFrame: Decodable, Sendable {
     var note: String?
     var text: String?
     var clientMessageId: String?
+    /// `received`: the customer message's sequence.
+    var sequence: UInt64?
+    /// `hello`: the client sends `received` for every customer message.
+    var receipts: Bool?
 
     static func decode(_ text: String) throws(AgentProtocolError) -> ClientFrame {
         do {
             return try JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8))
         } catch {
-            throw AgentProtocolError("malformed", "expected a JSON object with a string \"type\" and string fields")
+            throw AgentProtocolError("malformed", "expected a JSON object with a string \"type\" and fields of the protocol's types")
         }
     }
 
@@ -111,6 +118,9 @@ struct ClientFrame: Decodable, Sendable {
             return .sendReply(AgentReplyRequest(
                 conversationID: try require(conversationId, "conversationId"), text: text,
                 clientMessageID: clientMessageId.flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }))
+        case "received":
+            guard let sequence else { throw AgentProtocolError("missingField", "\"sequence\" is required") }
+            return .received(conversationID: try require(conversationId, "conversationId"), sequence: sequence)
         case "release": return try simple(.release)
         case "hold": return try simple(.hold)
         case "wrapUp": return try simple(.wrapUp)

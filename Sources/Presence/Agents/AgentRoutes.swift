@@ -51,7 +51,7 @@ public enum AgentRoutes {
                         return json(.accepted, ["status": "pending", "reason": "no answer yet; it will reach the agent's socket"])
                     }
                     return json(.ok, answer)
-                case .setPresence, .reply:
+                case .setPresence, .reply, .received:
                     if let state = try await coordinator.perform(command, agentID: agentID) {
                         return json(.ok, await coordinator.agentJSON(state))
                     }

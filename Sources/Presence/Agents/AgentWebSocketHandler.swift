@@ -15,7 +15,8 @@ struct AgentWebSocketHandler: Sendable {
         var messages = inbound.messages(maxSize: Self.maxFrameSize).makeAsyncIterator()
         guard let accepted = await awaitHello(&messages, outbound: outbound) else { return }
         let (hello, requestID) = accepted
-        let session = await coordinator.openSession(agentID: hello.agentID, presence: hello.presence, requestID: requestID)
+        let session = await coordinator.openSession(
+            agentID: hello.agentID, presence: hello.presence, requestID: requestID, receipts: hello.receipts)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await item in session.outbound {
@@ -40,6 +41,7 @@ struct AgentWebSocketHandler: Sendable {
     private struct Hello {
         let agentID: String
         let presence: String?
+        let receipts: Bool
     }
 
     /// Waits for a valid `hello`; on anything else, or after the deadline, answers
@@ -68,7 +70,7 @@ struct AgentWebSocketHandler: Sendable {
             await refuse(outbound, reason: "unknown agent or wrong secret", requestID: frame.requestId)
             return nil
         }
-        return (Hello(agentID: agentID, presence: frame.presence), frame.requestId)
+        return (Hello(agentID: agentID, presence: frame.presence, receipts: frame.receipts ?? false), frame.requestId)
     }
 
     private func refuse(_ outbound: WebSocketOutboundWriter, reason: String, requestID: String?) async {

@@ -45,6 +45,8 @@ public actor PresenceCoordinator {
     struct Session {
         let id: UInt64
         let continuation: AsyncStream<AgentOutbound>.Continuation
+        /// The client answers every customer message with `received` (agent.md).
+        let receipts: Bool
     }
 
     private var machine: PresenceStateMachine
@@ -73,15 +75,21 @@ public actor PresenceCoordinator {
     /// `switchboard chaos` with agent disconnects on). Unacknowledged until written, so a
     /// restart of presence loses nothing: the distributor still resends.
     private var heldForAgent: [String: [HeldMessage]] = [:]
+    /// Customer messages written to a session that sends receipts, waiting for the agent's
+    /// `received`: acknowledged to the distributor only then, and held for the next session
+    /// when this one ends without it (an agent-level receipt, not a socket write).
+    private var awaitingReceipt: [String: [HeldMessage]] = [:]
     static let heldMessagesPerAgent = 1_000
     static let heldMessageLifetimeMs: Int64 = 600_000
 
     struct HeldMessage {
         let id: MessageID
         let conversationID: String
+        let sequence: UInt64
         let peer: DistributorPeer
         let frame: JSONValue
         let atMs: Int64
+        let agentID: String
     }
     private var nextSessionID: UInt64 = 0
     private var offers: [String: StandingOffer] = [:]
@@ -163,10 +171,10 @@ public actor PresenceCoordinator {
 
     /// Starts an authenticated session: replaces an older one, marks the agent connected,
     /// applies the hello's presence and queues `welcome` (plus an error for a bad presence).
-    public func openSession(agentID: String, presence: String?, requestID: String? = nil) async -> AgentSession {
+    public func openSession(agentID: String, presence: String?, requestID: String? = nil, receipts: Bool = false) async -> AgentSession {
         let (stream, continuation) = AsyncStream.makeStream(of: AgentOutbound.self)
         nextSessionID += 1
-        let session = Session(id: nextSessionID, continuation: continuation)
+        let session = Session(id: nextSessionID, continuation: continuation, receipts: receipts)
         if let old = sessions.updateValue(session, forKey: agentID) {
             old.continuation.yield(.frame(AgentProtocolError("replaced", "a newer session of this agent logged in").frame(requestID: nil)))
             old.continuation.yield(.close(reason: "replaced"))
@@ -175,6 +183,7 @@ public actor PresenceCoordinator {
             // saw it close): what it was written last may never have been read.
             keepForReplay(agentID, closedAtMs: now())
         }
+        holdUnreceipted(of: agentID)
         metrics.connectedAgents.record(sessions.count)
         var changes: [PresenceChange] = []
         var presenceError: AgentProtocolError?
@@ -196,7 +205,7 @@ public actor PresenceCoordinator {
         for frame in replayOnReconnect.removeValue(forKey: agentID) ?? [] { continuation.yield(.frame(frame)) }
         // Not one the conversation has since gone to another agent with.
         for held in heldForAgent.removeValue(forKey: agentID) ?? [] where conversations[held.conversationID]?.agentID == agentID {
-            relay(held.frame, id: held.id, to: agentID, from: held.peer)
+            relay(held)
         }
         if let presenceError { continuation.yield(.frame(presenceError.frame(requestID: requestID))) }
         logger.info("agent connected", metadata: ["agent.id": "\(agentID)"])
@@ -209,6 +218,7 @@ public actor PresenceCoordinator {
         guard let session = sessions[agentID], session.id == sessionID else { return }
         sessions[agentID] = nil
         keepForReplay(agentID, closedAtMs: now())
+        holdUnreceipted(of: agentID)
         session.continuation.finish()
         metrics.connectedAgents.record(sessions.count)
         logger.info("agent disconnected", metadata: ["agent.id": "\(agentID)"])
@@ -242,6 +252,9 @@ public actor PresenceCoordinator {
             return nil
         case .sendReply(let request):
             try await sendReply(request, agentID: agentID, requestID: requestID)
+            return nil
+        case .received(let conversationID, let sequence):
+            await receiptArrived(agentID: agentID, conversationID: conversationID, sequence: sequence)
             return nil
         }
     }
@@ -481,18 +494,32 @@ public actor PresenceCoordinator {
     private func handleMessage(_ message: ConversationMessage, id: MessageID, peer: DistributorPeer) async {
         if let queue = message.queue { queueOwners[queue] = peer }
         conversations[message.conversationID] = ConversationRoute(agentID: message.agentID, peer: peer, queue: message.queue ?? conversations[message.conversationID]?.queue)
-        let frame = AgentFrames.message(message)
+        let held = HeldMessage(
+            id: id, conversationID: message.conversationID, sequence: message.sequence, peer: peer,
+            frame: AgentFrames.message(message), atMs: now(), agentID: message.agentID)
         guard sessions[message.agentID] != nil else {
-            hold(HeldMessage(id: id, conversationID: message.conversationID, peer: peer, frame: frame, atMs: now()), for: message.agentID)
+            hold(held, for: message.agentID)
             return
         }
-        relay(frame, id: id, to: message.agentID, from: peer)
+        relay(held)
     }
 
-    /// Writes a customer message to the agent's socket and acknowledges it once written:
-    /// unacknowledged, the distributor sends it again (found by `switchboard chaos`: messages
-    /// queued to a closing connection were acknowledged and lost).
-    private func relay(_ frame: JSONValue, id: MessageID, to agentID: String, from peer: DistributorPeer) {
+    /// Writes a customer message to the agent's socket. A session with receipts acknowledges
+    /// it on the agent's `received`; one without, once written (found by `switchboard chaos`:
+    /// messages queued to a closing connection were acknowledged and lost), and gets what
+    /// was written in its last seconds again on its next session.
+    private func relay(_ message: HeldMessage) {
+        let agentID = message.agentID
+        if sessions[agentID]?.receipts == true {
+            // A resend of one already written to this session is still on its way.
+            guard awaitingReceipt[agentID]?.contains(where: { $0.id == message.id }) != true else { return }
+            // Bounded like the held ones: a dropped one is unacknowledged, so it comes again.
+            if awaitingReceipt[agentID]?.count ?? 0 >= Self.heldMessagesPerAgent { awaitingReceipt[agentID]?.removeFirst() }
+            awaitingReceipt[agentID, default: []].append(message)
+            send(message.frame, to: agentID)
+            return
+        }
+        let (id, peer, frame) = (message.id, message.peer, message.frame)
         let receipt = WriteReceipt { [weak self] in
             Task { await self?.answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer) }
         }
@@ -515,6 +542,19 @@ public actor PresenceCoordinator {
             held.append(message)
         }
         heldForAgent[agentID] = held
+    }
+
+    /// The agent has the message: acknowledged to its distributor now.
+    private func receiptArrived(agentID: String, conversationID: String, sequence: UInt64) async {
+        guard let index = awaitingReceipt[agentID]?.firstIndex(where: { $0.conversationID == conversationID && $0.sequence == sequence }),
+            let message = awaitingReceipt[agentID]?.remove(at: index)
+        else { return }  // a repeat, or a message of a session that has ended: its resend will do
+        await answerPeer(.ack(Ack(ackedID: message.id, outcome: .accepted)), message.peer)
+    }
+
+    /// A session ends: what it was written without a receipt waits for the next one.
+    private func holdUnreceipted(of agentID: String) {
+        for message in awaitingReceipt.removeValue(forKey: agentID) ?? [] { hold(message, for: agentID) }
     }
 
     /// What was written to a session that has ended in the last `replayWindowMs` goes to
