@@ -44,6 +44,9 @@ public actor RouterService: Service {
     /// Agent replies relayed to an adapter → the distributor waiting for their ack.
     var replyOrigins: [MessageID: PeerID] = [:]
     private var pendingSenders = PendingDeliverySenders()
+    /// The `Ready.instanceID` each distributor peer last registered with: a new one under the
+    /// same routing id is a restarted process, which has none of what was in flight to the old.
+    private var distributorInstances: [PeerID: String] = [:]
     private var linksBound = false
     private var startFailure: RouterError?
     private var boundWaiters: [CheckedContinuation<Void, Never>] = []
@@ -356,8 +359,16 @@ public actor RouterService: Service {
         case .accepted(let queues, let replaced, _):
             if let replaced {
                 pendingSenders.stop(to: replaced)
+                distributorInstances[replaced] = nil
                 _ = await distributorLink.forget(replaced)
                 _ = try? await distributorLink.send(.disconnect(Disconnect(sender: Self.processName, reason: .replaced)), to: replaced)
+            }
+            if let previous = distributorInstances.updateValue(ready.instanceID, forKey: peer), previous != ready.instanceID {
+                // Restarted under the same routing id before it was seen dead: what was in
+                // flight to the old process counts against the new one's window until the
+                // link's resend timer (up to 30 s). The journal still has all of it pending.
+                pendingSenders.stop(to: peer)
+                _ = await distributorLink.forget(peer)
             }
             logger.info("distributor registered", metadata: metadata)
             await answerDistributor(
@@ -490,6 +501,7 @@ public actor RouterService: Service {
     private func peerGone(_ peer: PeerID) async {
         let freed = registry.peerDied(peer)
         pendingSenders.stop(to: peer)
+        distributorInstances[peer] = nil
         _ = await distributorLink.forget(peer)
         if !freed.isEmpty {
             logger.warning("distributor gone; its queues are unowned", metadata: ["peer": "\(peer)", "queues": "\(freed.joined(separator: ","))"])

@@ -70,6 +70,34 @@ struct PendingDeliveriesPacingTests {
         }
     }
 
+    /// A distributor restarted under the same routing id before the router saw it die: the
+    /// old process's unanswered window must not hold back the new one's deliveries until the
+    /// link's resend timer (two minutes here).
+    @Test func aDistributorRestartedUnderTheSameIDGetsItsPendingDeliveriesAtOnce() async throws {
+        let pendingCount = RouterService.pendingWindow + 150
+        try await withPendingDeliveries(pendingCount) { run, harness, deliveries in
+            let first = try await harness.peer("distributor-2", to: run.endpoints.distributor)
+            try await first.send(.ready(Ready(distributor: "distributor-2", queues: ["support"], instanceID: "first-run")))
+            try await eventually("a window of deliveries at the first run") {
+                await first.all { $0.deliver }.count >= RouterService.pendingWindow
+            }
+            await first.close()  // killed with its window unanswered
+
+            let second = try await harness.peer("distributor-2", to: run.endpoints.distributor)
+            try await second.send(.ready(Ready(distributor: "distributor-2", queues: ["support"], instanceID: "second-run")))
+            try await eventually("a window of deliveries at the second run") {
+                await second.all { $0.deliver }.count >= RouterService.pendingWindow
+            }
+            for id in await second.all({ $0.deliver?.0 }) {
+                try await second.send(.deliverAck(DeliverAck(ackedID: id, outcome: .accepted)))
+            }
+            try await eventually("every pending delivery at the second run") {
+                Set(await second.all { $0.deliver?.1.message.providerMessageID }) == deliveries
+            }
+            await second.close()
+        }
+    }
+
     /// Runs a router holding `count` deliveries pending for queue support (nobody owns it
     /// yet), then `body` with it and their provider message ids; stops it on every way out.
     private func withPendingDeliveries(
