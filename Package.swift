@@ -67,6 +67,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ]
         ),
@@ -170,7 +171,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "SwitchboardCore", "Fuzzing"]),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ZeroMQ", "Wire", "SwitchboardTestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ZeroMQ", "SwitchboardTestSupport"]),
         .testTarget(
             name: "ProcessRuntimeTests",
             dependencies: [

@@ -54,12 +54,7 @@ extension Distributor {
         case let .answerOfferReply(offerID, stands):
             guard let envelope else { return }
             let outcome: AckOutcome = stands ? .accepted : .rejected(reason: "offer withdrawn")
-            if offerReplyAnswers.updateValue(outcome, forKey: envelope.id) == nil {
-                offerReplyOrder.append(envelope.id)
-                if offerReplyOrder.count > rememberedReplies {
-                    offerReplyAnswers[offerReplyOrder.removeFirst()] = nil
-                }
-            }
+            offerReplyAnswers.remember(outcome, for: envelope.id)
             if !stands { logger.info("reply to an offer that no longer stands", metadata: ["offer": "\(offerID)"]) }
             try await presenceLink.send(Envelope(id: ids.next(), message: .ack(Ack(ackedID: envelope.id, outcome: outcome))))
         case let .forwardMessages(conversationID, agentID, sequences):

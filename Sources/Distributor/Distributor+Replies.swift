@@ -23,6 +23,10 @@ extension Distributor {
             await forward(forwarded, id: envelope.id, logger: logger)
             return
         }
+        if let answer = agentReplyAnswers[envelope.id] {
+            await answerPresence(AgentReplyAck(ackedID: envelope.id, outcome: answer))
+            return
+        }
         await resumeIfWaiting(conversationID: reply.conversationID, agentID: reply.agentID)  // D5: the agent writes
         guard let record = core.conversations[reply.conversationID] else {
             await refuseReply(envelope.id, "conversation \(reply.conversationID) is not in a queue of distributor \(settings.name)")
@@ -65,7 +69,14 @@ extension Distributor {
 
     /// The adapter's answer, through the router: presence tells the agent.
     func replyAcknowledged(_ ack: AgentReplyAck) async {
+        // The router brings only answers to replies it relayed from this distributor (checked
+        // here, maybe by the run before a restart): the adapter's word on that id.
         repliesForwarded[ack.ackedID] = nil
+        agentReplyAnswers.remember(ack.outcome, for: ack.ackedID)
+        await answerPresence(ack)
+    }
+
+    private func answerPresence(_ ack: AgentReplyAck) async {
         do {
             try await presenceLink.send(Envelope(id: ids.next(), message: .agentReplyAck(ack)))
         } catch {
@@ -74,7 +85,6 @@ extension Distributor {
     }
 
     private func refuseReply(_ id: MessageID, _ reason: String) async {
-        let ack = AgentReplyAck(ackedID: id, outcome: .rejected(reason: reason))
-        try? await presenceLink.send(Envelope(id: ids.next(), message: .agentReplyAck(ack)))
+        await answerPresence(AgentReplyAck(ackedID: id, outcome: .rejected(reason: reason)))
     }
 }

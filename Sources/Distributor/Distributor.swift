@@ -42,11 +42,14 @@ public actor Distributor: Service {
     var offerMessages: [MessageID: String] = [:]
     /// ConversationMessage ids → what they carried, to record presence's Ack.
     var forwardedMessages: [MessageID: (conversationID: String, sequence: UInt64)] = [:]
-    /// Answers already given to OfferReply ids (presence resends until it has one); the
-    /// oldest are forgotten past `rememberedReplies` (a repeat that old is answered by the core).
-    var offerReplyAnswers: [MessageID: AckOutcome] = [:]
-    var offerReplyOrder: [MessageID] = []
-    let rememberedReplies = 10_000
+    /// Answers already given to OfferReply ids (presence resends until it has one); a repeat
+    /// older than the last 10,000 is answered by the core.
+    var offerReplyAnswers = RememberedAnswers<AckOutcome>()
+    /// The adapters' answers to agent replies (by the reply's id), for a resend that comes
+    /// after the answer: the agent did not get it (disconnected, or presence restarted) and
+    /// sent the reply again, perhaps after wrapping up, when checking it anew would refuse a
+    /// reply that reached the customer (found by `switchboard chaos`).
+    var agentReplyAnswers = RememberedAnswers<AckOutcome>()
     var timer: Task<Void, Never>?
     /// Steps act in the order the core computed them (see `StepOrder`).
     var stepOrder = StepOrder()

@@ -43,8 +43,10 @@ public actor RouterService: Service {
     var registry: QueueOwnershipRegistry<PeerID>
     /// Agent replies relayed to an adapter → the distributor waiting for their ack.
     var replyOrigins: [MessageID: PeerID] = [:]
-    /// The task sending each queue's pending deliveries to its owner, while one runs.
-    private var pendingSenders: [String: Task<Void, Never>] = [:]
+    private var pendingSenders = PendingDeliverySenders()
+    /// The `Ready.instanceID` each distributor peer last registered with: a new one under the
+    /// same routing id is a restarted process, which has none of what was in flight to the old.
+    private var distributorInstances: [PeerID: String] = [:]
     private var linksBound = false
     private var startFailure: RouterError?
     private var boundWaiters: [CheckedContinuation<Void, Never>] = []
@@ -356,8 +358,17 @@ public actor RouterService: Service {
             await answerDistributor(peer, .readyRefused(answer))
         case .accepted(let queues, let replaced, _):
             if let replaced {
+                pendingSenders.stop(to: replaced)
+                distributorInstances[replaced] = nil
                 _ = await distributorLink.forget(replaced)
                 _ = try? await distributorLink.send(.disconnect(Disconnect(sender: Self.processName, reason: .replaced)), to: replaced)
+            }
+            if let previous = distributorInstances.updateValue(ready.instanceID, forKey: peer), previous != ready.instanceID {
+                // Restarted under the same routing id before it was seen dead: what was in
+                // flight to the old process counts against the new one's window until the
+                // link's resend timer (up to 30 s). The journal still has all of it pending.
+                pendingSenders.stop(to: peer)
+                _ = await distributorLink.forget(peer)
             }
             logger.info("distributor registered", metadata: metadata)
             await answerDistributor(
@@ -369,11 +380,16 @@ public actor RouterService: Service {
             // they go out (found by `switchboard chaos`: a distributor stayed unregistered for
             // a minute after a router restart under load).
             // One sender per queue: a distributor that says Ready again (it saw the router
-            // come back) restarts the run instead of adding a second one that sends every
-            // delivery again beside it (found by `switchboard chaos --rate 300`).
-            for queue in queues {
-                pendingSenders[queue]?.cancel()
-                pendingSenders[queue] = Task(executorPreference: loop) { await self.sendPending(queue: queue, to: peer) }
+            // come back) neither adds a second one that sends every delivery again beside it
+            // (found by `switchboard chaos --rate 300`) nor restarts it (which sent again what
+            // was in flight); another process or peer gets a sender of its own.
+            for queue in queues where !pendingSenders.isRunning(queue: queue, to: peer, instanceID: ready.instanceID) {
+                pendingSenders.start(queue: queue, to: peer, instanceID: ready.instanceID) { run in
+                    Task(executorPreference: loop) {
+                        await self.sendPending(queue: queue, to: peer)
+                        await self.pendingSenderEnded(queue: queue, run: run)
+                    }
+                }
             }
         }
     }
@@ -403,6 +419,10 @@ public actor RouterService: Service {
             }
             await send(delivery)
         }
+    }
+
+    private func pendingSenderEnded(queue: String, run: UInt64) {
+        pendingSenders.ended(queue: queue, run: run)
     }
 
     /// Most deliveries sent to one distributor and not yet answered while pending ones go out.
@@ -480,6 +500,8 @@ public actor RouterService: Service {
 
     private func peerGone(_ peer: PeerID) async {
         let freed = registry.peerDied(peer)
+        pendingSenders.stop(to: peer)
+        distributorInstances[peer] = nil
         _ = await distributorLink.forget(peer)
         if !freed.isEmpty {
             logger.warning("distributor gone; its queues are unowned", metadata: ["peer": "\(peer)", "queues": "\(freed.joined(separator: ","))"])

@@ -56,4 +56,45 @@ extension DistributorServiceTests {
             try await withTimeout(.seconds(5), "the run stops") { try await run.value }
         }
     }
+
+    /// The agent resends a reply whose answer it never got (it was disconnected when the
+    /// answer came, or presence restarted): the adapter's answer is given again at once, not
+    /// checked anew (after a wrap-up that check refuses a reply that reached the customer)
+    /// and not sent to the router again.
+    @Test func aReplyResentAfterItsAnswerGetsTheSameAnswerAgain() async throws {
+        let dataDir = try TemporaryDirectory("distributor-reply-answered")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(30)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
+            let presencePeer = try await activeConversationOfAda(peers)
+
+            let reply = Envelope(
+                id: peers.ids.next(),
+                message: .agentReply(AgentReply(
+                    conversationID: "c1", channelInstanceID: "", channelType: "", customerAddress: "", agentID: "ada", text: "on it", sentAtMs: 0)))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
+            _ = try await peers.router.receive("the reply at the router") {
+                if case .agentReply(let forwarded) = $0 { forwarded } else { nil }
+            }
+            try await peers.router.send(.agentReplyAck(AgentReplyAck(ackedID: reply.id, outcome: .accepted)), to: Array("distributor-1".utf8), ids: peers.ids)
+            _ = try await peers.presence.receive("the first AgentReplyAck") {
+                if case .agentReplyAck(let ack) = $0, ack.ackedID == reply.id { ack.outcome } else { nil }
+            }
+
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
+            let again = try await peers.presence.receive("the answer to the resend") {
+                if case .agentReplyAck(let ack) = $0, ack.ackedID == reply.id { ack.outcome } else { nil }
+            }
+            #expect(again.value == .accepted)
+            let atRouter = try? await peers.router.receive("no second copy at the router", within: .milliseconds(500)) {
+                if case .agentReply(let forwarded) = $0 { forwarded } else { nil }
+            }
+            #expect(atRouter == nil)
+            run.cancel()
+            try await withTimeout(.seconds(5), "the run stops") { try await run.value }
+        }
+    }
 }
