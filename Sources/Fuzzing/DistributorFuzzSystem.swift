@@ -15,14 +15,9 @@ import ZeroMQ
 /// accepts the Ready and acks closes, transfers and replies; presence sends its snapshot (the
 /// fuzz agent available, with room for every conversation), grants every reservation, and
 /// acks offers, messages, withdrawals, work items and releases.
-struct DistributorFuzzSystem {
-    let directory: FuzzDirectory
-    let configuration: SwitchboardConfiguration
-    let context: ZeroMQContext
-    let serviceLoop: ZeroMQEventLoop
-    let peerLoop: ZeroMQEventLoop
-    let group: ServiceGroup
-    let task: Task<Void, any Error>
+struct DistributorFuzzSystem: InProcessFuzzSystem {
+    let host: InProcessService
+    var configuration: SwitchboardConfiguration { host.configuration }
     let store: QueueStateStore
     let distributor: Distributor
     let router: FuzzPeer
@@ -33,11 +28,8 @@ struct DistributorFuzzSystem {
     static let agent = AgentState(agentID: "fuzzer", basePresence: .available, capacityTotal: 100_000, connected: true)
 
     static func start(logger: Logger) async throws -> DistributorFuzzSystem {
-        let directory = FuzzDirectory()
-        let configuration = try FuzzConfiguration.load()
-        let context = try ZeroMQContext()
-        let serviceLoop = try ZeroMQEventLoop(context: context, name: "fuzz-distributor")
-        let peerLoop = try ZeroMQEventLoop(context: context, name: "fuzz-distributor-peers")
+        var host = try InProcessService(name: "distributor")
+        let (configuration, peerLoop) = (host.configuration, host.peerLoop)
         let (router, routerEndpoint) = try await FuzzPeer.bind("router", loop: peerLoop, answer: routerAnswer)
         let sequence = Mutex<UInt64>(1)
         let (presence, presenceEndpoint) = try await FuzzPeer.bind("presence", loop: peerLoop) { envelope in
@@ -50,16 +42,13 @@ struct DistributorFuzzSystem {
         let settings = try DistributorSettings.resolve(
             configuration: configuration, name: name, routerEndpoint: routerEndpoint, presenceEndpoint: presenceEndpoint,
             updatesEndpoint: try await publisher.lastEndpoint(), http: "127.0.0.1:0")
-        let data = try directory.data(process: name)
+        let data = try host.directory.data(process: name)
         let store = try QueueStateStore(path: data.storePath(QueueStateStore.fileName))
         let distributor = Distributor(
-            settings: settings, configuration: configuration, store: store, loop: serviceLoop, ids: MessageIDGenerator(), logger: logger)
-        let group = ServiceGroup(services: [distributor], logger: logger)
-        // On its loop, as the distributor process runs it (decisions §22).
-        let task = Task(executorPreference: serviceLoop) { try await group.run() }
+            settings: settings, configuration: configuration, store: store, loop: host.serviceLoop, ids: MessageIDGenerator(), logger: logger)
+        host.run(distributor, logger: logger)
         return DistributorFuzzSystem(
-            directory: directory, configuration: configuration, context: context, serviceLoop: serviceLoop, peerLoop: peerLoop,
-            group: group, task: task, store: store, distributor: distributor, router: router, presence: presence, publisher: publisher)
+            host: host, store: store, distributor: distributor, router: router, presence: presence, publisher: publisher)
     }
 
     @Sendable static func routerAnswer(_ envelope: Envelope) -> WireMessage? {
@@ -97,11 +86,6 @@ struct DistributorFuzzSystem {
         await router.close()
         await presence.close()
         await publisher.close(linger: .zero)
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
-        await peerLoop.shutdown()
-        await serviceLoop.shutdown()
-        try? context.terminate()
-        directory.remove()
+        await host.stop()
     }
 }

@@ -27,19 +27,11 @@ struct DistributorFuzzTarget: FuzzTarget {
     static let answerWait: Duration = .seconds(10)
 
     func run(seed: UInt64, iterations: Int, logger: Logger) async throws -> FuzzTally {
-        let system = try await DistributorFuzzSystem.start(logger: logger)
-        let start = ContinuousClock.now
-        var run = DistributorFuzzRun(system: system, seed: seed, target: name)
-        await run.fuzz(iterations: iterations)
-        await run.finish()
-        await system.stop()
-        var tally = run.tally
-        tally.elapsedSeconds = (ContinuousClock.now - start).seconds
-        return tally
+        try await DistributorFuzzRun.run(target: name, seed: seed, iterations: iterations, logger: logger)
     }
 }
 
-struct DistributorFuzzRun {
+struct DistributorFuzzRun: InProcessFuzzRun {
     let system: DistributorFuzzSystem
     let seed: UInt64
     let target: String

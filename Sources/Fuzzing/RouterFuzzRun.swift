@@ -5,7 +5,7 @@ import Wire
 
 /// One run of the `router` target: batches of inputs, each followed by a control round and
 /// the checks of `RouterFuzzTarget`.
-struct RouterFuzzRun {
+struct RouterFuzzRun: InProcessFuzzRun {
     let system: RouterFuzzSystem
     let seed: UInt64
     let target: String

@@ -31,27 +31,14 @@ struct RouterFuzzTarget: FuzzTarget {
     static let answerWait: Duration = .seconds(10)
 
     func run(seed: UInt64, iterations: Int, logger: Logger) async throws -> FuzzTally {
-        let system = try await RouterFuzzSystem.start(logger: logger)
-        let start = ContinuousClock.now
-        var run = RouterFuzzRun(system: system, seed: seed, target: name)
-        await run.fuzz(iterations: iterations)
-        await run.finish()
-        await system.stop()
-        var tally = run.tally
-        tally.elapsedSeconds = (ContinuousClock.now - start).seconds
-        return tally
+        try await RouterFuzzRun.run(target: name, seed: seed, iterations: iterations, logger: logger)
     }
 }
 
 /// The router in process, its peers and a second reader of its journal.
-struct RouterFuzzSystem {
-    let directory: FuzzDirectory
-    let configuration: SwitchboardConfiguration
-    let context: ZeroMQContext
-    let serviceLoop: ZeroMQEventLoop
-    let peerLoop: ZeroMQEventLoop
-    let group: ServiceGroup
-    let task: Task<Void, any Error>
+struct RouterFuzzSystem: InProcessFuzzSystem {
+    let host: InProcessService
+    var configuration: SwitchboardConfiguration { host.configuration }
     let journal: JournalStore
     let ingress: FuzzPeer
     let distributor1: FuzzPeer
@@ -59,18 +46,13 @@ struct RouterFuzzSystem {
     let rogue: FuzzPeer
 
     static func start(logger: Logger) async throws -> RouterFuzzSystem {
-        let directory = FuzzDirectory()
-        let configuration = try FuzzConfiguration.load()
-        let context = try ZeroMQContext()
-        let serviceLoop = try ZeroMQEventLoop(context: context, name: "fuzz-router")
-        let peerLoop = try ZeroMQEventLoop(context: context, name: "fuzz-router-peers")
-        let data = try directory.data(process: "router")
+        var host = try InProcessService(name: "router")
+        let peerLoop = host.peerLoop
+        let data = try host.directory.data(process: "router")
         let service = try RouterService(
-            configuration: configuration, dataDirectory: data,
-            endpoints: RouterEndpoints(ingress: "tcp://127.0.0.1:*", distributor: "tcp://127.0.0.1:*"), loop: serviceLoop, logger: logger)
-        let group = ServiceGroup(services: [service], logger: logger)
-        // On its loop, as the router process runs it (decisions §22).
-        let task = Task(executorPreference: serviceLoop) { try await group.run() }
+            configuration: host.configuration, dataDirectory: data,
+            endpoints: RouterEndpoints(ingress: "tcp://127.0.0.1:*", distributor: "tcp://127.0.0.1:*"), loop: host.serviceLoop, logger: logger)
+        host.run(service, logger: logger)
         let endpoints = try await service.boundEndpoints()
         // What the real peers always answer: the adapter acks a relayed reply, an owner a Deliver.
         let ingress = try await FuzzPeer.connect("ingress-chat", to: endpoints.ingress, loop: peerLoop) { envelope in
@@ -86,8 +68,7 @@ struct RouterFuzzSystem {
         let rogue = try await FuzzPeer.connect(RouterPeerRole.rogue.routingID, to: endpoints.distributor, loop: peerLoop)
         let journal = try JournalStore(path: data.storePath(JournalStore.fileName))
         return RouterFuzzSystem(
-            directory: directory, configuration: configuration, context: context, serviceLoop: serviceLoop, peerLoop: peerLoop,
-            group: group, task: task, journal: journal, ingress: ingress, distributor1: distributor1, distributor2: distributor2, rogue: rogue)
+            host: host, journal: journal, ingress: ingress, distributor1: distributor1, distributor2: distributor2, rogue: rogue)
     }
 
     func peer(_ role: RouterPeerRole) -> FuzzPeer {
@@ -101,11 +82,6 @@ struct RouterFuzzSystem {
 
     func stop() async {
         for role in RouterPeerRole.allCases { await peer(role).close() }
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
-        await peerLoop.shutdown()
-        await serviceLoop.shutdown()
-        try? context.terminate()
-        directory.remove()
+        await host.stop()
     }
 }

@@ -27,10 +27,7 @@ extension DistributorServiceTests {
             let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
             let presencePeer = try await activeConversationOfAda(peers)
 
-            let reply = Envelope(
-                id: peers.ids.next(),
-                message: .agentReply(AgentReply(
-                    conversationID: "c1", channelInstanceID: "", channelType: "", customerAddress: "", agentID: "ada", text: "on it", sentAtMs: 0)))
+            let reply = Self.adasReply(peers)
             try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
             let first = try await peers.router.receive("the reply at the router") {
                 if case .agentReply(let forwarded) = $0 { forwarded } else { nil }
@@ -71,10 +68,7 @@ extension DistributorServiceTests {
             let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
             let presencePeer = try await activeConversationOfAda(peers)
 
-            let reply = Envelope(
-                id: peers.ids.next(),
-                message: .agentReply(AgentReply(
-                    conversationID: "c1", channelInstanceID: "", channelType: "", customerAddress: "", agentID: "ada", text: "on it", sentAtMs: 0)))
+            let reply = Self.adasReply(peers)
             try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
             _ = try await peers.router.receive("the reply at the router") {
                 if case .agentReply(let forwarded) = $0 { forwarded } else { nil }
@@ -96,5 +90,14 @@ extension DistributorServiceTests {
             run.cancel()
             try await withTimeout(.seconds(5), "the run stops") { try await run.value }
         }
+    }
+
+    /// Ada's reply in conversation c1, as presence sends it (no channel or customer: the
+    /// distributor fills them in).
+    static func adasReply(_ peers: Peers) -> Envelope {
+        Envelope(
+            id: peers.ids.next(),
+            message: .agentReply(AgentReply(
+                conversationID: "c1", channelInstanceID: "", channelType: "", customerAddress: "", agentID: "ada", text: "on it", sentAtMs: 0)))
     }
 }
