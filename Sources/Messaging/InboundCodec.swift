@@ -8,18 +8,34 @@ import Metrics
 import Wire
 import ZeroMQ
 
-/// Decodes what a link's socket receives, and accounts for what it rejects (G4): a malformed
-/// message is logged, counted under `switchboard_wire_rejected_total{link, reason}` and
-/// dropped; it never reaches the owner and never stops the link.
+/// Decodes what a link's socket receives, and accounts for it: every message under
+/// `switchboard_wire_received_total{link, type}` (how many messages of each kind a process
+/// handles, per conversation the figure the protocol's cost comes from), and a malformed one
+/// logged, counted under `switchboard_wire_rejected_total{link, reason}` and dropped (G4); it
+/// never reaches the owner and never stops the link.
 struct InboundCodec: Sendable {
     let link: String
     let logger: Logger
+    /// One counter per message type, made once (a lookup per message, no allocation).
+    private let received: [MessageType: Counter]
+    private let metrics: any MetricsFactory
+
+    init(link: String, logger: Logger, metrics: any MetricsFactory = MetricsSystem.factory) {
+        self.link = link
+        self.logger = logger
+        self.metrics = metrics
+        received = Dictionary(uniqueKeysWithValues: MessageType.allCases.map { type in
+            (type, Counter(label: "switchboard_wire_received_total", dimensions: [("link", link), ("type", type.name)], factory: metrics))
+        })
+    }
 
     /// `routed`: a ROUTER socket's first frame is the sender's routing id.
     /// `published`: a SUB socket's first frame is the topic.
     func decode(_ frames: ArraySlice<[UInt8]>, published: Bool = false) -> Envelope? {
         do {
-            return published ? try WireCodec.decodePublished(frames: frames) : try WireCodec.decode(frames: frames)
+            let envelope = published ? try WireCodec.decodePublished(frames: frames) : try WireCodec.decode(frames: frames)
+            received[envelope.type]?.increment()
+            return envelope
         } catch {
             reject(error)
             return nil
@@ -27,7 +43,7 @@ struct InboundCodec: Sendable {
     }
 
     func reject(_ error: WireError) {
-        Counter(label: "switchboard_wire_rejected_total", dimensions: [("link", link), ("reason", error.code.rawValue)])
+        Counter(label: "switchboard_wire_rejected_total", dimensions: [("link", link), ("reason", error.code.rawValue)], factory: metrics)
             .increment()
         logger.warning(
             "rejected a malformed message",
