@@ -38,8 +38,11 @@ public final class AgentSession: Sendable {
     /// WebSocket client's connect never returns when the connection closes during the HTTP
     /// upgrade (found by `switchboard chaos`: an agent that reconnected just as presence was
     /// killed waited for good), so the connection runs in a task of its own that this call
-    /// abandons (cancelled) rather than waits for.
-    public func run(logger: Logger = Logger(label: "agent-session"), handshakeTimeout: Duration = .seconds(10)) async throws {
+    /// abandons (cancelled) rather than waits for. That task runs on `executor` (a new task
+    /// does not inherit its caller's preference): the bench's agents share one thread.
+    public func run(
+        logger: Logger = Logger(label: "agent-session"), handshakeTimeout: Duration = .seconds(10), executor: (any TaskExecutor)? = nil
+    ) async throws {
         defer {
             writer.withLock { $0 = nil }
             eventContinuation.yield(.closed)
@@ -47,7 +50,7 @@ public final class AgentSession: Sendable {
         }
         let (ends, end) = AsyncStream.makeStream(of: Result<Void, any Error>.self)
         let answered = AnsweredFlag()
-        let connection = Task {
+        let connection = Task(executorPreference: executor) {
             do {
                 try await self.connect(logger: logger) { answered.value.store(true, ordering: .relaxed) }
                 end.yield(.success(()))

@@ -54,7 +54,7 @@ final class BenchAgents: Sendable {
 
     private func serve(_ session: AgentSession, logger: Logger) async {
         let events = session.events
-        let connection = Task(executorPreference: executor) { try await session.run(logger: logger) }
+        let connection = Task(executorPreference: executor) { [executor] in try await session.run(logger: logger, executor: executor) }
         await withDiscardingTaskGroup { actions in
             for await event in events {
                 handle(event, session: session, actions: &actions)
