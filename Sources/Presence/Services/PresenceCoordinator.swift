@@ -79,6 +79,10 @@ public actor PresenceCoordinator {
     /// `received`: acknowledged to the distributor only then, and held for the next session
     /// when this one ends without it (an agent-level receipt, not a socket write).
     private var awaitingReceipt: [String: [HeldMessage]] = [:]
+    /// Answers to an agent's requests that came while it was not connected (`send`).
+    private var answersForAbsentAgent: [String: [(atMs: Int64, frame: JSONValue)]] = [:]
+    static let answersPerAbsentAgent = 200
+    static let answerLifetimeMs: Int64 = 300_000
     static let heldMessagesPerAgent = 1_000
     static let heldMessageLifetimeMs: Int64 = 600_000
 
@@ -203,6 +207,10 @@ public actor PresenceCoordinator {
             for frame in workItemFrames(for: agentID) { continuation.yield(.frame(frame)) }
         }
         for frame in replayOnReconnect.removeValue(forKey: agentID) ?? [] { continuation.yield(.frame(frame)) }
+        let answersSince = now() - Self.answerLifetimeMs
+        for answer in answersForAbsentAgent.removeValue(forKey: agentID) ?? [] where answer.atMs >= answersSince {
+            continuation.yield(.frame(answer.frame))
+        }
         // Not one the conversation has since gone to another agent with.
         for held in heldForAgent.removeValue(forKey: agentID) ?? [] where conversations[held.conversationID]?.agentID == agentID {
             relay(held)
@@ -686,8 +694,29 @@ public actor PresenceCoordinator {
 
     /// Queues `frame` for the agent's socket; `receipt` (if any) runs once it is written.
     func send(_ frame: JSONValue, to agentID: String, onWritten receipt: WriteReceipt? = nil) {
-        sessions[agentID]?.continuation.yield(receipt.map { .frameThen(frame, $0) } ?? .frame(frame))
+        if let session = sessions[agentID] {
+            session.continuation.yield(receipt.map { .frameThen(frame, $0) } ?? .frame(frame))
+        } else if Self.isAnswer(frame) {
+            keepAnswer(frame, for: agentID)
+        }
         offerToHTTPWaiter(frame)
+    }
+
+    /// The answer to something the agent asked for (agent.md): `replyResult`, `actionResult`,
+    /// `offerReplied`. One that comes while the agent is not connected goes to its next
+    /// session after `welcome`, so a client that reconnects learns how its request ended
+    /// without resending it (a resend is still safe).
+    static func isAnswer(_ frame: JSONValue) -> Bool {
+        guard case .object(let fields) = frame, case .string(let type)? = fields["type"] else { return false }
+        return type == "replyResult" || type == "actionResult" || type == "offerReplied"
+    }
+
+    /// Bounded (the oldest go first) and only for a while: an agent gone for good keeps nothing.
+    private func keepAnswer(_ frame: JSONValue, for agentID: String) {
+        let nowMs = now()
+        answersForAbsentAgent[agentID, default: []].removeAll { $0.atMs < nowMs - Self.answerLifetimeMs }
+        if answersForAbsentAgent[agentID]?.count ?? 0 >= Self.answersPerAbsentAgent { answersForAbsentAgent[agentID]?.removeFirst() }
+        answersForAbsentAgent[agentID, default: []].append((nowMs, frame))
     }
 
     private func name(of agentID: String) -> String { configuration.agent(id: agentID)?.name ?? agentID }

@@ -1,0 +1,46 @@
+import SwitchboardTestSupport
+import Testing
+import Wire
+
+@testable import Presence
+
+/// The answer to an agent's request that comes while the agent is not connected reaches its
+/// next session after `welcome` (agent.md): before, it was dropped, and the client only
+/// learned how its reply ended by sending it again.
+@Suite struct AnswersForAbsentAgentTests {
+    private static let peer = DistributorPeer(bytes: [4])
+
+    @Test func aReplyResultThatComesWhileTheAgentIsAwayReachesItsNextSession() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        let coordinator = harness.coordinator
+        let first = await coordinator.openSession(agentID: "ada", presence: "available")
+        // Ada holds c1 (a customer message routed it to her), and replies in it.
+        let inbound = InboundMessage(
+            channelInstanceID: "custom-main", channelType: "custom", providerMessageID: "p1", customerAddress: "cust-1",
+            text: "hello?", receivedAtMs: 1_700_000_000_000)
+        await coordinator.handle(
+            Envelope(id: MessageID(prefix: 4, counter: 1), message: .conversationMessage(
+                ConversationMessage(conversationID: "c1", agentID: "ada", sequence: 1, message: inbound, queue: "billing"))),
+            from: Self.peer)
+        try await coordinator.perform(.sendReply(AgentReplyRequest(conversationID: "c1", text: "on it", clientMessageID: "r1")), agentID: "ada")
+        let replyID = try #require(await harness.recorder.reliable.first { if case .agentReply = $0.message { true } else { false } }?.id)
+
+        await coordinator.closeSession(agentID: "ada", sessionID: first.id)
+        await coordinator.handle(Envelope(id: MessageID(prefix: 4, counter: 2), message: .agentReplyAck(AgentReplyAck(ackedID: replyID, outcome: .accepted))), from: Self.peer)
+
+        let second = await coordinator.openSession(agentID: "ada", presence: "available")
+        let (types, clientMessageID) = try await withTimeout(.seconds(5), "the replyResult") {
+            var types: [String] = []
+            for await item in second.outbound {
+                guard case .frame(.object(let fields)) = item, case .string(let type)? = fields["type"] else { continue }
+                types.append(type)
+                if type == "replyResult" { return (types, fields["clientMessageId"]) }
+            }
+            return (types, nil)
+        }
+        #expect(types.first == "welcome")
+        #expect(clientMessageID == .string("r1"))
+        await coordinator.closeSession(agentID: "ada", sessionID: second.id)
+    }
+}
