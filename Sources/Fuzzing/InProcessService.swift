@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import SwitchboardCore
+import Synchronization
 import ZeroMQ
 
 /// What the targets that run a process's service in process share: a temporary data
@@ -14,6 +15,7 @@ struct InProcessService {
     let peerLoop: ZeroMQEventLoop
     private(set) var group: ServiceGroup?
     private(set) var task: Task<Void, any Error>?
+    private let ending = ServiceEnding()
 
     /// `name` names the loops' threads (`fuzz-<name>`, `fuzz-<name>-peers`).
     init(name: String) throws {
@@ -28,8 +30,20 @@ struct InProcessService {
     mutating func run(_ service: any Service, logger: Logger) {
         let group = ServiceGroup(services: [service], logger: logger)
         self.group = group
-        task = Task(executorPreference: serviceLoop) { try await group.run() }
+        let ending = self.ending
+        task = Task(executorPreference: serviceLoop) {
+            do {
+                try await group.run()
+                ending.note("stopped")
+            } catch {
+                ending.note("stopped with \(error)")
+                throw error
+            }
+        }
     }
+
+    /// For a finding: whether the service had stopped by itself (and how) or still ran.
+    var state: String { ending.description ?? "still running" }
 
     /// Stops the service, then the loops and the context, and removes the data (the peers'
     /// sockets are closed first, by the caller).
@@ -41,6 +55,13 @@ struct InProcessService {
         try? context.terminate()
         directory.remove()
     }
+}
+
+/// How the service's run ended, once it has.
+private final class ServiceEnding: Sendable {
+    private let ended = Mutex<String?>(nil)
+    func note(_ how: String) { ended.withLock { $0 = how } }
+    var description: String? { ended.withLock { $0 } }
 }
 
 /// One run of an in-process target: batches of inputs with their checks, then the final ones.

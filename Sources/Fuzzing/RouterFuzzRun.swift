@@ -174,7 +174,7 @@ struct RouterFuzzRun: InProcessFuzzRun {
     private mutating func unresponsive(_ what: String, batch: Int) -> Bool {
         tally.crashes += 1
         let inputs = tally.inputs
-        tally.find("the router stopped answering after batch \(batch): \(what) (replay: switchboard fuzz --target \(target) --seed \(seed) --iterations \(inputs))")
+        tally.find("the router stopped answering after batch \(batch): \(what); the service was \(system.host.state) (replay: switchboard fuzz --target \(target) --seed \(seed) --iterations \(inputs))")
         return false
     }
 
