@@ -506,7 +506,7 @@ public actor PresenceCoordinator {
             id: id, conversationID: message.conversationID, sequence: message.sequence, peer: peer,
             frame: AgentFrames.message(message), atMs: now(), agentID: message.agentID)
         guard sessions[message.agentID] != nil else {
-            hold(held, for: message.agentID)
+            hold(held)
             return
         }
         relay(held)
@@ -522,8 +522,7 @@ public actor PresenceCoordinator {
             // A resend of one already written to this session is still on its way.
             guard awaitingReceipt[agentID]?.contains(where: { $0.id == message.id }) != true else { return }
             // Bounded like the held ones: a dropped one is unacknowledged, so it comes again.
-            if awaitingReceipt[agentID]?.count ?? 0 >= Self.heldMessagesPerAgent { awaitingReceipt[agentID]?.removeFirst() }
-            awaitingReceipt[agentID, default: []].append(message)
+            awaitingReceipt[agentID, default: []].append(message, keepingAtMost: Self.heldMessagesPerAgent)
             send(message.frame, to: agentID)
             return
         }
@@ -540,16 +539,15 @@ public actor PresenceCoordinator {
 
     /// A resend of a held message replaces it in place (same id, same order). Bounded in
     /// count and age: what is dropped is still unacknowledged, so the distributor resends it.
-    private func hold(_ message: HeldMessage, for agentID: String) {
-        var held = heldForAgent.removeValue(forKey: agentID) ?? []
+    private func hold(_ message: HeldMessage) {
+        var held = heldForAgent.removeValue(forKey: message.agentID) ?? []
         held.removeAll { $0.atMs < message.atMs - Self.heldMessageLifetimeMs }
         if let index = held.firstIndex(where: { $0.id == message.id }) {
             held[index] = message
         } else {
-            if held.count >= Self.heldMessagesPerAgent { held.removeFirst() }
-            held.append(message)
+            held.append(message, keepingAtMost: Self.heldMessagesPerAgent)
         }
-        heldForAgent[agentID] = held
+        heldForAgent[message.agentID] = held
     }
 
     /// The agent has the message: acknowledged to its distributor now.
@@ -562,7 +560,7 @@ public actor PresenceCoordinator {
 
     /// A session ends: what it was written without a receipt waits for the next one.
     private func holdUnreceipted(of agentID: String) {
-        for message in awaitingReceipt.removeValue(forKey: agentID) ?? [] { hold(message, for: agentID) }
+        for message in awaitingReceipt.removeValue(forKey: agentID) ?? [] { hold(message) }
     }
 
     /// What was written to a session that has ended in the last `replayWindowMs` goes to
@@ -715,9 +713,17 @@ public actor PresenceCoordinator {
     private func keepAnswer(_ frame: JSONValue, for agentID: String) {
         let nowMs = now()
         answersForAbsentAgent[agentID, default: []].removeAll { $0.atMs < nowMs - Self.answerLifetimeMs }
-        if answersForAbsentAgent[agentID]?.count ?? 0 >= Self.answersPerAbsentAgent { answersForAbsentAgent[agentID]?.removeFirst() }
-        answersForAbsentAgent[agentID, default: []].append((nowMs, frame))
+        answersForAbsentAgent[agentID, default: []].append((nowMs, frame), keepingAtMost: Self.answersPerAbsentAgent)
     }
 
     private func name(of agentID: String) -> String { configuration.agent(id: agentID)?.name ?? agentID }
+}
+
+extension Array {
+    /// Appends, first dropping the oldest elements so at most `limit` remain: the per-agent
+    /// lists presence keeps for absent agents are bounded this way.
+    mutating func append(_ element: Element, keepingAtMost limit: Int) {
+        if count >= limit { removeFirst(count - limit + 1) }
+        append(element)
+    }
 }
