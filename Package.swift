@@ -88,10 +88,14 @@ let package = Package(
             ]
         ),
 
+        // Compact JSON text of the agent protocol's frames, written by hand (presence and AgentClient).
+        .target(name: "JSONText"),
+
         // A client of the agent protocol: the demo's simulated agents, benchmarks, tests.
         .target(
             name: "AgentClient",
             dependencies: [
+                "JSONText",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -115,6 +119,7 @@ let package = Package(
         .target(
             name: "Presence",
             dependencies: processModuleDependencies + [
+                "JSONText",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
             ]
@@ -194,6 +199,7 @@ let package = Package(
         ),
         .testTarget(name: "RouterTests", dependencies: ["Router"]),
         .testTarget(name: "AgentClientTests", dependencies: ["AgentClient", "SwitchboardTestSupport"]),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Wire", "SwitchboardCore"]),
         .testTarget(
             name: "DistributorTests",

@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdWSClient
+import JSONText
 import Logging
 import Synchronization
 
@@ -140,21 +141,18 @@ public enum AgentSessionError: Error, Sendable {
 }
 
 enum AgentFrame {
-    static func encode(_ object: [String: String]) -> String { json(object) }
+    static func encode(_ fields: [String: String]) -> String { JSONValue.object(fields.mapValues(JSONValue.string)).text }
 
     static func received(conversationID: String, sequence: Int) -> String {
-        json(["type": "received", "conversationId": conversationID, "sequence": sequence])
-    }
-
-    static func json(_ object: [String: Any]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        JSONValue.object(["type": "received", "conversationId": .string(conversationID), "sequence": .integer(Int64(sequence))]).text
     }
 }
 
 extension AgentSession {
     /// The first frame: credentials, the presence to take, and receipts on.
     fileprivate func hello() -> String {
-        AgentFrame.json(["type": "hello", "agentId": agentID, "secret": secret, "presence": presence, "receipts": true])
+        JSONValue.object([
+            "type": "hello", "agentId": .string(agentID), "secret": .string(secret), "presence": .string(presence), "receipts": .bool(true),
+        ]).text
     }
 }

@@ -13,6 +13,8 @@ import Testing
         #expect(HMACSignature.isValidHexSHA256(signature.uppercased(), key: key, message: Array(body.utf8)))
         #expect(!HMACSignature.isValidHexSHA256(signature, key: key, message: Array((body + " ").utf8)))
         #expect(!HMACSignature.isValidHexSHA256(signature, key: Array("other".utf8), message: Array(body.utf8)))
+        // What a signer writes: the same vector, lower-case hex (hand-written encoding).
+        #expect(HMACSignature.hexSHA256(key: key, message: Array(body.utf8)) == signature)
     }
 
     @Test func whatsAppVectorVerifies() {

@@ -36,7 +36,15 @@ public enum HMACSignature {
     /// Lower-case hex of HMAC-SHA256: what a sender (or a test, or `switchboard demo`) signs with.
     public static func hexSHA256(key: [UInt8], message: some DataProtocol) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))
-        return code.map { byte in String(format: "%02x", byte) }.joined()
+        // By hand: `String(format:)` per byte was about 3 % of the bench's load generator.
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(SHA256.byteCount * 2)
+        for byte in code {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// Standard Base64 of HMAC-SHA256: X's CRC answer, and what a test signs X's webhooks with.

@@ -1,3 +1,4 @@
+import JSONText
 import Foundation
 
 /// The agent HTTP API's answers (agent.md, "HTTP API"): a command sent over HTTP gets a

@@ -1,3 +1,4 @@
+import JSONText
 import Wire
 
 /// Open work items (D2, D3; agent.md `workItems`): each queue's list as its distributor

@@ -1,3 +1,4 @@
+import JSONText
 import Logging
 import Storage
 import SwitchboardCore

@@ -1,3 +1,4 @@
+import JSONText
 import Wire
 
 /// A distributor's connection as presence sees it: its ROUTER routing id.

@@ -1,7 +1,6 @@
-import Foundation
-
-/// A JSON value for the agent protocol's server frames (agent.md section 2): built by
-/// hand so each frame's fields stay visible where it is made.
+/// A JSON value for the agent protocol's frames (agent.md section 2), written as compact
+/// text: presence's frames to agents and `AgentClient`'s frames to presence. Built by hand so
+/// each frame's fields stay visible where it is made.
 public enum JSONValue: Sendable, Hashable, Encodable, ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral {
     case string(String)
     case number(Double)
@@ -103,14 +102,4 @@ public enum JSONValue: Sendable, Hashable, Encodable, ExpressibleByStringLiteral
             bytes.append(contentsOf: value.description.utf8)
         }
     }
-}
-
-/// ISO 8601 UTC with milliseconds (agent.md: `expiresAt`, `sentAt`).
-public enum AgentTime {
-    public static func iso8601(ms: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(ms) / 1000)
-        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    public static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }

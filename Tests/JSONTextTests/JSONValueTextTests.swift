@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Presence
+import JSONText
 
 /// `JSONValue.text` is written by hand (decisions §21); it must say what JSONEncoder says.
 @Suite struct JSONValueTextTests {
