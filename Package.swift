@@ -44,6 +44,9 @@ let package = Package(
 
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // Compact JSON text written by hand where JSONEncoder costs too much: agent frames
+        // (presence, AgentClient) and the distributor's stored records.
+        .target(name: "JSONText"),
         .target(
             name: "SwitchboardCore",
             dependencies: [
@@ -73,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "Storage",
-            dependencies: ["SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["SwitchboardCore", "JSONText", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "ProcessRuntime",
@@ -87,9 +90,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-
-        // Compact JSON text of the agent protocol's frames, written by hand (presence and AgentClient).
-        .target(name: "JSONText"),
 
         // A client of the agent protocol: the demo's simulated agents, benchmarks, tests.
         .target(

@@ -36,70 +36,29 @@ public enum JSONValue: Sendable, Hashable, Encodable, ExpressibleByStringLiteral
     /// Written by hand rather than with `JSONEncoder`: every frame to an agent goes through
     /// here, and the encoder was about 5 % of presence's CPU under load (decisions §21).
     public var text: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(256)
-        write(into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var writer = JSONWriter()
+        write(into: &writer)
+        return writer.text
     }
 
-    private func write(into bytes: inout [UInt8]) {
+    private func write(into writer: inout JSONWriter) {
         switch self {
-        case .string(let value): Self.writeString(value, into: &bytes)
-        case .number(let value): Self.writeNumber(value, into: &bytes)
-        case .integer(let value): bytes.append(contentsOf: String(value).utf8)
-        case .bool(let value): bytes.append(contentsOf: (value ? "true" : "false").utf8)
-        case .null: bytes.append(contentsOf: "null".utf8)
+        case .string(let value): writer.string(value)
+        case .number(let value): writer.number(value)
+        case .integer(let value): writer.integer(value)
+        case .bool(let value): writer.bool(value)
+        case .null: writer.null()
         case .array(let values):
-            bytes.append(UInt8(ascii: "["))
-            for (index, value) in values.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                value.write(into: &bytes)
-            }
-            bytes.append(UInt8(ascii: "]"))
+            writer.beginArray()
+            for value in values { value.write(into: &writer) }
+            writer.endArray()
         case .object(let fields):
-            bytes.append(UInt8(ascii: "{"))
-            for (index, key) in fields.keys.sorted().enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                Self.writeString(key, into: &bytes)
-                bytes.append(UInt8(ascii: ":"))
-                fields[key]?.write(into: &bytes)
+            writer.beginObject()
+            for key in fields.keys.sorted() {
+                writer.key(key)
+                fields[key]?.write(into: &writer)
             }
-            bytes.append(UInt8(ascii: "}"))
-        }
-    }
-
-    /// RFC 8259 string: quote, backslash and control characters escaped, the rest as UTF-8.
-    private static func writeString(_ value: String, into bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// Integral values without a fraction (as JSONEncoder writes them); NaN and infinities,
-    /// which JSON cannot carry, as null.
-    private static func writeNumber(_ value: Double, into bytes: inout [UInt8]) {
-        guard value.isFinite else {
-            bytes.append(contentsOf: "null".utf8)
-            return
-        }
-        if value == value.rounded(), abs(value) < 1e15 {
-            bytes.append(contentsOf: String(Int64(value)).utf8)
-        } else {
-            bytes.append(contentsOf: value.description.utf8)
+            writer.endObject()
         }
     }
 }

@@ -80,21 +80,13 @@ public final class QueueStateStore: Sendable {
     }
 
     private static func write(_ change: QueueStateChange, in db: Database) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         for record in change.conversations {
-            let encoded: Data
-            do {
-                encoded = try encoder.encode(record)
-            } catch {
-                throw StorageError(code: .writeFailed, message: "cannot encode a conversation record", cause: error)
-            }
             try db.executeCached(
                 sql: """
                     INSERT INTO conversation (id, queue, state, record) VALUES (?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, state = excluded.state, record = excluded.record
                     """,
-                arguments: [record.id, record.queue, record.state.rawValue, encoded])
+                arguments: [record.id, record.queue, record.state.rawValue, Data(ConversationRecordJSON.encode(record))])
         }
         for delivery in change.deliveries {
             try db.executeCached(
