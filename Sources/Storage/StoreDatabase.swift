@@ -72,7 +72,12 @@ extension DatabasePool {
     /// connection is free, so a store whose callers run on their process's event loop does
     /// not hop to a reader thread and back for every lookup (decisions §22). Reads are short
     /// indexed lookups; the longest wait is another reader finishing.
+    ///
+    /// Every caller runs a single statement, which SQLite reads from one snapshot by itself,
+    /// so it runs without GRDB's `read` transaction: its BEGIN and COMMIT were two statements
+    /// more per lookup, on the hot path of every Deliver (decisions §26). A read of more than
+    /// one statement that must agree with itself uses `read`.
     func readHere<T>(_ body: (Database) throws -> T) throws -> T {
-        try read(body)
+        try unsafeRead(body)
     }
 }
