@@ -13,30 +13,40 @@ final class RouterMetrics: Sendable {
     private let closedConversations = Counter(label: "switchboard_router_conversations_closed_total")
     private let relayedReplies = Counter(label: "switchboard_router_replies_relayed_total")
 
+    /// The labelled series of the configured work streams and their target queues, made
+    /// once: making a `Counter` looks it up in the registry under a lock, per conversation.
+    private let routedCounters: [String: [String: Counter]]
+    private let fallbackCounters: [String: Counter]
+    private let ruleErrorCounters: [String: Counter]
+
     /// Creates every labelled series of the configured work streams and their target queues
     /// at zero, so `/metrics` lists them before the first conversation (and `rate()` works
     /// from the start).
     init(workStreams: [WorkStream] = []) {
+        var routed: [String: [String: Counter]] = [:]
+        var fallbacks: [String: Counter] = [:]
+        var ruleErrors: [String: Counter] = [:]
         for stream in workStreams {
             for queue in stream.targetQueues {
-                _ = Self.routedCounter(workStream: stream.name, queue: queue)
+                routed[stream.name, default: [:]][queue] = Self.routedCounter(workStream: stream.name, queue: queue)
             }
-            _ = Self.fallbackCounter(workStream: stream.name)
-            _ = Self.ruleErrorCounter(workStream: stream.name)
+            fallbacks[stream.name] = Self.fallbackCounter(workStream: stream.name)
+            ruleErrors[stream.name] = Self.ruleErrorCounter(workStream: stream.name)
         }
+        (routedCounters, fallbackCounters, ruleErrorCounters) = (routed, fallbacks, ruleErrors)
     }
 
     func routed(workStream: String, queue: String, fallback: Bool) {
-        Self.routedCounter(workStream: workStream, queue: queue).increment()
+        (routedCounters[workStream]?[queue] ?? Self.routedCounter(workStream: workStream, queue: queue)).increment()
         if fallback {
-            Self.fallbackCounter(workStream: workStream).increment()
+            (fallbackCounters[workStream] ?? Self.fallbackCounter(workStream: workStream)).increment()
         }
     }
 
     /// W2: context values dropped as the wrong type.
     func ruleValueErrors(workStream: String, count: Int) {
         guard count > 0 else { return }
-        Self.ruleErrorCounter(workStream: workStream).increment(by: count)
+        (ruleErrorCounters[workStream] ?? Self.ruleErrorCounter(workStream: workStream)).increment(by: count)
     }
 
     private static func routedCounter(workStream: String, queue: String) -> Counter {

@@ -7,8 +7,14 @@ struct PresenceMetrics: Sendable {
     let offersRelayed = Counter(label: "switchboard_presence_offers_relayed_total")
     let authFailures = Counter(label: "switchboard_presence_auth_failures_total")
 
+    /// Made once per reason: making a `Counter` looks it up in the registry under a lock.
+    private let grantedByReason: [CapacityReason: Counter] = Dictionary(
+        uniqueKeysWithValues: CapacityReason.allCases.map { reason in
+            (reason, Counter(label: "switchboard_presence_reservations_granted_total", dimensions: [("reason", reason.rawValue)]))
+        })
+
     func granted(_ reason: CapacityReason) {
-        Counter(label: "switchboard_presence_reservations_granted_total", dimensions: [("reason", reason.rawValue)]).increment()
+        grantedByReason[reason]?.increment()
     }
 
     func denied(_ denial: CapacityDenial) {
