@@ -104,15 +104,29 @@ extension Distributor {
 
     /// Hands stored customer messages to the agent holding the conversation (M1).
     private func forward(conversationID: String, agentID: String, sequences: ClosedRange<UInt64>) async throws {
-        let stored = try await store.deliveries(conversationID: conversationID, sequences: sequences)
-        for delivery in stored {
-            guard case .deliver(let deliver) = try DeliveryPayload.decode(delivery.payload).message else { continue }
+        for (sequence, deliver) in try await recorded(conversationID: conversationID, sequences: sequences) {
             let message = ConversationMessage(
-                conversationID: conversationID, agentID: agentID, sequence: delivery.sequence, message: deliver.message,
+                conversationID: conversationID, agentID: agentID, sequence: sequence, message: deliver.message,
                 queue: deliver.queue, workStream: deliver.workStream)
             let envelope = Envelope(id: ids.next(), message: .conversationMessage(message))
-            forwardedMessages[envelope.id] = (conversationID, delivery.sequence)
+            forwardedMessages[envelope.id] = (conversationID, sequence)
             try await presenceLink.sendReliably(envelope)
+        }
+    }
+
+    /// The recorded Delivers of `sequences`, in order: from memory when all of them were
+    /// recorded lately (the usual case: a message goes to the agent as soon as it is stored),
+    /// else from the store.
+    private func recorded(conversationID: String, sequences: ClosedRange<UInt64>) async throws -> [(UInt64, Deliver)] {
+        if sequences.upperBound - sequences.lowerBound < 64 {
+            let remembered = sequences.compactMap { sequence in
+                recentDeliveries[DeliveryKey(conversationID: conversationID, sequence: sequence)].map { (sequence, $0) }
+            }
+            if remembered.count == sequences.count { return remembered }
+        }
+        return try await store.deliveries(conversationID: conversationID, sequences: sequences).compactMap { delivery in
+            guard case .deliver(let deliver) = try DeliveryPayload.decode(delivery.payload).message else { return nil }
+            return (delivery.sequence, deliver)
         }
     }
 

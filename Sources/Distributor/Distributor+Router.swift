@@ -129,6 +129,7 @@ extension Distributor {
             return
         }
         metrics.delivers.increment()
+        recentDeliveries.remember(deliver, for: DeliveryKey(conversationID: deliver.conversationID, sequence: sequence))
         logger.debug("Deliver recorded", metadata: ["sequence": "\(sequence)", "kind": "\(deliver.kind)"])
         await acknowledge(envelope, .accepted)
         await waitForTurn(ticket)

@@ -50,11 +50,20 @@ public actor Distributor: Service {
     /// sent the reply again, perhaps after wrapping up, when checking it anew would refuse a
     /// reply that reached the customer (found by `switchboard chaos`).
     var agentReplyAnswers = RememberedAnswers<AckOutcome>()
+    /// The Delivers recorded last, by conversation and sequence: `forward` hands a customer
+    /// message to the agent moments after recording it, and reading it back from the store
+    /// was a read per message (decisions §26). Older ones are read from the store.
+    var recentDeliveries = BoundedMemory<DeliveryKey, Deliver>(capacity: 4_096)
     var timer: Task<Void, Never>?
     /// Steps act in the order the core computed them (see `StepOrder`).
     var stepOrder = StepOrder()
     var armedDeadline: Int64?
     private var stopContinuation: AsyncStream<Void>.Continuation?
+
+    struct DeliveryKey: Hashable, Sendable {
+        let conversationID: String
+        let sequence: UInt64
+    }
     private var failure: DistributorError?
 
     public init(

@@ -68,16 +68,18 @@ public struct StoreMigration: Sendable {
 }
 
 extension DatabasePool {
-    /// A read on the calling thread: GRDB runs a synchronous read there when a reader
-    /// connection is free, so a store whose callers run on their process's event loop does
-    /// not hop to a reader thread and back for every lookup (decisions §22). Reads are short
-    /// indexed lookups; the longest wait is another reader finishing.
+    /// A read on the calling thread, through the writer's connection: a store whose callers
+    /// run on their process's event loop commits on that thread too (decisions §22), so the
+    /// writer is free there and its page cache holds what the last commits wrote. A reader
+    /// connection found its cache stale after every commit and read the pages again, and
+    /// took its own locks: together about a tenth of a distributor's CPU (decisions §26).
+    /// Off the loop (tests, a loop that stopped) the call waits for the writer, as briefly as
+    /// a commit lasts.
     ///
     /// Every caller runs a single statement, which SQLite reads from one snapshot by itself,
-    /// so it runs without GRDB's `read` transaction: its BEGIN and COMMIT were two statements
-    /// more per lookup, on the hot path of every Deliver (decisions §26). A read of more than
-    /// one statement that must agree with itself uses `read`.
+    /// so no transaction is opened around it. A read of more than one statement that must
+    /// agree with itself uses `read`. Never call it from inside a write.
     func readHere<T>(_ body: (Database) throws -> T) throws -> T {
-        try unsafeRead(body)
+        try writeWithoutTransaction(body)
     }
 }
