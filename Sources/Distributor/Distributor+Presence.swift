@@ -27,15 +27,11 @@ extension Distributor {
                 reservationID: request.reservation.id, agentID: request.reservation.agentID,
                 conversationID: request.conversationID, units: UInt32(clamping: request.reservation.units),
                 reason: Self.wireReason(request.reason), queue: request.queue,
-                allowedPresences: request.allowedPresences.compactMap { Wire.BasePresence(rawValue: $0.rawValue) }.sorted { $0.rawValue < $1.rawValue })
+                allowedPresences: request.allowedPresences.compactMap { Wire.BasePresence(rawValue: $0.rawValue) }.sorted { $0.rawValue < $1.rawValue },
+                offer: request.offer.map(Self.wireOffer))
             try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .reserve(reserve)))
         case .sendOffer(let request):
-            let offer = Offer(
-                offerID: request.offerID, conversationID: request.conversationID, agentID: request.agentID,
-                queue: request.queue, workStream: request.workStream, expiresAtMs: request.expiresAtMs,
-                kind: Self.wireKind(request.kind),
-                reservationID: request.reservationID)
-            let message = Envelope(id: ids.next(), message: .offer(offer))
+            let message = Envelope(id: ids.next(), message: .offer(Self.wireOffer(request)))
             offerMessages[message.id] = request.offerID
             metrics.offersSent.increment()
             logger.info(
@@ -83,6 +79,13 @@ extension Distributor {
         case .affinity: .affinity
         case .transfer: .pick  // the wire has no TRANSFER reason yet; PICK is granted the same way
         }
+    }
+
+    static func wireOffer(_ request: OfferRequest) -> Offer {
+        Offer(
+            offerID: request.offerID, conversationID: request.conversationID, agentID: request.agentID,
+            queue: request.queue, workStream: request.workStream, expiresAtMs: request.expiresAtMs,
+            kind: wireKind(request.kind), reservationID: request.reservationID)
     }
 
     static func wireKind(_ kind: PendingOffer.Kind) -> OfferKind {
@@ -136,8 +139,13 @@ extension Distributor {
         let now = Self.nowMs()
         switch envelope.message {
         case .grant(let grant):
+            if grant.offered {
+                metrics.offersSent.increment()
+                logger.info("offer made with the reservation", metadata: ["reservation": "\(grant.reservationID)", "agent": "\(grant.agentID)"])
+            }
             let event = DistributionEvent.reservationGranted(
-                reservationID: grant.reservationID, sequence: grant.sequence, agentID: grant.agentID, units: Int(grant.units))
+                reservationID: grant.reservationID, sequence: grant.sequence, agentID: grant.agentID, units: Int(grant.units),
+                offered: grant.offered)
             _ = await apply(core.handle(event, nowMs: now))
         case .deny(let deny):
             logger.info("reservation denied", metadata: ["reservation": "\(deny.reservationID)", "reason": "\(deny.reason)"])

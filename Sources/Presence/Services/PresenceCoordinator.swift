@@ -410,9 +410,11 @@ public actor PresenceCoordinator {
                     "reservation above capacity", metadata: ["agent.id": "\(reservation.agentID)", "conversation.id": "\(reservation.conversationID)", "reason": "\(reservation.reason.rawValue)"])
             }
             guard await record([change], granted: [reservation]) else { return }  // not stored: no Grant; the resend retries
-            answer = .grant(grant(reservation, state: change.agent, requestID: id, sequence: change.sequence))
+            let offered = offerGranted(reserve, peer: peer)
+            answer = .grant(grant(reservation, state: change.agent, requestID: id, sequence: change.sequence, offered: offered))
         case .alreadyGranted(let reservation, let state, let sequence):
-            answer = .grant(grant(reservation, state: state, requestID: id, sequence: sequence))
+            let offered = offerGranted(reserve, peer: peer)
+            answer = .grant(grant(reservation, state: state, requestID: id, sequence: sequence, offered: offered))
         case .denied(let denial):
             metrics.denied(denial)
             let (reason, detail) = WireMapping.denyReason(denial)
@@ -421,11 +423,28 @@ public actor PresenceCoordinator {
         await answerPeer(answer, peer)
     }
 
-    private func grant(_ reservation: CapacityReservation, state: AgentPresence, requestID: MessageID, sequence: UInt64) -> Grant {
+    private func grant(
+        _ reservation: CapacityReservation, state: AgentPresence, requestID: MessageID, sequence: UInt64, offered: Bool
+    ) -> Grant {
         Grant(
             requestID: requestID, reservationID: reservation.id, agentID: reservation.agentID, conversationID: reservation.conversationID,
             units: UInt32(clamping: reservation.units), capacityTotal: UInt32(clamping: state.capacityTotal),
-            capacityUsed: UInt32(clamping: state.capacityUsed), overCapacity: reservation.overCapacity, sequence: sequence)
+            capacityUsed: UInt32(clamping: state.capacityUsed), overCapacity: reservation.overCapacity, sequence: sequence,
+            offered: offered)
+    }
+
+    /// Makes the offer a granted Reserve carries (decisions §26): whether the agent has it now
+    /// (or had it already). Not made, and the distributor sends an Offer after the Grant, when
+    /// the offer is not for this reservation's agent and conversation, has already expired
+    /// (a Reserve resent long after), or the agent's session is not there.
+    private func offerGranted(_ reserve: Reserve, peer: DistributorPeer) -> Bool {
+        guard let offer = reserve.offer, offer.agentID == reserve.agentID, offer.conversationID == reserve.conversationID,
+            offer.reservationID == nil || offer.reservationID == reserve.reservationID, offer.expiresAtMs > now()
+        else { return false }
+        switch makeOffer(offer, peer: peer) {
+        case .accepted, .duplicate: return true  // a duplicate stands already
+        case .rejected: return false
+        }
     }
 
     private func handleRelease(_ release: Release, id: MessageID, peer: DistributorPeer) async {
@@ -452,22 +471,20 @@ public actor PresenceCoordinator {
     }
 
     private func handleOffer(_ offer: Offer, id: MessageID, peer: DistributorPeer) async {
+        await answerPeer(.ack(Ack(ackedID: id, outcome: makeOffer(offer, peer: peer))), peer)
+    }
+
+    /// Writes `offer` to its agent and keeps it standing until replied to or withdrawn.
+    private func makeOffer(_ offer: Offer, peer: DistributorPeer) -> AckOutcome {
         queueOwners[offer.queue] = peer
-        let outcome: AckOutcome
-        if offers[offer.offerID] != nil {
-            outcome = .duplicate
-        } else if machine.state(of: offer.agentID) == nil {
-            outcome = .rejected(reason: "unknown agent")
-        } else if sessions[offer.agentID] == nil {
-            outcome = .rejected(reason: "agent not connected")
-        } else {
-            offers[offer.offerID] = StandingOffer(offer: offer, peer: peer)
-            conversations[offer.conversationID] = ConversationRoute(agentID: offer.agentID, peer: peer, queue: offer.queue)
-            send(AgentFrames.offer(offer), to: offer.agentID)
-            metrics.offersRelayed.increment()
-            outcome = .accepted
-        }
-        await answerPeer(.ack(Ack(ackedID: id, outcome: outcome)), peer)
+        if offers[offer.offerID] != nil { return .duplicate }
+        if machine.state(of: offer.agentID) == nil { return .rejected(reason: "unknown agent") }
+        if sessions[offer.agentID] == nil { return .rejected(reason: "agent not connected") }
+        offers[offer.offerID] = StandingOffer(offer: offer, peer: peer)
+        conversations[offer.conversationID] = ConversationRoute(agentID: offer.agentID, peer: peer, queue: offer.queue)
+        send(AgentFrames.offer(offer), to: offer.agentID)
+        metrics.offersRelayed.increment()
+        return .accepted
     }
 
     private func handleWithdrawn(_ withdrawn: OfferWithdrawn, id: MessageID, peer: DistributorPeer) async {

@@ -67,6 +67,9 @@ public struct ReserveRequest: Sendable, Hashable {
     public var queue: String
     /// For push: the work stream's allowed presences; empty for the other reasons.
     public var allowedPresences: Set<BasePresence>
+    /// The offer the capacity is for (push, affinity, transfer): presence makes it as soon as
+    /// it grants, so a Grant needs no Offer after it (decisions §26). Nil for a take.
+    public var offer: OfferRequest? = nil
 
     public var reason: CapacityReason { reservation.reason }
 }

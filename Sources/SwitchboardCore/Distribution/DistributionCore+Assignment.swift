@@ -38,7 +38,7 @@ extension DistributionCore {
             _ = queueIndexes[rank].lines[stream]?.takeOldest()
             guard var record = conversations[entry.conversationID] else { continue }
             if let agentID = chooseAgent(for: record, queue: rank) {
-                startOffer(&record, to: agentID, kind: .push)
+                startOffer(&record, to: agentID, kind: .push, nowMs: nowMs)
                 save(record)
             } else {
                 skipped.append((stream, entry))

@@ -1,10 +1,12 @@
-/// Offers (D1 push, D4 affinity, D8 transfer to an agent): Reserve → Grant → Offer →
-/// accept / reject / time-out, and the capacity they hold or give back (wire.md 5.4, 5.6).
+/// Offers (D1 push, D4 affinity, D8 transfer to an agent): Reserve (carrying the offer) →
+/// Grant (offered) → accept / reject / time-out, and the capacity they hold or give back
+/// (wire.md 5.4, 5.6). A Grant that says the offer was not made is followed by an Offer.
 extension DistributionCore {
-    /// Starts an offer: reserves the units with presence; the Grant sends the offer.
+    /// Starts an offer: reserves the units with presence, which makes the offer once it grants.
     /// Push reservations need an allowed presence and free units (presence checks again);
-    /// affinity and transfer ones are granted whatever the agent's load (D4, D8).
-    mutating func startOffer(_ record: inout ConversationRecord, to agentID: String, kind: PendingOffer.Kind) {
+    /// affinity and transfer ones are granted whatever the agent's load (D4, D8). The offer's
+    /// time runs from here: the agent is shown this expiry.
+    mutating func startOffer(_ record: inout ConversationRecord, to agentID: String, kind: PendingOffer.Kind, nowMs: Int64) {
         guard let stream = workStreams[record.workStream] else { return }
         let reason: CapacityReason =
             switch kind {
@@ -13,10 +15,29 @@ extension DistributionCore {
             case .transfer: .transfer
             }
         let reservation = newReservation(&record, for: agentID, units: stream.capacity, reason: reason)
-        record.pending = PendingOffer(offerID: reservation.id, reservation: reservation, kind: kind)
-        recorder.emit(.reserve(ReserveRequest(
-            reservation: reservation, conversationID: record.id, queue: record.queue,
-            allowedPresences: kind == .push ? stream.allowedPresences : [])))
+        let pending = PendingOffer(
+            offerID: reservation.id, reservation: reservation, kind: kind, expiresAtMs: nowMs + offerTimeoutMs(record))
+        record.pending = pending
+        recorder.emit(.reserve(reserveRequest(for: pending, of: record, allowedPresences: kind == .push ? stream.allowedPresences : [])))
+    }
+
+    /// The Reserve of a pending offer, carrying the offer (also what a restart resends).
+    func reserveRequest(for pending: PendingOffer, of record: ConversationRecord, allowedPresences: Set<BasePresence>) -> ReserveRequest {
+        ReserveRequest(
+            reservation: pending.reservation, conversationID: record.id, queue: record.queue,
+            allowedPresences: allowedPresences, offer: offerRequest(for: pending, of: record))
+    }
+
+    func offerRequest(for pending: PendingOffer, of record: ConversationRecord) -> OfferRequest {
+        OfferRequest(
+            offerID: pending.offerID, conversationID: record.id, agentID: pending.agentID, queue: record.queue,
+            workStream: record.workStream, expiresAtMs: pending.expiresAtMs ?? 0, reservationID: pending.reservation.id,
+            kind: pending.kind)
+    }
+
+    /// A queue this distributor does not own (the owner rejects such Delivers): the default.
+    func offerTimeoutMs(_ record: ConversationRecord) -> Int64 {
+        queues[record.queue]?.offerTimeoutMs ?? QueueDefinition.defaultOfferTimeout.milliseconds
     }
 
     /// A reservation named after the attempt: unique per attempt, stable across restarts.
@@ -33,7 +54,7 @@ extension DistributionCore {
 
     // MARK: presence's answers
 
-    mutating func reservationGranted(_ reservationID: String, sequence: UInt64, agentID: String, units: Int, nowMs: Int64) {
+    mutating func reservationGranted(_ reservationID: String, sequence: UInt64, agentID: String, units: Int, offered: Bool, nowMs: Int64) {
         guard let id = reservationOwners[reservationID], var record = conversations[id] else {
             // Granted for nothing we hold (a Reserve resent after its Release): give it back.
             if !agentID.isEmpty {
@@ -44,16 +65,15 @@ extension DistributionCore {
         }
         if var pending = record.pending, pending.reservation.id == reservationID {
             guard pending.stage == .reserving else { return }  // a repeated Grant: the offer is out already
-            // A queue this distributor does not own (the owner rejects such Delivers): the default.
-            let timeout = queues[record.queue]?.offerTimeoutMs ?? QueueDefinition.defaultOfferTimeout.milliseconds
             pending.stage = .offered
             pending.reservation.grantSequence = sequence
-            pending.expiresAtMs = nowMs + timeout
+            if !offered || pending.expiresAtMs == nil {
+                // Presence did not make it (the agent's session was not there): the Offer
+                // follows, with its time from now.
+                pending.expiresAtMs = nowMs + offerTimeoutMs(record)
+            }
             record.pending = pending
-            recorder.emit(.sendOffer(OfferRequest(
-                offerID: pending.offerID, conversationID: id, agentID: pending.agentID, queue: record.queue,
-                workStream: record.workStream, expiresAtMs: nowMs + timeout, reservationID: reservationID,
-                kind: pending.kind)))
+            if !offered { recorder.emit(.sendOffer(offerRequest(for: pending, of: record))) }
         } else if var held = record.held, held.id == reservationID {
             guard held.grantSequence == nil else { return }
             held.grantSequence = sequence

@@ -25,7 +25,7 @@ extension DistributionCore {
         }
     }
 
-    mutating func transfer(_ id: String, by agentID: String, toAgent target: String) throws(DistributionError) {
+    mutating func transfer(_ id: String, by agentID: String, toAgent target: String, nowMs: Int64) throws(DistributionError) {
         var record = try heldRecord(id, by: agentID)
         guard record.state == .active else {
             throw DistributionError(
@@ -42,7 +42,7 @@ extension DistributionCore {
             throw DistributionError(
                 code: .notAllowed, message: "conversation \(id) is already being transferred to \(pending.agentID)")
         }
-        startOffer(&record, to: target, kind: .transfer)
+        startOffer(&record, to: target, kind: .transfer, nowMs: nowMs)
         save(record)
     }
 

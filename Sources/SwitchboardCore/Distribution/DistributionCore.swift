@@ -137,8 +137,8 @@ public struct DistributionCore: Sendable {
             agentWentOffline(agentID, nowMs: nowMs)
         case let .queueMembersChanged(queue, agents):
             setMembers(agents, of: queue)
-        case let .reservationGranted(reservationID, sequence, agentID, units):
-            reservationGranted(reservationID, sequence: sequence, agentID: agentID, units: units, nowMs: nowMs)
+        case let .reservationGranted(reservationID, sequence, agentID, units, offered):
+            reservationGranted(reservationID, sequence: sequence, agentID: agentID, units: units, offered: offered, nowMs: nowMs)
         case .reservationDenied(let reservationID):
             reservationDenied(reservationID, nowMs: nowMs)
         case .releaseAcknowledged(let reservationID):
@@ -170,7 +170,7 @@ public struct DistributionCore: Sendable {
             case .transferToQueue(let queue):
                 try transfer(command.conversationID, by: command.agentID, toQueue: queue, nowMs: nowMs)
             case .transferToAgent(let target):
-                try transfer(command.conversationID, by: command.agentID, toAgent: target)
+                try transfer(command.conversationID, by: command.agentID, toAgent: target, nowMs: nowMs)
             }
         } catch {
             recorder = StepRecorder()
@@ -220,7 +220,7 @@ public struct DistributionCore: Sendable {
             if !record.needsAgent {
                 record.needsAgent = true
                 if let stream = workStreams[record.workStream], stream.agentAffinity, let last = record.agentID {
-                    startOffer(&record, to: last, kind: .affinity)
+                    startOffer(&record, to: last, kind: .affinity, nowMs: nowMs)
                 }
             }
         case .wrapUp, .closed:

@@ -19,7 +19,8 @@ public enum DistributionEvent: Sendable, Hashable {
     case queueMembersChanged(queue: String, agents: [String])
     /// Presence reserved the capacity. `agentID` and `units` (from the Grant) let the core
     /// give back a reservation it no longer wants (a Reserve resent after its Release).
-    case reservationGranted(reservationID: String, sequence: UInt64, agentID: String = "", units: Int = 0)
+    /// `offered`: presence also made the pending offer the Reserve carried (decisions §26).
+    case reservationGranted(reservationID: String, sequence: UInt64, agentID: String = "", units: Int = 0, offered: Bool = false)
     case reservationDenied(reservationID: String)
     /// Presence acknowledged a Release: the record stops naming it.
     case releaseAcknowledged(reservationID: String)

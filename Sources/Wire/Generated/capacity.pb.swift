@@ -124,34 +124,67 @@ nonisolated enum Switchboard_Wire_V1_DenyReason: SwiftProtobuf.Enum, Swift.CaseI
 
 }
 
-nonisolated struct Switchboard_Wire_V1_Reserve: Sendable {
+nonisolated struct Switchboard_Wire_V1_Reserve: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// required; the request id; chosen by the distributor,
-  var reservationID: String = String()
+  var reservationID: String {
+    get {_storage._reservationID}
+    set {_uniqueStorage()._reservationID = newValue}
+  }
 
   /// unique; Release names it; presence dedupes on it
-  var agentID: String = String()
+  var agentID: String {
+    get {_storage._agentID}
+    set {_uniqueStorage()._agentID = newValue}
+  }
 
   /// required
-  var conversationID: String = String()
+  var conversationID: String {
+    get {_storage._conversationID}
+    set {_uniqueStorage()._conversationID = newValue}
+  }
 
   /// required, > 0: the work stream's capacity (W1)
-  var units: UInt32 = 0
+  var units: UInt32 {
+    get {_storage._units}
+    set {_uniqueStorage()._units = newValue}
+  }
 
   /// required
-  var reason: Switchboard_Wire_V1_ReserveReason = .unspecified
+  var reason: Switchboard_Wire_V1_ReserveReason {
+    get {_storage._reason}
+    set {_uniqueStorage()._reason = newValue}
+  }
 
-  var queue: String = String()
+  var queue: String {
+    get {_storage._queue}
+    set {_uniqueStorage()._queue = newValue}
+  }
 
   /// for PUSH: the work stream's set
-  var allowedPresences: [Switchboard_Wire_V1_BasePresence] = []
+  var allowedPresences: [Switchboard_Wire_V1_BasePresence] {
+    get {_storage._allowedPresences}
+    set {_uniqueStorage()._allowedPresences = newValue}
+  }
+
+  /// optional: the offer this capacity is for; presence makes
+  var offer: Switchboard_Wire_V1_Offer {
+    get {_storage._offer ?? Switchboard_Wire_V1_Offer()}
+    set {_uniqueStorage()._offer = newValue}
+  }
+  /// Returns true if `offer` has been explicitly set.
+  var hasOffer: Bool {_storage._offer != nil}
+  /// Clears the value of `offer`. Subsequent reads from it will return its default value.
+  mutating func clearOffer() {_uniqueStorage()._offer = nil}
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 nonisolated struct Switchboard_Wire_V1_Grant: Sendable {
@@ -182,6 +215,9 @@ nonisolated struct Switchboard_Wire_V1_Grant: Sendable {
 
   /// AgentUpdate sequence that publishes this change
   var sequence: UInt64 = 0
+
+  /// Reserve.offer was made to the agent (or stands already);
+  var offered: Bool = false
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -265,59 +301,118 @@ nonisolated extension Switchboard_Wire_V1_DenyReason: SwiftProtobuf._ProtoNamePr
 
 nonisolated extension Switchboard_Wire_V1_Reserve: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Reserve"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}reservation_id\0\u{3}agent_id\0\u{3}conversation_id\0\u{1}units\0\u{1}reason\0\u{1}queue\0\u{3}allowed_presences\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}reservation_id\0\u{3}agent_id\0\u{3}conversation_id\0\u{1}units\0\u{1}reason\0\u{1}queue\0\u{3}allowed_presences\0\u{1}offer\0")
+
+  fileprivate class _StorageClass {
+    var _reservationID: String = String()
+    var _agentID: String = String()
+    var _conversationID: String = String()
+    var _units: UInt32 = 0
+    var _reason: Switchboard_Wire_V1_ReserveReason = .unspecified
+    var _queue: String = String()
+    var _allowedPresences: [Switchboard_Wire_V1_BasePresence] = []
+    var _offer: Switchboard_Wire_V1_Offer? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _reservationID = source._reservationID
+      _agentID = source._agentID
+      _conversationID = source._conversationID
+      _units = source._units
+      _reason = source._reason
+      _queue = source._queue
+      _allowedPresences = source._allowedPresences
+      _offer = source._offer
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.reservationID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.agentID) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.conversationID) }()
-      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.units) }()
-      case 5: try { try decoder.decodeSingularEnumField(value: &self.reason) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.queue) }()
-      case 7: try { try decoder.decodeRepeatedEnumField(value: &self.allowedPresences) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._reservationID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._agentID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._conversationID) }()
+        case 4: try { try decoder.decodeSingularUInt32Field(value: &_storage._units) }()
+        case 5: try { try decoder.decodeSingularEnumField(value: &_storage._reason) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._queue) }()
+        case 7: try { try decoder.decodeRepeatedEnumField(value: &_storage._allowedPresences) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._offer) }()
+        default: break
+        }
       }
     }
   }
 
   func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.reservationID.isEmpty {
-      try visitor.visitSingularStringField(value: self.reservationID, fieldNumber: 1)
-    }
-    if !self.agentID.isEmpty {
-      try visitor.visitSingularStringField(value: self.agentID, fieldNumber: 2)
-    }
-    if !self.conversationID.isEmpty {
-      try visitor.visitSingularStringField(value: self.conversationID, fieldNumber: 3)
-    }
-    if self.units != 0 {
-      try visitor.visitSingularUInt32Field(value: self.units, fieldNumber: 4)
-    }
-    if self.reason != .unspecified {
-      try visitor.visitSingularEnumField(value: self.reason, fieldNumber: 5)
-    }
-    if !self.queue.isEmpty {
-      try visitor.visitSingularStringField(value: self.queue, fieldNumber: 6)
-    }
-    if !self.allowedPresences.isEmpty {
-      try visitor.visitPackedEnumField(value: self.allowedPresences, fieldNumber: 7)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._reservationID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._reservationID, fieldNumber: 1)
+      }
+      if !_storage._agentID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._agentID, fieldNumber: 2)
+      }
+      if !_storage._conversationID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._conversationID, fieldNumber: 3)
+      }
+      if _storage._units != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._units, fieldNumber: 4)
+      }
+      if _storage._reason != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._reason, fieldNumber: 5)
+      }
+      if !_storage._queue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._queue, fieldNumber: 6)
+      }
+      if !_storage._allowedPresences.isEmpty {
+        try visitor.visitPackedEnumField(value: _storage._allowedPresences, fieldNumber: 7)
+      }
+      try { if let v = _storage._offer {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   static func ==(lhs: Switchboard_Wire_V1_Reserve, rhs: Switchboard_Wire_V1_Reserve) -> Bool {
-    if lhs.reservationID != rhs.reservationID {return false}
-    if lhs.agentID != rhs.agentID {return false}
-    if lhs.conversationID != rhs.conversationID {return false}
-    if lhs.units != rhs.units {return false}
-    if lhs.reason != rhs.reason {return false}
-    if lhs.queue != rhs.queue {return false}
-    if lhs.allowedPresences != rhs.allowedPresences {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._reservationID != rhs_storage._reservationID {return false}
+        if _storage._agentID != rhs_storage._agentID {return false}
+        if _storage._conversationID != rhs_storage._conversationID {return false}
+        if _storage._units != rhs_storage._units {return false}
+        if _storage._reason != rhs_storage._reason {return false}
+        if _storage._queue != rhs_storage._queue {return false}
+        if _storage._allowedPresences != rhs_storage._allowedPresences {return false}
+        if _storage._offer != rhs_storage._offer {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -325,7 +420,7 @@ nonisolated extension Switchboard_Wire_V1_Reserve: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Switchboard_Wire_V1_Grant: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Grant"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}reservation_id\0\u{3}agent_id\0\u{3}conversation_id\0\u{1}units\0\u{3}capacity_total\0\u{3}capacity_used\0\u{3}over_capacity\0\u{1}sequence\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}reservation_id\0\u{3}agent_id\0\u{3}conversation_id\0\u{1}units\0\u{3}capacity_total\0\u{3}capacity_used\0\u{3}over_capacity\0\u{1}sequence\0\u{1}offered\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -342,6 +437,7 @@ nonisolated extension Switchboard_Wire_V1_Grant: SwiftProtobuf.Message, SwiftPro
       case 7: try { try decoder.decodeSingularUInt32Field(value: &self.capacityUsed) }()
       case 8: try { try decoder.decodeSingularBoolField(value: &self.overCapacity) }()
       case 9: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.offered) }()
       default: break
       }
     }
@@ -375,6 +471,9 @@ nonisolated extension Switchboard_Wire_V1_Grant: SwiftProtobuf.Message, SwiftPro
     if self.sequence != 0 {
       try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 9)
     }
+    if self.offered != false {
+      try visitor.visitSingularBoolField(value: self.offered, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -388,6 +487,7 @@ nonisolated extension Switchboard_Wire_V1_Grant: SwiftProtobuf.Message, SwiftPro
     if lhs.capacityUsed != rhs.capacityUsed {return false}
     if lhs.overCapacity != rhs.overCapacity {return false}
     if lhs.sequence != rhs.sequence {return false}
+    if lhs.offered != rhs.offered {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -27,11 +27,15 @@ public struct Reserve: Sendable, Hashable {
     public var queue: String?
     /// For `push`: the work stream's allowed presences.
     public var allowedPresences: [BasePresence]
+    /// The offer this capacity is for: presence makes it to the agent as soon as the capacity
+    /// is granted and says so in `Grant.offered`, so no Offer message follows (decisions §26).
+    public var offer: Offer?
 
     public init(
         reservationID: String, agentID: String, conversationID: String, units: UInt32,
-        reason: ReserveReason, queue: String? = nil, allowedPresences: [BasePresence] = []
+        reason: ReserveReason, queue: String? = nil, allowedPresences: [BasePresence] = [], offer: Offer? = nil
     ) {
+        self.offer = offer
         self.reservationID = reservationID
         self.agentID = agentID
         self.conversationID = conversationID
@@ -57,12 +61,16 @@ public struct Grant: Sendable, Hashable {
     public var overCapacity: Bool
     /// The AgentUpdate sequence that publishes this change.
     public var sequence: UInt64
+    /// The Reserve's offer was made to the agent (or stood already); false: the distributor
+    /// sends it as an Offer.
+    public var offered: Bool
 
     public init(
         requestID: MessageID, reservationID: String, agentID: String = "", conversationID: String = "",
         units: UInt32 = 0, capacityTotal: UInt32 = 0, capacityUsed: UInt32 = 0,
-        overCapacity: Bool = false, sequence: UInt64 = 0
+        overCapacity: Bool = false, sequence: UInt64 = 0, offered: Bool = false
     ) {
+        self.offered = offered
         self.requestID = requestID
         self.reservationID = reservationID
         self.agentID = agentID
@@ -174,7 +182,8 @@ extension Reserve: ProtobufBacked {
             units: proto.units,
             reason: try ReserveReason(proto: proto.reason, field: "reason"),
             queue: nonEmpty(proto.queue),
-            allowedPresences: presences)
+            allowedPresences: presences,
+            offer: proto.hasOffer ? try Offer(proto: proto.offer) : nil)
     }
 
     var proto: Switchboard_Wire_V1_Reserve {
@@ -186,6 +195,7 @@ extension Reserve: ProtobufBacked {
         proto.reason = reason.proto
         proto.queue = queue ?? ""
         proto.allowedPresences = allowedPresences.map(\.proto)
+        if let offer { proto.offer = offer.proto }
         return proto
     }
 }
@@ -201,7 +211,8 @@ extension Grant: ProtobufBacked {
             capacityTotal: proto.capacityTotal,
             capacityUsed: proto.capacityUsed,
             overCapacity: proto.overCapacity,
-            sequence: proto.sequence)
+            sequence: proto.sequence,
+            offered: proto.offered)
     }
 
     var proto: Switchboard_Wire_V1_Grant {
@@ -215,6 +226,7 @@ extension Grant: ProtobufBacked {
         proto.capacityUsed = capacityUsed
         proto.overCapacity = overCapacity
         proto.sequence = sequence
+        proto.offered = offered
         return proto
     }
 }

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import Wire
+
+@testable import Presence
+
+/// A Reserve that carries its offer (decisions §26): presence makes the offer when it grants
+/// and says so in `Grant.offered`; when it cannot, the Grant says no and makes nothing.
+@Suite(.timeLimit(.minutes(1))) struct OfferWithReserveTests {
+    let peer = DistributorPeer(bytes: [0xd1])
+    let ids = MessageIDGenerator(prefix: 0xd3)
+
+    func reserve(_ reason: ReserveReason = .push, expiresAtMs: Int64 = AgentTime.nowMs() + 60_000) -> Envelope {
+        let offer = Offer(
+            offerID: "c1#1", conversationID: "c1", agentID: "ada", queue: "billing", workStream: "retail-chat",
+            expiresAtMs: expiresAtMs, kind: .push, reservationID: "c1#1")
+        return Envelope(id: ids.next(), message: .reserve(Reserve(
+            reservationID: "c1#1", agentID: "ada", conversationID: "c1", units: 1, reason: reason, queue: "billing",
+            allowedPresences: reason == .push ? [.available] : [], offer: offer)))
+    }
+
+    static func grant(_ recorder: OutletRecorder) async -> Grant? {
+        await recorder.sent.lazy.compactMap { if case .grant(let grant) = $0.message { grant } else { nil } }.first
+    }
+
+    @Test func aGrantedReserveMakesItsOfferToTheConnectedAgent() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        let session = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        await harness.coordinator.handle(reserve(), from: peer)
+        #expect(await Self.grant(harness.recorder)?.offered == true)
+        var offered: String?
+        for await item in session.outbound {
+            if case .frame(.object(let fields)) = item, fields["type"] == "offer" {
+                offered = if case .string(let id)? = fields["offerId"] { id } else { nil }
+                break
+            }
+        }
+        #expect(offered == "c1#1")
+        // The Reserve again (the Grant was lost): granted again, the offer stands, not made twice.
+        await harness.coordinator.handle(reserve(), from: peer)
+        #expect(await harness.recorder.sent.compactMap { if case .grant(let grant) = $0.message { grant.offered } else { nil } } == [true, true])
+    }
+
+    @Test func withoutTheAgentsSessionTheGrantSaysTheOfferWasNotMade() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        await harness.coordinator.handle(reserve(.pick), from: peer)  // pick is granted to an agent not connected
+        #expect(await Self.grant(harness.recorder)?.offered == false)
+    }
+
+    @Test func anOfferThatExpiredOnTheWayIsNotMade() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        _ = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        await harness.coordinator.handle(reserve(expiresAtMs: AgentTime.nowMs() - 1), from: peer)
+        #expect(await Self.grant(harness.recorder)?.offered == false)
+    }
+}
