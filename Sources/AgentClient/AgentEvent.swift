@@ -111,6 +111,13 @@ private struct ServerFrame: Decodable {
     enum Key: String, CodingKey, CaseIterable {
         case type, offerId, conversationId, queue, expiresAt, reason, outcome, text, action, refusal
         case conversationState, clientMessageId, code, sequence, agent, offers, items, item
+
+        /// The members read as strings. Only these are tried: trying a number or an object
+        /// as a string throws, and a thrown DecodingError per frame was a good part of the cost.
+        static let stringKeys: [Key] = [
+            .type, .offerId, .conversationId, .queue, .expiresAt, .reason, .outcome, .text, .action, .refusal,
+            .conversationState, .clientMessageId, .code,
+        ]
     }
 
     struct Agent: Decodable {
@@ -146,8 +153,9 @@ private struct ServerFrame: Decodable {
 
     static func strings(in container: KeyedDecodingContainer<Key>) -> [Key: String] {
         var strings: [Key: String] = [:]
-        for key in container.allKeys {
-            if let value = try? container.decode(String.self, forKey: key) { strings[key] = value }
+        for key in Key.stringKeys {
+            // Absent and null read as nil without a throw; only a member of another type throws.
+            if let value = try? container.decodeIfPresent(String.self, forKey: key) { strings[key] = value }
         }
         return strings
     }
