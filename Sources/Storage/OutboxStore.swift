@@ -152,9 +152,12 @@ public final class OutboxStore: Sendable {
         }
     }
 
+    /// Every read is one statement, run on the calling thread (the forwarder's, the process's
+    /// loop) through the writer's connection: an async read hopped to a reader thread and
+    /// back for every page the forwarder sends (decisions §26).
     private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do {
-            return try await pool.read(body)
+            return try pool.readHere(body)
         } catch {
             throw StorageError(code: .readFailed, message: "cannot \(what)", cause: error)
         }

@@ -40,6 +40,8 @@ public actor Forwarder<Link: ForwardingLink>: Service {
     /// Storage order of the last row sent; rows after it are still to send.
     private var cursor: Int64 = 0
     private var inFlight: Set<MessageID> = []
+    private var lastGaugeUpdate: ContinuousClock.Instant?
+    private var gaugeRefreshScheduled = false
 
     public init(
         link: Link, store: OutboxStore, stored: WakeSignal, replies: ReplyIntake? = nil, metrics: IngressMetrics,
@@ -197,10 +199,28 @@ public actor Forwarder<Link: ForwardingLink>: Service {
         }
     }
 
+    /// At most once a second, and once more a second after the last skipped one so the gauge
+    /// settles: a count per page sent was a read per few messages under load.
     private func updatePendingGauge() async {
+        let now = ContinuousClock.now
+        if let last = lastGaugeUpdate, now - last < .seconds(1) {
+            guard !gaugeRefreshScheduled else { return }
+            gaugeRefreshScheduled = true
+            Task {
+                try? await Task.sleep(until: last + .seconds(1))
+                await self.refreshPendingGauge()
+            }
+            return
+        }
+        lastGaugeUpdate = now
         if let pending = try? await store.pendingCount() {
             metrics.outboxPending.record(pending)
         }
+    }
+
+    private func refreshPendingGauge() async {
+        gaugeRefreshScheduled = false
+        await updatePendingGauge()
     }
 
     private func nowMs() -> Int64 {
