@@ -27,6 +27,29 @@ extension Distributor {
             await answerPresence(AgentReplyAck(ackedID: envelope.id, outcome: answer))
             return
         }
+        guard !repliesRecording.contains(envelope.id) else { return }  // its first copy is being recorded
+        // Checked and passed on by the run before a restart (its answer, kept in memory, died
+        // with that run): on again as checked then, and the adapter, which stored it once,
+        // answers as it did (found by `switchboard chaos`: refused after a wrap-up otherwise).
+        do {
+            if let stored = try await store.forwardedReply(messageID: envelope.id.bytes) {
+                guard case .agentReply(let checked) = try DeliveryPayload.decode(stored.payload).message else {
+                    logger.error("a stored forwarded reply is not an agent reply; checking the resend anew")
+                    return await check(reply, envelope: envelope, logger: logger)
+                }
+                repliesForwarded[envelope.id] = checked
+                await send(checked, id: envelope.id, logger: logger)
+                return
+            }
+        } catch {
+            logger.error("cannot read the forwarded replies; reply not acknowledged", metadata: ["error": "\(error)"])
+            return  // presence resends
+        }
+        await check(reply, envelope: envelope, logger: logger)
+    }
+
+    /// G5: only the agent holding the conversation writes, and only to its customer.
+    private func check(_ reply: AgentReply, envelope: Envelope, logger: Logger) async {
         await resumeIfWaiting(conversationID: reply.conversationID, agentID: reply.agentID)  // D5: the agent writes
         guard let record = core.conversations[reply.conversationID] else {
             await refuseReply(envelope.id, "conversation \(reply.conversationID) is not in a queue of distributor \(settings.name)")
@@ -52,13 +75,42 @@ extension Distributor {
         checked.channelInstanceID = deliver.message.channelInstanceID
         checked.channelType = deliver.message.channelType
         checked.customerAddress = deliver.message.customerAddress
+        // Recorded before it goes: a resend after a restart then goes on as checked now.
+        let recorded: ForwardedReply
+        do {
+            recorded = ForwardedReply(
+                messageID: envelope.id.bytes, payload: try DeliveryPayload.encode(Envelope(id: envelope.id, message: .agentReply(checked))))
+        } catch {
+            logger.error("cannot encode an agent reply for storage; not acknowledged", metadata: ["error": "\(error)"])
+            return
+        }
+        repliesRecording.insert(envelope.id)
+        defer { repliesRecording.remove(envelope.id) }
+        do {
+            try await store.commit(QueueStateChange(forwardedReplies: [recorded]))
+        } catch {
+            logger.error("cannot record an agent reply; not acknowledged", metadata: ["error": "\(error)"])
+            return  // presence resends
+        }
+        forwardedRepliesSincePrune += 1
+        if forwardedRepliesSincePrune >= Self.forwardedRepliesKept {
+            forwardedRepliesSincePrune = 0
+            _ = try? await store.pruneForwardedReplies(keeping: Self.forwardedRepliesKept)
+        }
         await forward(checked, id: envelope.id, logger: logger)
     }
+
+    /// How many forwarded replies the store keeps for resends after a restart.
+    static let forwardedRepliesKept = 10_000
 
     /// Resent (same id) until the router brings the adapter's AgentReplyAck. Noted before
     /// the send, so an ack arriving during it is not followed by a stale entry.
     private func forward(_ checked: AgentReply, id: MessageID, logger: Logger) async {
         repliesForwarded[id] = checked
+        await send(checked, id: id, logger: logger)
+    }
+
+    private func send(_ checked: AgentReply, id: MessageID, logger: Logger) async {
         do {
             try await routerLink.sendReliably(Envelope(id: id, message: .agentReply(checked)))
             logger.debug("agent reply sent to the router", metadata: ["message.id": "\(id)"])

@@ -38,6 +38,9 @@ public actor Distributor: Service {
     /// Agent replies passed to the router (as checked, with the customer's channel and
     /// address) and not yet answered by the adapter's AgentReplyAck.
     var repliesForwarded: [MessageID: AgentReply] = [:]
+    /// Agent replies checked and being recorded as forwarded: a resend meanwhile waits for the next.
+    var repliesRecording: Set<MessageID> = []
+    var forwardedRepliesSincePrune = 0
     /// Offer message ids → offer ids, to read presence's Ack of an Offer.
     var offerMessages: [MessageID: String] = [:]
     /// ConversationMessage ids → what they carried, to record presence's Ack.

@@ -19,17 +19,33 @@ public struct StoredDelivery: Sendable, Hashable {
     }
 }
 
+/// An agent reply the distributor checked and passed to the router: its message id (the
+/// reply's id, stable across resends) and the checked reply's encoding. A resend of it after
+/// a restart goes on as checked then, not checked anew (decisions §26).
+public struct ForwardedReply: Sendable, Hashable {
+    public var messageID: [UInt8]
+    /// Opaque to the store (the distributor stores the wire encoding).
+    public var payload: [UInt8]
+
+    public init(messageID: [UInt8], payload: [UInt8]) {
+        self.messageID = messageID
+        self.payload = payload
+    }
+}
+
 /// What one event changed: written in one transaction, before anything is acted on.
 public struct QueueStateChange: Sendable, Hashable {
     public var conversations: [ConversationRecord]
     public var deliveries: [StoredDelivery]
+    public var forwardedReplies: [ForwardedReply]
 
-    public init(conversations: [ConversationRecord] = [], deliveries: [StoredDelivery] = []) {
+    public init(conversations: [ConversationRecord] = [], deliveries: [StoredDelivery] = [], forwardedReplies: [ForwardedReply] = []) {
         self.conversations = conversations
         self.deliveries = deliveries
+        self.forwardedReplies = forwardedReplies
     }
 
-    public var isEmpty: Bool { conversations.isEmpty && deliveries.isEmpty }
+    public var isEmpty: Bool { conversations.isEmpty && deliveries.isEmpty && forwardedReplies.isEmpty }
 }
 
 /// A distributor's durable queue state (`queue-state.sqlite` in its data directory): the
@@ -70,7 +86,16 @@ public final class QueueStateStore: Sendable {
                 );
                 CREATE INDEX delivery_by_conversation ON delivery (conversation_id, sequence);
                 """)
-        }
+        },
+        StoreMigration("v2-forwarded-replies") { db in
+            try db.execute(sql: """
+                CREATE TABLE forwarded_reply (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_id BLOB NOT NULL UNIQUE,
+                    payload BLOB NOT NULL
+                );
+                """)
+        },
     ]
 
     /// Records `change` durably; returns after its transaction committed.
@@ -93,6 +118,11 @@ public final class QueueStateStore: Sendable {
                 sql: "INSERT OR IGNORE INTO delivery (message_id, conversation_id, sequence, payload) VALUES (?, ?, ?, ?)",
                 arguments: [Data(delivery.messageID), delivery.conversationID, Int64(bitPattern: delivery.sequence), Data(delivery.payload)])
         }
+        for reply in change.forwardedReplies {
+            try db.executeCached(
+                sql: "INSERT OR IGNORE INTO forwarded_reply (message_id, payload) VALUES (?, ?)",
+                arguments: [Data(reply.messageID), Data(reply.payload)])
+        }
     }
 
     /// Every stored conversation (a restart resumes from these).
@@ -108,6 +138,30 @@ public final class QueueStateStore: Sendable {
             return try blobs.map { try decoder.decode(ConversationRecord.self, from: $0) }
         } catch {
             throw StorageError(code: .readFailed, message: "a stored conversation record cannot be decoded", cause: error)
+        }
+    }
+
+    /// The agent reply recorded as forwarded under `messageID`, if any.
+    public func forwardedReply(messageID: [UInt8]) async throws(StorageError) -> ForwardedReply? {
+        do {
+            return try pool.readHere { db in
+                try Data.fetchOne(
+                    try db.cachedStatement(sql: "SELECT payload FROM forwarded_reply WHERE message_id = ?"), arguments: [Data(messageID)]
+                ).map { ForwardedReply(messageID: messageID, payload: [UInt8]($0)) }
+            }
+        } catch {
+            throw StorageError(code: .readFailed, message: "cannot read a forwarded reply", cause: error)
+        }
+    }
+
+    /// Forgets all but the last `keeping` forwarded replies (a resend comes within minutes;
+    /// the table must not grow for ever). Returns how many went.
+    @discardableResult
+    public func pruneForwardedReplies(keeping: Int) async throws(StorageError) -> Int {
+        try await committer.submit { db in
+            try db.execute(
+                sql: "DELETE FROM forwarded_reply WHERE seq <= (SELECT MAX(seq) FROM forwarded_reply) - ?", arguments: [max(0, keeping)])
+            return db.changesCount
         }
     }
 

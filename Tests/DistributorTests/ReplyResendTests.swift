@@ -92,6 +92,48 @@ extension DistributorServiceTests {
         }
     }
 
+    /// A reply forwarded, then the distributor restarts (its memory of the reply gone) and
+    /// ada wraps up; presence resends the reply (its answer never came). The reply reached the
+    /// adapter once already, so it goes on as checked before the restart; checked anew, the
+    /// wrap-up would refuse it (found by `switchboard chaos`).
+    @Test func aReplyForwardedBeforeARestartGoesOnAsCheckedAfterIt() async throws {
+        let dataDir = try TemporaryDirectory("distributor-reply-restart")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(40)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
+            let presencePeer = try await activeConversationOfAda(peers)
+            let reply = Self.adasReply(peers)
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
+            let first = try await peers.router.receive("the reply at the router") {
+                if case .agentReply(let forwarded) = $0 { forwarded } else { nil }
+            }
+            run.cancel()
+            try await withTimeout(.seconds(5), "the first run stops") { try await run.value }
+
+            let (_, again) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
+            let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, capacityUsed: 2, connected: true)
+            try await register(peers, agents: [ada], sequence: 7)
+            let wrapUp = Envelope(
+                id: peers.ids.next(), message: .agentAction(AgentAction(actionID: "w1", agentID: "ada", conversationID: "c1", kind: .wrapUp, queue: "vip")))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(wrapUp)))
+            _ = try await peers.presence.receive("wrapUp result") {
+                if case .agentActionResult(let result) = $0, result.actionID == "w1", result.outcome == .done { true } else { nil }
+            }
+
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
+            let resent = try await peers.router.receive("the resent reply at the router", within: .seconds(10)) {
+                if case .agentReply(let forwarded) = $0 { forwarded } else { nil }
+            }
+            #expect(resent.envelope.id == reply.id)
+            #expect(resent.value == first.value, "as checked before the restart")
+            again.cancel()
+            try await withTimeout(.seconds(5), "the second run stops") { try await again.value }
+        }
+    }
+
     /// Ada's reply in conversation c1, as presence sends it (no channel or customer: the
     /// distributor fills them in).
     static func adasReply(_ peers: Peers) -> Envelope {

@@ -1,0 +1,54 @@
+import Foundation
+import Messaging
+import SwitchboardTestSupport
+import Testing
+import Wire
+import ZeroMQ
+
+@testable import Distributor
+
+extension DistributorServiceTests {
+    /// The Reserve carries the offer; a Grant that says presence made it is followed by no
+    /// Offer, and the agent's accept makes the conversation Active (decisions §26).
+    @Test func aGrantThatMadeTheOfferIsFollowedByNoOfferAndTheAcceptAssigns() async throws {
+        let dataDir = try TemporaryDirectory("distributor-offer-with-reserve")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(30)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, capacityUsed: 0, connected: true)
+            try await register(peers, agents: [ada], sequence: 5)
+            let deliver = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c1", kind: .newConversation, sequence: 1, text: "hello"))
+            try await peers.router.socket.send(Multipart([Array("distributor-1".utf8)] + WireCodec.encode(deliver)))
+            #expect(try await deliverAck(peers, for: deliver.id) == .accepted)
+
+            let reserve = try await peers.presence.receive("Reserve") { if case .reserve(let reserve) = $0 { reserve } else { nil } }
+            let offer = try #require(reserve.value.offer, "the Reserve carries its offer")
+            #expect(offer.agentID == "ada" && offer.conversationID == "c1" && offer.reservationID == reserve.value.reservationID)
+            #expect(offer.expiresAtMs > Distributor.nowMs() + 50_000)  // vip: 60 s
+            try await peers.presence.send(
+                .grant(Grant(
+                    requestID: reserve.envelope.id, reservationID: reserve.value.reservationID, agentID: "ada",
+                    conversationID: "c1", units: 2, capacityTotal: 4, capacityUsed: 2, sequence: 6, offered: true)),
+                to: reserve.peer, ids: peers.ids)
+            let accept = Envelope(id: peers.ids.next(), message: .offerReply(OfferReply(offerID: offer.offerID, agentID: "ada", conversationID: "c1", decision: .accept)))
+            try await peers.presence.socket.send(Multipart([reserve.peer] + WireCodec.encode(accept)))
+            var sawOffer = false
+            var answer: AckOutcome?
+            while answer == nil {
+                switch try await peers.presence.receive("Ack of the accept").envelope.message {
+                case .offer: sawOffer = true
+                case .ack(let ack) where ack.ackedID == accept.id: answer = ack.outcome
+                default: break
+                }
+            }
+            #expect(!sawOffer, "presence made the offer; no Offer message follows")
+            #expect(answer == .accepted)
+            #expect(await distributor.conversation("c1")?.state == .active)
+            run.cancel()
+            try await withTimeout(.seconds(5), "the run stops") { try await run.value }
+        }
+    }
+}
