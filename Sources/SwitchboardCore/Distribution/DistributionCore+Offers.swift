@@ -138,8 +138,13 @@ extension DistributionCore {
     }
 
     mutating func offerReplied(_ offerID: String, agentID: String, accepted: Bool, nowMs: Int64) {
+        // Still reserving, with the offer in the Reserve (it has an expiry): presence makes
+        // such an offer only once it granted, so the reply proves the Grant, which a restart
+        // of ours lost on the way (decisions §26). The held reservation's grant sequence stays
+        // unknown until the Reserve, resent, is answered again.
         guard let id = reservationOwners[offerID], var record = conversations[id], let pending = record.pending,
-            pending.offerID == offerID, pending.stage == .offered, pending.agentID == agentID
+            pending.offerID == offerID, pending.agentID == agentID,
+            pending.stage == .offered || (pending.stage == .reserving && pending.expiresAtMs != nil)
         else {
             // A repeat of the accept that made the agent the holder (presence resends until
             // answered, also across our restarts) gets the same answer.

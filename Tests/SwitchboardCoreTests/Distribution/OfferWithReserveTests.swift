@@ -45,6 +45,28 @@ import Testing
         #expect(offers.first?.expiresAtMs == 1_040 + Self.timeoutMs)
     }
 
+    /// Presence granted and made the offer, but the Grant was lost with a restart of ours;
+    /// the agent's accept comes first. It proves the grant: the conversation is assigned, and
+    /// the Grant of the resent Reserve only fills in the grant's sequence.
+    @Test func anAcceptBeforeTheGrantALostGrantAssigns() {
+        let (core, reserve) = arrived(at: 1_000)
+        guard let record = core.conversations["c1"] else {
+            Issue.record("no record")
+            return
+        }
+        var restarted = DistributionCore(queues: [DistributionHarness.queue(agents: ["a"])], workStreams: [DistributionHarness.chat()])
+        _ = restarted.restore([record])
+        let id = reserve.reservation.id
+        let step = restarted.handle(.offerReplied(offerID: id, agentID: "a", accepted: true), nowMs: 1_100)
+        #expect(step.actions.contains(.answerOfferReply(offerID: id, stands: true)))
+        #expect(restarted.conversations["c1"]?.state == .active)
+        #expect(restarted.conversations["c1"]?.held?.id == id)
+        #expect(restarted.conversations["c1"]?.held?.grantSequence == nil)
+        _ = restarted.handle(.reservationGranted(reservationID: id, sequence: 9, agentID: "a", units: 1, offered: true), nowMs: 1_200)
+        #expect(restarted.conversations["c1"]?.held?.grantSequence == 9)
+        #expect(restarted.conversations["c1"]?.state == .active)
+    }
+
     @Test func aRestartResendsTheReserveWithItsOffer() {
         let (core, reserve) = arrived(at: 1_000)
         guard let record = core.conversations["c1"] else {
