@@ -90,7 +90,7 @@ public final class QueueStateStore: Sendable {
         StoreMigration("v2-forwarded-replies") { db in
             try db.execute(sql: """
                 CREATE TABLE forwarded_reply (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    seq INTEGER PRIMARY KEY,  -- the rowid: increasing, as only the oldest rows are deleted
                     message_id BLOB NOT NULL UNIQUE,
                     payload BLOB NOT NULL
                 );
