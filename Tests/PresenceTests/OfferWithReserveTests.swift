@@ -49,6 +49,20 @@ import Wire
         #expect(await Self.grant(harness.recorder)?.offered == false)
     }
 
+    @Test func anOfferForAnotherAgentOrConversationThanTheReservationIsNotMade() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        _ = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        guard case .reserve(var reserve) = reserve().message, var offer = reserve.offer else {
+            Issue.record("not a Reserve with an offer")
+            return
+        }
+        offer.conversationID = "c2"
+        reserve.offer = offer
+        await harness.coordinator.handle(Envelope(id: ids.next(), message: .reserve(reserve)), from: peer)
+        #expect(await Self.grant(harness.recorder)?.offered == false)
+    }
+
     @Test func anOfferThatExpiredOnTheWayIsNotMade() async throws {
         let harness = try PresenceHarness()
         defer { harness.cleanUp() }
