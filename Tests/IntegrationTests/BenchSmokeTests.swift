@@ -27,6 +27,7 @@ import Testing
             let processes = (run["processes"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
             #expect(Set(processes).isSuperset(of: ["router", "presence", "distributor-1", "ingress-custom", "bench"]))
             #expect((run["sendToActive"] as? [String: Any])?["count"] as? Int ?? 0 > 0)
+            #expect(run["systemCPUSecondsPer1000"] as? Double ?? 0 > 0)
         }
         let baseline = try #require(report["baseline"] as? [String: Any])
         #expect(baseline["messagesPerSecond"] as? Double ?? 0 > 0)

@@ -58,6 +58,20 @@ struct BenchReport: Codable, Sendable {
         var processes: [ProcessFigures]
         /// conversationsPerSecond / the baseline's messagesPerSecond.
         var ratioToBaseline: Double?
+        /// CPU seconds per 1,000 conversations over the system's processes (all but the
+        /// bench's own load generator and agents, which a deployment runs elsewhere).
+        var systemCPUSecondsPer1000: Double? = nil
+        /// The conversations/s the machine's cores would carry at that cost, all else free.
+        var coresWouldCarryPerSecond: Double? = nil
+
+        /// Fills in the two figures above from `processes`.
+        mutating func sumSystemCPU(cores: Int, benchName: String) {
+            let system = processes.filter { $0.name != benchName }.compactMap(\.cpuSecondsPer1000)
+            guard !system.isEmpty else { return }
+            let perThousand = system.reduce(0, +)
+            systemCPUSecondsPer1000 = perThousand
+            coresWouldCarryPerSecond = perThousand > 0 ? Double(cores) * 1_000 / perThousand : nil
+        }
     }
 
     struct Baseline: Codable, Sendable {
@@ -101,6 +115,11 @@ struct BenchReport: Codable, Sendable {
             for (outcome, count) in run.actionOutcomes.sorted(by: { $0.key < $1.key }) { lines.append("  agent actions: \(count) × \(outcome)") }
             for (code, count) in run.agentErrors.sorted(by: { $0.key < $1.key }) { lines.append("  agent errors: \(count) × \(code)") }
             lines += Self.processLines(run.processes, per: "conversations")
+            if let system = run.systemCPUSecondsPer1000, let carried = run.coresWouldCarryPerSecond {
+                lines.append(
+                    "  system (all but bench)  CPU \(String(format: "%.3f", system)) s per 1,000 conversations: "
+                        + "\(settings.cores) cores would carry \(Self.number(carried.rounded())) conversations/s at that cost")
+            }
         }
         if let baseline {
             lines.append("")

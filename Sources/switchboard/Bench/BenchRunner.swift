@@ -187,12 +187,14 @@ final class BenchRunner: Service, Sendable {
         if isStopped { throw BenchError(.interrupted, "interrupted") }
         let summary = tracker.summary(window: window)
         let seconds = Double(window.upperBound - window.lowerBound) / 1e9
-        return BenchReport.Run(
+        var run = BenchReport.Run(
             entry: entry.rawValue, durationSeconds: seconds, sent: summary.sent, reachedActive: summary.reachedActive,
             conversationsPerSecond: Double(summary.reachedActive) / seconds, sendToOffer: summary.offerLatency,
             sendToActive: summary.activeLatency, lateSends: pacer.lateSends, stillInFlight: max(tracker.inFlight, 0), sendFailures: summary.sendFailures,
             refusedAccepts: summary.refusedAccepts, actionOutcomes: summary.actionOutcomes, agentErrors: summary.agentErrors,
             processes: after.figures(since: before, through: summary.reachedActive, benchName: "bench"), ratioToBaseline: nil)
+        run.sumSystemCPU(cores: ProcessInfo.processInfo.activeProcessorCount, benchName: "bench")
+        return run
     }
 
     // MARK: helpers
