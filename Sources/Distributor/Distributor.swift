@@ -213,13 +213,15 @@ public actor Distributor: Service {
         armTimer()
     }
 
-    /// Arms one timer for the earliest offer expiry (no polling).
+    /// Arms one timer for the earliest deadline (no polling). Only an earlier deadline
+    /// re-arms it: a timer that fires before the earliest deadline now (that offer was
+    /// answered) finds nothing due and arms for the next. Re-arming on every change was a
+    /// new task and timer per offer made or answered.
     private func armTimer() {
-        let deadline = core.nextDeadline
-        guard deadline != armedDeadline else { return }
+        guard let deadline = core.nextDeadline else { return }
+        if let armed = armedDeadline, armed <= deadline { return }
         timer?.cancel()
         armedDeadline = deadline
-        guard let deadline else { return }
         let delay = max(0, deadline - Self.nowMs())
         timer = Task { [weak self] in
             try? await Task.sleep(for: .milliseconds(delay))

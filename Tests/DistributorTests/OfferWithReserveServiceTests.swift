@@ -52,3 +52,55 @@ extension DistributorServiceTests {
         }
     }
 }
+
+extension DistributorServiceTests {
+    /// The offer timer is armed for the earliest deadline and re-armed only for an earlier
+    /// one. When the earliest offer is answered, the timer fires early, finds nothing due and
+    /// arms for the next: the later offer still expires on time.
+    @Test func aLaterOfferStillExpiresAfterTheEarliestWasAnswered() async throws {
+        let dataDir = try TemporaryDirectory("distributor-timer-rearm")
+        defer { dataDir.remove() }
+        let configuration = try DistributorFixture.configuration([("offerTimeout: 60s", "offerTimeout: 1s")])
+        try await withEventLoop(timeout: .seconds(15)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, configuration: configuration)
+            let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, lastAssignmentAtMs: 1)
+            let grace = AgentState(agentID: "grace", basePresence: .available, capacityTotal: 4, lastAssignmentAtMs: 2)
+            try await register(peers, agents: [ada, grace], sequence: 3)
+
+            func offered(_ conversation: String, sequence: UInt64) async throws -> (Reserve, [UInt8]) {
+                let deliver = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver(conversation, kind: .newConversation, sequence: 1, text: "hi"))
+                try await peers.router.socket.send(Multipart([Array("distributor-1".utf8)] + WireCodec.encode(deliver)))
+                #expect(try await deliverAck(peers, for: deliver.id) == .accepted)
+                let reserve = try await peers.presence.receive("Reserve for \(conversation)") {
+                    if case .reserve(let reserve) = $0, reserve.conversationID == conversation { reserve } else { nil }
+                }
+                try await peers.presence.send(
+                    .grant(Grant(requestID: reserve.envelope.id, reservationID: reserve.value.reservationID, agentID: reserve.value.agentID,
+                        conversationID: conversation, units: 2, sequence: sequence, offered: true)),
+                    to: reserve.peer, ids: peers.ids)
+                return (reserve.value, reserve.peer)
+            }
+            let (first, presencePeer) = try await offered("c1", sequence: 4)
+            try await Task.sleep(for: .milliseconds(300))
+            let (second, _) = try await offered("c2", sequence: 5)
+            let secondStarted = ContinuousClock.now
+
+            // The earliest offer is accepted before its deadline.
+            let accept = Envelope(id: peers.ids.next(), message: .offerReply(OfferReply(
+                offerID: try #require(first.offer).offerID, agentID: first.agentID, conversationID: "c1", decision: .accept)))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(accept)))
+
+            let withdrawn = try await peers.presence.receive("c2's offer withdrawn", within: .seconds(5)) {
+                if case .offerWithdrawn(let withdrawn) = $0 { withdrawn } else { nil }
+            }
+            #expect(withdrawn.value.offerID == second.offer?.offerID)
+            #expect(withdrawn.value.reason == .expired)
+            #expect(ContinuousClock.now - secondStarted < .seconds(3))
+            run.cancel()
+            try await withTimeout(.seconds(5), "the run stops") { try await run.value }
+        }
+    }
+}
