@@ -59,10 +59,13 @@ public enum WireSamples {
         .agentReplyAck(AgentReplyAck(ackedID: idA, outcome: .accepted, providerMessageID: "SM2222")),
         .reserve(Reserve(
             reservationID: "res-1", agentID: "ada", conversationID: "conv-1", units: 2, reason: .selectFromPush,
-            queue: "billing", allowedPresences: [.available, .busy])),
+            queue: "billing", allowedPresences: [.available, .busy],
+            offer: Offer(
+                offerID: "res-1", conversationID: "conv-1", agentID: "ada", queue: "billing", workStream: "support-chat",
+                expiresAtMs: 1_717_000_060_000, kind: .push, reservationID: "res-1"))),
         .grant(Grant(
             requestID: idA, reservationID: "res-1", agentID: "ada", conversationID: "conv-1", units: 2,
-            capacityTotal: 4, capacityUsed: 6, overCapacity: true, sequence: 1234)),
+            capacityTotal: 4, capacityUsed: 6, overCapacity: true, sequence: 1234, offered: true)),
         .deny(Deny(requestID: idA, reservationID: "res-1", reason: .presenceNotAllowed, detail: "agent is away")),
         .release(Release(reservationID: "res-1", agentID: "ada", conversationID: "conv-1", units: 2)),
         .releaseAck(ReleaseAck(ackedID: idB, reservationID: "res-1", wasHeld: true, capacityUsed: 4)),
