@@ -146,7 +146,7 @@ extension Distributor {
             let event = DistributionEvent.reservationGranted(
                 reservationID: grant.reservationID, sequence: grant.sequence, agentID: grant.agentID, units: Int(grant.units),
                 offered: grant.offered)
-            _ = await apply(core.handle(event, nowMs: now))
+            _ = await apply(core.handle(event, nowMs: now), deferrable: true)
         case .deny(let deny):
             logger.info("reservation denied", metadata: ["reservation": "\(deny.reservationID)", "reason": "\(deny.reason)"])
             _ = await apply(core.handle(.reservationDenied(reservationID: deny.reservationID), nowMs: now))
@@ -159,7 +159,7 @@ extension Distributor {
                         metadata: ["conversation.id": "\(forwarded.conversationID)", "reason": "\(reason)"])
                 } else {
                     let event = DistributionEvent.messageAcknowledged(conversationID: forwarded.conversationID, sequence: forwarded.sequence)
-                    _ = await apply(core.handle(event, nowMs: now))
+                    _ = await apply(core.handle(event, nowMs: now), deferrable: true)
                 }
             }
             if let offerID = offerMessages.removeValue(forKey: ack.ackedID), case .rejected(let reason) = ack.outcome {
@@ -180,7 +180,7 @@ extension Distributor {
         case .snapshotReply(let reply):
             await mirrorOutcome(mirror.snapshotReply(reply))
         case .releaseAck(let ack):
-            _ = await apply(core.handle(.releaseAcknowledged(reservationID: ack.reservationID), nowMs: now))
+            _ = await apply(core.handle(.releaseAcknowledged(reservationID: ack.reservationID), nowMs: now), deferrable: true)
         case .disconnect:
             break
         default:

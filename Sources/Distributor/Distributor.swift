@@ -188,13 +188,21 @@ public actor Distributor: Service {
 
     /// Stores what a step changed (with `deliveries`), then acts on it. Returns false when
     /// the store failed: nothing may be acted on or acknowledged then.
+    ///
+    /// `deferrable`: the event's change may wait for the record's next stored step, because a
+    /// restart that lost it repeats it harmlessly (decisions §26): a Grant (the Reserve is
+    /// resent and granted again), presence's Ack of a customer message (the message is handed
+    /// again; clients dedupe on sequence), a ReleaseAck (the Release is resent; presence
+    /// answers `was_held = false`). Deferred only when the step changed that one record and
+    /// does nothing: an action is never taken on unrecorded state.
     func apply(
-        _ step: DistributionStep, deliveries: [StoredDelivery] = [], answering envelope: Envelope? = nil
+        _ step: DistributionStep, deliveries: [StoredDelivery] = [], answering envelope: Envelope? = nil, deferrable: Bool = false
     ) async -> Bool {
         let ticket = stepOrder.take()
         defer { endTurn(ticket) }
+        let deferred = deferrable && step.actions.isEmpty && step.changed.count <= 1 && deliveries.isEmpty
         do {
-            try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries))
+            if !deferred { try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries)) }
         } catch {
             storeFailed(error)
             await waitForTurn(ticket)  // never end a turn before the earlier ones

@@ -104,3 +104,59 @@ extension DistributorServiceTests {
         }
     }
 }
+
+extension DistributorServiceTests {
+    /// A Grant's change waits for the record's next stored step (decisions §26): no commit of
+    /// its own. A restart that lost it sends the Reserve with its offer again, and the offer,
+    /// granted again, is accepted as if nothing had happened.
+    @Test func aGrantIsNotCommittedAloneAndARestartThatLostItAsksAgain() async throws {
+        let dataDir = try TemporaryDirectory("distributor-deferred-grant")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(30)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, capacityUsed: 0, connected: true)
+            let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            try await register(peers, agents: [ada], sequence: 5)
+            let deliver = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c1", kind: .newConversation, sequence: 1, text: "hello"))
+            try await peers.router.socket.send(Multipart([Array("distributor-1".utf8)] + WireCodec.encode(deliver)))
+            #expect(try await deliverAck(peers, for: deliver.id) == .accepted)
+            let reserve = try await peers.presence.receive("Reserve") { if case .reserve(let reserve) = $0 { reserve } else { nil } }
+            let transactions = await distributor.store.transactionCount
+            try await peers.presence.send(
+                .grant(Grant(
+                    requestID: reserve.envelope.id, reservationID: reserve.value.reservationID, agentID: "ada",
+                    conversationID: "c1", units: 2, capacityTotal: 4, capacityUsed: 2, sequence: 6, offered: true)),
+                to: reserve.peer, ids: peers.ids)
+            try await withTimeout(.seconds(5), "the Grant handled") {
+                while await distributor.conversation("c1")?.pending?.stage != .offered { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            let after = await distributor.store.transactionCount
+            #expect(after == transactions, "the Grant alone commits nothing")
+            run.cancel()
+            try await withTimeout(.seconds(5), "the first run stops") { try await run.value }
+
+            let (again, second) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            try await register(peers, agents: [ada], sequence: 6)
+            let resent = try await peers.presence.receive("the Reserve again") { if case .reserve(let reserve) = $0 { reserve } else { nil } }
+            #expect(resent.value.reservationID == reserve.value.reservationID)
+            #expect(resent.value.offer == reserve.value.offer, "with its offer, as first sent")
+            try await peers.presence.send(
+                .grant(Grant(
+                    requestID: resent.envelope.id, reservationID: resent.value.reservationID, agentID: "ada",
+                    conversationID: "c1", units: 2, capacityTotal: 4, capacityUsed: 2, sequence: 6, offered: true)),
+                to: resent.peer, ids: peers.ids)
+            let accept = Envelope(id: peers.ids.next(), message: .offerReply(OfferReply(
+                offerID: try #require(resent.value.offer).offerID, agentID: "ada", conversationID: "c1", decision: .accept)))
+            try await peers.presence.socket.send(Multipart([resent.peer] + WireCodec.encode(accept)))
+            let answer = try await peers.presence.receive("Ack of the accept") {
+                if case .ack(let ack) = $0, ack.ackedID == accept.id { ack.outcome } else { nil }
+            }
+            #expect(answer.value == .accepted)
+            #expect(await again.conversation("c1")?.state == .active)
+            second.cancel()
+            try await withTimeout(.seconds(5), "the second run stops") { try await second.value }
+        }
+    }
+}
