@@ -92,16 +92,8 @@ extension Distributor {
             logger.error("cannot record an agent reply; not acknowledged", metadata: ["error": "\(error)"])
             return  // presence resends
         }
-        forwardedRepliesSincePrune += 1
-        if forwardedRepliesSincePrune >= Self.forwardedRepliesKept {
-            forwardedRepliesSincePrune = 0
-            _ = try? await store.pruneForwardedReplies(keeping: Self.forwardedRepliesKept)
-        }
         await forward(checked, id: envelope.id, logger: logger)
     }
-
-    /// How many forwarded replies the store keeps for resends after a restart.
-    static let forwardedRepliesKept = 10_000
 
     /// Resent (same id) until the router brings the adapter's AgentReplyAck. Noted before
     /// the send, so an ack arriving during it is not followed by a stale entry.

@@ -40,7 +40,6 @@ public actor Distributor: Service {
     var repliesForwarded: [MessageID: AgentReply] = [:]
     /// Agent replies checked and being recorded as forwarded: a resend meanwhile waits for the next.
     var repliesRecording: Set<MessageID> = []
-    var forwardedRepliesSincePrune = 0
     /// Offer message ids → offer ids, to read presence's Ack of an Offer.
     var offerMessages: [MessageID: String] = [:]
     /// ConversationMessage ids → what they carried, to record presence's Ack.

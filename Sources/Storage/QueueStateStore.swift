@@ -123,6 +123,13 @@ public final class QueueStateStore: Sendable {
                 sql: "INSERT OR IGNORE INTO forwarded_reply (message_id, payload) VALUES (?, ?)",
                 arguments: [Data(reply.messageID), Data(reply.payload)])
         }
+        if !change.forwardedReplies.isEmpty {
+            // Only the last ones are kept: a resend comes within minutes, and the table must
+            // not grow for ever. A range of the rowid, usually one row or none.
+            try db.executeCached(
+                sql: "DELETE FROM forwarded_reply WHERE seq <= (SELECT MAX(seq) FROM forwarded_reply) - ?",
+                arguments: [Self.forwardedRepliesKept])
+        }
     }
 
     /// Every stored conversation (a restart resumes from these).
@@ -154,16 +161,8 @@ public final class QueueStateStore: Sendable {
         }
     }
 
-    /// Forgets all but the last `keeping` forwarded replies (a resend comes within minutes;
-    /// the table must not grow for ever). Returns how many went.
-    @discardableResult
-    public func pruneForwardedReplies(keeping: Int) async throws(StorageError) -> Int {
-        try await committer.submit { db in
-            try db.execute(
-                sql: "DELETE FROM forwarded_reply WHERE seq <= (SELECT MAX(seq) FROM forwarded_reply) - ?", arguments: [max(0, keeping)])
-            return db.changesCount
-        }
-    }
+    /// How many forwarded replies are kept for resends after a restart.
+    public static let forwardedRepliesKept = 10_000
 
     /// The delivery recorded under `messageID`, if any (Deliver dedupe).
     public func delivery(messageID: [UInt8]) async throws(StorageError) -> StoredDelivery? {

@@ -73,4 +73,19 @@ import Testing
         let transactions = store.transactionCount
         #expect(transactions < 200, "group commit: \(transactions) transactions for 200 commits")
     }
+
+    @Test func onlyTheLastForwardedRepliesAreKept() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try QueueStateStore(path: try path())
+        let kept = QueueStateStore.forwardedRepliesKept
+        func reply(_ n: Int) -> ForwardedReply {
+            ForwardedReply(messageID: withUnsafeBytes(of: UInt64(n).bigEndian, Array.init) + [UInt8](repeating: 0, count: 8), payload: [1])
+        }
+        try await store.commit(QueueStateChange(forwardedReplies: (1...kept).map(reply)))
+        #expect(try await store.forwardedReply(messageID: reply(1).messageID) == reply(1))
+        try await store.commit(QueueStateChange(forwardedReplies: (kept + 1...kept + 5).map(reply)))
+        for n in 1...5 { #expect(try await store.forwardedReply(messageID: reply(n).messageID) == nil, "reply \(n) forgotten") }
+        #expect(try await store.forwardedReply(messageID: reply(6).messageID) == reply(6))
+        #expect(try await store.forwardedReply(messageID: reply(kept + 5).messageID) == reply(kept + 5))
+    }
 }

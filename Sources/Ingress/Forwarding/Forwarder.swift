@@ -40,8 +40,6 @@ public actor Forwarder<Link: ForwardingLink>: Service {
     /// Storage order of the last row sent; rows after it are still to send.
     private var cursor: Int64 = 0
     private var inFlight: Set<MessageID> = []
-    private var lastGaugeUpdate: ContinuousClock.Instant?
-    private var gaugeRefreshScheduled = false
 
     public init(
         link: Link, store: OutboxStore, stored: WakeSignal, replies: ReplyIntake? = nil, metrics: IngressMetrics,
@@ -68,6 +66,7 @@ public actor Forwarder<Link: ForwardingLink>: Service {
                 group.addTask { await self.pump() }
                 group.addTask { await self.receiveAnswers() }
                 group.addTask { await self.pruneRegularly() }
+                group.addTask { await self.countPendingRegularly() }
             }
         }
         await link.stop()
@@ -119,7 +118,6 @@ public actor Forwarder<Link: ForwardingLink>: Service {
                 }
             }
         }
-        await updatePendingGauge()
     }
 
     // MARK: answers
@@ -199,28 +197,15 @@ public actor Forwarder<Link: ForwardingLink>: Service {
         }
     }
 
-    /// At most once a second, and once more a second after the last skipped one so the gauge
-    /// settles: a count per page sent was a read per few messages under load.
-    private func updatePendingGauge() async {
-        let now = ContinuousClock.now
-        if let last = lastGaugeUpdate, now - last < .seconds(1) {
-            guard !gaugeRefreshScheduled else { return }
-            gaugeRefreshScheduled = true
-            Task {
-                try? await Task.sleep(until: last + .seconds(1))
-                await self.refreshPendingGauge()
+    /// The pending gauge, once a second: counted after every page sent, it was a read per few
+    /// messages under load.
+    private func countPendingRegularly() async {
+        while !Task.isCancelled {
+            if let pending = try? await store.pendingCount() {
+                metrics.outboxPending.record(pending)
             }
-            return
+            try? await Task.sleep(for: .seconds(1))
         }
-        lastGaugeUpdate = now
-        if let pending = try? await store.pendingCount() {
-            metrics.outboxPending.record(pending)
-        }
-    }
-
-    private func refreshPendingGauge() async {
-        gaugeRefreshScheduled = false
-        await updatePendingGauge()
     }
 
     private func nowMs() -> Int64 {

@@ -21,11 +21,13 @@ extension DistributionCore {
         recorder.emit(.reserve(reserveRequest(for: pending, of: record, allowedPresences: kind == .push ? stream.allowedPresences : [])))
     }
 
-    /// The Reserve of a pending offer, carrying the offer (also what a restart resends).
+    /// The Reserve of a pending offer, carrying the offer (also what a restart resends). A
+    /// record stored before Reserves carried their offer has no expiry in the reserving stage:
+    /// its Reserve goes without, the Grant answers `offered: false` and the Offer follows.
     func reserveRequest(for pending: PendingOffer, of record: ConversationRecord, allowedPresences: Set<BasePresence>) -> ReserveRequest {
         ReserveRequest(
             reservation: pending.reservation, conversationID: record.id, queue: record.queue,
-            allowedPresences: allowedPresences, offer: offerRequest(for: pending, of: record))
+            allowedPresences: allowedPresences, offer: pending.expiresAtMs == nil ? nil : offerRequest(for: pending, of: record))
     }
 
     func offerRequest(for pending: PendingOffer, of record: ConversationRecord) -> OfferRequest {

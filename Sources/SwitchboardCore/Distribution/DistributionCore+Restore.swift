@@ -47,15 +47,7 @@ extension DistributionCore {
         guard let pending = record.pending else { return }
         switch pending.stage {
         case .reserving:
-            // A record stored before Reserves carried their offer has no expiry yet: the
-            // Grant then answers `offered: false` and the Offer follows as before.
-            if pending.expiresAtMs == nil {
-                recorder.emit(.reserve(ReserveRequest(
-                    reservation: pending.reservation, conversationID: record.id, queue: record.queue,
-                    allowedPresences: pending.kind == .push ? allowed : [])))
-            } else {
-                recorder.emit(.reserve(reserveRequest(for: pending, of: record, allowedPresences: pending.kind == .push ? allowed : [])))
-            }
+            recorder.emit(.reserve(reserveRequest(for: pending, of: record, allowedPresences: pending.kind == .push ? allowed : [])))
         case .offered:
             recorder.emit(.sendOffer(offerRequest(for: pending, of: record)))
         }
