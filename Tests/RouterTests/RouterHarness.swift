@@ -11,7 +11,11 @@ import ZeroMQ
 /// Runs `RouterService` in-process on `tcp://127.0.0.1:*` with a data directory that
 /// outlives one run (so a test can restart the router on it).
 final class RouterHarness: Sendable {
-    static let linkSettings = LinkSettings(heartbeatInterval: .milliseconds(200))
+    /// Patient liveness: a `TestPeer` does not send Ready again after the router declares it
+    /// dead, so a parallel test run that starves a peer's heartbeats for 600 ms (three
+    /// intervals) would lose its registration and the test its Delivers. Tests of death
+    /// detection pass their own settings.
+    static let linkSettings = LinkSettings(heartbeatInterval: .milliseconds(200), missedHeartbeatsBeforeDead: 50)
 
     let root: URL
     let configuration: SwitchboardConfiguration
