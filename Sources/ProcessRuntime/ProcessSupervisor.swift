@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Subprocess
 
 /// A process `switchboard up` runs and keeps running.
 public struct ChildProcess: Sendable, Hashable {
@@ -30,7 +31,8 @@ public actor ProcessSupervisor: Service {
     private let stopLimit: Duration
     private let restartPolicy: RestartPolicy
     private let report: Event
-    private var running: [String: Process] = [:]
+    /// The pid of each child that runs now; a child's entry goes when its exit is reaped.
+    private var running: [String: Int32] = [:]
     private var stopping = false
     /// A restart delay chosen by whoever killed the child (`signal(_:with:restartAfter:)`), used once.
     private var chosenDelays: [String: Duration] = [:]
@@ -48,7 +50,7 @@ public actor ProcessSupervisor: Service {
     }
 
     /// The pid of each running child, by name (for status output and tests).
-    public var pids: [String: Int32] { running.mapValues(\.processIdentifier) }
+    public var pids: [String: Int32] { running }
 
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
@@ -66,20 +68,20 @@ public actor ProcessSupervisor: Service {
         var policy = restartPolicy
         while !stopping, !Task.isCancelled {
             let started = ContinuousClock.now
-            let status: Int32
+            let exit: String
             do {
-                status = try await launchAndWait(child)
+                exit = try await launchAndWait(child)
             } catch {
                 report("\(child.name): cannot start \(child.executable): \(error)")
                 logger.error("cannot start child", metadata: ["child": "\(child.name)", "error": "\(error)"])
-                status = -1
+                exit = "could not start"
             }
             // Stopping (or cancelled): the exit was asked for, not a crash.
             if stopping || Task.isCancelled { break }
             let policyDelay = policy.delay(afterRunningFor: ContinuousClock.now - started)
             let delay = chosenDelays.removeValue(forKey: child.name) ?? policyDelay
-            report("\(child.name) exited (\(Self.describe(status))); restarting in \(delay)")
-            logger.warning("child exited; restarting", metadata: ["child": "\(child.name)", "status": "\(status)", "delay": "\(delay)"])
+            report("\(child.name) exited (\(exit)); restarting in \(delay)")
+            logger.warning("child exited; restarting", metadata: ["child": "\(child.name)", "exit": "\(exit)", "delay": "\(delay)"])
             try? await Task.sleep(for: delay)
         }
     }
@@ -88,61 +90,64 @@ public actor ProcessSupervisor: Service {
     /// exits, instead of after the restart policy's delay (fault injection: `switchboard chaos`).
     /// Returns the pid signalled; nil when that child is not running.
     public func signal(_ name: String, with signal: Int32 = SIGKILL, restartAfter: Duration) -> Int32? {
-        guard !stopping, let process = running[name], process.isRunning else { return nil }
+        guard !stopping, let pid = running[name] else { return nil }
         chosenDelays[name] = restartAfter
-        let pid = process.processIdentifier
         report("\(name) killed (pid \(pid), signal \(signal)); restarting \(restartAfter) after it exits")
         kill(pid, signal)
         return pid
     }
 
-    private func launchAndWait(_ child: ChildProcess) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: child.executable)
-        process.arguments = child.arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment.merge(child.environment) { _, new in new }
-        environment[ParentWatch.environmentVariable] = String(getpid())
-        process.environment = environment
-        let exited = AsyncStream.makeStream(of: Int32.self, bufferingPolicy: .bufferingNewest(1))
-        process.terminationHandler = { process in
-            exited.continuation.yield(process.terminationStatus)
-            exited.continuation.finish()
+    /// Starts `child` and returns how it ended, once it has. swift-subprocess spawns it, not
+    /// Foundation's `Process`, whose `run()` crashed (an overrun while listing descriptors to
+    /// close) in a process that opened thousands of them meanwhile (decisions §27).
+    private func launchAndWait(_ child: ChildProcess) async throws -> String {
+        var overrides: [Environment.Key: String?] = [:]
+        for (key, value) in child.environment { overrides[Environment.Key(stringLiteral: key)] = value }
+        overrides[Environment.Key(stringLiteral: ParentWatch.environmentVariable)] = String(getpid())
+        var options = PlatformOptions()
+        // A group of its own, as Foundation's Process did: a terminal's Ctrl-C reaches only the
+        // supervisor, which stops the children in order.
+        options.processGroupID = 0
+        let configuration = Configuration(
+            executable: .path(.init(child.executable)), arguments: Arguments(child.arguments),
+            environment: .inherit.updating(overrides), platformOptions: options)
+        let result = try await Subprocess.run(
+            configuration, input: .none, output: .currentStandardOutput, error: .currentStandardError
+        ) { execution in
+            self.started(child.name, pid: execution.processIdentifier.value)
         }
-        try process.run()
-        running[child.name] = process
-        report("\(child.name) started (pid \(process.processIdentifier))")
-        var status: Int32 = -1
-        for await code in exited.stream { status = code }
         running[child.name] = nil
-        return status
+        switch result.terminationStatus {
+        case .exited(let code): return "status \(code)"
+        case .signaled(let signal): return "signal \(signal)"
+        }
+    }
+
+    private func started(_ name: String, pid: Int32) {
+        running[name] = pid
+        report("\(name) started (pid \(pid))")
     }
 
     /// SIGTERM to every child, then SIGKILL after `stopLimit` to what is left.
     private func stopAll() async {
         stopping = true
-        let processes = Array(running)
-        for (name, process) in processes where process.isRunning {
-            report("stopping \(name) (pid \(process.processIdentifier))")
-            kill(process.processIdentifier, SIGTERM)
+        for (name, pid) in running {
+            report("stopping \(name) (pid \(pid))")
+            kill(pid, SIGTERM)
         }
         let deadline = ContinuousClock.now.advanced(by: stopLimit)
-        while ContinuousClock.now < deadline, processes.contains(where: { $0.value.isRunning }) {
+        while ContinuousClock.now < deadline, !running.isEmpty {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        for (name, process) in processes where process.isRunning {
+        for (name, pid) in running {
             report("\(name) did not stop within \(stopLimit): killing it")
-            kill(process.processIdentifier, SIGKILL)
+            kill(pid, SIGKILL)
         }
         // SIGKILL cannot be refused; the exit is reaped within moments.
         let reapDeadline = ContinuousClock.now.advanced(by: .seconds(2))
-        while ContinuousClock.now < reapDeadline, processes.contains(where: { $0.value.isRunning }) {
+        while ContinuousClock.now < reapDeadline, !running.isEmpty {
             try? await Task.sleep(for: .milliseconds(20))
         }
         report("all processes stopped")
-    }
-
-    private static func describe(_ status: Int32) -> String {
-        status < 0 ? "could not start" : "status \(status)"
     }
 }
