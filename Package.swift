@@ -106,7 +106,7 @@ let package = Package(
         ),
 
         // Test support shared by the test targets (not linked into any executable).
-        .target(name: "SwitchboardTestSupport", dependencies: ["ZeroMQ"]),
+        .target(name: "SwitchboardTestSupport", dependencies: ["ZeroMQ", "ProcessRuntime"]),
 
         // MARK: process modules (never import each other)
 

@@ -4,6 +4,7 @@ import Foundation
 import Synchronization
 import Testing
 
+import ProcessRuntime
 import ZeroMQ
 
 /// A wait that took too long: the test fails instead of hanging.
@@ -142,32 +143,13 @@ public struct TemporaryDirectory: Sendable {
     }
 }
 
-/// Loopback TCP ports that were free a moment ago: bind port 0, read what the kernel chose,
-/// close. (Another process could take one in between; on a test machine that is rare, and
-/// the test then fails loudly at bind rather than misbehaving.)
+/// Loopback TCP ports that were free a moment ago, below the kernel's ephemeral range (see
+/// `LoopbackPorts`): a test that restarts a process on its port while peers reconnect cannot
+/// lose the port to a connection to itself. Tests that bind a port, close it and bind it again
+/// later take it from here, not from `tcp://127.0.0.1:*`.
 public enum FreePorts {
-    public static func allocate(_ count: Int) throws -> [Int] {
-        var descriptors: [Int32] = []
-        defer { for descriptor in descriptors { close(descriptor) } }
-        var ports: [Int] = []
-        for _ in 0..<count {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard descriptor >= 0 else { throw POSIXError(.EMFILE) }
-            descriptors.append(descriptor)  // kept open until all are chosen: no duplicates
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-            }
-            ports.append(Int(UInt16(bigEndian: address.sin_port)))
-        }
-        return ports
-    }
+    public static func allocate(_ count: Int) throws -> [Int] { try LoopbackPorts.allocate(count) }
+
+    /// One `tcp://127.0.0.1:PORT` endpoint.
+    public static func endpoint() throws -> String { "tcp://127.0.0.1:\(try allocate(1)[0])" }
 }

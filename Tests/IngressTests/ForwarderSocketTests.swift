@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Messaging
 import Storage
+import SwitchboardTestSupport
 import Testing
 import Wire
 import ZeroMQ
@@ -138,10 +139,9 @@ import ZeroMQ
         let context = try ZeroMQContext()
         let loop = try ZeroMQEventLoop(context: context, name: "forwarder-test")
         let store = try directory.outbox()
-        // A free port nobody listens on yet.
-        let probe = try await FakeRouter.bind(on: loop)
-        let endpoint = probe.endpoint
-        await probe.socket.close()
+        // A free port nobody listens on yet (outside the ephemeral range: the forwarder's
+        // reconnects cannot take it by connecting to themselves).
+        let endpoint = try FreePorts.endpoint()
 
         try await Self.withForwarder(store: store, endpoint: endpoint, loop: loop, ids: MessageIDGenerator()) { recorder in
             let stored = try await recorder.record([Self.submit("early")])

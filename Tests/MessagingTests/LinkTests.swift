@@ -60,7 +60,8 @@ import ZeroMQ
 
     @Test func aRestartedRouterGetsEverythingUnansweredOnceTheDealerHearsItAgain() async throws {
         try await withEventLoop(timeout: .seconds(20)) { loop in
-            let first = RouterLink(name: "router", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            // Bound again below: a port the dealer's reconnects cannot take (FreePorts).
+            let first = RouterLink(name: "router", bindTo: try FreePorts.endpoint(), loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
             try await first.start()
             let endpoint = try await first.boundEndpoint()
             let dealer = DealerLink(name: "ingress", identity: "ingress-custom", connectTo: endpoint, loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)

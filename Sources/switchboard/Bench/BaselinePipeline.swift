@@ -28,7 +28,7 @@ struct BaselinePipeline: Sendable {
     }
 
     func run(warmup: Duration, duration: Duration, maxInFlight: Int) async throws(BenchError) -> BenchReport.Baseline {
-        let ports = try LoopbackPorts.allocate(Self.roles.count + 1)
+        let ports = try LoopbackPorts.forBench(Self.roles.count + 1)
         let endpoints = ports.map { "tcp://127.0.0.1:\($0)" }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let children = Self.roles.enumerated().map { index, role in

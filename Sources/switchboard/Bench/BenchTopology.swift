@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRuntime
 
 /// The system a bench run starts: a configuration generated from the options (queues, work
 /// streams with N routing rules each, agents, custom channels, every listener on a free
@@ -59,7 +60,7 @@ struct BenchTopology: Sendable {
 
     init(shape: Shape) throws(BenchError) {
         self.shape = shape
-        let ports = try LoopbackPorts.allocate(8 + shape.distributors)
+        let ports = try LoopbackPorts.forBench(8 + shape.distributors)
         let host = "127.0.0.1"
         addresses = Addresses(
             routerIngress: "tcp://\(host):\(ports[0])", routerDistributors: "tcp://\(host):\(ports[1])", routerHTTP: "\(host):\(ports[2])",

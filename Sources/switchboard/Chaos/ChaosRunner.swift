@@ -63,7 +63,7 @@ final class ChaosRunner: Service, Sendable {
         let providerPort: Int
         let topology: BenchTopology
         do {
-            providerPort = try LoopbackPorts.allocate(1)[0]
+            providerPort = try LoopbackPorts.forBench(1)[0]
             topology = try BenchTopology(shape: .init(
                 agents: options.agents, agentCapacity: options.agentCapacity, queues: options.queues, workStreams: 1, rules: 3,
                 distributors: options.distributors, callbackURL: "http://127.0.0.1:\(providerPort)\(FakeProvider.path)", offerTimeout: "\(Self.offerTimeoutSeconds)s",
