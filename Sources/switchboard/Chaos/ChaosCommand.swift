@@ -65,7 +65,7 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(help: "Mean seconds between two spells of one agent in a presence push must not offer in (0: never).")
     var awayEvery: Double = 15
 
-    @Option(help: "Most seconds to wait after the load for every conversation to reach an agent and every reply the provider.")
+    @Option(help: "After the load, wait for every conversation to reach an agent and every reply the provider, giving up after this many seconds without progress.")
     var drain: Double = 60
 
     @Flag(help: "Print the report as JSON (progress still goes to stderr).")
