@@ -96,34 +96,6 @@ public final class QueueStateStore: Sendable {
                 );
                 """)
         },
-        // Fewer b-trees for every write (decisions §28): no query reads conversations by queue
-        // and state (a restart reads them all), and a table keyed by a text or blob id needs
-        // no rowid beside it (a rowid table keeps a second b-tree for the key).
-        StoreMigration("v3-without-rowid") { db in
-            try db.execute(sql: """
-                DROP INDEX IF EXISTS conversation_by_queue_state;
-                CREATE TABLE conversation_v3 (
-                    id TEXT PRIMARY KEY,
-                    queue TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    record BLOB NOT NULL
-                ) WITHOUT ROWID;
-                INSERT INTO conversation_v3 (id, queue, state, record) SELECT id, queue, state, record FROM conversation;
-                DROP TABLE conversation;
-                ALTER TABLE conversation_v3 RENAME TO conversation;
-                CREATE TABLE delivery_v3 (
-                    message_id BLOB PRIMARY KEY,
-                    conversation_id TEXT NOT NULL,
-                    sequence INTEGER NOT NULL,
-                    payload BLOB NOT NULL
-                ) WITHOUT ROWID;
-                INSERT INTO delivery_v3 (message_id, conversation_id, sequence, payload)
-                    SELECT message_id, conversation_id, sequence, payload FROM delivery;
-                DROP TABLE delivery;
-                ALTER TABLE delivery_v3 RENAME TO delivery;
-                CREATE INDEX delivery_by_conversation ON delivery (conversation_id, sequence);
-                """)
-        },
     ]
 
     /// Records `change` durably; returns after its transaction committed.

@@ -37,38 +37,6 @@ import Testing
         #expect(try await store.delivery(messageID: Array(repeating: 2, count: 16)) == nil)
     }
 
-    /// A store written before v3 (rowid tables, the unused queue/state index) is rebuilt
-    /// without rowids on opening, keeping every record and delivery.
-    @Test func aStoreFromBeforeV3KeepsItsRowsInTablesWithoutRowid() async throws {
-        defer { try? FileManager.default.removeItem(at: root) }
-        let delivery = StoredDelivery(messageID: Array(repeating: 1, count: 16), conversationID: "c1", sequence: 1, payload: [1, 2, 3])
-        do {
-            let old = try StoreDatabase.open(path: try path(), migrations: Array(QueueStateStore.migrations.prefix(2)))
-            try await old.write { db in
-                try db.execute(
-                    sql: "INSERT INTO conversation (id, queue, state, record) VALUES (?, ?, ?, ?)",
-                    arguments: ["c1", "billing", "active", Data(ConversationRecordJSON.encode(record("c1", state: .active)))])
-                try db.execute(
-                    sql: "INSERT INTO delivery (message_id, conversation_id, sequence, payload) VALUES (?, ?, ?, ?)",
-                    arguments: [Data(delivery.messageID), "c1", 1, Data(delivery.payload)])
-            }
-            let schema = try await old.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
-            #expect(schema.contains("conversation_by_queue_state"))
-            try old.close()
-        }
-        let store = try QueueStateStore(path: try path())
-        #expect(try await store.conversations() == [record("c1", state: .active)])
-        #expect(try await store.delivery(messageID: delivery.messageID) == delivery)
-        #expect(try await store.deliveries(conversationID: "c1", sequences: 1...1) == [delivery])
-        let reopened = try StoreDatabase.open(path: try path(), migrations: QueueStateStore.migrations)
-        let (tables, indexes) = try await reopened.read { db in
-            (try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ('conversation', 'delivery')"),
-             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
-        }
-        #expect(tables.count == 2 && tables.allSatisfy { $0.hasSuffix("WITHOUT ROWID") }, "\(tables)")
-        #expect(indexes == ["delivery_by_conversation"])
-    }
-
     @Test func aLaterChangeOfAConversationReplacesIt() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let store = try QueueStateStore(path: try path())
