@@ -52,7 +52,9 @@ extension Distributor {
     private func check(_ reply: AgentReply, envelope: Envelope, logger: Logger) async {
         await resumeIfWaiting(conversationID: reply.conversationID, agentID: reply.agentID)  // D5: the agent writes
         guard let record = core.conversations[reply.conversationID] else {
-            await refuseReply(envelope.id, "conversation \(reply.conversationID) is not in a queue of distributor \(settings.name)")
+            // Marked, so that presence, which may have sent it here only to ask, asks the next one.
+            await refuseReply(
+                envelope.id, "conversation \(reply.conversationID) is not in a queue of distributor \(settings.name)", unknownConversation: true)
             return
         }
         guard record.agentID == reply.agentID, record.state == .active || record.state == .waiting else {
@@ -128,7 +130,7 @@ extension Distributor {
         }
     }
 
-    private func refuseReply(_ id: MessageID, _ reason: String) async {
-        await answerPresence(AgentReplyAck(ackedID: id, outcome: .rejected(reason: reason)))
+    private func refuseReply(_ id: MessageID, _ reason: String, unknownConversation: Bool = false) async {
+        await answerPresence(AgentReplyAck(ackedID: id, outcome: .rejected(reason: reason), unknownConversation: unknownConversation))
     }
 }

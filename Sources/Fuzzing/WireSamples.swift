@@ -56,7 +56,7 @@ public enum WireSamples {
             customerAddress: "+15550001111", agentID: "ada", text: "Your order ships today.",
             attachments: [Attachment(url: "https://x.test/label.pdf", contentType: "application/pdf", name: "label.pdf", sizeBytes: 1)],
             sentAtMs: 1_717_000_001_000)),
-        .agentReplyAck(AgentReplyAck(ackedID: idA, outcome: .accepted, providerMessageID: "SM2222")),
+        .agentReplyAck(AgentReplyAck(ackedID: idA, outcome: .rejected(reason: "not here"), providerMessageID: "SM2222", unknownConversation: true)),
         .reserve(Reserve(
             reservationID: "res-1", agentID: "ada", conversationID: "conv-1", units: 2, reason: .selectFromPush,
             queue: "billing", allowedPresences: [.available, .busy],

@@ -377,7 +377,7 @@ import ZeroMQ
             let withdrawn = try await peers.presence.receive("OfferWithdrawn") { if case .offerWithdrawn(let w) = $0 { w } else { nil } }
             #expect(withdrawn.value.offerID == offer.value.offerID)
             #expect(withdrawn.value.reason == .expired)
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(6))  // 1 s, with room for a starved parallel run
             let release = try await peers.presence.receive("Release") { if case .release(let r) = $0 { r } else { nil } }
             #expect(release.value.reservationID == first.reservationID)
 

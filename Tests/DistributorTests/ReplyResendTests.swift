@@ -136,6 +136,47 @@ extension DistributorServiceTests {
 
     /// Ada's reply in conversation c1, as presence sends it (no channel or customer: the
     /// distributor fills them in).
+    /// A reply for a conversation this distributor does not have is refused marked
+    /// `unknownConversation` (presence, which may only be asking, asks the next one, decisions
+    /// §29); one for a conversation it has but another agent holds is refused unmarked.
+    @Test func aReplyForAConversationItDoesNotHaveIsRefusedMarkedUnknown() async throws {
+        let dataDir = try TemporaryDirectory("distributor-reply-unknown")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(30)) { loop in
+            let peers = Peers(
+                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
+                publisher: try await FakePublisher.bind(loop))
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
+            let presencePeer = try await activeConversationOfAda(peers)
+
+            func answer(conversation: String, agent: String) async throws -> AgentReplyAck {
+                let reply = Envelope(
+                    id: peers.ids.next(),
+                    message: .agentReply(AgentReply(
+                        conversationID: conversation, channelInstanceID: "", channelType: "", customerAddress: "", agentID: agent,
+                        text: "on it", sentAtMs: 0)))
+                try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
+                return try await peers.presence.receive("AgentReplyAck for \(conversation)") {
+                    if case .agentReplyAck(let ack) = $0, ack.ackedID == reply.id { ack } else { nil }
+                }.value
+            }
+            let unknown = try await answer(conversation: "elsewhere", agent: "ada")
+            #expect(unknown.unknownConversation)
+            guard case .rejected = unknown.outcome else {
+                Issue.record("not refused: \(unknown.outcome)")
+                return
+            }
+            let notHers = try await answer(conversation: "c1", agent: "grace")
+            #expect(!notHers.unknownConversation)
+            guard case .rejected = notHers.outcome else {
+                Issue.record("not refused: \(notHers.outcome)")
+                return
+            }
+            run.cancel()
+            try await withTimeout(.seconds(5), "the run stops") { try await run.value }
+        }
+    }
+
     static func adasReply(_ peers: Peers) -> Envelope {
         Envelope(
             id: peers.ids.next(),

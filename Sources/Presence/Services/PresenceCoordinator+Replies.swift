@@ -6,33 +6,82 @@ import Wire
 /// holds the conversation as far as it knows (G5; the distributor checks again against its
 /// records), sends `AgentReply` to the conversation's distributor, resent until the
 /// adapter's `AgentReplyAck` comes back through router and distributor, and tells the agent.
+///
+/// A conversation presence has no route for (lost with a restart: a Waiting conversation
+/// holds no capacity, so no stored reservation names it) is looked for as agent actions are
+/// (decisions §23, §29): the reply goes to the distributors in turn, under its one id, and a
+/// distributor without the conversation refuses it marked `unknownConversation`.
 extension PresenceCoordinator {
     struct PendingAgentReply {
         let agentID: String
         let requestID: String?
         let conversationID: String
         let clientMessageID: String?
+        /// What was sent, for the next distributor to ask.
+        var reply: AgentReply
+        /// Sent without a route: the distributors still to ask after this one.
+        var asking = false
+        var untried: [DistributorPeer] = []
     }
 
     func sendReply(_ request: AgentReplyRequest, agentID: String, requestID: String?) async throws(AgentProtocolError) {
-        guard let route = route(of: request.conversationID), route.agentID == agentID else {
-            throw AgentProtocolError("notYourConversation", "conversation \(request.conversationID) is not assigned to this agent")
+        let peer: DistributorPeer
+        var untried: [DistributorPeer] = []
+        let known = route(of: request.conversationID)
+        if let route = known {
+            guard route.agentID == agentID else {
+                throw AgentProtocolError("notYourConversation", "conversation \(request.conversationID) is not assigned to this agent")
+            }
+            peer = route.peer
+        } else {
+            untried = distributorsToAsk(for: agentID)
+            guard !untried.isEmpty else {
+                throw AgentProtocolError("notYourConversation", "conversation \(request.conversationID) is not assigned to this agent")
+            }
+            peer = untried.removeFirst()
         }
         let id = request.clientMessageID.map { Self.replyID(agentID: agentID, conversationID: request.conversationID, clientMessageID: $0) } ?? ids.next()
         let reply = AgentReply(
             conversationID: request.conversationID, channelInstanceID: "", channelType: "", customerAddress: "", agentID: agentID,
             text: request.text, sentAtMs: nowMs())
-        rememberReply(id, PendingAgentReply(agentID: agentID, requestID: requestID, conversationID: request.conversationID, clientMessageID: request.clientMessageID))
-        do {
-            try await sendReliably(Envelope(id: id, message: .agentReply(reply)), to: route.peer)
-        } catch {
-            forgetReply(id)
+        let pending = PendingAgentReply(
+            agentID: agentID, requestID: requestID, conversationID: request.conversationID, clientMessageID: request.clientMessageID,
+            reply: reply, asking: known == nil, untried: untried)
+        guard await sendReply(pending, id: id, to: peer) else {
             throw AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
         }
     }
 
-    func handleReplyAck(_ ack: AgentReplyAck) {
-        guard let pending = forgetReply(ack.ackedID) else { return }
+    /// Sends (and resends until answered) `pending`'s reply to `peer`; false, and forgotten,
+    /// when it cannot be sent.
+    private func sendReply(_ pending: PendingAgentReply, id: MessageID, to peer: DistributorPeer) async -> Bool {
+        rememberReply(id, pending)
+        do {
+            try await sendReliably(Envelope(id: id, message: .agentReply(pending.reply)), to: peer)
+            return true
+        } catch {
+            forgetReply(id)
+            return false
+        }
+    }
+
+    func handleReplyAck(_ ack: AgentReplyAck) async {
+        guard var pending = forgetReply(ack.ackedID) else { return }
+        if pending.asking, ack.unknownConversation {
+            // Not this distributor's conversation: the next one, else what presence answers
+            // when it knows the agent does not hold it.
+            guard !pending.untried.isEmpty else {
+                let error = AgentProtocolError("notYourConversation", "conversation \(pending.conversationID) is not assigned to this agent")
+                send(error.frame(requestID: pending.requestID), to: pending.agentID)
+                return
+            }
+            let next = pending.untried.removeFirst()
+            if !(await sendReply(pending, id: ack.ackedID, to: next)) {
+                let error = AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
+                send(error.frame(requestID: pending.requestID), to: pending.agentID)
+            }
+            return
+        }
         var frame: [String: JSONValue] = [
             "type": "replyResult", "requestId": .optional(pending.requestID), "conversationId": .string(pending.conversationID),
             "clientMessageId": .optional(pending.clientMessageID), "replyId": .string(ack.ackedID.description),

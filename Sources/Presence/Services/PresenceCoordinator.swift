@@ -386,7 +386,7 @@ public actor PresenceCoordinator {
         case .conversationMessage(let message): await handleMessage(message, id: envelope.id, peer: peer)
         case .ack(let ack): handleAck(ack)
         case .agentActionResult(let result): await handleActionResult(result)
-        case .agentReplyAck(let ack): handleReplyAck(ack)
+        case .agentReplyAck(let ack): await handleReplyAck(ack)
         case .workItems(let change): await handleWorkItems(change, id: envelope.id, peer: peer)
         case .heartbeat, .disconnect:
             break  // the link handles liveness

@@ -379,6 +379,10 @@ nonisolated struct Switchboard_Wire_V1_AgentReplyAck: Sendable {
   /// the provider's id of the sent message, if any
   var providerMessageID: String = String()
 
+  /// REJECTED by a distributor that has no such conversation: presence, which sent the reply
+  /// without knowing the conversation's distributor (lost with a restart), asks the next one.
+  var unknownConversation: Bool = false
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -821,7 +825,7 @@ nonisolated extension Switchboard_Wire_V1_AgentReply: SwiftProtobuf.Message, Swi
 
 nonisolated extension Switchboard_Wire_V1_AgentReplyAck: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".AgentReplyAck"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}acked_id\0\u{1}outcome\0\u{1}reason\0\u{3}provider_message_id\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}acked_id\0\u{1}outcome\0\u{1}reason\0\u{3}provider_message_id\0\u{3}unknown_conversation\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -833,6 +837,7 @@ nonisolated extension Switchboard_Wire_V1_AgentReplyAck: SwiftProtobuf.Message, 
       case 2: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.providerMessageID) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.unknownConversation) }()
       default: break
       }
     }
@@ -851,6 +856,9 @@ nonisolated extension Switchboard_Wire_V1_AgentReplyAck: SwiftProtobuf.Message, 
     if !self.providerMessageID.isEmpty {
       try visitor.visitSingularStringField(value: self.providerMessageID, fieldNumber: 4)
     }
+    if self.unknownConversation != false {
+      try visitor.visitSingularBoolField(value: self.unknownConversation, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -859,6 +867,7 @@ nonisolated extension Switchboard_Wire_V1_AgentReplyAck: SwiftProtobuf.Message, 
     if lhs.outcome != rhs.outcome {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.providerMessageID != rhs.providerMessageID {return false}
+    if lhs.unknownConversation != rhs.unknownConversation {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -161,11 +161,14 @@ public struct AgentReplyAck: Sendable, Hashable {
     public var outcome: AckOutcome
     /// The provider's id of the sent message, if any.
     public var providerMessageID: String?
+    /// Rejected by a distributor that has no such conversation (presence may ask another).
+    public var unknownConversation: Bool
 
-    public init(ackedID: MessageID, outcome: AckOutcome, providerMessageID: String? = nil) {
+    public init(ackedID: MessageID, outcome: AckOutcome, providerMessageID: String? = nil, unknownConversation: Bool = false) {
         self.ackedID = ackedID
         self.outcome = outcome
         self.providerMessageID = providerMessageID
+        self.unknownConversation = unknownConversation
     }
 }
 
@@ -353,7 +356,7 @@ extension AgentReplyAck: ProtobufBacked {
         self.init(
             ackedID: try requireMessageID(proto.ackedID, "acked_id"),
             outcome: try AckOutcome(proto: proto.outcome, reason: proto.reason, field: "outcome"),
-            providerMessageID: nonEmpty(proto.providerMessageID))
+            providerMessageID: nonEmpty(proto.providerMessageID), unknownConversation: proto.unknownConversation)
     }
 
     var proto: Switchboard_Wire_V1_AgentReplyAck {
@@ -361,6 +364,7 @@ extension AgentReplyAck: ProtobufBacked {
         proto.ackedID = ackedID.data
         (proto.outcome, proto.reason) = outcome.proto
         proto.providerMessageID = providerMessageID ?? ""
+        proto.unknownConversation = unknownConversation
         return proto
     }
 }
