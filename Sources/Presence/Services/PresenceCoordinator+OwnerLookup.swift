@@ -7,6 +7,26 @@ import Wire
 /// keep a second record of who holds what, presence asks the distributors, the owners of
 /// the agent's queues first; the one that has the conversation checks the agent holds it.
 extension PresenceCoordinator {
+    /// Where an agent's action or reply on a conversation goes: the conversation's route, or,
+    /// without one (lost with a restart: a WrapUp or Waiting conversation holds no capacity,
+    /// so no stored reservation names it), the first distributor to ask and the rest (§23,
+    /// §29); the one that has the conversation checks that this agent holds it.
+    func destination(
+        ofConversation conversationID: String, agentID: String
+    ) throws(AgentProtocolError) -> (peer: DistributorPeer, route: ConversationRoute?, untried: [DistributorPeer]) {
+        if let route = route(of: conversationID) {
+            guard route.agentID == agentID else { throw Self.notYourConversation(conversationID) }
+            return (route.peer, route, [])
+        }
+        var untried = distributorsToAsk(for: agentID)
+        guard !untried.isEmpty else { throw Self.notYourConversation(conversationID) }
+        return (untried.removeFirst(), nil, untried)
+    }
+
+    static func notYourConversation(_ conversationID: String) -> AgentProtocolError {
+        AgentProtocolError("notYourConversation", "conversation \(conversationID) is not offered or assigned to this agent")
+    }
+
     func distributorsToAsk(for agentID: String) -> [DistributorPeer] {
         Self.distributorsToAsk(
             agentQueues: configuration.queueNames(ofAgent: agentID), learnedOwner: learnedOwner(of:), topology: configuration.processes)

@@ -25,29 +25,15 @@ extension PresenceCoordinator {
     }
 
     func sendReply(_ request: AgentReplyRequest, agentID: String, requestID: String?) async throws(AgentProtocolError) {
-        let peer: DistributorPeer
-        var untried: [DistributorPeer] = []
-        let known = route(of: request.conversationID)
-        if let route = known {
-            guard route.agentID == agentID else {
-                throw AgentProtocolError("notYourConversation", "conversation \(request.conversationID) is not assigned to this agent")
-            }
-            peer = route.peer
-        } else {
-            untried = distributorsToAsk(for: agentID)
-            guard !untried.isEmpty else {
-                throw AgentProtocolError("notYourConversation", "conversation \(request.conversationID) is not assigned to this agent")
-            }
-            peer = untried.removeFirst()
-        }
+        let destination = try destination(ofConversation: request.conversationID, agentID: agentID)
         let id = request.clientMessageID.map { Self.replyID(agentID: agentID, conversationID: request.conversationID, clientMessageID: $0) } ?? ids.next()
         let reply = AgentReply(
             conversationID: request.conversationID, channelInstanceID: "", channelType: "", customerAddress: "", agentID: agentID,
             text: request.text, sentAtMs: nowMs())
         let pending = PendingAgentReply(
             agentID: agentID, requestID: requestID, conversationID: request.conversationID, clientMessageID: request.clientMessageID,
-            reply: reply, asking: known == nil, untried: untried)
-        guard await sendReply(pending, id: id, to: peer) else {
+            reply: reply, asking: destination.route == nil, untried: destination.untried)
+        guard await sendReply(pending, id: id, to: destination.peer) else {
             throw AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
         }
     }
@@ -71,8 +57,7 @@ extension PresenceCoordinator {
             // Not this distributor's conversation: the next one, else what presence answers
             // when it knows the agent does not hold it.
             guard !pending.untried.isEmpty else {
-                let error = AgentProtocolError("notYourConversation", "conversation \(pending.conversationID) is not assigned to this agent")
-                send(error.frame(requestID: pending.requestID), to: pending.agentID)
+                send(Self.notYourConversation(pending.conversationID).frame(requestID: pending.requestID), to: pending.agentID)
                 return
             }
             let next = pending.untried.removeFirst()

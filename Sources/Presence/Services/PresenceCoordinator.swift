@@ -317,23 +317,10 @@ public actor PresenceCoordinator {
             }
             peer = owner
             queue = pickQueue
-        } else if let route = conversations[request.conversationID] {
-            guard route.agentID == agentID else {
-                throw AgentProtocolError("notYourConversation", "conversation \(request.conversationID) is not offered or assigned to this agent")
-            }
-            peer = route.peer
-            queue = route.queue
         } else {
-            // No route: lost with a restart (a WrapUp or Waiting conversation holds no
-            // capacity, so no stored reservation names it). Ask the distributors in turn;
-            // the one that has the conversation checks that this agent holds it (§23).
-            untried = distributorsToAsk(for: agentID)
-            guard !untried.isEmpty else {
-                throw AgentProtocolError("notYourConversation", "conversation \(request.conversationID) is not offered or assigned to this agent")
-            }
-            peer = untried.removeFirst()
-            queue = nil
-            asking = true
+            let destination = try destination(ofConversation: request.conversationID, agentID: agentID)
+            (peer, queue, untried) = (destination.peer, destination.route?.queue, destination.untried)
+            asking = destination.route == nil
         }
         let id = ids.next()
         let action = AgentAction(
@@ -622,7 +609,7 @@ public actor PresenceCoordinator {
         }
         if pending.asking, case .refused(let refusal) = result.outcome, refusal == .unknownConversation || refusal == .notAllowed {
             // Nobody has it, or someone else holds it: what presence answers when it knows (§23).
-            let error = AgentProtocolError("notYourConversation", "conversation \(result.conversationID) is not offered or assigned to this agent")
+            let error = Self.notYourConversation(result.conversationID)
             send(error.frame(requestID: pending.requestID), to: pending.agentID)
             return
         }
