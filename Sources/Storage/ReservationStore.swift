@@ -3,7 +3,9 @@ import SwitchboardCore
 
 /// Presence's durable state (`presence/reservations.sqlite`): capacity reservations, each
 /// agent's chosen presence and the last AgentUpdate sequence number, so capacity and the
-/// sequence survive a restart (wire.md 5.4, 5.5).
+/// sequence survive a restart (wire.md 5.4, 5.5); and the answers kept for agents who were
+/// not connected when they came (agent.md), so the agent's next session gets them also
+/// after a restart.
 ///
 /// Writes use group commit (a `GroupCommitter`): `enqueue` is synchronous and ordered;
 /// batches waiting while a transaction runs go together into the next one, which starts as
@@ -17,17 +19,42 @@ public final class ReservationStore: Sendable {
         /// Chosen presence by agent id.
         public var chosenPresences: [String: String]
         public var lastSequence: UInt64?
+        /// Answers that came for an agent who is not connected.
+        public var keptAnswers: [KeptAnswer]
+        /// Agents whose kept answers went to a new session (forgotten).
+        public var answersDelivered: [String]
 
         public init(
             granted: [CapacityReservation] = [], released: [String] = [], chosenPresences: [String: String] = [:],
-            lastSequence: UInt64? = nil
+            lastSequence: UInt64? = nil, keptAnswers: [KeptAnswer] = [], answersDelivered: [String] = []
         ) {
             self.granted = granted
             self.released = released
             self.chosenPresences = chosenPresences
             self.lastSequence = lastSequence
+            self.keptAnswers = keptAnswers
+            self.answersDelivered = answersDelivered
         }
     }
+
+    /// An answer (`replyResult`, `actionResult`, `offerReplied`) kept for an agent who was not
+    /// connected when it came: the frame's JSON text.
+    public struct KeptAnswer: Sendable, Hashable {
+        public var agentID: String
+        public var atMs: Int64
+        public var frame: String
+
+        public init(agentID: String, atMs: Int64, frame: String) {
+            self.agentID = agentID
+            self.atMs = atMs
+            self.frame = frame
+        }
+    }
+
+    /// At most this many kept answers per agent (the oldest go first), and none older than
+    /// `keptAnswerLifetimeMs` after a newer one is kept.
+    public static let keptAnswersPerAgent = 200
+    public static let keptAnswerLifetimeMs: Int64 = 300_000
 
     /// Position of a batch in the commit order.
     public struct Ticket: Sendable, Hashable, Comparable {
@@ -50,7 +77,15 @@ public final class ReservationStore: Sendable {
                     CREATE TABLE sequence (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
                     INSERT INTO sequence (id, last) VALUES (1, 0);
                     """)
-        }
+        },
+        StoreMigration("v2-kept-answers") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE kept_answer (
+                        seq INTEGER PRIMARY KEY, agent_id TEXT NOT NULL, at_ms INTEGER NOT NULL, frame TEXT NOT NULL);
+                    CREATE INDEX kept_answer_by_agent ON kept_answer (agent_id, seq);
+                    """)
+        },
     ]
 
     private init(pool: DatabasePool, commits: CommitSchedule?) {
@@ -86,6 +121,19 @@ public final class ReservationStore: Sendable {
             }
         } catch {
             throw StorageError(code: .readFailed, message: "cannot read the reservation store", cause: error)
+        }
+    }
+
+    /// The answers kept for agents who were not connected, oldest first per agent.
+    public func keptAnswers() throws(StorageError) -> [KeptAnswer] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(try db.cachedStatement(sql: "SELECT agent_id, at_ms, frame FROM kept_answer ORDER BY seq")).map { row in
+                    KeptAnswer(agentID: row["agent_id"], atMs: row["at_ms"], frame: row["frame"])
+                }
+            }
+        } catch {
+            throw StorageError(code: .readFailed, message: "cannot read the kept answers", cause: error)
         }
     }
 
@@ -128,6 +176,20 @@ public final class ReservationStore: Sendable {
             try db.executeCached(
                 sql: "INSERT OR REPLACE INTO agent_presence (agent_id, presence) VALUES (?, ?)",
                 arguments: [agentID, presence])
+        }
+        for agentID in batch.answersDelivered {
+            try db.executeCached(sql: "DELETE FROM kept_answer WHERE agent_id = ?", arguments: [agentID])
+        }
+        for answer in batch.keptAnswers {
+            try db.executeCached(
+                sql: "INSERT INTO kept_answer (agent_id, at_ms, frame) VALUES (?, ?, ?)", arguments: [answer.agentID, answer.atMs, answer.frame])
+            // Bounded as presence bounds them in memory: the newest per agent, and only recent ones.
+            try db.executeCached(
+                sql: """
+                    DELETE FROM kept_answer WHERE agent_id = ? AND (at_ms < ? OR seq <= (
+                        SELECT seq FROM kept_answer WHERE agent_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?))
+                    """,
+                arguments: [answer.agentID, answer.atMs - Self.keptAnswerLifetimeMs, answer.agentID, Self.keptAnswersPerAgent])
         }
         if let sequence = batch.lastSequence {
             // Never lower it: sequence numbers are not reused (wire.md 5.5).

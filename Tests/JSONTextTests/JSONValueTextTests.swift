@@ -36,3 +36,16 @@ import JSONText
         #expect(JSONValue.array([.number(.nan), .number(.infinity)]).text == "[null,null]")
     }
 }
+
+/// `JSONValue` read back from its own text (presence's stored frames for absent agents).
+@Suite struct JSONValueDecodingTests {
+    @Test func aFrameReadBackFromItsTextIsTheSameValue() throws {
+        let frame: JSONValue = [
+            "type": "replyResult", "requestId": .null, "clientMessageId": "r1", "outcome": "accepted",
+            "sequence": .integer(42), "score": .number(2.5), "ok": .bool(true), "items": .array([.integer(-3), "é ☎ 😀", .object([:])]),
+        ]
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(frame.text.utf8))
+        #expect(decoded == frame)
+        #expect(decoded.text == frame.text)
+    }
+}

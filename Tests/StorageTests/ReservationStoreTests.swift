@@ -38,6 +38,30 @@ import Testing
         #expect(restored.lastSequence == 6)
     }
 
+    /// Kept answers for absent agents: bounded per agent (the newest stay), old ones go when a
+    /// newer one is kept, and an agent's are forgotten once given to its new session.
+    @Test func keptAnswersAreBoundedPerAgentAndForgottenOnceGiven() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try ReservationStore.open(path: path())
+        let start: Int64 = 1_700_000_000_000
+        func answer(_ agent: String, _ n: Int, at: Int64? = nil) -> ReservationStore.KeptAnswer {
+            .init(agentID: agent, atMs: at ?? start + Int64(n), frame: #"{"n":\#(n)}"#)
+        }
+        try await store.write(.init(keptAnswers: [answer("grace", 0, at: start - ReservationStore.keptAnswerLifetimeMs - 1)]))
+        for n in 1...(ReservationStore.keptAnswersPerAgent + 5) {
+            try await store.write(.init(keptAnswers: [answer("ada", n)]))
+        }
+        try await store.write(.init(keptAnswers: [answer("grace", 1)]))
+        let kept = try store.keptAnswers()
+        let adas = kept.filter { $0.agentID == "ada" }
+        #expect(adas.count == ReservationStore.keptAnswersPerAgent)
+        #expect(adas.first == answer("ada", 6) && adas.last == answer("ada", ReservationStore.keptAnswersPerAgent + 5))
+        #expect(kept.filter { $0.agentID == "grace" } == [answer("grace", 1)], "the old one went when a newer one was kept")
+
+        try await store.write(.init(answersDelivered: ["ada"]))
+        #expect(try store.keptAnswers() == [answer("grace", 1)])
+    }
+
     @Test func theSequenceNeverGoesDown() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let store = try ReservationStore.open(path: path())

@@ -1,3 +1,4 @@
+import Foundation
 import JSONText
 import Logging
 import Storage
@@ -81,9 +82,10 @@ public actor PresenceCoordinator {
     /// when this one ends without it (an agent-level receipt, not a socket write).
     private var awaitingReceipt: [String: [HeldMessage]] = [:]
     /// Answers to an agent's requests that came while it was not connected (`send`).
+    /// Also in the store, so they outlive a restart of presence.
     private var answersForAbsentAgent: [String: [(atMs: Int64, frame: JSONValue)]] = [:]
-    static let answersPerAbsentAgent = 200
-    static let answerLifetimeMs: Int64 = 300_000
+    static let answersPerAbsentAgent = ReservationStore.keptAnswersPerAgent
+    static let answerLifetimeMs = ReservationStore.keptAnswerLifetimeMs
     static let heldMessagesPerAgent = 1_000
     static let heldMessageLifetimeMs: Int64 = 600_000
 
@@ -139,6 +141,22 @@ public actor PresenceCoordinator {
         self.now = now
         self.lastPublishedSequence = restored.lastSequence
         conversations = Self.routes(of: restored.reservations, configuration: configuration)
+        answersForAbsentAgent = Self.answers(try store.keptAnswers(), logger: logger)
+    }
+
+    /// Answers kept for absent agents, back from the store; one whose text does not read back
+    /// (written by a newer build) is skipped.
+    static func answers(_ kept: [ReservationStore.KeptAnswer], logger: Logger) -> [String: [(atMs: Int64, frame: JSONValue)]] {
+        var answers: [String: [(atMs: Int64, frame: JSONValue)]] = [:]
+        let decoder = JSONDecoder()
+        for answer in kept {
+            guard let frame = try? decoder.decode(JSONValue.self, from: Data(answer.frame.utf8)) else {
+                logger.warning("a kept answer cannot be read back; dropped", metadata: ["agent.id": "\(answer.agentID)"])
+                continue
+            }
+            answers[answer.agentID, default: []].append((answer.atMs, frame))
+        }
+        return answers
     }
 
     /// After a restart, who holds which conversation comes back from the stored reservations
@@ -209,8 +227,10 @@ public actor PresenceCoordinator {
         }
         for frame in replayOnReconnect.removeValue(forKey: agentID) ?? [] { continuation.yield(.frame(frame)) }
         let answersSince = now() - Self.answerLifetimeMs
-        for answer in answersForAbsentAgent.removeValue(forKey: agentID) ?? [] where answer.atMs >= answersSince {
-            continuation.yield(.frame(answer.frame))
+        if let kept = answersForAbsentAgent.removeValue(forKey: agentID) {
+            for answer in kept where answer.atMs >= answersSince { continuation.yield(.frame(answer.frame)) }
+            // Forgotten in the store too (committed with this session's own changes below).
+            store.enqueue(ReservationStore.Batch(answersDelivered: [agentID]))
         }
         // Not one the conversation has since gone to another agent with.
         for held in heldForAgent.removeValue(forKey: agentID) ?? [] where conversations[held.conversationID]?.agentID == agentID {
@@ -715,10 +735,13 @@ public actor PresenceCoordinator {
     }
 
     /// Bounded (the oldest go first) and only for a while: an agent gone for good keeps nothing.
+    /// Stored as well, not waited for: a restart before the commit loses the answer, as before
+    /// (a client's resend with the same `clientMessageId` is answered again).
     private func keepAnswer(_ frame: JSONValue, for agentID: String) {
         let nowMs = now()
         answersForAbsentAgent[agentID, default: []].removeAll { $0.atMs < nowMs - Self.answerLifetimeMs }
         answersForAbsentAgent[agentID, default: []].append((nowMs, frame), keepingAtMost: Self.answersPerAbsentAgent)
+        store.enqueue(ReservationStore.Batch(keptAnswers: [ReservationStore.KeptAnswer(agentID: agentID, atMs: nowMs, frame: frame.text)]))
     }
 
     private func name(of agentID: String) -> String { configuration.agent(id: agentID)?.name ?? agentID }
