@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SwitchboardCore
 import Testing
 
@@ -60,6 +61,23 @@ import Testing
 
         try await store.write(.init(answersDelivered: ["ada"]))
         #expect(try store.keptAnswers() == [answer("grace", 1)])
+    }
+
+    /// The same chosen presence again writes nothing; a new one replaces it.
+    @Test func anUnchangedPresenceWritesNothingAndANewOneReplacesIt() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = try path()
+        try await ReservationStore.open(path: path).write(.init(chosenPresences: ["ada": "Lunch"]))
+        let pool = try StoreDatabase.open(path: path, migrations: ReservationStore.migrations)
+        func rowsChanged(by batch: ReservationStore.Batch) async throws -> Int {
+            try await pool.write { db in
+                try ReservationStore.apply(batch, in: db)
+                return db.changesCount
+            }
+        }
+        #expect(try await rowsChanged(by: .init(chosenPresences: ["ada": "Lunch"])) == 0)
+        #expect(try await rowsChanged(by: .init(chosenPresences: ["ada": "available"])) == 1)
+        #expect(try ReservationStore.open(path: path).load().chosenPresences == ["ada": "available"])
     }
 
     @Test func theSequenceNeverGoesDown() async throws {
