@@ -19,6 +19,11 @@ import ZeroMQ
         let presence: FakeRouterPeer
         let publisher: FakePublisher
         let ids = MessageIDGenerator()
+
+        /// A fresh router, presence and publisher on loopback.
+        static func bind(_ loop: ZeroMQEventLoop) async throws -> Peers {
+            Peers(router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop), publisher: try await FakePublisher.bind(loop))
+        }
     }
 
     func start(
@@ -92,9 +97,7 @@ import ZeroMQ
         let dataDir = try TemporaryDirectory("distributor-service")
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(30)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let ada = AgentState(agentID: "ada", basePresence: .away, capacityTotal: 4, capacityUsed: 0, connected: true)
 
             // First run: Ready, snapshot (ada away: nobody eligible yet).
@@ -147,15 +150,18 @@ import ZeroMQ
             #expect(first.value.message.text == "hello")
             // Presence confirms the first message only; the second is still unconfirmed at the restart.
             try await peers.presence.send(.ack(Ack(ackedID: first.envelope.id, outcome: .accepted)), to: first.peer, ids: peers.ids)
+            // Applied before the follow-up comes: an Ack's change is stored with the record's
+            // next stored step (decisions §26), here the follow-up's Deliver. On the other
+            // socket it could otherwise overtake the Ack, and the restart hand message 1 again.
+            try await withTimeout(.seconds(5), "first message confirmed") {
+                while await distributor.conversation("c1")?.acknowledgedThrough != 1 { try await Task.sleep(for: .milliseconds(10)) }
+            }
             let followUp = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c1", kind: .followUp, sequence: 2, text: "are you there?"))
             try await peers.router.socket.send(Multipart([routerPeer] + WireCodec.encode(followUp)))
             #expect(try await deliverAck(peers, for: followUp.id) == .accepted)
             let second = try await conversationMessage(peers, sequence: 2)
             #expect(second.value.message.text == "are you there?")
             #expect(second.value.agentID == "ada")
-            try await withTimeout(.seconds(5), "first message confirmed") {
-                while await distributor.conversation("c1")?.acknowledgedThrough != 1 { try await Task.sleep(for: .milliseconds(10)) }
-            }
             #expect(await distributor.conversation("c1")?.state == .active)
             #expect(await distributor.conversation("c1")?.agentID == "ada")
 
@@ -218,9 +224,7 @@ import ZeroMQ
         let dataDir = try TemporaryDirectory("distributor-reply-resend")
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(30)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
             let presencePeer = try await activeConversationOfAda(peers)
             let routerPeer = Array("distributor-1".utf8)
@@ -272,9 +276,7 @@ import ZeroMQ
         let dataDir = try TemporaryDirectory("distributor-refused")
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(15)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
             let ready = try await peers.router.receive("Ready") { if case .ready(let ready) = $0 { ready } else { nil } }
             try await peers.router.send(
@@ -315,9 +317,7 @@ import ZeroMQ
         let dataDir = try TemporaryDirectory("distributor-reready")
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(15)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
             try await register(peers, agents: [], sequence: 0)
             try await withTimeout(.seconds(5), "registered") {
@@ -349,9 +349,7 @@ import ZeroMQ
         // vip: mostIdle over [ada, grace]; a short offer timeout so the real timer fires soon.
         let configuration = try DistributorFixture.configuration([("offerTimeout: 60s", "offerTimeout: 1s")])
         try await withEventLoop(timeout: .seconds(15)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path, configuration: configuration)
             let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, lastAssignmentAtMs: 1)
             let grace = AgentState(agentID: "grace", basePresence: .available, capacityTotal: 4, lastAssignmentAtMs: 2)
