@@ -14,9 +14,7 @@ extension DistributorServiceTests {
         let dataDir = try TemporaryDirectory("distributor-offer-with-reserve")
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(30)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
             let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, capacityUsed: 0, connected: true)
             try await register(peers, agents: [ada], sequence: 5)
@@ -64,9 +62,7 @@ extension DistributorServiceTests {
         // test run starves this one (with 1 s it sometimes did not, and the first expired).
         let configuration = try DistributorFixture.configuration([("offerTimeout: 60s", "offerTimeout: 3s")])
         try await withEventLoop(timeout: .seconds(30)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, configuration: configuration)
             let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, lastAssignmentAtMs: 1)
             let grace = AgentState(agentID: "grace", basePresence: .available, capacityTotal: 4, lastAssignmentAtMs: 2)
@@ -115,9 +111,7 @@ extension DistributorServiceTests {
         let dataDir = try TemporaryDirectory("distributor-deferred-grant")
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(30)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, capacityUsed: 0, connected: true)
             let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
             try await register(peers, agents: [ada], sequence: 5)

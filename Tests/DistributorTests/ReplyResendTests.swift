@@ -21,13 +21,11 @@ extension DistributorServiceTests {
         let dataDir = try TemporaryDirectory("distributor-reply-pass-on")
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(30)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
             let presencePeer = try await activeConversationOfAda(peers)
 
-            let reply = Self.adasReply(peers)
+            let reply = Self.agentReply(peers)
             try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
             let first = try await peers.router.receive("the reply at the router") {
                 if case .agentReply(let forwarded) = $0 { forwarded } else { nil }
@@ -62,13 +60,11 @@ extension DistributorServiceTests {
         let dataDir = try TemporaryDirectory("distributor-reply-answered")
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(30)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
             let presencePeer = try await activeConversationOfAda(peers)
 
-            let reply = Self.adasReply(peers)
+            let reply = Self.agentReply(peers)
             try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
             _ = try await peers.router.receive("the reply at the router") {
                 if case .agentReply(let forwarded) = $0 { forwarded } else { nil }
@@ -100,12 +96,10 @@ extension DistributorServiceTests {
         let dataDir = try TemporaryDirectory("distributor-reply-restart")
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(40)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
             let presencePeer = try await activeConversationOfAda(peers)
-            let reply = Self.adasReply(peers)
+            let reply = Self.agentReply(peers)
             try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
             let first = try await peers.router.receive("the reply at the router") {
                 if case .agentReply(let forwarded) = $0 { forwarded } else { nil }
@@ -134,8 +128,6 @@ extension DistributorServiceTests {
         }
     }
 
-    /// Ada's reply in conversation c1, as presence sends it (no channel or customer: the
-    /// distributor fills them in).
     /// A reply for a conversation this distributor does not have is refused marked
     /// `unknownConversation` (presence, which may only be asking, asks the next one, decisions
     /// §29); one for a conversation it has but another agent holds is refused unmarked.
@@ -143,18 +135,12 @@ extension DistributorServiceTests {
         let dataDir = try TemporaryDirectory("distributor-reply-unknown")
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(30)) { loop in
-            let peers = Peers(
-                router: try await FakeRouterPeer.bind(loop), presence: try await FakeRouterPeer.bind(loop),
-                publisher: try await FakePublisher.bind(loop))
+            let peers = try await Peers.bind(loop)
             let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
             let presencePeer = try await activeConversationOfAda(peers)
 
             func answer(conversation: String, agent: String) async throws -> AgentReplyAck {
-                let reply = Envelope(
-                    id: peers.ids.next(),
-                    message: .agentReply(AgentReply(
-                        conversationID: conversation, channelInstanceID: "", channelType: "", customerAddress: "", agentID: agent,
-                        text: "on it", sentAtMs: 0)))
+                let reply = Self.agentReply(peers, conversation: conversation, agent: agent)
                 try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
                 return try await peers.presence.receive("AgentReplyAck for \(conversation)") {
                     if case .agentReplyAck(let ack) = $0, ack.ackedID == reply.id { ack } else { nil }
@@ -177,10 +163,13 @@ extension DistributorServiceTests {
         }
     }
 
-    static func adasReply(_ peers: Peers) -> Envelope {
+    /// An agent's reply (ada's in c1 unless told), as presence sends it (no channel or
+    /// customer: the distributor fills them in).
+    static func agentReply(_ peers: Peers, conversation: String = "c1", agent: String = "ada") -> Envelope {
         Envelope(
             id: peers.ids.next(),
             message: .agentReply(AgentReply(
-                conversationID: "c1", channelInstanceID: "", channelType: "", customerAddress: "", agentID: "ada", text: "on it", sentAtMs: 0)))
+                conversationID: conversation, channelInstanceID: "", channelType: "", customerAddress: "", agentID: agent,
+                text: "on it", sentAtMs: 0)))
     }
 }

@@ -13,12 +13,11 @@ import Wire
 @Suite struct AnswersForAbsentAgentTests {
     private static let peer = DistributorPeer(bytes: [4])
 
-    @Test func aReplyResultThatComesWhileTheAgentIsAwayReachesItsNextSession() async throws {
-        let harness = try PresenceHarness()
-        defer { harness.cleanUp() }
+    /// Ada holds c1 (a customer message routed it to her), replies in it with client id r1,
+    /// disconnects, and then the adapter's answer comes.
+    private func answerWhileAdaIsAway(_ harness: PresenceHarness) async throws {
         let coordinator = harness.coordinator
-        let first = await coordinator.openSession(agentID: "ada", presence: "available")
-        // Ada holds c1 (a customer message routed it to her), and replies in it.
+        let session = await coordinator.openSession(agentID: "ada", presence: "available")
         let inbound = InboundMessage(
             channelInstanceID: "custom-main", channelType: "custom", providerMessageID: "p1", customerAddress: "cust-1",
             text: "hello?", receivedAtMs: 1_700_000_000_000)
@@ -28,23 +27,22 @@ import Wire
             from: Self.peer)
         try await coordinator.perform(.sendReply(AgentReplyRequest(conversationID: "c1", text: "on it", clientMessageID: "r1")), agentID: "ada")
         let replyID = try #require(await harness.recorder.reliable.first { if case .agentReply = $0.message { true } else { false } }?.id)
+        await coordinator.closeSession(agentID: "ada", sessionID: session.id)
+        await coordinator.handle(
+            Envelope(id: MessageID(prefix: 4, counter: 2), message: .agentReplyAck(AgentReplyAck(ackedID: replyID, outcome: .accepted))),
+            from: Self.peer)
+    }
 
-        await coordinator.closeSession(agentID: "ada", sessionID: first.id)
-        await coordinator.handle(Envelope(id: MessageID(prefix: 4, counter: 2), message: .agentReplyAck(AgentReplyAck(ackedID: replyID, outcome: .accepted))), from: Self.peer)
+    @Test func aReplyResultThatComesWhileTheAgentIsAwayReachesItsNextSession() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        try await answerWhileAdaIsAway(harness)
 
-        let second = await coordinator.openSession(agentID: "ada", presence: "available")
-        let (types, clientMessageID) = try await withTimeout(.seconds(5), "the replyResult") {
-            var types: [String] = []
-            for await item in second.outbound {
-                guard case .frame(.object(let fields)) = item, case .string(let type)? = fields["type"] else { continue }
-                types.append(type)
-                if type == "replyResult" { return (types, fields["clientMessageId"]) }
-            }
-            return (types, nil)
-        }
+        let second = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        let (types, answer) = try await frames(until: "replyResult", in: second)
         #expect(types.first == "welcome")
-        #expect(clientMessageID == .string("r1"))
-        await coordinator.closeSession(agentID: "ada", sessionID: second.id)
+        #expect(answer?["clientMessageId"] == .string("r1"))
+        await harness.coordinator.closeSession(agentID: "ada", sessionID: second.id)
     }
 
     /// The first frame of `type` in `session`, and the types of the frames before it.
@@ -66,24 +64,7 @@ import Wire
         let directory = PresenceFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let storePath = try DataDirectory(path: directory.path, process: "presence").storePath("reservations")
-        do {
-            let harness = try PresenceHarness(directory: directory)
-            let coordinator = harness.coordinator
-            let session = await coordinator.openSession(agentID: "ada", presence: "available")
-            let inbound = InboundMessage(
-                channelInstanceID: "custom-main", channelType: "custom", providerMessageID: "p1", customerAddress: "cust-1",
-                text: "hello?", receivedAtMs: 1_700_000_000_000)
-            await coordinator.handle(
-                Envelope(id: MessageID(prefix: 4, counter: 1), message: .conversationMessage(
-                    ConversationMessage(conversationID: "c1", agentID: "ada", sequence: 1, message: inbound, queue: "billing"))),
-                from: Self.peer)
-            try await coordinator.perform(.sendReply(AgentReplyRequest(conversationID: "c1", text: "on it", clientMessageID: "r1")), agentID: "ada")
-            let replyID = try #require(await harness.recorder.reliable.first { if case .agentReply = $0.message { true } else { false } }?.id)
-            await coordinator.closeSession(agentID: "ada", sessionID: session.id)
-            await coordinator.handle(
-                Envelope(id: MessageID(prefix: 4, counter: 2), message: .agentReplyAck(AgentReplyAck(ackedID: replyID, outcome: .accepted))),
-                from: Self.peer)
-        }
+        try await answerWhileAdaIsAway(try PresenceHarness(directory: directory))
         let reader = try ReservationStore.open(path: storePath)
         try await withTimeout(.seconds(5), "the answer is stored") {
             while (try? reader.keptAnswers().count) != 1 { try await Task.sleep(for: .milliseconds(20)) }

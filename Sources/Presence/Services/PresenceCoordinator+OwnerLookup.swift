@@ -27,6 +27,11 @@ extension PresenceCoordinator {
         AgentProtocolError("notYourConversation", "conversation \(conversationID) is not offered or assigned to this agent")
     }
 
+    /// A request whose distributor's link refused it (`what`: "conversation", "offer").
+    static func distributorUnreachable(_ what: String) -> AgentProtocolError {
+        AgentProtocolError("unavailable", "the distributor of this \(what) cannot be reached; try again")
+    }
+
     func distributorsToAsk(for agentID: String) -> [DistributorPeer] {
         Self.distributorsToAsk(
             agentQueues: configuration.queueNames(ofAgent: agentID), learnedOwner: learnedOwner(of:), topology: configuration.processes)

@@ -34,7 +34,7 @@ extension PresenceCoordinator {
             agentID: agentID, requestID: requestID, conversationID: request.conversationID, clientMessageID: request.clientMessageID,
             reply: reply, asking: destination.route == nil, untried: destination.untried)
         guard await sendReply(pending, id: id, to: destination.peer) else {
-            throw AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
+            throw Self.distributorUnreachable("conversation")
         }
     }
 
@@ -62,7 +62,7 @@ extension PresenceCoordinator {
             }
             let next = pending.untried.removeFirst()
             if !(await sendReply(pending, id: ack.ackedID, to: next)) {
-                let error = AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
+                let error = Self.distributorUnreachable("conversation")
                 send(error.frame(requestID: pending.requestID), to: pending.agentID)
             }
             return

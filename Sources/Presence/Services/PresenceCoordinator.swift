@@ -317,7 +317,7 @@ public actor PresenceCoordinator {
         } catch {
             pendingReplies[envelope.id] = nil
             if offers[offerID] != nil { offers[offerID]?.replied = false }
-            throw AgentProtocolError("unavailable", "the distributor of this offer cannot be reached; try again")
+            throw Self.distributorUnreachable("offer")
         }
     }
 
@@ -350,7 +350,7 @@ public actor PresenceCoordinator {
             agentID: agentID, requestID: requestID, name: request.name, kind: request.kind, peer: peer, queue: queue, action: action,
             asking: asking, untried: untried)
         guard await dispatch(pending, id: id) else {
-            throw AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
+            throw Self.distributorUnreachable("conversation")
         }
     }
 
@@ -363,7 +363,7 @@ public actor PresenceCoordinator {
             agentID: previous.agentID, requestID: previous.requestID, name: previous.name, kind: previous.kind, peer: peer,
             queue: previous.queue, action: action, asking: true, untried: previous.untried)
         if !(await dispatch(pending, id: id)) {
-            let error = AgentProtocolError("unavailable", "the distributor of this conversation cannot be reached; try again")
+            let error = Self.distributorUnreachable("conversation")
             send(error.frame(requestID: previous.requestID), to: previous.agentID)
         }
     }
