@@ -174,26 +174,16 @@ final class ChaosRunner: Service, Sendable {
         }
 
         say("load done (\(ledger.sent) sent); draining while it makes progress (giving up after \(BenchReport.number(options.drain)) s without any)")
-        // An offered rate above what the machine carries leaves a backlog that takes longer
-        // than the load itself (1,000/s for 60 s drained in 135 s on 2 cores): the drain waits
-        // as long as the backlog shrinks, and gives up only when nothing moved for --drain s
-        // (or after the ceiling, should counts swing without ever reaching zero).
         let drainStart = BenchClock.now()
         let stall = BenchClock.nanoseconds(.seconds(options.drain))
-        let ceiling = drainStart + max(stall, BenchClock.nanoseconds(.seconds(5 * options.duration)))
-        var lastProgress = drainStart
-        var leastLeft = Int.max
+        var watch = DrainWatch(
+            start: drainStart, stall: stall, ceiling: drainStart + max(stall, BenchClock.nanoseconds(.seconds(5 * options.duration))))
         var drained = false
         while !isStopped {
-            let now = BenchClock.now()
             let repliesLeft = ledger.acceptedReplyTokens.subtracting(provider.receivedTokens).count
-            let left = ledger.acceptedNotSeen + ledger.unfinishedConversations + repliesLeft
-            if left == 0 {
-                drained = true
-                break
-            }
-            if left < leastLeft { (leastLeft, lastProgress) = (left, now) }
-            if now - lastProgress >= stall || now >= ceiling { break }
+            let verdict = watch.observe(left: ledger.acceptedNotSeen + ledger.unfinishedConversations + repliesLeft, now: BenchClock.now())
+            if verdict == .drained { drained = true }
+            if verdict != .waiting { break }
             try? await Task.sleep(for: .milliseconds(100))
         }
         if isStopped { throw ChaosError(.interrupted, "interrupted") }
