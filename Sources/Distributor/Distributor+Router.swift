@@ -33,6 +33,9 @@ extension Distributor {
         case .readyAccepted(let accepted):
             readyAccepted = true
             logger.info("router accepted our queues", metadata: ["queues": "\(accepted.queues.joined(separator: ","))"])
+            // The router dropped, unanswered, what we sent while it did not know us (a close,
+            // a transfer): it goes again now rather than after the resend wait (decisions §31).
+            await routerLink.resendUnanswered()
         case .readyRefused(let refused):
             let owner = refused.currentOwner.map { " (owned by \($0))" } ?? ""
             let message = "router refused queues \(refused.conflictingQueues.joined(separator: ","))\(owner): \(refused.reason) \(refused.detail)"

@@ -103,8 +103,11 @@ struct RouterFuzzRun: InProcessFuzzRun {
             sent.mustAccept = known(submit.message.channelInstanceID, submit.message.channelType)
         case (false, .agentReplyAck), (false, .disconnect), (true, .deliverAck), (true, .disconnect):
             break
-        case (true, .ready), (true, .conversationClosed), (true, .conversationTransferred):
+        case (true, .ready):
             sent.answered = true
+        case (true, .conversationClosed), (true, .conversationTransferred):
+            sent.answered = true
+            sent.answeredIfRegistered = true
         case (true, .agentReply(let reply)):
             // Refused at once, or relayed to the adapter of its type: only `ingress-chat` is here.
             if !known(reply.channelInstanceID, reply.channelType) {
@@ -124,7 +127,9 @@ struct RouterFuzzRun: InProcessFuzzRun {
 
     /// Every distributor peer leaves (so no registration a mutated Ready made stays) and
     /// re-registers, then a fresh Submit must be accepted and delivered to `distributor-1`.
-    /// Each step waits for its answer, which also makes sure the batch before was handled.
+    /// Each step waits for its answer, which also makes sure the batch before was handled:
+    /// a Ready for a queue no configuration has, which an unregistered peer is answered too
+    /// (ReadyRefused).
     private mutating func control(batch: Int) async -> Bool {
         let wait = RouterFuzzTarget.answerWait
         for role in [RouterPeerRole.rogue, .distributor2, .distributor1] {
@@ -132,12 +137,12 @@ struct RouterFuzzRun: InProcessFuzzRun {
             let id = ids.next()
             do {
                 try await peer.send(.disconnect(Disconnect(sender: role.routingID, reason: .shutdown)))
-                try await peer.send(.conversationTransferred(ConversationTransferred(conversationID: "control", toQueue: "control-no-such-queue")), id: id)
+                try await peer.send(.ready(Ready(distributor: role.routingID, queues: ["control-no-such-queue"])), id: id)
             } catch {
                 return unresponsive("\(role.routingID) cannot send: \(error)", batch: batch)
             }
-            guard await peer.next(within: wait, { $0.message.answeredID == id ? true : nil }) != nil else {
-                return unresponsive("no Ack to \(role.routingID)'s transfer to an unknown queue", batch: batch)
+            guard await peer.next(within: wait, { $0.message.answeredID == id && $0.type == .readyRefused ? true : nil }) != nil else {
+                return unresponsive("no ReadyRefused to \(role.routingID)'s Ready for an unknown queue", batch: batch)
             }
         }
         for (role, queue) in [(RouterPeerRole.distributor1, "fuzz"), (.distributor2, "fuzz-transfer")] {

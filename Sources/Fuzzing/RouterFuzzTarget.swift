@@ -17,7 +17,8 @@ import ZeroMQ
 /// values, names of the wrong kind), any other type on the wrong link, and repeated ids.
 ///
 /// Oracle, after each batch (decisions §20): every input that takes an answer got exactly
-/// one, and no other input got one; a Submit is refused exactly when its channel instance is
+/// one (a close or a transfer: one, or none when its sender was not registered, §31), and no
+/// other input got one; a Submit is refused exactly when its channel instance is
 /// unknown or of another type; the journal grew by exactly the accepted Submits; and the
 /// router still answers a control round: each distributor's Ready is accepted, a fresh
 /// Submit is accepted and its Deliver reaches `distributor-1`. At the end, every delivery is

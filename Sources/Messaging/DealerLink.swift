@@ -184,6 +184,13 @@ public actor DealerLink {
     private func peerCameBack(_ now: ContinuousClock.Instant) async {
         logger.info("peer is back", metadata: ["endpoint": "\(endpoint)", "resending": "\(unanswered.count)"])
         eventContinuation.yield(.peerAlive(peer))
+        await resendUnanswered(at: now)
+    }
+
+    /// Everything unanswered goes out again now, in original order, its wait reset: for an
+    /// owner whose peer has just said it takes messages again (the router accepted a Ready
+    /// after dropping what an unregistered distributor sent, decisions §31).
+    public func resendUnanswered(at now: ContinuousClock.Instant = .now) async {
         for id in tracker.resendAll(at: now) {
             if let frames = unanswered[id] { try? await transmit(frames, what: "resend") }
         }

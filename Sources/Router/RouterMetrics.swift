@@ -12,6 +12,7 @@ final class RouterMetrics: Sendable {
     private let journalErrors = Counter(label: "switchboard_router_journal_errors_total")
     private let closedConversations = Counter(label: "switchboard_router_conversations_closed_total")
     private let relayedReplies = Counter(label: "switchboard_router_replies_relayed_total")
+    private let unregisteredDrops = Counter(label: "switchboard_router_dropped_from_unregistered_total")
 
     /// The labelled series of the configured work streams and their target queues, made
     /// once: making a `Counter` looks it up in the registry under a lock, per conversation.
@@ -66,6 +67,7 @@ final class RouterMetrics: Sendable {
     func journalError() { journalErrors.increment() }
     func closed() { closedConversations.increment() }
     func replyRelayed() { relayedReplies.increment() }
+    func droppedFromUnregistered() { unregisteredDrops.increment() }
 
     func setPending(_ count: Int) {
         pending.store(count, ordering: .relaxed)

@@ -324,12 +324,15 @@ public actor RouterService: Service {
             case .ready(let ready):
                 await register(ready, id: envelope.id, from: peer)
             case .deliverAck(let ack):
+                guard await isRegistered(peer, sending: envelope) else { continue }
                 await acknowledged(ack, from: peer)
             case .conversationClosed(let closed):
+                guard await isRegistered(peer, sending: envelope) else { continue }
                 await close(closed, id: envelope.id, from: peer)
             case .agentReply(let reply):
                 await relay(reply, envelope: envelope, from: peer)
             case .conversationTransferred(let transfer):
+                guard await isRegistered(peer, sending: envelope) else { continue }
                 await move(transfer, id: envelope.id, from: peer)
             case .disconnect(let disconnect):
                 logger.info("distributor disconnected", metadata: ["peer": "\(peer)", "sender": "\(disconnect.sender)"])
@@ -447,7 +450,6 @@ public actor RouterService: Service {
             // Stays pending: it goes out again to whoever owns the queue after the next Ready.
             logger.warning("delivery rejected by distributor", metadata: ["message.id": "\(ack.ackedID)", "peer": "\(peer)", "reason": "\(reason)"])
         }
-        await disconnectIfUnregistered(peer)
     }
 
     /// R1: a Closed conversation takes no more messages; the customer's next one opens a new
@@ -467,7 +469,6 @@ public actor RouterService: Service {
             metrics.journalError()
             logger.error("cannot record a close; not acknowledged", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }
-        await disconnectIfUnregistered(peer)
     }
 
     func answerDistributor(_ peer: PeerID, _ message: WireMessage) async {
@@ -506,6 +507,19 @@ public actor RouterService: Service {
         if !freed.isEmpty {
             logger.warning("distributor gone; its queues are unowned", metadata: ["peer": "\(peer)", "queues": "\(freed.joined(separator: ","))"])
         }
+    }
+
+    /// A DeliverAck, ConversationClosed or ConversationTransferred changes the journal, so it
+    /// counts only from a registered distributor (decisions §31): a stale process or a foreign
+    /// peer must not mark a delivery done or close another distributor's conversation. Not
+    /// answered, so the sender's link keeps it and resends it once its Ready is accepted; a
+    /// refusal would stop that resend and lose the close.
+    func isRegistered(_ peer: PeerID, sending envelope: Envelope) async -> Bool {
+        guard !registry.isRegistered(peer) else { return true }
+        metrics.droppedFromUnregistered()
+        logger.debug("dropped: the sender is not registered", metadata: ["peer": "\(peer)", "type": "\(envelope.type.name)", "message.id": "\(envelope.id)"])
+        await disconnectIfUnregistered(peer)
+        return false
     }
 
     func disconnectIfUnregistered(_ peer: PeerID) async {

@@ -343,6 +343,36 @@ import ZeroMQ
         }
     }
 
+    /// A router that did not know us dropped our close unanswered (decisions §31): once it
+    /// accepts our Ready again, the close goes again at once, not after the resend wait.
+    @Test func aCloseTheRouterDroppedGoesAgainAsSoonAsItAcceptsOurReady() async throws {
+        let dataDir = try TemporaryDirectory("distributor-close-after-ready")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(30)) { loop in
+            let peers = try await Peers.bind(loop)
+            let slowResends = LinkSettings(heartbeatInterval: .seconds(10), resend: .init(acknowledgementTimeout: .seconds(30), maximumTimeout: .seconds(30)))
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: slowResends)
+            let presencePeer = try await activeConversationOfAda(peers)
+            for (id, kind) in [("w1", AgentAction.Kind.wrapUp), ("c1-close", .close)] {
+                let action = Envelope(id: peers.ids.next(), message: .agentAction(AgentAction(actionID: id, agentID: "ada", conversationID: "c1", kind: kind, queue: "vip")))
+                try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(action)))
+            }
+            let closed = try await peers.router.receive("ConversationClosed") { if case .conversationClosed(let closed) = $0 { closed } else { nil } }
+            #expect(closed.value.conversationID == "c1")
+
+            // The router does not answer it; it asks us to announce ourselves, and accepts.
+            try await peers.router.send(.disconnect(Disconnect(sender: "router", reason: .unspecified)), to: closed.peer, ids: peers.ids)
+            let ready = try await peers.router.receive("Ready again") { if case .ready(let ready) = $0 { ready } else { nil } }
+            try await peers.router.send(.readyAccepted(ReadyAccepted(readyID: ready.envelope.id, queues: ready.value.queues)), to: ready.peer, ids: peers.ids)
+            let again = try await peers.router.receive("the same close again", within: .seconds(5)) {
+                if case .conversationClosed = $0 { true } else { nil }
+            }
+            #expect(again.envelope.id == closed.envelope.id)
+            run.cancel()
+            try await withTimeout(.seconds(5), "the run stops") { try await run.value }
+        }
+    }
+
     @Test func anUnansweredOfferIsWithdrawnAtItsExpiryReleasedAndOfferedToTheNextAgent() async throws {
         let dataDir = try TemporaryDirectory("distributor-expiry")
         defer { dataDir.remove() }

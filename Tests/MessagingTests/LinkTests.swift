@@ -58,6 +58,38 @@ import ZeroMQ
         }
     }
 
+    /// What a distributor does once the router accepts its Ready (decisions §31): what the
+    /// router dropped unanswered before goes again at once, not after the resend wait.
+    @Test func resendUnansweredSendsEverythingUnansweredAgainAtOnce() async throws {
+        try await withEventLoop { loop in
+            let slowResends = LinkSettings(
+                heartbeatInterval: .milliseconds(40), missedHeartbeatsBeforeDead: 50,
+                resend: .init(acknowledgementTimeout: .seconds(30), maximumTimeout: .seconds(30)))
+            let router = RouterLink(name: "router", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), settings: slowResends, logger: testLogger)
+            try await router.start()
+            let dealer = DealerLink(name: "ingress", identity: "ingress-custom", connectTo: try await router.boundEndpoint(), loop: loop, ids: MessageIDGenerator(), settings: slowResends, logger: testLogger)
+            try await dealer.start()
+            let drain = Task { for await _ in dealer.inbound {} }
+            defer { drain.cancel() }
+
+            let (first, second) = (Envelope(id: MessageIDGenerator().next(), message: submit("p-a")), Envelope(id: MessageIDGenerator().next(), message: submit("p-b")))
+            try await dealer.sendReliably(first)
+            try await dealer.sendReliably(second)
+            #expect(try await next(router.inbound, "first").envelope == first)
+            let got = try await next(router.inbound, "second")
+            #expect(got.envelope == second)
+            try await router.send(.submitAck(SubmitAck(ackedID: second.id, outcome: .accepted)), to: got.peer)
+            try await eventually("second answered") { await dealer.unansweredCount == 1 }
+            #expect((try? await next(router.inbound, within: .milliseconds(300), "nothing before the resend wait")) == nil)
+
+            await dealer.resendUnanswered()
+            #expect(try await next(router.inbound, within: .seconds(5), "the unanswered one again").envelope == first)
+            #expect((try? await next(router.inbound, within: .milliseconds(300), "not the answered one")) == nil)
+            await dealer.stop()
+            await router.stop()
+        }
+    }
+
     @Test func aRestartedRouterGetsEverythingUnansweredOnceTheDealerHearsItAgain() async throws {
         try await withEventLoop(timeout: .seconds(20)) { loop in
             // Bound again below: a port the dealer's reconnects cannot take (FreePorts).

@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import Testing
 import Wire
 
@@ -178,7 +179,9 @@ struct RouterServiceTests {
 
     @Test func whenTheOwnerDiesItsUnackedDeliveryGoesToTheNextDistributorWithTheSameID() async throws {
         try await withHarness { harness in
-            let run = try await harness.start()
+            // Death in 2 s of silence: the harness's patient default (10 s) is as long as the
+            // wait for the queue to be freed below.
+            let run = try await harness.start(linkSettings: LinkSettings(heartbeatInterval: .milliseconds(200), missedHeartbeatsBeforeDead: 10))
             let first = try await harness.peer("distributor-2", to: run.endpoints.distributor)
             try await first.send(.ready(Ready(distributor: "distributor-2", queues: ["support"])))
             _ = try await first.next("ReadyAccepted") { $0.readyAccepted }
