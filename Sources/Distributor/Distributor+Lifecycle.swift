@@ -86,12 +86,15 @@ extension Distributor {
             let queue = core.conversations[conversationID]?.queue ?? ""
             metrics.closed.increment()
             logger.info("conversation closed", metadata: ["conversation.id": "\(conversationID)"])
-            let closed = ConversationClosed(conversationID: conversationID, queue: queue, closedAtMs: Self.nowMs())
-            try await routerLink.sendReliably(Envelope(id: ids.next(), message: .conversationClosed(closed)))
+            let closed = Envelope(
+                id: ids.next(), message: .conversationClosed(ConversationClosed(conversationID: conversationID, queue: queue, closedAtMs: Self.nowMs())))
+            departuresSent[closed.id] = conversationID
+            try await routerLink.sendReliably(closed)
         case let .transferOut(conversationID, toQueue):
             logger.info("conversation transferred to another distributor's queue", metadata: ["conversation.id": "\(conversationID)", "queue": "\(toQueue)"])
-            let transfer = ConversationTransferred(conversationID: conversationID, toQueue: toQueue)
-            try await routerLink.sendReliably(Envelope(id: ids.next(), message: .conversationTransferred(transfer)))
+            let transfer = Envelope(id: ids.next(), message: .conversationTransferred(ConversationTransferred(conversationID: conversationID, toQueue: toQueue)))
+            departuresSent[transfer.id] = conversationID
+            try await routerLink.sendReliably(transfer)
         case .setAgentAway(let agentID):
             // Presence sets the agent away itself when it relays the expired offer's withdrawal.
             logger.debug("missed offer: presence sets the agent away", metadata: ["agent": "\(agentID)"])

@@ -53,6 +53,12 @@ extension Distributor {
             if case .rejected(let reason) = ack.outcome {
                 logger.warning("the router refused a message", metadata: ["message.id": "\(ack.ackedID)", "reason": "\(reason)"])
             }
+            if let conversationID = departuresSent.removeValue(forKey: ack.ackedID) {
+                // Any answer ends it: the router took the close or transfer, or will never
+                // take it (a refused transfer is not made better by resending it at every
+                // restart).
+                _ = await apply(core.handle(.departureConfirmed(conversationID: conversationID), nowMs: Self.nowMs()))
+            }
         default:
             logger.warning("unexpected message from the router", metadata: ["type": "\(envelope.type)"])
         }
@@ -125,7 +131,7 @@ extension Distributor {
             messageID: envelope.id.bytes, conversationID: deliver.conversationID, sequence: sequence, payload: payload)
         // Recorded (conversation state and message) before the ack and before any offer.
         do {
-            try await store.commit(QueueStateChange(conversations: step.changed, deliveries: [delivery]))
+            try await store.commit(QueueStateChange(conversations: step.changed, deliveries: [delivery], purged: step.purged))
         } catch {
             storeFailed(error)  // not acknowledged: the router resends to whoever owns the queue next
             await waitForTurn(ticket)  // never end a turn before the earlier ones

@@ -33,6 +33,9 @@ public actor Distributor: Service {
     var core: DistributionCore
     var mirror = PresenceMirror()
     var readyAccepted = false
+    /// ConversationClosed and ConversationTransferred sent to the router, by message id: its
+    /// Ack confirms the departure, and the stored record can go (`departureConfirmed`).
+    var departuresSent: [MessageID: String] = [:]
     /// Deliver ids being recorded now: a resend arriving meanwhile waits for the router's next resend.
     var deliversInFlight: Set<MessageID> = []
     /// Agent replies passed to the router (as checked, with the customer's channel and
@@ -199,9 +202,9 @@ public actor Distributor: Service {
     ) async -> Bool {
         let ticket = stepOrder.take()
         defer { endTurn(ticket) }
-        let deferred = deferrable && step.actions.isEmpty && step.changed.count <= 1 && deliveries.isEmpty
+        let deferred = deferrable && step.actions.isEmpty && step.changed.count <= 1 && deliveries.isEmpty && step.purged.isEmpty
         do {
-            if !deferred { try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries)) }
+            if !deferred { try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries, purged: step.purged)) }
         } catch {
             storeFailed(error)
             await waitForTurn(ticket)  // never end a turn before the earlier ones

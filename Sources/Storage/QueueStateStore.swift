@@ -38,14 +38,22 @@ public struct QueueStateChange: Sendable, Hashable {
     public var conversations: [ConversationRecord]
     public var deliveries: [StoredDelivery]
     public var forwardedReplies: [ForwardedReply]
+    /// Conversations whose record is deleted, after `conversations` are written: they left
+    /// this distributor and nothing about them is owed. Their deliveries stay for a while
+    /// (`forgetDeliveries`): a late resend of one must still be recognised.
+    public var purged: [String]
 
-    public init(conversations: [ConversationRecord] = [], deliveries: [StoredDelivery] = [], forwardedReplies: [ForwardedReply] = []) {
+    public init(
+        conversations: [ConversationRecord] = [], deliveries: [StoredDelivery] = [], forwardedReplies: [ForwardedReply] = [],
+        purged: [String] = []
+    ) {
         self.conversations = conversations
         self.deliveries = deliveries
         self.forwardedReplies = forwardedReplies
+        self.purged = purged
     }
 
-    public var isEmpty: Bool { conversations.isEmpty && deliveries.isEmpty && forwardedReplies.isEmpty }
+    public var isEmpty: Bool { conversations.isEmpty && deliveries.isEmpty && forwardedReplies.isEmpty && purged.isEmpty }
 }
 
 /// A distributor's durable queue state (`queue-state.sqlite` in its data directory): the
@@ -112,6 +120,9 @@ public final class QueueStateStore: Sendable {
                     ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, state = excluded.state, record = excluded.record
                     """,
                 arguments: [record.id, record.queue, record.state.rawValue, Data(ConversationRecordJSON.encode(record))])
+        }
+        for id in change.purged {
+            try db.executeCached(sql: "DELETE FROM conversation WHERE id = ?", arguments: [id])
         }
         for delivery in change.deliveries {
             try db.executeCached(

@@ -373,6 +373,51 @@ import ZeroMQ
         }
     }
 
+    /// A closed conversation's record goes from the store once the router acknowledged the
+    /// close and presence the release (decisions §32): a restart resends neither. Before,
+    /// every restart resent the close and the releases of every conversation ever closed.
+    @Test func aClosedConversationAcknowledgedByTheRouterAndPresenceIsPurgedAndNotResentAfterARestart() async throws {
+        let dataDir = try TemporaryDirectory("distributor-purge")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(30)) { loop in
+            let peers = try await Peers.bind(loop)
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            let presencePeer = try await activeConversationOfAda(peers)
+            for (id, kind) in [("w1", AgentAction.Kind.wrapUp), ("c1-close", .close)] {
+                let action = Envelope(id: peers.ids.next(), message: .agentAction(AgentAction(actionID: id, agentID: "ada", conversationID: "c1", kind: kind, queue: "vip")))
+                try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(action)))
+            }
+            let closed = try await peers.router.receive("ConversationClosed") { if case .conversationClosed(let closed) = $0 { closed } else { nil } }
+            let release = try await peers.presence.receive("Release") { if case .release(let release) = $0 { release } else { nil } }
+            let reader = try QueueStateStore(path: DataDirectory(path: dataDir.path, process: "distributor-1").storePath(QueueStateStore.fileName))
+            #expect(try await reader.conversations().map(\.state) == [.closed], "kept until both answers are in")
+
+            try await peers.router.send(.ack(Ack(ackedID: closed.envelope.id, outcome: .accepted)), to: closed.peer, ids: peers.ids)
+            try await peers.presence.send(
+                .releaseAck(ReleaseAck(ackedID: release.envelope.id, reservationID: release.value.reservationID, wasHeld: true)),
+                to: release.peer, ids: peers.ids)
+            try await withTimeout(.seconds(5), "the closed record purged") {
+                while try await !reader.conversations().isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            run.cancel()
+            try await withTimeout(.seconds(5), "the run stops") { try await run.value }
+
+            // After a restart: Ready, the snapshot, and no close or release of c1.
+            let (_, again) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            try await register(peers, agents: [], sequence: 9)
+            let owed = try? await peers.router.receive("no close resent", within: .seconds(1)) {
+                if case .conversationClosed = $0 { true } else { nil }
+            }
+            #expect(owed == nil)
+            let releasedAgain = try? await peers.presence.receive("no release resent", within: .milliseconds(300)) {
+                if case .release = $0 { true } else { nil }
+            }
+            #expect(releasedAgain == nil)
+            again.cancel()
+            try await withTimeout(.seconds(5), "the second run stops") { try await again.value }
+        }
+    }
+
     @Test func anUnansweredOfferIsWithdrawnAtItsExpiryReleasedAndOfferedToTheNextAgent() async throws {
         let dataDir = try TemporaryDirectory("distributor-expiry")
         defer { dataDir.remove() }

@@ -27,10 +27,11 @@ public enum DistributionAction: Sendable, Hashable {
     // MARK: the router
 
     /// The conversation is Closed: the router's next message from that customer starts a
-    /// new conversation (R1). The stored record may be deleted once the router confirms.
+    /// new conversation (R1). The owner reports the router's Ack as `departureConfirmed`;
+    /// the stored record is deleted once that and every release are in.
     case conversationClosed(conversationID: String)
     /// D8 to a queue of another distributor: the router re-delivers the conversation there
-    /// (Open). The stored record (queue = `toQueue`) may be deleted once the router confirms.
+    /// (Open). Confirmed and purged as a close is.
     case transferOut(conversationID: String, toQueue: String)
 
     // MARK: outcomes, for metrics, logs and the agents' screens
@@ -90,9 +91,13 @@ public struct OfferRequest: Sendable, Hashable {
 public struct DistributionStep: Sendable, Hashable {
     public var changed: [ConversationRecord] = []
     public var actions: [DistributionAction] = []
+    /// Conversations whose stored record is deleted, after `changed` is stored: they left
+    /// (Closed, moved to another distributor) and nothing about them is owed any more.
+    public var purged: [String] = []
 
-    public init(changed: [ConversationRecord] = [], actions: [DistributionAction] = []) {
+    public init(changed: [ConversationRecord] = [], actions: [DistributionAction] = [], purged: [String] = []) {
         self.changed = changed
         self.actions = actions
+        self.purged = purged
     }
 }

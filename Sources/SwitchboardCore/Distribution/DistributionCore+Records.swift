@@ -19,12 +19,46 @@ extension DistributionCore {
         recorder.record(record)
     }
 
-    /// Stores the record one last time (Closed, or transferred to another distributor's
-    /// queue) and drops it from memory.
+    /// Stores the record (Closed, or transferred to another distributor's queue) and drops it
+    /// from the live conversations. It stays a `departing` record until the router confirms
+    /// the news and presence every release; then the stored record is deleted (`purge`).
     mutating func forget(_ record: ConversationRecord) {
         recorder.record(record)
         let old = conversations.removeValue(forKey: record.id)
         reindex(from: old, to: nil)
+        departing[record.id] = Departure(record: record)
+    }
+
+    /// The router confirmed a close or a transfer to another distributor (its Ack).
+    mutating func departureConfirmed(_ id: String) {
+        guard departing[id] != nil else { return }
+        departing[id]?.routerConfirmed = true
+        purgeIfDone(id)
+    }
+
+    /// Presence acknowledged a release of a departing record.
+    mutating func departingReleaseAcknowledged(_ reservationID: String) {
+        let id = reservationID.conversationIDOfReservation
+        guard var departure = departing[id], departure.record.releasing.contains(where: { $0.id == reservationID }) else { return }
+        departure.record.releasing.removeAll { $0.id == reservationID }
+        departing[id] = departure
+        recorder.record(departure.record)
+        purgeIfDone(id)
+    }
+
+    /// Nothing is left to resend after a restart: the stored record goes (a restart used to
+    /// resend the close, or the transfer, and every release of every departed record).
+    private mutating func purgeIfDone(_ id: String) {
+        guard let departure = departing[id], departure.routerConfirmed, departure.record.releasing.isEmpty else { return }
+        departing[id] = nil
+        recorder.purge(id)
+    }
+
+    /// A departing record's conversation is here again (a transfer away and back before the
+    /// router confirmed): the live record takes over its unacknowledged releases, and
+    /// nothing is purged.
+    mutating func takeBackDeparting(_ id: String) -> [Reservation] {
+        departing.removeValue(forKey: id)?.record.releasing ?? []
     }
 
     /// Whether the record waits in a push line: wants an agent, no offer out, push stream.

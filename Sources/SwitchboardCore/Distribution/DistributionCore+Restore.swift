@@ -14,11 +14,13 @@ extension DistributionCore {
                 recorder.emit(.release(reservation, conversationID: record.id))
             }
             if record.state == .closed {
+                departing[record.id] = Departure(record: record)
                 recorder.emit(.conversationClosed(conversationID: record.id))
                 continue
             }
             guard queueRanks[record.queue] != nil else {
                 // Transferred to another distributor's queue (D8) before the restart.
+                departing[record.id] = Departure(record: record)
                 recorder.emit(.transferOut(conversationID: record.id, toQueue: record.queue))
                 continue
             }

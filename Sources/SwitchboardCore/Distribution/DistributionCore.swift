@@ -42,6 +42,15 @@ public struct DistributionCore: Sendable {
     public private(set) var queues: [String: QueuePolicy]
     public private(set) var workStreams: [String: StreamPolicy]
     public internal(set) var conversations: [String: ConversationRecord] = [:]
+    /// Records that left (Closed, or moved to another distributor's queue) whose news the
+    /// router has not confirmed, or whose capacity presence has not taken back, yet. Kept
+    /// out of `conversations`, so no index or query sees them.
+    var departing: [String: Departure] = [:]
+
+    struct Departure: Sendable {
+        var record: ConversationRecord
+        var routerConfirmed = false
+    }
     /// Queues owned by other distributors (D8 targets); nil accepts any name.
     let otherQueues: Set<String>?
 
@@ -143,6 +152,9 @@ public struct DistributionCore: Sendable {
             reservationDenied(reservationID, nowMs: nowMs)
         case .releaseAcknowledged(let reservationID):
             releaseAcknowledged(reservationID)
+            departingReleaseAcknowledged(reservationID)
+        case .departureConfirmed(let id):
+            departureConfirmed(id)
         case .offerUndeliverable(let offerID):
             offerUndeliverable(offerID)
         case let .offerReplied(offerID, agentID, accepted):
@@ -183,7 +195,7 @@ public struct DistributionCore: Sendable {
     private mutating func finishStep(nowMs: Int64) -> DistributionStep {
         assignDirtyQueues(nowMs: nowMs)
         pruneDeadlines()
-        let step = DistributionStep(changed: recorder.changed, actions: recorder.actions)
+        let step = DistributionStep(changed: recorder.changed, actions: recorder.actions, purged: recorder.purged)
         recorder = StepRecorder()
         return step
     }
@@ -197,6 +209,7 @@ public struct DistributionCore: Sendable {
         }
         var record = ConversationRecord(
             id: id, queue: queue, workStream: workStream, arrivedAtMs: nowMs, arrivalIndex: nextArrivalIndex)
+        record.releasing = takeBackDeparting(id)
         nextArrivalIndex += 1
         record.receive(sequence)
         record.autoCloseAtMs = autoCloseDeadline(for: record, nowMs: nowMs)
@@ -283,6 +296,9 @@ struct StepRecorder: Sendable {
     /// False while restoring: nobody is listening for open work item changes yet.
     var announcesWorkItems = true
 
+    /// Stored records deleted by this step (after `changed` is written).
+    private(set) var purged: [String] = []
+
     mutating func record(_ record: ConversationRecord) {
         if let index = positions[record.id] {
             changed[index] = record
@@ -291,6 +307,8 @@ struct StepRecorder: Sendable {
             changed.append(record)
         }
     }
+
+    mutating func purge(_ id: String) { purged.append(id) }
 
     mutating func emit(_ action: DistributionAction) { actions.append(action) }
 }

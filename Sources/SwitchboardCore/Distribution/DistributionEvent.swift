@@ -24,6 +24,9 @@ public enum DistributionEvent: Sendable, Hashable {
     case reservationDenied(reservationID: String)
     /// Presence acknowledged a Release: the record stops naming it.
     case releaseAcknowledged(reservationID: String)
+    /// The router acknowledged a `conversationClosed` or `transferOut` of the conversation:
+    /// once presence has acknowledged its releases too, its stored record is purged.
+    case departureConfirmed(conversationID: String)
     /// Presence could not hand the offer to the agent (not connected).
     case offerUndeliverable(offerID: String)
     case offerReplied(offerID: String, agentID: String, accepted: Bool)

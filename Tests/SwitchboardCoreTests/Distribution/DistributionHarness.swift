@@ -26,6 +26,9 @@ struct DistributionHarness {
     var disconnected: Set<String> = []
     /// When false, Reserve actions wait in `pendingReserves` for the test to answer.
     var autoAnswerReserves = true
+    /// False: presence's ReleaseAcks are held back in `unacknowledgedReleases`.
+    var acknowledgesReleases = true
+    var unacknowledgedReleases: [String] = []
     var pendingReserves: [ReserveRequest] = []
     var openOffers: [String: OfferRequest] = [:]
     /// OfferReplies not answered yet: presence resends them (after a restart too).
@@ -226,11 +229,25 @@ struct DistributionHarness {
             if let live = core.conversations[record.id] {
                 #expect(live == record, "\(context)changed records are the current ones")
             } else {
-                #expect(record.state == .closed || transferredOutNow(step, record.id), "\(context)only Closed or transferred records leave")
+                // A departing record changes again when presence acknowledges its release.
+                #expect(
+                    record.state == .closed || transferredOut[record.id] != nil || transferredOutNow(step, record.id),
+                    "\(context)only Closed or transferred records leave")
             }
             stored[record.id] = try? encoder.encode(record)
             arrived.insert(record.id)
         }
+        for id in step.purged {
+            #expect(core.conversations[id] == nil, "\(context)a live conversation's record purged")
+            #expect(closed.contains(id) || transferredOut[id] != nil, "\(context)\(id) purged without leaving")
+            stored[id] = nil
+        }
+    }
+
+    /// The router acknowledges every close and transfer away sent so far (its Ack).
+    mutating func routerConfirmsDepartures() {
+        for id in closed.union(transferredOut.keys).sorted() { inbox.append(.departureConfirmed(conversationID: id)) }
+        drain()
     }
 
     private func transferredOutNow(_ step: DistributionStep, _ id: String) -> Bool {
@@ -263,7 +280,11 @@ struct DistributionHarness {
                 presence[reservation.agentID]?.sequence = sequence
                 if let status = presence[reservation.agentID] { inbox.append(.agentUpdated(status)) }
             }
-            inbox.append(.releaseAcknowledged(reservationID: reservation.id))
+            if acknowledgesReleases {
+                inbox.append(.releaseAcknowledged(reservationID: reservation.id))
+            } else {
+                unacknowledgedReleases.append(reservation.id)
+            }
         case .withdrawOffer(let offerID, _, let conversationID, _):
             if openOffers[conversationID]?.offerID == offerID { openOffers[conversationID] = nil }
         case .answerOfferReply(let offerID, _):

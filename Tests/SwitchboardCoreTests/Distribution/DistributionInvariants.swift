@@ -33,6 +33,15 @@ enum DistributionInvariants {
                 "\(ctx)conversation \(id) lost")
         }
 
+        // Nothing stored is forgotten: a stored record is live, or departed and still owed
+        // something (the router's Ack, a release), so a restart resends only what is owed.
+        for id in h.stored.keys {
+            #expect(core.conversations[id] != nil || core.departing[id] != nil, "\(ctx)stored record \(id) neither live nor departing")
+        }
+        for (id, departure) in core.departing {
+            #expect(!departure.routerConfirmed || !departure.record.releasing.isEmpty, "\(ctx)\(id) done but not purged")
+        }
+
         // Indexes against a brute-force reading.
         for queue in h.queueDefinitions {
             let inQueue = records.filter { $0.queue == queue.name }

@@ -128,8 +128,10 @@ import Testing
         case 85..<86:
             let queue = queues.randomElement(using: &random)?.name ?? "main"
             h.send(.queueMembersChanged(queue: queue, agents: agentIDs.filter { _ in Bool.random(using: &random) }))
-        case 86..<89:
+        case 86..<88:
             h.restart()
+        case 88..<89:
+            h.routerConfirmsDepartures()
         case 89..<92:
             let event: DistributionEvent
             switch Int.random(in: 0..<3, using: &random) {
