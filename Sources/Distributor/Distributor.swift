@@ -60,6 +60,8 @@ public actor Distributor: Service {
     /// was a read per message (decisions §26). Older ones are read from the store.
     var recentDeliveries = BoundedMemory<DeliveryKey, Deliver>(capacity: 4_096)
     var timer: Task<Void, Never>?
+    /// Deletes the deliveries of purged conversations after `deliveryRetention`.
+    var deliverySweeper: Task<Void, Never>?
     /// Steps act in the order the core computed them (see `StepOrder`).
     var stepOrder = StepOrder()
     var armedDeadline: Int64?
@@ -156,11 +158,44 @@ public actor Distributor: Service {
         await afterStep()
         endTurn(ticket)
         await sendWorkItemSnapshots()
+        deliverySweeper = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.deliverySweepInterval)
+                guard !Task.isCancelled, let self else { return }
+                await self.sweepDeliveries(storedBeforeMs: Self.nowMs() - Self.deliveryRetentionMs)
+            }
+        }
     }
+
+    /// How long a purged conversation's deliveries stay to recognise a late resend. The
+    /// router resends an unacknowledged Deliver within 30 s while both run, and at once after
+    /// our Ready; the close it acknowledged came after it, so an hour is far past any resend.
+    static let deliveryRetentionMs: Int64 = 3_600_000
+    static let deliverySweepInterval: Duration = .seconds(300)
+
+    /// Deletes, in batches, the deliveries of purged conversations stored before `cutoffMs`.
+    func sweepDeliveries(storedBeforeMs cutoffMs: Int64) async {
+        var total = 0
+        do {
+            while true {
+                let deleted = try await store.forgetDeliveries(storedBeforeMs: cutoffMs, limit: Self.deliverySweepBatch)
+                total += deleted
+                if deleted < Self.deliverySweepBatch { break }
+                await Task.yield()
+            }
+        } catch {
+            logger.warning("cannot delete old deliveries; trying again later", metadata: ["error": "\(error)"])
+        }
+        if total > 0 { logger.info("old deliveries of departed conversations deleted", metadata: ["count": "\(total)"]) }
+    }
+
+    static let deliverySweepBatch = 10_000
 
     private func stopLinks() async {
         timer?.cancel()
         timer = nil
+        deliverySweeper?.cancel()
+        deliverySweeper = nil
         await routerLink.stop()
         await presenceLink.stop()
         await updatesLink.stop()

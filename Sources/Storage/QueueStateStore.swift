@@ -104,6 +104,13 @@ public final class QueueStateStore: Sendable {
                 );
                 """)
         },
+        StoreMigration("v3-delivery-stored-at") { db in
+            // Rows written before have 0: swept as soon as their conversation is gone.
+            try db.execute(sql: """
+                ALTER TABLE delivery ADD COLUMN stored_at_ms INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX delivery_by_stored_at ON delivery (stored_at_ms);
+                """)
+        },
     ]
 
     /// Records `change` durably; returns after its transaction committed.
@@ -124,10 +131,13 @@ public final class QueueStateStore: Sendable {
         for id in change.purged {
             try db.executeCached(sql: "DELETE FROM conversation WHERE id = ?", arguments: [id])
         }
+        let nowMs = change.deliveries.isEmpty ? 0 : Int64((Date().timeIntervalSince1970 * 1000).rounded())
         for delivery in change.deliveries {
             try db.executeCached(
-                sql: "INSERT OR IGNORE INTO delivery (message_id, conversation_id, sequence, payload) VALUES (?, ?, ?, ?)",
-                arguments: [Data(delivery.messageID), delivery.conversationID, Int64(bitPattern: delivery.sequence), Data(delivery.payload)])
+                sql: "INSERT OR IGNORE INTO delivery (message_id, conversation_id, sequence, payload, stored_at_ms) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    Data(delivery.messageID), delivery.conversationID, Int64(bitPattern: delivery.sequence), Data(delivery.payload), nowMs,
+                ])
         }
         for reply in change.forwardedReplies {
             try db.executeCached(
@@ -140,6 +150,23 @@ public final class QueueStateStore: Sendable {
             try db.executeCached(
                 sql: "DELETE FROM forwarded_reply WHERE seq <= (SELECT MAX(seq) FROM forwarded_reply) - ?",
                 arguments: [Self.forwardedRepliesKept])
+        }
+    }
+
+    /// Deletes up to `limit` deliveries stored before `cutoffMs` whose conversation has no
+    /// record any more (purged: it left and nothing about it is owed), oldest first; returns
+    /// how many went. Kept until then so a Deliver resent late is still known as a duplicate.
+    public func forgetDeliveries(storedBeforeMs cutoffMs: Int64, limit: Int = 10_000) async throws(StorageError) -> Int {
+        try await committer.submit { db in
+            try db.executeCached(
+                sql: """
+                    DELETE FROM delivery WHERE rowid IN (
+                        SELECT d.rowid FROM delivery d
+                        WHERE d.stored_at_ms < ? AND NOT EXISTS (SELECT 1 FROM conversation c WHERE c.id = d.conversation_id)
+                        ORDER BY d.stored_at_ms LIMIT ?)
+                    """,
+                arguments: [cutoffMs, limit])
+            return db.changesCount
         }
     }
 

@@ -381,7 +381,7 @@ import ZeroMQ
         defer { dataDir.remove() }
         try await withEventLoop(timeout: .seconds(30)) { loop in
             let peers = try await Peers.bind(loop)
-            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
             let presencePeer = try await activeConversationOfAda(peers)
             for (id, kind) in [("w1", AgentAction.Kind.wrapUp), ("c1-close", .close)] {
                 let action = Envelope(id: peers.ids.next(), message: .agentAction(AgentAction(actionID: id, agentID: "ada", conversationID: "c1", kind: kind, queue: "vip")))
@@ -399,6 +399,13 @@ import ZeroMQ
             try await withTimeout(.seconds(5), "the closed record purged") {
                 while try await !reader.conversations().isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             }
+            // Its message stays (a late resend is still a duplicate) until the sweep after the
+            // retention; the sweep keeps what is newer.
+            let message = try #require(try await reader.deliveries(conversationID: "c1", sequences: 1...1).first)
+            await distributor.sweepDeliveries(storedBeforeMs: Distributor.nowMs() - 60_000)
+            #expect(try await reader.delivery(messageID: message.messageID) != nil)
+            await distributor.sweepDeliveries(storedBeforeMs: Distributor.nowMs() + 1_000)
+            #expect(try await reader.delivery(messageID: message.messageID) == nil)
             run.cancel()
             try await withTimeout(.seconds(5), "the run stops") { try await run.value }
 

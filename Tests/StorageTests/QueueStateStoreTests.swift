@@ -60,6 +60,25 @@ import Testing
         #expect(try await store.delivery(messageID: deliveries[0].messageID)?.payload == [1])
     }
 
+    @Test func aPurgedConversationsDeliveriesGoOnlyOnceOlderThanTheCutoffAndALiveOnesStay() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try QueueStateStore(path: try path())
+        func delivery(_ n: UInt8, of id: String) -> StoredDelivery {
+            StoredDelivery(messageID: [UInt8](repeating: n, count: 16), conversationID: id, sequence: UInt64(n), payload: [n])
+        }
+        let (live, gone) = (delivery(1, of: "c1"), delivery(2, of: "c2"))
+        try await store.commit(QueueStateChange(conversations: [record("c1"), record("c2", state: .closed)], deliveries: [live, gone]))
+        try await store.commit(QueueStateChange(purged: ["c2"]))
+        #expect(try await store.conversations().map(\.id) == ["c1"])
+        #expect(try await store.delivery(messageID: gone.messageID) == gone, "kept to recognise a late resend")
+
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        #expect(try await store.forgetDeliveries(storedBeforeMs: nowMs - 60_000) == 0, "too recent")
+        #expect(try await store.forgetDeliveries(storedBeforeMs: nowMs + 1_000) == 1)
+        #expect(try await store.delivery(messageID: gone.messageID) == nil)
+        #expect(try await store.delivery(messageID: live.messageID) == live, "its conversation is still here")
+    }
+
     @Test func concurrentCommitsShareTransactionsAndAllReturnAfterTheirCommit() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let store = try QueueStateStore(path: try path())
