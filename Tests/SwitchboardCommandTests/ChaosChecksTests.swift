@@ -66,6 +66,25 @@ struct ChaosChecksTests {
         #expect(ChaosChecks.run(evidence).duplicated == 1)
     }
 
+    /// A distributor purges a closed conversation's record once the router confirmed the
+    /// close (decisions §32); its deliveries say it took it, in which queue.
+    @Test func aPurgedConversationIsHeldWhereItsDeliveriesAreAndInTheirQueue() {
+        var evidence = Self.cleanEvidence()
+        evidence.stores.distributorConversations["distributor-1"] = [:]
+        evidence.stores.distributorPurged = ["distributor-1": ["c1": "q-0"]]
+        #expect(ChaosChecks.run(evidence).violations == 0, "\(ChaosChecks.run(evidence).examples)")
+
+        evidence.stores.distributorPurged = ["distributor-2": ["c1": "q-1"]]
+        #expect(ChaosChecks.run(evidence).lost == 1, "in another queue than the journal's")
+
+        // Moved from distributor-2 to distributor-1 and closed there: both keep deliveries.
+        evidence.stores.distributorPurged = ["distributor-1": ["c1": "q-0"], "distributor-2": ["c1": "q-1"]]
+        #expect(ChaosChecks.run(evidence).violations == 0)
+        // A live record wins over purged ones.
+        evidence.stores.distributorConversations["distributor-1"] = ["c1": .init(queue: "q-0", state: "closed")]
+        #expect(ChaosChecks.run(evidence).violations == 0)
+    }
+
     @Test func aConversationStillPendingAtTheRouterIsUndeliveredNotLost() {
         var evidence = Self.cleanEvidence()
         evidence.stores.distributorConversations["distributor-1"] = [:]

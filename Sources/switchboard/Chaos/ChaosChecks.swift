@@ -43,7 +43,8 @@ enum ChaosChecks {
                 findings.note("duplicated: webhook \(number) is in journal conversations \(conversations.sorted()), reached agents in \(seen.sorted())")
                 continue
             }
-            let holders = stores.distributorConversations.compactMap { name, held in held[conversation].map { (name, $0) } }
+            var holders = stores.distributorConversations.compactMap { name, held in held[conversation].map { (name, $0) } }
+            if holders.isEmpty { holders = purgedHolders(of: conversation, evidence) }
             guard let (holder, queued) = holders.first else {
                 if stores.journalPending.contains(conversation) {
                     findings.undeliveredAtEnd += 1
@@ -74,6 +75,19 @@ enum ChaosChecks {
                 }
             }
         }
+    }
+
+    /// The distributors that took `conversation` and purged its record once it left (only its
+    /// deliveries are left, decisions §32), as closed there. A conversation moved between
+    /// distributors has left deliveries in each: the one owning its journal queue is where it
+    /// ended.
+    static func purgedHolders(of conversation: String, _ evidence: ChaosEvidence) -> [(String, ChaosEvidence.QueuedConversation)] {
+        let all = evidence.stores.distributorPurged.compactMap { name, purged in
+            purged[conversation].map { (name, ChaosEvidence.QueuedConversation(queue: $0, state: "closed")) }
+        }.sorted { $0.0 < $1.0 }
+        let journalQueue = evidence.stores.journalQueue[conversation]
+        let final = all.filter { $0.1.queue == journalQueue && evidence.queueOwners[$0.1.queue] == $0.0 }
+        return final.count == 1 ? final : all
     }
 
     // MARK: 2. never Active for two agents at once

@@ -73,6 +73,10 @@ struct ChaosEvidence: Sendable {
         var outboxPending = Set<Int>()
         /// Distributor name → conversation → (queue, state) in its queue-state store.
         var distributorConversations: [String: [String: QueuedConversation]] = [:]
+        /// Distributor name → conversation → the queue of its first Deliver, for conversations
+        /// it took whose record is purged (they left and the router confirmed it, decisions
+        /// §32): only their deliveries are left.
+        var distributorPurged: [String: [String: String]] = [:]
     }
 
     struct QueuedConversation: Sendable, Equatable {

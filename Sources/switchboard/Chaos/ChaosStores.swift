@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Storage
+import Wire
 
 /// Reads what the chaos run's processes stored, after they stopped: the router's journal
 /// (provider message id → conversation → queue) and each distributor's queue state
@@ -34,12 +35,21 @@ enum ChaosStores {
         for name in distributors {
             let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent("\(name)/\(QueueStateStore.fileName).sqlite").path
             var held: [String: ChaosEvidence.QueuedConversation] = [:]
+            var purged: [String: String] = [:]
             try query(path) { db in
                 for row in try Row.fetchAll(db, sql: "SELECT id, queue, state FROM conversation") {
                     held[row["id"]] = ChaosEvidence.QueuedConversation(queue: row["queue"], state: row["state"])
                 }
+                let firsts = try Row.fetchAll(
+                    db, sql: "SELECT conversation_id, payload FROM delivery WHERE conversation_id NOT IN (SELECT id FROM conversation) AND sequence <= 1")
+                for row in firsts {
+                    let payload: Data = row["payload"]
+                    guard case .deliver(let deliver)? = try? WireCodec.decodeStored([UInt8](payload)).message else { continue }
+                    purged[row["conversation_id"]] = deliver.queue
+                }
             }
             stores.distributorConversations[name] = held
+            stores.distributorPurged[name] = purged
         }
         return stores
     }
