@@ -57,11 +57,23 @@ extension Distributor {
                 // Any answer ends it: the router took the close or transfer, or will never
                 // take it (a refused transfer is not made better by resending it at every
                 // restart).
-                _ = await apply(core.handle(.departureConfirmed(conversationID: conversationID), nowMs: Self.nowMs()))
+                await departureConfirmed(conversationID)
             }
         default:
             logger.warning("unexpected message from the router", metadata: ["type": "\(envelope.type)"])
         }
+    }
+
+    /// A confirmed departure changes nothing but the purge of a stored record, which is
+    /// queued with the next group commit, not waited for (nothing is answered or done after
+    /// it; a crash before it only brings the close, and its Ack, again).
+    private func departureConfirmed(_ conversationID: String) async {
+        let step = core.handle(.departureConfirmed(conversationID: conversationID), nowMs: Self.nowMs())
+        guard step.actions.isEmpty, step.changed.isEmpty else {
+            _ = await apply(step)  // not expected: a step with actions is stored before them
+            return
+        }
+        if !step.purged.isEmpty { purgeLater(step.purged) }
     }
 
     private func acknowledge(_ envelope: Envelope, _ outcome: AckOutcome) async {

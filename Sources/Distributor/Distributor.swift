@@ -237,9 +237,13 @@ public actor Distributor: Service {
     ) async -> Bool {
         let ticket = stepOrder.take()
         defer { endTurn(ticket) }
-        let deferred = deferrable && step.actions.isEmpty && step.changed.count <= 1 && deliveries.isEmpty && step.purged.isEmpty
+        let deferred = deferrable && step.actions.isEmpty && step.changed.count <= 1 && deliveries.isEmpty
         do {
-            if !deferred { try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries, purged: step.purged)) }
+            if !deferred {
+                try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries, purged: step.purged))
+            } else if !step.purged.isEmpty {
+                purgeLater(step.purged)
+            }
         } catch {
             storeFailed(error)
             await waitForTurn(ticket)  // never end a turn before the earlier ones
@@ -249,6 +253,16 @@ public actor Distributor: Service {
         await perform(step.actions, answering: envelope)
         await afterStep()
         return true
+    }
+
+    /// Deletes the stored records of departed conversations with the next group commit, not
+    /// waited for: nothing is answered or done after it, and a crash before it only brings
+    /// the close (or release), and its answer, again.
+    func purgeLater(_ ids: [String]) {
+        let logger = self.logger
+        store.enqueue(QueueStateChange(purged: ids)) { error in
+            logger.warning("cannot purge departed conversations; a restart sends their news again", metadata: ["error": "\(error)"])
+        }
     }
 
     func afterStep() async {

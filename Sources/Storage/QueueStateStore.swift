@@ -119,6 +119,16 @@ public final class QueueStateStore: Sendable {
         try await committer.submit { db in try Self.write(change, in: db) }
     }
 
+    /// Queues `change` with the next group commit and returns at once; `failed` runs if its
+    /// transaction fails. For changes a crash may lose because their cause comes again (a
+    /// purge: the restarted distributor resends the close, and the router's Ack purges again).
+    public func enqueue(_ change: QueueStateChange, failed: @escaping @Sendable (StorageError) -> Void) {
+        guard !change.isEmpty else { return }
+        committer.enqueue({ db in try Self.write(change, in: db) }) { result in
+            if case .failure(let error) = result { failed(error) }
+        }
+    }
+
     private static func write(_ change: QueueStateChange, in db: Database) throws {
         for record in change.conversations {
             try db.executeCached(

@@ -308,7 +308,14 @@ struct StepRecorder: Sendable {
         }
     }
 
-    mutating func purge(_ id: String) { purged.append(id) }
+    /// The record goes: a write of it earlier in this step is not needed any more.
+    mutating func purge(_ id: String) {
+        if let index = positions.removeValue(forKey: id) {
+            changed.remove(at: index)
+            for (other, position) in positions where position > index { positions[other] = position - 1 }
+        }
+        purged.append(id)
+    }
 
     mutating func emit(_ action: DistributionAction) { actions.append(action) }
 }
