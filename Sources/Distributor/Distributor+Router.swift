@@ -9,6 +9,7 @@ extension Distributor {
     func sendReady() async {
         let ready = Envelope(id: ids.next(), message: .ready(Ready(distributor: settings.name, queues: settings.queues, instanceID: instanceID)))
         readyAccepted = false
+        readyOutstanding = ready.id
         do {
             try await routerLink.sendReliably(ready)
             logger.info("Ready sent", metadata: ["queues": "\(settings.queues.joined(separator: ","))"])
@@ -31,18 +32,24 @@ extension Distributor {
     func fromRouter(_ envelope: Envelope) async {
         switch envelope.message {
         case .readyAccepted(let accepted):
+            let wasRegistered = readyAccepted
             readyAccepted = true
+            if accepted.readyID == readyOutstanding { readyOutstanding = nil }
             logger.info("router accepted our queues", metadata: ["queues": "\(accepted.queues.joined(separator: ","))"])
             // The router dropped, unanswered, what we sent while it did not know us (a close,
             // a transfer): it goes again now rather than after the resend wait (decisions §31).
-            await routerLink.resendUnanswered()
+            // Once per registration: the answers to earlier Readys change nothing more.
+            if !wasRegistered { await routerLink.resendUnanswered() }
         case .readyRefused(let refused):
+            readyOutstanding = nil
             let owner = refused.currentOwner.map { " (owned by \($0))" } ?? ""
             let message = "router refused queues \(refused.conflictingQueues.joined(separator: ","))\(owner): \(refused.reason) \(refused.detail)"
             logger.error("\(message); stopping: a queue has one distributor at a time")
             fail(DistributorError(code: .readyRefused, message: message))
         case .disconnect:
-            await sendReady()
+            // The router does not know us (it restarted). It says so to each message it
+            // drops: one Ready at a time answers them all (the link resends it until answered).
+            if readyOutstanding == nil || readyAccepted { await sendReady() }
         case .deliver(let deliver):
             await deliverReceived(deliver, envelope: envelope)
         case .agentReplyAck(let ack):

@@ -33,6 +33,8 @@ public actor Distributor: Service {
     var core: DistributionCore
     var mirror = PresenceMirror()
     var readyAccepted = false
+    /// The Ready sent last and not answered yet (its link resends it until it is).
+    var readyOutstanding: MessageID?
     /// ConversationClosed and ConversationTransferred sent to the router, by message id: its
     /// Ack confirms the departure, and the stored record can go (`departureConfirmed`).
     var departuresSent: [MessageID: String] = [:]

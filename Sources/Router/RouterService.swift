@@ -48,6 +48,9 @@ public actor RouterService: Service {
     /// same routing id is a restarted process, which has none of what was in flight to the old.
     private var distributorInstances: [PeerID: String] = [:]
     private var linksBound = false
+    /// When each unregistered peer was last told to send Ready: once per heartbeat interval
+    /// is enough (after a restart every message of a busy distributor would bring one).
+    private var toldToRegister: [PeerID: ContinuousClock.Instant] = [:]
     private var startFailure: RouterError?
     private var boundWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -373,6 +376,7 @@ public actor RouterService: Service {
                 pendingSenders.stop(to: peer)
                 _ = await distributorLink.forget(peer)
             }
+            toldToRegister[peer] = nil
             logger.info("distributor registered", metadata: metadata)
             await answerDistributor(
                 peer,
@@ -524,6 +528,9 @@ public actor RouterService: Service {
 
     func disconnectIfUnregistered(_ peer: PeerID) async {
         guard !registry.isRegistered(peer), linksBound else { return }
+        let now = ContinuousClock.now
+        if let told = toldToRegister[peer], now - told < linkSettings.heartbeatInterval { return }
+        toldToRegister[peer] = now
         logger.info("traffic from an unregistered distributor; asking it to announce itself", metadata: ["peer": "\(peer)"])
         _ = try? await distributorLink.send(
             .disconnect(Disconnect(sender: Self.processName, reason: .unspecified, detail: "not registered: send Ready")), to: peer)

@@ -360,14 +360,27 @@ import ZeroMQ
             let closed = try await peers.router.receive("ConversationClosed") { if case .conversationClosed(let closed) = $0 { closed } else { nil } }
             #expect(closed.value.conversationID == "c1")
 
-            // The router does not answer it; it asks us to announce ourselves, and accepts.
-            try await peers.router.send(.disconnect(Disconnect(sender: "router", reason: .unspecified)), to: closed.peer, ids: peers.ids)
+            // The router does not answer it; it asks us to announce ourselves (once per message
+            // it drops: one Ready answers them all), and accepts.
+            for _ in 0..<3 {
+                try await peers.router.send(.disconnect(Disconnect(sender: "router", reason: .unspecified)), to: closed.peer, ids: peers.ids)
+            }
             let ready = try await peers.router.receive("Ready again") { if case .ready(let ready) = $0 { ready } else { nil } }
+            let secondReady = try? await peers.router.receive("no second Ready", within: .milliseconds(500)) {
+                if case .ready = $0 { true } else { nil }
+            }
+            #expect(secondReady == nil, "one Ready for a burst of Disconnects")
             try await peers.router.send(.readyAccepted(ReadyAccepted(readyID: ready.envelope.id, queues: ready.value.queues)), to: ready.peer, ids: peers.ids)
             let again = try await peers.router.receive("the same close again", within: .seconds(5)) {
                 if case .conversationClosed = $0 { true } else { nil }
             }
             #expect(again.envelope.id == closed.envelope.id)
+            // A repeated answer (a resent Ready's) resends nothing more.
+            try await peers.router.send(.readyAccepted(ReadyAccepted(readyID: ready.envelope.id, queues: ready.value.queues)), to: ready.peer, ids: peers.ids)
+            let thirdCopy = try? await peers.router.receive("no third copy", within: .milliseconds(500)) {
+                if case .conversationClosed = $0 { true } else { nil }
+            }
+            #expect(thirdCopy == nil, "resent once per registration")
             run.cancel()
             try await withTimeout(.seconds(5), "the run stops") { try await run.value }
         }
