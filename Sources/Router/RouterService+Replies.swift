@@ -18,8 +18,8 @@ extension RouterService {
             await answerDistributor(peer, .agentReplyAck(AgentReplyAck(ackedID: envelope.id, outcome: .rejected(reason: reason))))
             return
         }
-        replyOrigins[envelope.id] = peer
         let adapter = PeerID("ingress-\(channel.type.rawValue)")
+        replyOrigins[envelope.id] = (peer, adapter)
         metadata["adapter"] = "\(adapter)"
         do {
             // Kept and resent while the adapter is away, until its AgentReplyAck.
@@ -31,12 +31,21 @@ extension RouterService {
         }
     }
 
-    func relay(_ ack: AgentReplyAck) async {
-        guard let origin = replyOrigins.removeValue(forKey: ack.ackedID) else {
+    func relay(_ ack: AgentReplyAck, from adapter: PeerID) async {
+        guard let origin = replyOrigins[ack.ackedID] else {
             // Sent before a router restart: the distributor's resend brings the ack back here.
             logger.debug("AgentReplyAck for a reply not relayed by this run; dropped", metadata: ["message.id": "\(ack.ackedID)"])
             return
         }
-        await answerDistributor(origin, .agentReplyAck(ack))
+        // Only the adapter the reply went to answers for it (found by the fuzzer: another
+        // adapter's ack for a reply still on its way was passed to the distributor).
+        guard origin.adapter == adapter else {
+            logger.warning(
+                "AgentReplyAck from an adapter the reply was not sent to; dropped",
+                metadata: ["message.id": "\(ack.ackedID)", "peer": "\(adapter)", "expected": "\(origin.adapter)"])
+            return
+        }
+        replyOrigins[ack.ackedID] = nil
+        await answerDistributor(origin.distributor, .agentReplyAck(ack))
     }
 }

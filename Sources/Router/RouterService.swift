@@ -41,8 +41,9 @@ public actor RouterService: Service {
     private let completionSink: AsyncStream<SubmitCompletion>.Continuation
 
     var registry: QueueOwnershipRegistry<PeerID>
-    /// Agent replies relayed to an adapter → the distributor waiting for their ack.
-    var replyOrigins: [MessageID: PeerID] = [:]
+    /// Agent replies relayed to an adapter → the distributor waiting for their ack, and the
+    /// adapter whose ack it waits for.
+    var replyOrigins: [MessageID: (distributor: PeerID, adapter: PeerID)] = [:]
     private var pendingSenders = PendingDeliverySenders()
     /// The `Ready.instanceID` each distributor peer last registered with: a new one under the
     /// same routing id is a restarted process, which has none of what was in flight to the old.
@@ -173,7 +174,7 @@ public actor RouterService: Service {
             case .submit(let submit):
                 await accept(submit, id: received.envelope.id, from: received.peer)
             case .agentReplyAck(let ack):
-                await relay(ack)
+                await relay(ack, from: received.peer)
             case .disconnect(let disconnect):
                 logger.info("ingress adapter disconnected", metadata: ["peer": "\(received.peer)", "sender": "\(disconnect.sender)"])
             default:
