@@ -69,6 +69,14 @@ import ZeroMQ
         }
     }
 
+    /// Ada's wrap-up and close of `c1`, as presence relays them (answers not waited for).
+    func wrapUpAndCloseAsAda(_ peers: Peers, presencePeer: [UInt8]) async throws {
+        for (id, kind) in [("w1", AgentAction.Kind.wrapUp), ("c1-close", .close)] {
+            let action = Envelope(id: peers.ids.next(), message: .agentAction(AgentAction(actionID: id, agentID: "ada", conversationID: "c1", kind: kind, queue: "vip")))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(action)))
+        }
+    }
+
     /// Registers with ada available, delivers `c1`, and has ada accept its offer: Active.
     /// Returns presence's routing id at the distributor (to send as presence).
     func activeConversationOfAda(_ peers: Peers) async throws -> [UInt8] {
@@ -353,10 +361,7 @@ import ZeroMQ
             let slowResends = LinkSettings(heartbeatInterval: .seconds(10), resend: .init(acknowledgementTimeout: .seconds(30), maximumTimeout: .seconds(30)))
             let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: slowResends)
             let presencePeer = try await activeConversationOfAda(peers)
-            for (id, kind) in [("w1", AgentAction.Kind.wrapUp), ("c1-close", .close)] {
-                let action = Envelope(id: peers.ids.next(), message: .agentAction(AgentAction(actionID: id, agentID: "ada", conversationID: "c1", kind: kind, queue: "vip")))
-                try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(action)))
-            }
+            try await wrapUpAndCloseAsAda(peers, presencePeer: presencePeer)
             let closed = try await peers.router.receive("ConversationClosed") { if case .conversationClosed(let closed) = $0 { closed } else { nil } }
             #expect(closed.value.conversationID == "c1")
 
@@ -396,10 +401,7 @@ import ZeroMQ
             let peers = try await Peers.bind(loop)
             let (distributor, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
             let presencePeer = try await activeConversationOfAda(peers)
-            for (id, kind) in [("w1", AgentAction.Kind.wrapUp), ("c1-close", .close)] {
-                let action = Envelope(id: peers.ids.next(), message: .agentAction(AgentAction(actionID: id, agentID: "ada", conversationID: "c1", kind: kind, queue: "vip")))
-                try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(action)))
-            }
+            try await wrapUpAndCloseAsAda(peers, presencePeer: presencePeer)
             let closed = try await peers.router.receive("ConversationClosed") { if case .conversationClosed(let closed) = $0 { closed } else { nil } }
             let release = try await peers.presence.receive("Release") { if case .release(let release) = $0 { release } else { nil } }
             let reader = try QueueStateStore(path: DataDirectory(path: dataDir.path, process: "distributor-1").storePath(QueueStateStore.fileName))

@@ -10,8 +10,7 @@ import Wire
 @Suite(.timeLimit(.minutes(1)))
 struct ReplyRelayTests {
     @Test func onlyTheAdapterTheReplyWentToAnswersForIt() async throws {
-        let harness = try RouterHarness()
-        do {
+        try await RouterHarness.with { harness in
             let run = try await harness.start()
             let distributor = try await harness.peer("distributor-2", to: run.endpoints.distributor)
             try await distributor.send(.ready(Ready(distributor: "distributor-2", queues: ["support", "social"])))
@@ -35,10 +34,6 @@ struct ReplyRelayTests {
             await sms.close()
             await distributor.close()
             try await run.stop()
-        } catch {
-            await harness.shutDown()
-            throw error
         }
-        await harness.shutDown()
     }
 }

@@ -58,6 +58,18 @@ final class RouterHarness: Sendable {
         return Run(service: service, group: group, task: task, endpoints: try await service.boundEndpoints())
     }
 
+    /// Runs `body` with a new harness and shuts it down on every way out.
+    static func with(_ body: (RouterHarness) async throws -> Void) async throws {
+        let harness = try RouterHarness()
+        do {
+            try await body(harness)
+        } catch {
+            await harness.shutDown()
+            throw error
+        }
+        await harness.shutDown()
+    }
+
     func peer(_ name: String, to endpoint: String, reading: Bool = true) async throws -> TestPeer {
         try await TestPeer.connect(name, to: endpoint, loop: loop, reading: reading)
     }

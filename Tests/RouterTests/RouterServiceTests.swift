@@ -10,14 +10,7 @@ import Wire
 @Suite(.timeLimit(.minutes(1)))
 struct RouterServiceTests {
     func withHarness(_ body: (RouterHarness) async throws -> Void) async throws {
-        let harness = try RouterHarness()
-        do {
-            try await body(harness)
-        } catch {
-            await harness.shutDown()
-            throw error
-        }
-        await harness.shutDown()
+        try await RouterHarness.with(body)
     }
 
     @Test func aSubmitIsAcknowledgedWithAConversationAndRepeatsAreDuplicates() async throws {

@@ -11,8 +11,7 @@ import Wire
 @Suite(.timeLimit(.minutes(1)))
 struct UnregisteredPeerTests {
     @Test func aCloseFromAnUnregisteredPeerChangesNothingUntilItsReadyIsAccepted() async throws {
-        let harness = try RouterHarness()
-        do {
+        try await RouterHarness.with { harness in
             let run = try await harness.start()
             let ingress = try await harness.peer("ingress-chat", to: run.endpoints.ingress)
             let distributor = try await harness.peer("distributor-2", to: run.endpoints.distributor)
@@ -46,16 +45,11 @@ struct UnregisteredPeerTests {
             await ingress.close()
             await distributor.close()
             try await run.stop()
-        } catch {
-            await harness.shutDown()
-            throw error
         }
-        await harness.shutDown()
     }
 
     @Test func aDeliverAckFromAPeerThatDoesNotOwnTheQueueLeavesTheDeliveryPending() async throws {
-        let harness = try RouterHarness()
-        do {
+        try await RouterHarness.with { harness in
             let run = try await harness.start()
             let ingress = try await harness.peer("ingress-chat", to: run.endpoints.ingress)
             let owner = try await harness.peer("distributor-2", to: run.endpoints.distributor)
@@ -80,10 +74,6 @@ struct UnregisteredPeerTests {
             await owner.close()
             await stranger.close()
             try await run.stop()
-        } catch {
-            await harness.shutDown()
-            throw error
         }
-        await harness.shutDown()
     }
 }
