@@ -62,8 +62,10 @@ import ZeroMQ
     /// router dropped unanswered before goes again at once, not after the resend wait.
     @Test func resendUnansweredSendsEverythingUnansweredAgainAtOnce() async throws {
         try await withEventLoop { loop in
+            // Patient liveness too: a peer seen dead and alive again (a starved run) would be
+            // sent everything again by itself.
             let slowResends = LinkSettings(
-                heartbeatInterval: .milliseconds(40), missedHeartbeatsBeforeDead: 50,
+                heartbeatInterval: .milliseconds(40), missedHeartbeatsBeforeDead: 500,
                 resend: .init(acknowledgementTimeout: .seconds(30), maximumTimeout: .seconds(30)))
             let router = RouterLink(name: "router", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), settings: slowResends, logger: testLogger)
             try await router.start()
