@@ -139,7 +139,7 @@ extension Distributor {
             conversationID: conversationID, queue: queue, workStream: record?.workStream ?? "",
             waitingSinceMs: record?.arrivedAtMs ?? 0)
         if let first = try? await store.firstDelivery(conversationID: conversationID),
-            case .deliver(let deliver)? = try? DeliveryPayload.decode(first.payload).message
+            case .deliver(let deliver)? = try? WireCodec.decodeStored(first.payload).message
         {
             item.channelType = deliver.message.channelType
             item.summary = deliver.context

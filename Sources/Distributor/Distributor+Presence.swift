@@ -128,7 +128,7 @@ extension Distributor {
             if remembered.count == sequences.count { return remembered }
         }
         return try await store.deliveries(conversationID: conversationID, sequences: sequences).compactMap { delivery in
-            guard case .deliver(let deliver) = try DeliveryPayload.decode(delivery.payload).message else { return nil }
+            guard case .deliver(let deliver) = try WireCodec.decodeStored(delivery.payload).message else { return nil }
             return (delivery.sequence, deliver)
         }
     }

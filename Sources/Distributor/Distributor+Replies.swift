@@ -33,7 +33,7 @@ extension Distributor {
         // answers as it did (found by `switchboard chaos`: refused after a wrap-up otherwise).
         do {
             if let stored = try await store.forwardedReply(messageID: envelope.id.bytes) {
-                guard case .agentReply(let checked) = try DeliveryPayload.decode(stored.payload).message else {
+                guard case .agentReply(let checked) = try WireCodec.decodeStored(stored.payload).message else {
                     logger.error("a stored forwarded reply is not an agent reply; checking the resend anew")
                     return await check(reply, envelope: envelope, logger: logger)
                 }
@@ -69,7 +69,7 @@ extension Distributor {
             logger.error("cannot read the conversation's channel; reply not acknowledged", metadata: ["error": "\(error)"])
             return  // presence resends
         }
-        guard let first, case .deliver(let deliver) = try? DeliveryPayload.decode(first.payload).message else {
+        guard let first, case .deliver(let deliver) = try? WireCodec.decodeStored(first.payload).message else {
             await refuseReply(envelope.id, "conversation \(reply.conversationID) has no stored message to answer")
             return
         }
@@ -81,7 +81,7 @@ extension Distributor {
         let recorded: ForwardedReply
         do {
             recorded = ForwardedReply(
-                messageID: envelope.id.bytes, payload: try DeliveryPayload.encode(Envelope(id: envelope.id, message: .agentReply(checked))))
+                messageID: envelope.id.bytes, payload: try WireCodec.encodeStored(Envelope(id: envelope.id, message: .agentReply(checked))))
         } catch {
             logger.error("cannot encode an agent reply for storage; not acknowledged", metadata: ["error": "\(error)"])
             return

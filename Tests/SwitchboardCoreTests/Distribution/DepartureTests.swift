@@ -17,7 +17,10 @@ import Testing
     @Test func aClosedRecordStaysUntilTheRouterConfirmsThenItIsPurgedAndARestartResendsNothing() {
         var h = Self.closedConversation()
         #expect(h.storedRecord("c1")?.state == .closed, "kept until the router confirms: a restart must resend the close")
-        h.routerConfirmsDepartures()
+        // What the distributor relies on to queue the purge alone: nothing else in the step.
+        let confirmation = h.core.handle(.departureConfirmed(conversationID: "c1"), nowMs: h.nowMs)
+        #expect(confirmation.purged == ["c1"] && confirmation.changed.isEmpty && confirmation.actions.isEmpty)
+        h.store(confirmation)
         #expect(h.storedRecord("c1") == nil)
         #expect(h.core.departing.isEmpty)
 
