@@ -134,10 +134,14 @@ import ZeroMQ
 
     @Test func theRouterSeesASilentPeerDieAndTakesBackWhatItOwed() async throws {
         try await withEventLoop { loop in
-            let router = RouterLink(name: "router", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            // Death after 2 s of silence, not 120 ms: a dealer starved that long (a parallel
+            // run on 2 cores, seen in CI) counts the router dead and says no Disconnect.
+            let settings = LinkSettings(
+                heartbeatInterval: .milliseconds(40), missedHeartbeatsBeforeDead: 50, resend: fastLinks.resend)
+            let router = RouterLink(name: "router", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), settings: settings, logger: testLogger)
             try await router.start()
             let routerEvents = router.events
-            let dealer = DealerLink(name: "distributor", identity: "distributor-1", connectTo: try await router.boundEndpoint(), loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            let dealer = DealerLink(name: "distributor", identity: "distributor-1", connectTo: try await router.boundEndpoint(), loop: loop, ids: MessageIDGenerator(), settings: settings, logger: testLogger)
             try await dealer.start()
             _ = try await dealer.send(.ready(Ready(distributor: "distributor-1", queues: ["billing"])))
             let peer = PeerID("distributor-1")
