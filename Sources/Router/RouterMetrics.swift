@@ -13,6 +13,7 @@ final class RouterMetrics: Sendable {
     private let closedConversations = Counter(label: "switchboard_router_conversations_closed_total")
     private let relayedReplies = Counter(label: "switchboard_router_replies_relayed_total")
     private let unregisteredDrops = Counter(label: "switchboard_router_dropped_from_unregistered_total")
+    private let forgottenConversations = Counter(label: "switchboard_router_conversations_forgotten_total")
 
     /// The labelled series of the configured work streams and their target queues, made
     /// once: making a `Counter` looks it up in the registry under a lock, per conversation.
@@ -68,6 +69,7 @@ final class RouterMetrics: Sendable {
     func closed() { closedConversations.increment() }
     func replyRelayed() { relayedReplies.increment() }
     func droppedFromUnregistered() { unregisteredDrops.increment() }
+    func forgotten(_ count: Int) { if count > 0 { forgottenConversations.increment(by: count) } }
 
     func setPending(_ count: Int) {
         pending.store(count, ordering: .relaxed)

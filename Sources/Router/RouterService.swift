@@ -106,6 +106,7 @@ public actor RouterService: Service {
                 group.addTask { await self.finishSubmits() }
                 group.addTask { await self.receiveFromDistributors() }
                 group.addTask { await self.watchDistributors() }
+                group.addTask { await self.sweepJournalPeriodically() }
             }
         }
         startFailure = RouterError(code: .linkFailed, message: "the router has stopped")

@@ -154,6 +154,38 @@ public final class JournalStore: Sendable {
         }
     }
 
+    /// Forgets up to `limit` conversations closed before `cutoffMs` whose deliveries have all
+    /// been acknowledged: their row, their inbound messages and their deliveries go, oldest
+    /// first, in one transaction. Returns how many conversations went.
+    ///
+    /// This bounds R3: a provider id is recognised as a duplicate for at least as long as
+    /// the cutoff lies behind now (it arrived before its conversation closed), not for ever
+    /// (decisions §33). Open conversations, and closed ones with a delivery still pending,
+    /// are kept whatever their age.
+    public func forgetClosedConversations(closedBeforeMs cutoffMs: Int64, limit: Int = 1_000) async throws(StorageError) -> Int {
+        try await write { db in
+            let ids = try String.fetchAll(
+                try db.cachedStatement(sql: """
+                    SELECT c.id FROM conversation c
+                    WHERE c.state = 'closed' AND c.updated_at_ms < ?
+                      AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.conversation_id = c.id AND d.state = 'pending')
+                    ORDER BY c.updated_at_ms LIMIT ?
+                    """),
+                arguments: [cutoffMs, limit])
+            for id in ids {
+                try db.executeCached(sql: "DELETE FROM delivery WHERE conversation_id = ?", arguments: [id])
+                try db.executeCached(sql: "DELETE FROM inbound_message WHERE conversation_id = ?", arguments: [id])
+                try db.executeCached(sql: "DELETE FROM conversation WHERE id = ?", arguments: [id])
+            }
+            return ids.count
+        }
+    }
+
+    /// Conversations the journal holds, open and closed (tests and the sweep's log).
+    public func conversationCount() async throws(StorageError) -> Int {
+        try await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM conversation")) ?? 0 }
+    }
+
     public func conversation(id: String) async throws(StorageError) -> JournalConversation? {
         try await read { db in try JournalConversation.fetchOne(db, key: id) }
     }
@@ -236,6 +268,13 @@ public final class JournalStore: Sendable {
         }
     }
 
+    /// The schema's index names (tests check migrations).
+    func indexNames() async throws(StorageError) -> Set<String> {
+        try await read { db in
+            Set(try String.fetchAll(try db.cachedStatement(sql: "SELECT name FROM sqlite_master WHERE type = 'index'")))
+        }
+    }
+
     // MARK: group commit
 
     private func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
@@ -297,7 +336,16 @@ public final class JournalStore: Sendable {
                     );
                     CREATE INDEX delivery_pending ON delivery (queue, id) WHERE state = 'pending';
                     """)
-        }
+        },
+        // Forgetting closed conversations (decisions §33) finds them by age and their
+        // messages by conversation without a scan.
+        StoreMigration("journal-v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX conversation_closed ON conversation (updated_at_ms) WHERE state = 'closed';
+                    CREATE INDEX inbound_message_conversation ON inbound_message (conversation_id);
+                    """)
+        },
     ]
 }
 

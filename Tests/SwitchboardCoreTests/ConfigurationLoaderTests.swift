@@ -10,6 +10,7 @@ import Testing
         #expect(configuration.version == 1)
         #expect(configuration.system.dataDirectory == "./data")
         #expect(configuration.system.agentDisconnectGracePeriod == .seconds(150))
+        #expect(configuration.system.dedupeWindow == .seconds(8 * 86_400))
         #expect(configuration.system.operatorSecret.environmentVariable == "OPERATOR_SECRET")
         #expect(configuration.workStream(forChannel: "sms-main")?.name == "sms-stream")
         #expect(configuration.channelTypesInUse == [.chat, .sms])

@@ -28,12 +28,27 @@ extension ConfigurationDecoder {
     }
 
     func decodeSystem(_ field: Field?) -> SystemSettings? {
-        guard let fields = mapping(field, allowed: ["dataDir", "operatorSecret", "agentDisconnectGracePeriod"]) else { return nil }
+        guard let fields = mapping(field, allowed: ["dataDir", "operatorSecret", "agentDisconnectGracePeriod", "dedupeWindow"]) else { return nil }
         let dataDirectory = fields.optional("dataDir").flatMap(text) ?? SystemSettings.defaultDataDirectory
         let secret = secret(fields.required("operatorSecret"))
         let grace = fields.optional("agentDisconnectGracePeriod").map(duration) ?? SystemSettings.defaultAgentDisconnectGracePeriod
-        guard let secret, let grace else { return nil }
-        return SystemSettings(dataDirectory: dataDirectory, operatorSecret: secret, agentDisconnectGracePeriod: grace)
+        let window = decodeDedupeWindow(fields.optional("dedupeWindow"))
+        guard let secret, let grace, let window else { return nil }
+        return SystemSettings(dataDirectory: dataDirectory, operatorSecret: secret, agentDisconnectGracePeriod: grace, dedupeWindow: window)
+    }
+
+    /// R3's window (decisions §33): at least an hour; shorter than a provider's retries warns.
+    private func decodeDedupeWindow(_ field: Field?) -> Duration? {
+        guard let field else { return SystemSettings.defaultDedupeWindow }
+        guard let window = duration(field) else { return nil }
+        if window < SystemSettings.minimumDedupeWindow {
+            error(field, "must be at least 1h: the router would forget conversations an adapter may still resend; got \(ConfigurationDuration.format(window))")
+            return nil
+        }
+        if window < SystemSettings.longestProviderRetry {
+            warning(at: field.path, "is shorter than 7d: WhatsApp retries a webhook for up to 7 days, and a retry after the window opens a new conversation")
+        }
+        return window
     }
 
     func decodeProcesses(_ field: Field?, into document: inout DecodedDocument) {
