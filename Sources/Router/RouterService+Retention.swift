@@ -5,11 +5,12 @@ import Storage
 /// `system.dedupeWindow`, so it holds what is open plus one window of history instead of
 /// every message ever received.
 extension RouterService {
-    /// Often enough that a window's worth of closes goes in small batches; rare enough to cost nothing.
-    static let journalSweepInterval: Duration = .seconds(300)
-    /// Conversations per transaction: a batch's commit holds up the Submits queued behind it
-    /// on the loop, so it stays a few milliseconds.
-    static let journalSweepBatch = 500
+    /// Often, so each sweep has a minute's closes to forget rather than a backlog.
+    static let journalSweepInterval: Duration = .seconds(60)
+    /// Conversations per transaction. The batch shares its group commit with the Submits
+    /// queued behind it, which wait for it: 500 took 10–25 ms on this 2-core VM, 100 takes
+    /// a few (decisions §33).
+    static let journalSweepBatch = 100
 
     func sweepJournalPeriodically() async {
         let windowMs = configuration.system.dedupeWindow.milliseconds
