@@ -31,6 +31,8 @@ final class ChaosAgent: Sendable {
 
     static let replyPrefix = "chaos reply "
     static let wrapUpAttempts = 4
+    /// How long each send of a reply waits for its answer before the next: 30 s in all.
+    static let replyAnswerWaits: [Duration] = [.seconds(2), .seconds(4), .seconds(8), .seconds(8), .seconds(8)]
 
     let id: String
     private let secret: String
@@ -164,10 +166,12 @@ final class ChaosAgent: Sendable {
             }
             ledger.replySent(token)
             // Sent again, with the same client message id, while no answer comes (it may have died
-            // with presence): the reply must still reach the customer once.
-            for _ in 0..<3 where !state.withLock({ $0.answeredReplies.contains(token) }) {
+            // with presence or a distributor): the reply must still reach the customer once.
+            // Patient, as agent.md asks of a client: under twice the load the system carries,
+            // with processes killed, an answer can take longer than a few seconds.
+            for wait in Self.replyAnswerWaits where !state.withLock({ $0.answeredReplies.contains(token) }) {
                 guard await sendWhenConnected(["type": "reply", "conversationId": conversation, "text": Self.replyPrefix + token, "clientMessageId": token]) else { return }
-                let answerDeadline = ContinuousClock.now + .seconds(2)
+                let answerDeadline = ContinuousClock.now + wait
                 while !state.withLock({ $0.answeredReplies.contains(token) }), ContinuousClock.now < answerDeadline {
                     guard await pause(.milliseconds(50)) else { return }
                 }
