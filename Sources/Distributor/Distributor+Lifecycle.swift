@@ -11,26 +11,60 @@ extension Distributor {
     // MARK: agent actions (presence → distributor)
 
     func agentAction(_ action: AgentAction, envelope: Envelope) async {
-        let command = DistributionCommand(agentID: action.agentID, conversationID: action.conversationID, kind: Self.commandKind(action.kind))
         var logger = self.logger
         logger[metadataKey: "conversation.id"] = "\(action.conversationID)"
         logger[metadataKey: "agent"] = "\(action.agentID)"
-        let result: AgentActionResult
+        // Presence resends an action while its answer has not come (lost with a killed
+        // process, or this distributor restarted since). Done once already, it gets that
+        // answer again: applied anew it would be refused (already WrapUp, already closed) or,
+        // worse, done twice (decisions §34).
+        guard !actionsRecording.contains(envelope.id) else { return }  // its first copy's answer comes
+        do {
+            if let answered = try await store.answeredAction(messageID: envelope.id.bytes) {
+                guard case .agentActionResult(let result) = try WireCodec.decodeStored(answered.payload).message else {
+                    logger.error("a stored action answer is not an AgentActionResult; not answering the resend")
+                    return
+                }
+                await answerAction(result, logger: logger)
+                return
+            }
+        } catch {
+            logger.error("cannot read the answered actions; action not answered", metadata: ["error": "\(error)"])
+            return  // presence resends
+        }
+
+        let command = DistributionCommand(agentID: action.agentID, conversationID: action.conversationID, kind: Self.commandKind(action.kind))
         switch core.apply(command, nowMs: Self.nowMs()) {
         case .success(let step):
-            guard await apply(step) else { return }  // not stored: presence resends the action
             let state = core.conversations[action.conversationID]?.state.description ?? "Closed"
-            logger.info("agent action done", metadata: ["action": "\(action.kind)", "state": "\(state)"])
-            result = AgentActionResult(
+            let result = AgentActionResult(
                 actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
                 conversationID: action.conversationID, outcome: .done, conversationState: state)
+            // Recorded with the step, so the answer to a resend is this one.
+            var answered: [AnsweredAction] = []
+            do {
+                answered = [AnsweredAction(
+                    messageID: envelope.id.bytes, payload: try WireCodec.encodeStored(Envelope(id: envelope.id, message: .agentActionResult(result))))]
+            } catch {
+                logger.warning("cannot encode an action's answer for storage; a resend after a restart is checked anew", metadata: ["error": "\(error)"])
+            }
+            actionsRecording.insert(envelope.id)
+            let stored = await apply(step, answeredActions: answered)
+            actionsRecording.remove(envelope.id)
+            guard stored else { return }  // not stored: presence resends the action
+            logger.info("agent action done", metadata: ["action": "\(action.kind)", "state": "\(state)"])
+            await answerAction(result, logger: logger)
         case .failure(let error):
             logger.info("agent action refused", metadata: ["action": "\(action.kind)", "reason": "\(error.message)"])
-            result = AgentActionResult(
+            let result = AgentActionResult(
                 actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
                 conversationID: action.conversationID, outcome: .refused(Self.refusal(error.code)), detail: error.message,
                 conversationState: core.conversations[action.conversationID]?.state.description)
+            await answerAction(result, logger: logger)
         }
+    }
+
+    private func answerAction(_ result: AgentActionResult, logger: Logger) async {
         do {
             try await presenceLink.send(Envelope(id: ids.next(), message: .agentActionResult(result)))
         } catch {

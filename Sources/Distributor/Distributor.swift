@@ -45,6 +45,9 @@ public actor Distributor: Service {
     var repliesForwarded: [MessageID: AgentReply] = [:]
     /// Agent replies checked and being recorded as forwarded: a resend meanwhile waits for the next.
     var repliesRecording: Set<MessageID> = []
+    /// Agent actions whose step (and answer) is being stored: a resend meanwhile waits for
+    /// the first copy's answer rather than being applied again and refused.
+    var actionsRecording: Set<MessageID> = []
     /// Offer message ids → offer ids, to read presence's Ack of an Offer.
     var offerMessages: [MessageID: String] = [:]
     /// ConversationMessage ids → what they carried, to record presence's Ack.
@@ -235,14 +238,16 @@ public actor Distributor: Service {
     /// answers `was_held = false`). Deferred only when the step changed that one record and
     /// does nothing: an action is never taken on unrecorded state.
     func apply(
-        _ step: DistributionStep, deliveries: [StoredDelivery] = [], answering envelope: Envelope? = nil, deferrable: Bool = false
+        _ step: DistributionStep, deliveries: [StoredDelivery] = [], answeredActions: [AnsweredAction] = [],
+        answering envelope: Envelope? = nil, deferrable: Bool = false
     ) async -> Bool {
         let ticket = stepOrder.take()
         defer { endTurn(ticket) }
-        let deferred = deferrable && step.actions.isEmpty && step.changed.count <= 1 && deliveries.isEmpty
+        let deferred = deferrable && step.actions.isEmpty && step.changed.count <= 1 && deliveries.isEmpty && answeredActions.isEmpty
         do {
             if !deferred {
-                try await store.commit(QueueStateChange(conversations: step.changed, deliveries: deliveries, purged: step.purged))
+                try await store.commit(QueueStateChange(
+                    conversations: step.changed, deliveries: deliveries, answeredActions: answeredActions, purged: step.purged))
             } else if !step.purged.isEmpty {
                 purgeLater(step.purged)
             }

@@ -33,11 +33,27 @@ public struct ForwardedReply: Sendable, Hashable {
     }
 }
 
+/// An agent action the distributor carried out, and its answer: the action's message id
+/// (presence resends an action under the same id) and the encoded `AgentActionResult`. A
+/// resend after the answer was lost, or after a restart, gets this answer again instead of
+/// the action being applied anew and refused (decisions §34).
+public struct AnsweredAction: Sendable, Hashable {
+    public var messageID: [UInt8]
+    /// Opaque to the store (the distributor stores the wire encoding).
+    public var payload: [UInt8]
+
+    public init(messageID: [UInt8], payload: [UInt8]) {
+        self.messageID = messageID
+        self.payload = payload
+    }
+}
+
 /// What one event changed: written in one transaction, before anything is acted on.
 public struct QueueStateChange: Sendable, Hashable {
     public var conversations: [ConversationRecord]
     public var deliveries: [StoredDelivery]
     public var forwardedReplies: [ForwardedReply]
+    public var answeredActions: [AnsweredAction]
     /// Conversations whose record is deleted, after `conversations` are written: they left
     /// this distributor and nothing about them is owed. Their deliveries stay for a while
     /// (`forgetDeliveries`): a late resend of one must still be recognised.
@@ -45,15 +61,18 @@ public struct QueueStateChange: Sendable, Hashable {
 
     public init(
         conversations: [ConversationRecord] = [], deliveries: [StoredDelivery] = [], forwardedReplies: [ForwardedReply] = [],
-        purged: [String] = []
+        answeredActions: [AnsweredAction] = [], purged: [String] = []
     ) {
         self.conversations = conversations
         self.deliveries = deliveries
         self.forwardedReplies = forwardedReplies
+        self.answeredActions = answeredActions
         self.purged = purged
     }
 
-    public var isEmpty: Bool { conversations.isEmpty && deliveries.isEmpty && forwardedReplies.isEmpty && purged.isEmpty }
+    public var isEmpty: Bool {
+        conversations.isEmpty && deliveries.isEmpty && forwardedReplies.isEmpty && answeredActions.isEmpty && purged.isEmpty
+    }
 }
 
 /// A distributor's durable queue state (`queue-state.sqlite` in its data directory): the
@@ -111,6 +130,15 @@ public final class QueueStateStore: Sendable {
                 CREATE INDEX delivery_by_stored_at ON delivery (stored_at_ms);
                 """)
         },
+        StoreMigration("v4-answered-actions") { db in
+            try db.execute(sql: """
+                CREATE TABLE answered_action (
+                    seq INTEGER PRIMARY KEY,  -- the rowid: increasing, as only the oldest rows are deleted
+                    message_id BLOB NOT NULL UNIQUE,
+                    payload BLOB NOT NULL
+                );
+                """)
+        },
     ]
 
     /// Records `change` durably; returns after its transaction committed.
@@ -160,6 +188,18 @@ public final class QueueStateStore: Sendable {
             try db.executeCached(
                 sql: "DELETE FROM forwarded_reply WHERE seq <= (SELECT MAX(seq) FROM forwarded_reply) - ?",
                 arguments: [Self.forwardedRepliesKept])
+        }
+        for answered in change.answeredActions {
+            try db.executeCached(
+                sql: "INSERT OR IGNORE INTO answered_action (message_id, payload) VALUES (?, ?)",
+                arguments: [Data(answered.messageID), Data(answered.payload)])
+        }
+        if !change.answeredActions.isEmpty {
+            // The last ones are enough: presence resends within minutes, and the table must
+            // not grow for ever.
+            try db.executeCached(
+                sql: "DELETE FROM answered_action WHERE seq <= (SELECT MAX(seq) FROM answered_action) - ?",
+                arguments: [Self.answeredActionsKept])
         }
     }
 
@@ -211,6 +251,22 @@ public final class QueueStateStore: Sendable {
 
     /// How many forwarded replies are kept for resends after a restart.
     public static let forwardedRepliesKept = 10_000
+
+    /// The answer recorded for the agent action sent under `messageID`, if any.
+    public func answeredAction(messageID: [UInt8]) async throws(StorageError) -> AnsweredAction? {
+        do {
+            return try pool.readHere { db in
+                try Data.fetchOne(
+                    try db.cachedStatement(sql: "SELECT payload FROM answered_action WHERE message_id = ?"), arguments: [Data(messageID)]
+                ).map { AnsweredAction(messageID: messageID, payload: [UInt8]($0)) }
+            }
+        } catch {
+            throw StorageError(code: .readFailed, message: "cannot read an answered agent action", cause: error)
+        }
+    }
+
+    /// How many answered actions are kept for resends after a restart.
+    public static let answeredActionsKept = 10_000
 
     /// The delivery recorded under `messageID`, if any (Deliver dedupe).
     public func delivery(messageID: [UInt8]) async throws(StorageError) -> StoredDelivery? {

@@ -107,4 +107,22 @@ import Testing
         #expect(try await store.forwardedReply(messageID: reply(6).messageID) == reply(6))
         #expect(try await store.forwardedReply(messageID: reply(kept + 5).messageID) == reply(kept + 5))
     }
+
+    @Test func answeredActionsAreReadBackAndOnlyTheLastAreKept() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try QueueStateStore(path: try path())
+        let kept = QueueStateStore.answeredActionsKept
+        func answered(_ n: Int) -> AnsweredAction {
+            AnsweredAction(messageID: withUnsafeBytes(of: UInt64(n).bigEndian, Array.init) + [UInt8](repeating: 0, count: 8), payload: [2])
+        }
+        try await store.commit(QueueStateChange(answeredActions: (1...kept).map(answered)))
+        #expect(try await store.answeredAction(messageID: answered(1).messageID) == answered(1))
+        // A second answer under the same id (never expected) does not replace the first.
+        try await store.commit(QueueStateChange(answeredActions: [AnsweredAction(messageID: answered(2).messageID, payload: [9])]))
+        #expect(try await store.answeredAction(messageID: answered(2).messageID) == answered(2))
+        try await store.commit(QueueStateChange(answeredActions: (kept + 1...kept + 5).map(answered)))
+        for n in 1...5 { #expect(try await store.answeredAction(messageID: answered(n).messageID) == nil, "answer \(n) forgotten") }
+        #expect(try await store.answeredAction(messageID: answered(6).messageID) == answered(6))
+        #expect(try await store.answeredAction(messageID: answered(kept + 5).messageID) == answered(kept + 5))
+    }
 }
