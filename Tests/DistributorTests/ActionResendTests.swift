@@ -9,8 +9,8 @@ import ZeroMQ
 
 /// Presence resends an agent action under the same message id while its answer has not come.
 /// An action done once is answered as it was the first time, not applied again (decisions §34):
-/// found by `switchboard chaos`, where wrap-ups whose answer died with a killed distributor
-/// were answered `refused (invalidState)` on the resend although they had been done.
+/// a wrap-up whose answer died with a killed distributor was answered `refused (invalidState)`
+/// on the resend although it had been done.
 extension DistributorServiceTests {
     static func wrapUp(_ peers: Peers, actionID: String) -> Envelope {
         Envelope(
