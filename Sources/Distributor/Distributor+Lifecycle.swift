@@ -19,20 +19,10 @@ extension Distributor {
         // answer again: applied anew it would be refused (already WrapUp, already closed) or,
         // worse, done twice (decisions §34).
         guard !actionsRecording.contains(envelope.id) else { return }  // its first copy's answer comes
-        do {
-            if let answered = try await store.answeredAction(messageID: envelope.id.bytes) {
-                guard case .agentActionResult(let result) = try WireCodec.decodeStored(answered.payload).message else {
-                    logger.error("a stored action answer is not an AgentActionResult; not answering the resend")
-                    return
-                }
-                await answerAction(result, logger: logger)
-                return
-            }
-        } catch {
-            logger.error("cannot read the answered actions; action not answered", metadata: ["error": "\(error)"])
-            return  // presence resends
+        if let remembered = actionAnswers[envelope.id] {
+            await answerAction(remembered, logger: logger)
+            return
         }
-
         let command = DistributionCommand(agentID: action.agentID, conversationID: action.conversationID, kind: Self.commandKind(action.kind))
         switch core.apply(command, nowMs: Self.nowMs()) {
         case .success(let step):
@@ -52,15 +42,50 @@ extension Distributor {
             let stored = await apply(step, answeredActions: answered)
             actionsRecording.remove(envelope.id)
             guard stored else { return }  // not stored: presence resends the action
+            actionAnswers.remember(result, for: envelope.id)
             logger.info("agent action done", metadata: ["action": "\(action.kind)", "state": "\(state)"])
             await answerAction(result, logger: logger)
         case .failure(let error):
+            // Refused now, but perhaps done by the run before a restart, whose answers are in
+            // the store only. Looked up only here, where a resend lands (already WrapUp,
+            // already closed), not for every action: nothing has changed yet.
+            switch await storedAnswer(envelope, logger: logger) {
+            case .found(let result):
+                await answerAction(result, logger: logger)
+                return
+            case .unreadable:
+                return  // presence resends
+            case .none:
+                break
+            }
             logger.info("agent action refused", metadata: ["action": "\(action.kind)", "reason": "\(error.message)"])
             let result = AgentActionResult(
                 actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
                 conversationID: action.conversationID, outcome: .refused(Self.refusal(error.code)), detail: error.message,
                 conversationState: core.conversations[action.conversationID]?.state.description)
             await answerAction(result, logger: logger)
+        }
+    }
+
+    private enum StoredAnswer {
+        case found(AgentActionResult)
+        case none
+        /// The store could not be read: the action is not answered (presence resends).
+        case unreadable
+    }
+
+    private func storedAnswer(_ envelope: Envelope, logger: Logger) async -> StoredAnswer {
+        do {
+            guard let answered = try await store.answeredAction(messageID: envelope.id.bytes) else { return .none }
+            guard case .agentActionResult(let result) = try WireCodec.decodeStored(answered.payload).message else {
+                logger.error("a stored action answer is not an AgentActionResult; the action is checked anew")
+                return .none
+            }
+            actionAnswers.remember(result, for: envelope.id)
+            return .found(result)
+        } catch {
+            logger.error("cannot read the answered actions; action not answered", metadata: ["error": "\(error)"])
+            return .unreadable
         }
     }
 

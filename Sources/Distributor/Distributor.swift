@@ -48,6 +48,8 @@ public actor Distributor: Service {
     /// Agent actions whose step (and answer) is being stored: a resend meanwhile waits for
     /// the first copy's answer rather than being applied again and refused.
     var actionsRecording: Set<MessageID> = []
+    /// Answers to the agent actions done in this run, for presence's resends (decisions §34).
+    var actionAnswers = RememberedAnswers<AgentActionResult>(capacity: QueueStateStore.answeredActionsKept)
     /// Offer message ids → offer ids, to read presence's Ack of an Offer.
     var offerMessages: [MessageID: String] = [:]
     /// ConversationMessage ids → what they carried, to record presence's Ack.
