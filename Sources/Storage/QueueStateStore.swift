@@ -177,30 +177,20 @@ public final class QueueStateStore: Sendable {
                     Data(delivery.messageID), delivery.conversationID, Int64(bitPattern: delivery.sequence), Data(delivery.payload), nowMs,
                 ])
         }
-        for reply in change.forwardedReplies {
+        try keep(change.forwardedReplies.map { ($0.messageID, $0.payload) }, in: "forwarded_reply", last: Self.forwardedRepliesKept, db)
+        try keep(change.answeredActions.map { ($0.messageID, $0.payload) }, in: "answered_action", last: Self.answeredActionsKept, db)
+    }
+
+    /// Adds rows to a table that keeps only the last `kept` payloads by message id: a resend
+    /// comes within minutes, and the table must not grow for ever. The trim is a range of the
+    /// rowid, usually one row or none.
+    private static func keep(_ rows: [(messageID: [UInt8], payload: [UInt8])], in table: String, last kept: Int, _ db: Database) throws {
+        guard !rows.isEmpty else { return }
+        for row in rows {
             try db.executeCached(
-                sql: "INSERT OR IGNORE INTO forwarded_reply (message_id, payload) VALUES (?, ?)",
-                arguments: [Data(reply.messageID), Data(reply.payload)])
+                sql: "INSERT OR IGNORE INTO \(table) (message_id, payload) VALUES (?, ?)", arguments: [Data(row.messageID), Data(row.payload)])
         }
-        if !change.forwardedReplies.isEmpty {
-            // Only the last ones are kept: a resend comes within minutes, and the table must
-            // not grow for ever. A range of the rowid, usually one row or none.
-            try db.executeCached(
-                sql: "DELETE FROM forwarded_reply WHERE seq <= (SELECT MAX(seq) FROM forwarded_reply) - ?",
-                arguments: [Self.forwardedRepliesKept])
-        }
-        for answered in change.answeredActions {
-            try db.executeCached(
-                sql: "INSERT OR IGNORE INTO answered_action (message_id, payload) VALUES (?, ?)",
-                arguments: [Data(answered.messageID), Data(answered.payload)])
-        }
-        if !change.answeredActions.isEmpty {
-            // The last ones are enough: presence resends within minutes, and the table must
-            // not grow for ever.
-            try db.executeCached(
-                sql: "DELETE FROM answered_action WHERE seq <= (SELECT MAX(seq) FROM answered_action) - ?",
-                arguments: [Self.answeredActionsKept])
-        }
+        try db.executeCached(sql: "DELETE FROM \(table) WHERE seq <= (SELECT MAX(seq) FROM \(table)) - ?", arguments: [kept])
     }
 
     /// Deletes up to `limit` deliveries stored before `cutoffMs` whose conversation has no
@@ -238,15 +228,8 @@ public final class QueueStateStore: Sendable {
 
     /// The agent reply recorded as forwarded under `messageID`, if any.
     public func forwardedReply(messageID: [UInt8]) async throws(StorageError) -> ForwardedReply? {
-        do {
-            return try pool.readHere { db in
-                try Data.fetchOne(
-                    try db.cachedStatement(sql: "SELECT payload FROM forwarded_reply WHERE message_id = ?"), arguments: [Data(messageID)]
-                ).map { ForwardedReply(messageID: messageID, payload: [UInt8]($0)) }
-            }
-        } catch {
-            throw StorageError(code: .readFailed, message: "cannot read a forwarded reply", cause: error)
-        }
+        try keptPayload(in: "forwarded_reply", messageID: messageID, what: "a forwarded reply")
+            .map { ForwardedReply(messageID: messageID, payload: $0) }
     }
 
     /// How many forwarded replies are kept for resends after a restart.
@@ -254,19 +237,25 @@ public final class QueueStateStore: Sendable {
 
     /// The answer recorded for the agent action sent under `messageID`, if any.
     public func answeredAction(messageID: [UInt8]) async throws(StorageError) -> AnsweredAction? {
-        do {
-            return try pool.readHere { db in
-                try Data.fetchOne(
-                    try db.cachedStatement(sql: "SELECT payload FROM answered_action WHERE message_id = ?"), arguments: [Data(messageID)]
-                ).map { AnsweredAction(messageID: messageID, payload: [UInt8]($0)) }
-            }
-        } catch {
-            throw StorageError(code: .readFailed, message: "cannot read an answered agent action", cause: error)
-        }
+        try keptPayload(in: "answered_action", messageID: messageID, what: "an answered agent action")
+            .map { AnsweredAction(messageID: messageID, payload: $0) }
     }
 
     /// How many answered actions are kept for resends after a restart.
     public static let answeredActionsKept = 10_000
+
+    /// A row of one of the tables that keep the last few thousand payloads by message id.
+    private func keptPayload(in table: String, messageID: [UInt8], what: String) throws(StorageError) -> [UInt8]? {
+        do {
+            return try pool.readHere { db in
+                try Data.fetchOne(
+                    try db.cachedStatement(sql: "SELECT payload FROM \(table) WHERE message_id = ?"), arguments: [Data(messageID)]
+                ).map { [UInt8]($0) }
+            }
+        } catch {
+            throw StorageError(code: .readFailed, message: "cannot read \(what)", cause: error)
+        }
+    }
 
     /// The delivery recorded under `messageID`, if any (Deliver dedupe).
     public func delivery(messageID: [UInt8]) async throws(StorageError) -> StoredDelivery? {

@@ -29,6 +29,12 @@ import Testing
         output.matches(of: /\[up\] [a-z0-9-]+ started \(pid (\d+)\)/).compactMap { Int32($0.output.1) }
     }
 
+    /// The pid `switchboard up` printed for `child` (children start together, so the lines
+    /// come in any order).
+    static func pid(of child: String, in output: String) -> Int32? {
+        output.matches(of: /\[up\] ([a-z0-9-]+) started \(pid (\d+)\)/).first { $0.output.1 == child }.flatMap { Int32($0.output.2) }
+    }
+
     /// Runs `body` with a started `switchboard up`, then ends whatever is left of it and its
     /// children, by pid, whatever the body did.
     func withUp(_ body: (RunningSystem, Process, [Int32], URL) async throws -> Void) async throws {
@@ -79,7 +85,7 @@ import Testing
 
     @Test func aChildThatDiesIsStartedAgain() async throws {
         try await withUp { system, up, children, output in
-            let router = try #require(children.first)
+            let router = try #require(Self.pid(of: "router", in: String(contentsOf: output, encoding: .utf8)))
             kill(router, SIGKILL)
             try await withTimeout(.seconds(30), "a restarted child") {
                 while try Self.childPIDs(in: String(contentsOf: output, encoding: .utf8)).count < 6 {

@@ -12,9 +12,7 @@ struct ReplyRelayTests {
     @Test func onlyTheAdapterTheReplyWentToAnswersForIt() async throws {
         try await RouterHarness.with { harness in
             let run = try await harness.start()
-            let distributor = try await harness.peer("distributor-2", to: run.endpoints.distributor)
-            try await distributor.send(.ready(Ready(distributor: "distributor-2", queues: ["support", "social"])))
-            _ = try await distributor.next("ReadyAccepted") { $0.readyAccepted }
+            let distributor = try await harness.registeredDistributor(run)
             let chat = try await harness.peer("ingress-chat", to: run.endpoints.ingress)
             let sms = try await harness.peer("ingress-sms", to: run.endpoints.ingress)
 

@@ -74,6 +74,14 @@ final class RouterHarness: Sendable {
         try await TestPeer.connect(name, to: endpoint, loop: loop, reading: reading)
     }
 
+    /// distributor-2 connected and registered for support and social (its ReadyAccepted read).
+    func registeredDistributor(_ run: Run) async throws -> TestPeer {
+        let distributor = try await peer("distributor-2", to: run.endpoints.distributor)
+        try await distributor.send(.ready(Ready(distributor: "distributor-2", queues: ["support", "social"])))
+        _ = try await distributor.next("ReadyAccepted") { $0.readyAccepted }
+        return distributor
+    }
+
     func shutDown() async {
         await loop.shutdown()
         try? context.terminate()

@@ -155,9 +155,7 @@ struct RouterServiceTests {
 
             let run = try await harness.start()
             #expect(await run.service.health().checks["deliveries.pending"] == "1")
-            let distributor = try await harness.peer("distributor-2", to: run.endpoints.distributor)
-            try await distributor.send(.ready(Ready(distributor: "distributor-2", queues: ["support", "social"])))
-            _ = try await distributor.next("ReadyAccepted") { $0.readyAccepted }
+            let distributor = try await harness.registeredDistributor(run)
             let (deliveryID, deliver) = try await distributor.next("recovered Deliver") { $0.deliver }
             #expect(deliver.conversationID == conversation && deliver.conversationSequence == 1 && deliver.kind == .newConversation)
             try await distributor.send(.deliverAck(DeliverAck(ackedID: deliveryID, outcome: .accepted)))

@@ -29,9 +29,7 @@ struct RouterStatusTests {
             let waiting = await run.service.status()
             #expect(waiting.queues.first { $0.name == "support" }?.pendingDeliveries == 2)
 
-            let distributor = try await harness.peer("distributor-2", to: run.endpoints.distributor)
-            try await distributor.send(.ready(Ready(distributor: "distributor-2", queues: ["support", "social"])))
-            _ = try await distributor.next("ReadyAccepted") { $0.readyAccepted }
+            let distributor = try await harness.registeredDistributor(run)
             let owned = await run.service.status()
             let support = try #require(owned.queues.first { $0.name == "support" })
             #expect(support.owner == "distributor-2" && support.ownerAlive)
