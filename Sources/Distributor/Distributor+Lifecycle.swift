@@ -14,13 +14,15 @@ extension Distributor {
         var logger = self.logger
         logger[metadataKey: "conversation.id"] = "\(action.conversationID)"
         logger[metadataKey: "agent"] = "\(action.agentID)"
-        // Presence resends an action while its answer has not come (lost with a killed
-        // process, or this distributor restarted since). Done once already, it gets that
-        // answer again: applied anew it would be refused (already WrapUp, already closed) or,
-        // worse, done twice (decisions §34).
-        guard !actionsRecording.contains(envelope.id) else { return }  // its first copy's answer comes
-        if let remembered = actionAnswers[envelope.id] {
-            await answerAction(remembered, logger: logger)
+        // An action is resent while its answer has not come: by presence under the same
+        // message id, by a client under its own `clientActionId` (an answer lost with a
+        // killed process, a dropped connection, or this distributor restarted since). Done
+        // once already, it gets that answer again: applied anew it would be refused (already
+        // WrapUp, already closed) or, worse, done twice (decisions §34).
+        let key = Self.actionKey(action)
+        guard !actionsRecording.contains(key) else { return }  // its first copy's answer comes
+        if let remembered = actionAnswers[key] {
+            await answerAction(remembered, to: envelope, logger: logger)
             return
         }
         let command = DistributionCommand(agentID: action.agentID, conversationID: action.conversationID, kind: Self.commandKind(action.kind))
@@ -34,24 +36,24 @@ extension Distributor {
             var answered: [AnsweredAction] = []
             do {
                 answered = [AnsweredAction(
-                    messageID: envelope.id.bytes, payload: try WireCodec.encodeStored(Envelope(id: envelope.id, message: .agentActionResult(result))))]
+                    key: Array(key.utf8), payload: try WireCodec.encodeStored(Envelope(id: envelope.id, message: .agentActionResult(result))))]
             } catch {
                 logger.warning("cannot encode an action's answer for storage; a resend after a restart is checked anew", metadata: ["error": "\(error)"])
             }
-            actionsRecording.insert(envelope.id)
+            actionsRecording.insert(key)
             let stored = await apply(step, answeredActions: answered)
-            actionsRecording.remove(envelope.id)
+            actionsRecording.remove(key)
             guard stored else { return }  // not stored: presence resends the action
-            actionAnswers.remember(result, for: envelope.id)
+            actionAnswers.remember(result, for: key)
             logger.info("agent action done", metadata: ["action": "\(action.kind)", "state": "\(state)"])
-            await answerAction(result, logger: logger)
+            await answerAction(result, to: envelope, logger: logger)
         case .failure(let error):
             // Refused now, but perhaps done by the run before a restart, whose answers are in
             // the store only. Looked up only here, where a resend lands (already WrapUp,
             // already closed), not for every action: nothing has changed yet.
-            switch await storedAnswer(envelope, logger: logger) {
+            switch await storedAnswer(key, logger: logger) {
             case .found(let result):
-                await answerAction(result, logger: logger)
+                await answerAction(result, to: envelope, logger: logger)
                 return
             case .unreadable:
                 return  // presence resends
@@ -63,9 +65,13 @@ extension Distributor {
                 actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
                 conversationID: action.conversationID, outcome: .refused(Self.refusal(error.code)), detail: error.message,
                 conversationState: core.conversations[action.conversationID]?.state.description)
-            await answerAction(result, logger: logger)
+            await answerAction(result, to: envelope, logger: logger)
         }
     }
+
+    /// What identifies an action across resends: presence's action id (its message id, or
+    /// the client's `clientActionId`, marked) within the agent's own actions.
+    static func actionKey(_ action: AgentAction) -> String { "\(action.agentID)\u{1F}\(action.actionID)" }
 
     private enum StoredAnswer {
         case found(AgentActionResult)
@@ -74,14 +80,14 @@ extension Distributor {
         case unreadable
     }
 
-    private func storedAnswer(_ envelope: Envelope, logger: Logger) async -> StoredAnswer {
+    private func storedAnswer(_ key: String, logger: Logger) async -> StoredAnswer {
         do {
-            guard let answered = try await store.answeredAction(messageID: envelope.id.bytes) else { return .none }
+            guard let answered = try await store.answeredAction(key: Array(key.utf8)) else { return .none }
             guard case .agentActionResult(let result) = try WireCodec.decodeStored(answered.payload).message else {
                 logger.error("a stored action answer is not an AgentActionResult; the action is checked anew")
                 return .none
             }
-            actionAnswers.remember(result, for: envelope.id)
+            actionAnswers.remember(result, for: key)
             return .found(result)
         } catch {
             logger.error("cannot read the answered actions; action not answered", metadata: ["error": "\(error)"])
@@ -89,7 +95,11 @@ extension Distributor {
         }
     }
 
-    private func answerAction(_ result: AgentActionResult, logger: Logger) async {
+    /// Sends `result` as the answer to `envelope`: a resend under another message id (a
+    /// client's, through a new presence message) is matched by presence on this one.
+    private func answerAction(_ result: AgentActionResult, to envelope: Envelope, logger: Logger) async {
+        var result = result
+        result.actionMessageID = envelope.id
         do {
             try await presenceLink.send(Envelope(id: ids.next(), message: .agentActionResult(result)))
         } catch {

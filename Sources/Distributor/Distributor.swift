@@ -45,11 +45,11 @@ public actor Distributor: Service {
     var repliesForwarded: [MessageID: AgentReply] = [:]
     /// Agent replies checked and being recorded as forwarded: a resend meanwhile waits for the next.
     var repliesRecording: Set<MessageID> = []
-    /// Agent actions whose step (and answer) is being stored: a resend meanwhile waits for
-    /// the first copy's answer rather than being applied again and refused.
-    var actionsRecording: Set<MessageID> = []
-    /// Answers to the agent actions done in this run, for presence's resends (decisions §34).
-    var actionAnswers = RememberedAnswers<AgentActionResult>(capacity: QueueStateStore.answeredActionsKept)
+    /// Agent actions (by `actionKey`) whose step and answer are being stored: a resend
+    /// meanwhile waits for the first copy's answer rather than being applied again and refused.
+    var actionsRecording: Set<String> = []
+    /// Answers to the agent actions done in this run, by `actionKey`, for resends (decisions §34).
+    var actionAnswers = BoundedMemory<String, AgentActionResult>(capacity: QueueStateStore.answeredActionsKept)
     /// Offer message ids → offer ids, to read presence's Ack of an Offer.
     var offerMessages: [MessageID: String] = [:]
     /// ConversationMessage ids → what they carried, to record presence's Ack.

@@ -33,17 +33,17 @@ public struct ForwardedReply: Sendable, Hashable {
     }
 }
 
-/// An agent action the distributor carried out, and its answer: the action's message id
-/// (presence resends an action under the same id) and the encoded `AgentActionResult`. A
-/// resend after the answer was lost, or after a restart, gets this answer again instead of
-/// the action being applied anew and refused (decisions §34).
+/// An agent action the distributor carried out, and its answer: what identifies the action
+/// across resends (the distributor's key: the agent and the action's id) and the encoded
+/// `AgentActionResult`. A resend after the answer was lost, or after a restart, gets this
+/// answer again instead of the action being applied anew and refused (decisions §34).
 public struct AnsweredAction: Sendable, Hashable {
-    public var messageID: [UInt8]
+    public var key: [UInt8]
     /// Opaque to the store (the distributor stores the wire encoding).
     public var payload: [UInt8]
 
-    public init(messageID: [UInt8], payload: [UInt8]) {
-        self.messageID = messageID
+    public init(key: [UInt8], payload: [UInt8]) {
+        self.key = key
         self.payload = payload
     }
 }
@@ -134,7 +134,7 @@ public final class QueueStateStore: Sendable {
             try db.execute(sql: """
                 CREATE TABLE answered_action (
                     seq INTEGER PRIMARY KEY,  -- the rowid: increasing, as only the oldest rows are deleted
-                    message_id BLOB NOT NULL UNIQUE,
+                    action_key BLOB NOT NULL UNIQUE,
                     payload BLOB NOT NULL
                 );
                 """)
@@ -177,18 +177,20 @@ public final class QueueStateStore: Sendable {
                     Data(delivery.messageID), delivery.conversationID, Int64(bitPattern: delivery.sequence), Data(delivery.payload), nowMs,
                 ])
         }
-        try keep(change.forwardedReplies.map { ($0.messageID, $0.payload) }, in: "forwarded_reply", last: Self.forwardedRepliesKept, db)
-        try keep(change.answeredActions.map { ($0.messageID, $0.payload) }, in: "answered_action", last: Self.answeredActionsKept, db)
+        try keep(change.forwardedReplies.map { ($0.messageID, $0.payload) }, in: "forwarded_reply", keyedBy: "message_id", last: Self.forwardedRepliesKept, db)
+        try keep(change.answeredActions.map { ($0.key, $0.payload) }, in: "answered_action", keyedBy: "action_key", last: Self.answeredActionsKept, db)
     }
 
-    /// Adds rows to a table that keeps only the last `kept` payloads by message id: a resend
-    /// comes within minutes, and the table must not grow for ever. The trim is a range of the
-    /// rowid, usually one row or none.
-    private static func keep(_ rows: [(messageID: [UInt8], payload: [UInt8])], in table: String, last kept: Int, _ db: Database) throws {
+    /// Adds rows to a table that keeps only the last `kept` payloads by key: a resend comes
+    /// within minutes, and the table must not grow for ever. The trim is a range of the rowid,
+    /// usually one row or none.
+    private static func keep(
+        _ rows: [(key: [UInt8], payload: [UInt8])], in table: String, keyedBy column: String, last kept: Int, _ db: Database
+    ) throws {
         guard !rows.isEmpty else { return }
         for row in rows {
             try db.executeCached(
-                sql: "INSERT OR IGNORE INTO \(table) (message_id, payload) VALUES (?, ?)", arguments: [Data(row.messageID), Data(row.payload)])
+                sql: "INSERT OR IGNORE INTO \(table) (\(column), payload) VALUES (?, ?)", arguments: [Data(row.key), Data(row.payload)])
         }
         try db.executeCached(sql: "DELETE FROM \(table) WHERE seq <= (SELECT MAX(seq) FROM \(table)) - ?", arguments: [kept])
     }
@@ -228,28 +230,28 @@ public final class QueueStateStore: Sendable {
 
     /// The agent reply recorded as forwarded under `messageID`, if any.
     public func forwardedReply(messageID: [UInt8]) async throws(StorageError) -> ForwardedReply? {
-        try keptPayload(in: "forwarded_reply", messageID: messageID, what: "a forwarded reply")
+        try keptPayload(in: "forwarded_reply", keyedBy: "message_id", key: messageID, what: "a forwarded reply")
             .map { ForwardedReply(messageID: messageID, payload: $0) }
     }
 
     /// How many forwarded replies are kept for resends after a restart.
     public static let forwardedRepliesKept = 10_000
 
-    /// The answer recorded for the agent action sent under `messageID`, if any.
-    public func answeredAction(messageID: [UInt8]) async throws(StorageError) -> AnsweredAction? {
-        try keptPayload(in: "answered_action", messageID: messageID, what: "an answered agent action")
-            .map { AnsweredAction(messageID: messageID, payload: $0) }
+    /// The answer recorded for the agent action with `key`, if any.
+    public func answeredAction(key: [UInt8]) async throws(StorageError) -> AnsweredAction? {
+        try keptPayload(in: "answered_action", keyedBy: "action_key", key: key, what: "an answered agent action")
+            .map { AnsweredAction(key: key, payload: $0) }
     }
 
     /// How many answered actions are kept for resends after a restart.
     public static let answeredActionsKept = 10_000
 
-    /// A row of one of the tables that keep the last few thousand payloads by message id.
-    private func keptPayload(in table: String, messageID: [UInt8], what: String) throws(StorageError) -> [UInt8]? {
+    /// A row of one of the tables that keep the last few thousand payloads by key.
+    private func keptPayload(in table: String, keyedBy column: String, key: [UInt8], what: String) throws(StorageError) -> [UInt8]? {
         do {
             return try pool.readHere { db in
                 try Data.fetchOne(
-                    try db.cachedStatement(sql: "SELECT payload FROM \(table) WHERE message_id = ?"), arguments: [Data(messageID)]
+                    try db.cachedStatement(sql: "SELECT payload FROM \(table) WHERE \(column) = ?"), arguments: [Data(key)]
                 ).map { [UInt8]($0) }
             }
         } catch {

@@ -77,4 +77,29 @@ extension DistributorServiceTests {
             try await withTimeout(.seconds(5), "the second run stops") { try await again.value }
         }
     }
+
+    /// An agent resends its wrap-up itself (its answer was lost with its connection, or with
+    /// presence) under its `clientActionId`: presence sends it as a new message with the same
+    /// action id, and it gets the first copy's answer, matched to the new message.
+    @Test func aClientsResendUnderANewMessageWithTheSameActionIDGetsTheFirstAnswer() async throws {
+        let dataDir = try TemporaryDirectory("distributor-action-client-id")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(30)) { loop in
+            let peers = try await Peers.bind(loop)
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
+            let presencePeer = try await activeConversationOfAda(peers)
+
+            let first = Self.wrapUp(peers, actionID: "client:w-1")
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(first)))
+            #expect(try await Self.result(of: first, peers, "the wrap-up's answer").outcome == .done)
+
+            let resent = Self.wrapUp(peers, actionID: "client:w-1")
+            #expect(resent.id != first.id)
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(resent)))
+            let again = try await Self.result(of: resent, peers, "the resend's answer")
+            #expect(again.outcome == .done && again.actionMessageID == resent.id && again.conversationState == "WrapUp")
+            run.cancel()
+            try await withTimeout(.seconds(5), "the run stops") { try await run.value }
+        }
+    }
 }

@@ -135,4 +135,30 @@ import Wire
         let none = PresenceCoordinator.distributorsToAsk(agentQueues: [], learnedOwner: { _ in nil }, topology: configuration.processes)
         #expect(none == [distributor1, distributor2])
     }
+
+    /// A client's `clientActionId` is the action's id at the distributor, marked, and stays the
+    /// same when presence asks the next distributor: every copy is one action there (§34).
+    @Test func aClientActionIDIsTheActionsIDForEveryDistributorAsked() async throws {
+        let directory = PresenceFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await wrapUpWithoutCapacity(in: directory)
+
+        let restarted = try PresenceHarness(directory: directory)
+        _ = await restarted.coordinator.openSession(agentID: "ada", presence: "available")
+        _ = try await restarted.coordinator.perform(
+            .action(AgentActionRequest(conversationID: "c-w1", kind: .close, clientActionID: "close-1")), agentID: "ada")
+        let first = try #require(await restarted.recorder.reliable.first)
+        guard case .agentAction(let asked) = first.message else {
+            Issue.record("not an action: \(first)")
+            return
+        }
+        #expect(asked.actionID == "client:close-1")
+        try await restarted.coordinator.handle(result(for: first, .refused(.unknownConversation), state: nil), from: distributor1)
+        let second = try #require(await restarted.recorder.reliable.last)
+        guard case .agentAction(let askedNext) = second.message else {
+            Issue.record("not an action: \(second)")
+            return
+        }
+        #expect(second.id != first.id && askedNext.actionID == "client:close-1")
+    }
 }

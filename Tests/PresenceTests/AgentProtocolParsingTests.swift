@@ -30,6 +30,10 @@ import Wire
                 == .action(AgentActionRequest(conversationID: "c1", kind: .transferToQueue("vip"), note: "VIP")))
         #expect(try command(#"{"type":"pick","conversationId":"c1","queue":"billing"}"#) == .action(AgentActionRequest(conversationID: "c1", kind: .pick, queue: "billing")))
         #expect(try command(#"{"type":"received","conversationId":"c1","sequence":3}"#) == .received(conversationID: "c1", sequence: 3))
+        #expect(
+            try command(#"{"type":"wrapUp","conversationId":"c1","clientActionId":"w-7"}"#)
+                == .action(AgentActionRequest(conversationID: "c1", kind: .wrapUp, clientActionID: "w-7")))
+        #expect(try command(#"{"type":"close","conversationId":"c1","clientActionId":""}"#) == .action(AgentActionRequest(conversationID: "c1", kind: .close)))
         #expect(try ClientFrame.decode(#"{"type":"hello","agentId":"ada","secret":"x","receipts":true}"#).receipts == true)
     }
 

@@ -113,16 +113,16 @@ import Testing
         let store = try QueueStateStore(path: try path())
         let kept = QueueStateStore.answeredActionsKept
         func answered(_ n: Int) -> AnsweredAction {
-            AnsweredAction(messageID: withUnsafeBytes(of: UInt64(n).bigEndian, Array.init) + [UInt8](repeating: 0, count: 8), payload: [2])
+            AnsweredAction(key: withUnsafeBytes(of: UInt64(n).bigEndian, Array.init) + [UInt8](repeating: 0, count: 8), payload: [2])
         }
         try await store.commit(QueueStateChange(answeredActions: (1...kept).map(answered)))
-        #expect(try await store.answeredAction(messageID: answered(1).messageID) == answered(1))
+        #expect(try await store.answeredAction(key: answered(1).key) == answered(1))
         // A second answer under the same id (never expected) does not replace the first.
-        try await store.commit(QueueStateChange(answeredActions: [AnsweredAction(messageID: answered(2).messageID, payload: [9])]))
-        #expect(try await store.answeredAction(messageID: answered(2).messageID) == answered(2))
+        try await store.commit(QueueStateChange(answeredActions: [AnsweredAction(key: answered(2).key, payload: [9])]))
+        #expect(try await store.answeredAction(key: answered(2).key) == answered(2))
         try await store.commit(QueueStateChange(answeredActions: (kept + 1...kept + 5).map(answered)))
-        for n in 1...5 { #expect(try await store.answeredAction(messageID: answered(n).messageID) == nil, "answer \(n) forgotten") }
-        #expect(try await store.answeredAction(messageID: answered(6).messageID) == answered(6))
-        #expect(try await store.answeredAction(messageID: answered(kept + 5).messageID) == answered(kept + 5))
+        for n in 1...5 { #expect(try await store.answeredAction(key: answered(n).key) == nil, "answer \(n) forgotten") }
+        #expect(try await store.answeredAction(key: answered(6).key) == answered(6))
+        #expect(try await store.answeredAction(key: answered(kept + 5).key) == answered(kept + 5))
     }
 }

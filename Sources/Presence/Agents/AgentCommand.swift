@@ -36,12 +36,16 @@ public struct AgentActionRequest: Sendable, Hashable {
     /// Only for pick: the queue whose open work item is taken.
     public var queue: String?
     public var note: String
+    /// The client's own id for the action (`clientActionId`): a resend with it is carried
+    /// out once and answered as the first copy was (agent.md section 4, decisions §34).
+    public var clientActionID: String?
 
-    public init(conversationID: String, kind: AgentAction.Kind, queue: String? = nil, note: String = "") {
+    public init(conversationID: String, kind: AgentAction.Kind, queue: String? = nil, note: String = "", clientActionID: String? = nil) {
         self.conversationID = conversationID
         self.kind = kind
         self.queue = queue
         self.note = note
+        self.clientActionID = clientActionID
     }
 
     /// The agent-protocol name of the action.
@@ -87,6 +91,7 @@ struct ClientFrame: Decodable, Sendable {
     var note: String?
     var text: String?
     var clientMessageId: String?
+    var clientActionId: String?
     /// `received`: the customer message's sequence.
     var sequence: UInt64?
     /// `hello`: the client sends `received` for every customer message.
@@ -110,7 +115,7 @@ struct ClientFrame: Decodable, Sendable {
             return .action(
                 AgentActionRequest(
                     conversationID: try require(conversationId, "conversationId"), kind: .pick,
-                    queue: try require(queue, "queue"), note: note ?? ""))
+                    queue: try require(queue, "queue"), note: note ?? "", clientActionID: clientActionID))
         case "reply":
             let text = try require(text, "text")
             guard text.utf8.count <= AgentReplyRequest.maximumTextBytes else {
@@ -142,7 +147,13 @@ struct ClientFrame: Decodable, Sendable {
     }
 
     private func simple(_ kind: AgentAction.Kind) throws(AgentProtocolError) -> AgentCommand {
-        .action(AgentActionRequest(conversationID: try require(conversationId, "conversationId"), kind: kind, note: note ?? ""))
+        .action(AgentActionRequest(
+            conversationID: try require(conversationId, "conversationId"), kind: kind, note: note ?? "", clientActionID: clientActionID))
+    }
+
+    /// At most 128 characters, like `clientMessageId`; empty is none.
+    private var clientActionID: String? {
+        clientActionId.flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }
     }
 
     private func require(_ value: String?, _ name: String) throws(AgentProtocolError) -> String {

@@ -343,9 +343,11 @@ public actor PresenceCoordinator {
             asking = destination.route == nil
         }
         let id = ids.next()
+        // The client's id when it gave one, so its resends (after a reconnect, or a restart of
+        // presence) are one action at the distributor (decisions §34); else this message's.
         let action = AgentAction(
-            actionID: id.description, agentID: agentID, conversationID: request.conversationID, kind: request.kind,
-            queue: queue, note: request.note, requestedAtMs: now())
+            actionID: request.clientActionID.map(Self.clientActionID) ?? id.description, agentID: agentID,
+            conversationID: request.conversationID, kind: request.kind, queue: queue, note: request.note, requestedAtMs: now())
         let pending = PendingAction(
             agentID: agentID, requestID: requestID, name: request.name, kind: request.kind, peer: peer, queue: queue, action: action,
             asking: asking, untried: untried)
@@ -354,11 +356,15 @@ public actor PresenceCoordinator {
         }
     }
 
+    /// Action ids presence makes are hex message ids; a client's is marked, so the two never meet.
+    static let clientActionIDPrefix = "client:"
+    static func clientActionID(_ id: String) -> String { clientActionIDPrefix + id }
+
     /// Sends the pending action again, under a new id, to the next distributor to ask.
     private func ask(_ peer: DistributorPeer, _ previous: PendingAction) async {
         let id = ids.next()
         var action = previous.action
-        action.actionID = id.description
+        if !action.actionID.hasPrefix(Self.clientActionIDPrefix) { action.actionID = id.description }
         let pending = PendingAction(
             agentID: previous.agentID, requestID: previous.requestID, name: previous.name, kind: previous.kind, peer: peer,
             queue: previous.queue, action: action, asking: true, untried: previous.untried)

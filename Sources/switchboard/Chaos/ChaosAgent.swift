@@ -48,6 +48,7 @@ final class ChaosAgent: Sendable {
         var presence = "available"
         var welcomed = false
         var replies = 0
+        var actions = 0
         var messaged = Set<String>()
         var wrappedUp = Set<String>()
         var answeredReplies = Set<String>()
@@ -179,6 +180,12 @@ final class ChaosAgent: Sendable {
         }
         var released = false
         var attempts = 0
+        // One id for every copy of this wrap-up, so a resend is the same action (agent.md
+        // section 4): answered as the first copy was, not refused as already done.
+        let wrapUpID = state.withLock { state in
+            state.actions += 1
+            return "\(id)-a\(state.actions)"
+        }
         while !state.withLock({ $0.wrappedUp.contains(conversation) }) {
             // Bounded: an answer that never comes is reported rather than waited for. (A
             // wrap-up done just before presence was killed is answered again: the restarted
@@ -188,7 +195,7 @@ final class ChaosAgent: Sendable {
                 return
             }
             attempts += 1
-            guard await sendWhenConnected(["type": "wrapUp", "conversationId": conversation]) else { return }
+            guard await sendWhenConnected(["type": "wrapUp", "conversationId": conversation, "clientActionId": wrapUpID]) else { return }
             if !released {
                 ledger.record(id, .released(conversation: conversation))
                 released = true
