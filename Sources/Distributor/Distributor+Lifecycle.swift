@@ -70,8 +70,11 @@ extension Distributor {
     }
 
     /// What identifies an action across resends: presence's action id (its message id, or
-    /// the client's `clientActionId`, marked) within the agent's own actions.
-    static func actionKey(_ action: AgentAction) -> String { "\(action.agentID)\u{1F}\(action.actionID)" }
+    /// the client's `clientActionId`, marked) within the agent's own actions, for the same
+    /// conversation and kind, so a client id reused for another action is a new action.
+    static func actionKey(_ action: AgentAction) -> String {
+        [action.agentID, action.actionID, action.conversationID, "\(action.kind)"].joined(separator: "\u{1F}")
+    }
 
     private enum StoredAnswer {
         case found(AgentActionResult)

@@ -98,6 +98,13 @@ extension DistributorServiceTests {
             try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(resent)))
             let again = try await Self.result(of: resent, peers, "the resend's answer")
             #expect(again.outcome == .done && again.actionMessageID == resent.id && again.conversationState == "WrapUp")
+
+            // The same client id for another action is another action: checked, and refused here.
+            let hold = Envelope(
+                id: peers.ids.next(),
+                message: .agentAction(AgentAction(actionID: "client:w-1", agentID: "ada", conversationID: "c1", kind: .hold, queue: "vip")))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(hold)))
+            #expect(try await Self.result(of: hold, peers, "the hold's answer").outcome == .refused(.invalidState))
             run.cancel()
             try await withTimeout(.seconds(5), "the run stops") { try await run.value }
         }
