@@ -91,7 +91,8 @@ public enum Transport: String, CaseIterable, Sendable, CustomTestStringConvertib
         let unique = UUID().uuidString.prefix(12).lowercased()
         switch self {
         case .inproc: return "inproc://test-\(unique)"
-        case .ipc: return "ipc:///tmp/switchboard-zmq-test-\(unique).sock"
+        // Linux's abstract namespace: the socket leaves no file behind when the test ends.
+        case .ipc: return "ipc://@switchboard-zmq-test-\(unique)"
         case .tcp: return "tcp://127.0.0.1:*"
         }
     }

@@ -16,6 +16,7 @@ import Testing
     ]
 
     @Test func storesDoNotCheckpointInsideCommits() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
         let directory = try DataDirectory(path: root.path, process: "test")
         let pool = try StoreDatabase.open(path: directory.storePath("blobs"), migrations: Self.migrations)
         let setting = try pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
@@ -23,6 +24,7 @@ import Testing
     }
 
     @Test func commitsGetTheWALCheckpointedInTheBackground() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
         let directory = try DataDirectory(path: root.path, process: "test")
         let pool = try StoreDatabase.open(path: directory.storePath("blobs"), migrations: Self.migrations)
         let committer = GroupCommitter(pool: pool, label: "blob")
