@@ -34,7 +34,7 @@ public struct ForwardedReply: Sendable, Hashable {
 }
 
 /// An agent action the distributor carried out, and its answer: what identifies the action
-/// across resends (the distributor's key: the agent and the action's id) and the encoded
+/// across resends (the distributor's key: agent, action id, conversation, kind) and the encoded
 /// `AgentActionResult`. A resend after the answer was lost, or after a restart, gets this
 /// answer again instead of the action being applied anew and refused (decisions §34).
 public struct AnsweredAction: Sendable, Hashable {

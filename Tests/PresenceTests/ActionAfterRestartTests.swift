@@ -79,6 +79,9 @@ import Wire
         #expect(await restarted.recorder.reliablePeers == [distributor1, distributor2])
         let second = try #require(await restarted.recorder.reliable.last)
         #expect(second.id != first.id)
+        if case .agentAction(let askedNext) = second.message {
+            #expect(askedNext.actionID == action.actionID, "the same action, asked elsewhere (§34)")
+        }
         try await restarted.coordinator.handle(result(for: second, .done, state: "Closed"), from: distributor2)
 
         let frame = try #require(await next("actionResult", on: session))

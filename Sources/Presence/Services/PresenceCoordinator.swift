@@ -357,17 +357,15 @@ public actor PresenceCoordinator {
     }
 
     /// Action ids presence makes are hex message ids; a client's is marked, so the two never meet.
-    static let clientActionIDPrefix = "client:"
-    static func clientActionID(_ id: String) -> String { clientActionIDPrefix + id }
+    static func clientActionID(_ id: String) -> String { "client:" + id }
 
-    /// Sends the pending action again, under a new id, to the next distributor to ask.
+    /// Sends the pending action again, under a new message id, to the next distributor to
+    /// ask. The action keeps its id: it is the same action, wherever it is asked (§34).
     private func ask(_ peer: DistributorPeer, _ previous: PendingAction) async {
         let id = ids.next()
-        var action = previous.action
-        if !action.actionID.hasPrefix(Self.clientActionIDPrefix) { action.actionID = id.description }
         let pending = PendingAction(
             agentID: previous.agentID, requestID: previous.requestID, name: previous.name, kind: previous.kind, peer: peer,
-            queue: previous.queue, action: action, asking: true, untried: previous.untried)
+            queue: previous.queue, action: previous.action, asking: true, untried: previous.untried)
         if !(await dispatch(pending, id: id)) {
             let error = Self.distributorUnreachable("conversation")
             send(error.frame(requestID: previous.requestID), to: previous.agentID)
