@@ -9,6 +9,13 @@ import HeapModule
 /// gone is not flooded. `maximumInFlight` bounds what a sender pushes at a peer that does
 /// not answer; the owner stops taking new work from its outbox while `hasCapacity` is false.
 ///
+/// The first wait adapts to the peer (decisions §35): it is the larger of
+/// `acknowledgementTimeout` and the answer time measured on this link plus four times its
+/// spread (TCP's retransmission timer, RFC 6298, with Karn's rule: a resent message gives no
+/// sample). A busy peer that answers in 3 s is then not sent everything a second time
+/// after 2 s, which would only add to its queue; a lost message is still resent, a little
+/// later. It applies to messages already in flight too, when their deadline comes.
+///
 /// A pure state machine (times passed in); the owner does the sending and the storing.
 public struct AcknowledgementTracker<ID: Hashable & Sendable, Instant: InstantProtocol>: Sendable
 where Instant.Duration == Duration {
@@ -30,7 +37,10 @@ where Instant.Duration == Duration {
     private struct Pending: Sendable {
         var sequence: UInt64  // order of first send, so resends keep the original order
         var attempts: Int
+        var lastSent: Instant
         var deadline: Instant
+        /// Sent more than once (also by `resendAll`): its answer is no measure of the wait.
+        var resent = false
     }
 
     /// A deadline in the heap; stale once the message is acknowledged or rescheduled
@@ -52,6 +62,8 @@ where Instant.Duration == Duration {
     private var pending: [ID: Pending] = [:]
     private var deadlines = Heap<Deadline>()
     private var nextSequence: UInt64 = 0
+    /// Smoothed answer time and its mean deviation (RFC 6298); nil before the first sample.
+    private var roundTrip: (smoothed: Duration, deviation: Duration)?
 
     public init(settings: Settings = Settings()) {
         self.settings = settings
@@ -65,28 +77,62 @@ where Instant.Duration == Duration {
     /// flight changes nothing (its schedule stays).
     public mutating func sent(_ id: ID, at now: Instant) {
         guard pending[id] == nil else { return }
-        let entry = Pending(sequence: nextSequence, attempts: 1, deadline: now.advanced(by: settings.acknowledgementTimeout))
+        let entry = Pending(sequence: nextSequence, attempts: 1, lastSent: now, deadline: now.advanced(by: firstTimeout))
         nextSequence += 1
         pending[id] = entry
         deadlines.insert(Deadline(at: entry.deadline, sequence: entry.sequence, id: id))
     }
 
-    /// The peer acknowledged `id`. Returns false for an unknown or repeated acknowledgement,
-    /// which the owner ignores (the peer re-acks duplicates by design).
+    /// The peer acknowledged `id` at `now`. Returns false for an unknown or repeated
+    /// acknowledgement, which the owner ignores (the peer re-acks duplicates by design).
     @discardableResult
-    public mutating func acknowledged(_ id: ID) -> Bool {
-        pending.removeValue(forKey: id) != nil
+    public mutating func acknowledged(_ id: ID, at now: Instant) -> Bool {
+        guard let entry = pending.removeValue(forKey: id) else { return false }
+        // Karn: the answer to a resent message may answer any of its copies.
+        if !entry.resent { measured(entry.lastSent.duration(to: now)) }
+        return true
+    }
+
+    /// The wait before a message's first resend: `acknowledgementTimeout`, or longer when
+    /// this peer has been answering slowly.
+    public var firstTimeout: Duration {
+        guard let roundTrip else { return settings.acknowledgementTimeout }
+        let adapted = roundTrip.smoothed + roundTrip.deviation * 4
+        return min(max(settings.acknowledgementTimeout, adapted), settings.maximumTimeout)
+    }
+
+    /// RFC 6298 section 2: the first sample sets the estimate, later ones move it by 1/8
+    /// (and the deviation by 1/4).
+    private mutating func measured(_ sample: Duration) {
+        let sample = max(sample, .zero)
+        guard let (smoothed, deviation) = roundTrip else {
+            roundTrip = (sample, sample / 2)
+            return
+        }
+        let error = smoothed > sample ? smoothed - sample : sample - smoothed
+        roundTrip = (smoothed * 7 / 8 + sample / 8, deviation * 3 / 4 + error / 4)
     }
 
     /// The messages whose acknowledgement is overdue at `now`, in their original order;
     /// they count as sent again and wait twice as long (up to `maximumTimeout`) next time.
     public mutating func dueForResend(at now: Instant) -> [ID] {
         var due: [(sequence: UInt64, id: ID)] = []
+        var postponed: [Deadline] = []
         while let earliest = deadlines.min, earliest.at <= now {
             deadlines.removeMin()
             guard var entry = pending[earliest.id], entry.sequence == earliest.sequence, entry.deadline == earliest.at
             else { continue }
+            // The wait may have grown since the deadline was set (a slower peer): not due yet.
+            let dueAt = entry.lastSent.advanced(by: timeout(forAttempt: entry.attempts))
+            if dueAt > now {
+                entry.deadline = dueAt
+                pending[earliest.id] = entry
+                postponed.append(Deadline(at: dueAt, sequence: entry.sequence, id: earliest.id))
+                continue
+            }
             entry.attempts += 1
+            entry.resent = true
+            entry.lastSent = now
             entry.deadline = now.advanced(by: timeout(forAttempt: entry.attempts))
             pending[earliest.id] = entry
             due.append((entry.sequence, earliest.id))
@@ -96,6 +142,7 @@ where Instant.Duration == Duration {
                 deadlines.insert(Deadline(at: entry.deadline, sequence: entry.sequence, id: item.id))
             }
         }
+        for deadline in postponed { deadlines.insert(deadline) }
         return due.sorted { $0.sequence < $1.sequence }.map(\.id)
     }
 
@@ -106,7 +153,9 @@ where Instant.Duration == Duration {
         deadlines = Heap()
         for (id, var entry) in ordered {
             entry.attempts = 1
-            entry.deadline = now.advanced(by: settings.acknowledgementTimeout)
+            entry.resent = true
+            entry.lastSent = now
+            entry.deadline = now.advanced(by: firstTimeout)
             pending[id] = entry
             deadlines.insert(Deadline(at: entry.deadline, sequence: entry.sequence, id: id))
         }
@@ -125,8 +174,9 @@ where Instant.Duration == Duration {
         return nil
     }
 
+    /// The wait after the `attempt`-th send: the first timeout, doubled for each resend.
     private func timeout(forAttempt attempt: Int) -> Duration {
-        var timeout = settings.acknowledgementTimeout
+        var timeout = firstTimeout
         var doublings = 1
         while doublings < attempt, timeout < settings.maximumTimeout {
             timeout = timeout * 2

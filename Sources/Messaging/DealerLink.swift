@@ -1,5 +1,6 @@
 import AsyncAlgorithms
 import Logging
+import Metrics
 import Wire
 import ZeroMQ
 
@@ -27,6 +28,9 @@ public actor DealerLink {
     private let settings: LinkSettings
     private let logger: Logger
     private let codec: InboundCodec
+    /// `switchboard_wire_resent_total{link}`: sends again of unanswered messages (lost ones,
+    /// and everything once a dead peer is back).
+    private let resent: Counter
     private let peer: PeerID
     private let inboundChannel = AsyncChannel<Envelope>()
     private let eventStream: AsyncStream<LinkEvent>
@@ -56,6 +60,7 @@ public actor DealerLink {
         logger[metadataKey: "link"] = "\(name)"
         self.logger = logger
         self.codec = InboundCodec(link: name, logger: logger)
+        self.resent = Counter(label: "switchboard_wire_resent_total", dimensions: [("link", name)])
         self.peer = PeerID(endpoint)
         self.liveness = PeerLiveness(settings: settings.liveness, now: .now)
         self.tracker = AcknowledgementTracker(settings: settings.resend)
@@ -149,7 +154,7 @@ public actor DealerLink {
                 guard let envelope = codec.decode(message.frames[...]) else { continue }
                 let now = ContinuousClock.now
                 if liveness.received(at: now) { await peerCameBack(now) }
-                if let answered = envelope.message.answeredID, tracker.acknowledged(answered) {
+                if let answered = envelope.message.answeredID, tracker.acknowledged(answered, at: now) {
                     unanswered[answered] = nil
                 }
                 if case .heartbeat = envelope.message { continue }
@@ -170,6 +175,7 @@ public actor DealerLink {
             }
             // Resend only to a live peer: a dead one gets everything at once when it is back.
             let resends = liveness.isPeerAlive ? tracker.dueForResend(at: now) : []
+            if !resends.isEmpty { resent.increment(by: resends.count) }
             for id in resends {
                 if let frames = unanswered[id] { try? await transmit(frames, what: "resend") }
             }
@@ -191,7 +197,9 @@ public actor DealerLink {
     /// owner whose peer has just said it takes messages again (the router accepted a Ready
     /// after dropping what an unregistered distributor sent, decisions §31).
     public func resendUnanswered(at now: ContinuousClock.Instant = .now) async {
-        for id in tracker.resendAll(at: now) {
+        let resends = tracker.resendAll(at: now)
+        if !resends.isEmpty { resent.increment(by: resends.count) }
+        for id in resends {
             if let frames = unanswered[id] { try? await transmit(frames, what: "resend") }
         }
     }

@@ -1,5 +1,6 @@
 import AsyncAlgorithms
 import Logging
+import Metrics
 import Wire
 import ZeroMQ
 
@@ -33,6 +34,9 @@ public actor RouterLink {
     private let settings: LinkSettings
     private let logger: Logger
     private let codec: InboundCodec
+    /// `switchboard_wire_resent_total{link}`: sends again of unanswered messages (lost ones,
+    /// and everything once a dead peer is back).
+    private let resent: Counter
     private let inboundChannel = AsyncChannel<Received>()
     private let eventStream: AsyncStream<LinkEvent>
     private let eventContinuation: AsyncStream<LinkEvent>.Continuation
@@ -55,6 +59,7 @@ public actor RouterLink {
         logger[metadataKey: "link"] = "\(name)"
         self.logger = logger
         self.codec = InboundCodec(link: name, logger: logger)
+        self.resent = Counter(label: "switchboard_wire_resent_total", dimensions: [("link", name)])
         (eventStream, eventContinuation) = AsyncStream.makeStream(of: LinkEvent.self, bufferingPolicy: .bufferingNewest(256))
     }
 
@@ -202,7 +207,7 @@ public actor RouterLink {
         let now = ContinuousClock.now
         guard peers[peer] != nil else {
             var state = newPeer(now: now)
-            if let answered, state.tracker.acknowledged(answered) { state.unanswered[answered] = nil }
+            if let answered, state.tracker.acknowledged(answered, at: now) { state.unanswered[answered] = nil }
             peers[peer] = state
             logger.info("peer joined", metadata: ["peer": "\(peer)"])
             eventContinuation.yield(.peerAlive(peer))
@@ -210,13 +215,14 @@ public actor RouterLink {
         }
         let (revived, resend) = Self.change(&peers[peer, default: newPeer(now: now)]) { state in
             let revived = state.liveness.received(at: now)
-            if let answered, state.tracker.acknowledged(answered) { state.unanswered[answered] = nil }
+            if let answered, state.tracker.acknowledged(answered, at: now) { state.unanswered[answered] = nil }
             state.deadSince = nil
             return (revived, revived ? state.tracker.resendAll(at: now).compactMap { state.unanswered[$0] } : [])
         }
         if revived {
             logger.info("peer is back", metadata: ["peer": "\(peer)", "resending": "\(resend.count)"])
             eventContinuation.yield(.peerAlive(peer))
+            if !resend.isEmpty { resent.increment(by: resend.count) }
             for frames in resend { try? await transmit(frames, to: peer, what: "resend") }
         }
     }
@@ -243,6 +249,7 @@ public actor RouterLink {
                     peers[peer] = nil
                     continue
                 }
+                if !resends.isEmpty { resent.increment(by: resends.count) }
                 for frames in resends { try? await transmit(frames, to: peer, what: "resend") }
                 if due.sendHeartbeat, resends.isEmpty, alive {
                     let beat = Envelope(id: ids.next(), message: .heartbeat(Heartbeat(sender: name, sentAtMs: unixMilliseconds())))

@@ -11,7 +11,7 @@ import Testing
         tracker.sent("a", at: .start)
         tracker.sent("b", at: .start)
         do {
-            let outcome = tracker.acknowledged("a")
+            let outcome = tracker.acknowledged("a", at: .start)
             #expect(outcome)
         }
         do {
@@ -25,15 +25,15 @@ import Testing
         var tracker = Tracker(settings: settings)
         tracker.sent("a", at: .start)
         do {
-            let outcome = tracker.acknowledged("a")
+            let outcome = tracker.acknowledged("a", at: .start)
             #expect(outcome)
         }
         do {
-            let outcome = tracker.acknowledged("a")
+            let outcome = tracker.acknowledged("a", at: .start)
             #expect(outcome == false)
         }
         do {
-            let outcome = tracker.acknowledged("never-sent")
+            let outcome = tracker.acknowledged("never-sent", at: .start)
             #expect(outcome == false)
         }
     }
@@ -87,7 +87,7 @@ import Testing
         var tracker = Tracker(settings: settings)
         for id in ["a", "b", "c"] { tracker.sent(id, at: .start) }
         #expect(tracker.hasCapacity == false)
-        tracker.acknowledged("b")
+        tracker.acknowledged("b", at: .start)
         #expect(tracker.hasCapacity)
     }
 
@@ -125,7 +125,7 @@ import Testing
     @Test func aMessageAcknowledgedThenSentAgainIsTrackedAfresh() {
         var tracker = Tracker(settings: settings)
         tracker.sent("a", at: .start)
-        tracker.acknowledged("a")
+        tracker.acknowledged("a", at: .start)
         tracker.sent("a", at: .at(0.5))
         do {
             let outcome = tracker.dueForResend(at: .at(1)).isEmpty
@@ -135,5 +135,69 @@ import Testing
             let outcome = tracker.dueForResend(at: .at(1.5))
             #expect(outcome == ["a"])
         }
+    }
+
+    // MARK: the wait adapts to the peer (decisions §35)
+
+    @Test func quickAnswersKeepTheConfiguredWait() {
+        var tracker = Tracker(settings: settings)
+        for index in 0..<20 {
+            tracker.sent("m\(index)", at: .at(Double(index)))
+            tracker.acknowledged("m\(index)", at: .at(Double(index) + 0.01))
+        }
+        #expect(tracker.firstTimeout == .seconds(1))
+    }
+
+    @Test func aPeerThatAnswersSlowlyIsNotSentTheSameMessageTooSoon() {
+        var tracker = Tracker(settings: .init(acknowledgementTimeout: .seconds(1), maximumTimeout: .seconds(30), maximumInFlight: 100))
+        tracker.sent("slow", at: .start)
+        tracker.acknowledged("slow", at: .at(3))  // first sample: 3 s, spread 1.5 s
+        #expect(tracker.firstTimeout == .seconds(9))
+        tracker.sent("next", at: .at(10))
+        do {
+            let outcome = tracker.dueForResend(at: .at(18.9)).isEmpty
+            #expect(outcome)  // 1 s would have resent it at 11
+        }
+        do {
+            let outcome = tracker.dueForResend(at: .at(19))
+            #expect(outcome == ["next"])  // lost messages are still resent
+        }
+    }
+
+    @Test func theWaitGrowsForMessagesAlreadyInFlight() {
+        var tracker = Tracker(settings: .init(acknowledgementTimeout: .milliseconds(500), maximumTimeout: .seconds(30), maximumInFlight: 100))
+        tracker.sent("a", at: .start)
+        tracker.sent("b", at: .start)
+        tracker.acknowledged("a", at: .at(0.5))  // 0.5 s + 4 × 0.25 s = 1.5 s
+        do {
+            let outcome = tracker.dueForResend(at: .at(0.5)).isEmpty
+            #expect(outcome)  // b's first deadline was 0.5 s
+        }
+        do {
+            let outcome = tracker.nextDeadline()
+            #expect(outcome == .at(1.5))
+        }
+        do {
+            let outcome = tracker.dueForResend(at: .at(1.5))
+            #expect(outcome == ["b"])
+        }
+    }
+
+    @Test func theAnswerToAResentMessageIsNoMeasure() {
+        var tracker = Tracker(settings: .init(acknowledgementTimeout: .seconds(1), maximumTimeout: .seconds(30), maximumInFlight: 100))
+        tracker.sent("a", at: .start)
+        _ = tracker.dueForResend(at: .at(1))
+        tracker.acknowledged("a", at: .at(5))  // which copy does it answer? Karn: neither counts
+        tracker.sent("b", at: .at(6))
+        _ = tracker.resendAll(at: .at(6.5))
+        tracker.acknowledged("b", at: .at(20))
+        #expect(tracker.firstTimeout == .seconds(1))
+    }
+
+    @Test func theWaitNeverPassesTheMaximum() {
+        var tracker = Tracker(settings: settings)
+        tracker.sent("a", at: .start)
+        tracker.acknowledged("a", at: .at(60))
+        #expect(tracker.firstTimeout == .seconds(4))
     }
 }
