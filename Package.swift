@@ -79,7 +79,10 @@ let package = Package(
         ),
         .target(
             name: "Storage",
-            dependencies: ["SwitchboardCore", "JSONText", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "SwitchboardCore", "JSONText", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
         .target(
             name: "ProcessRuntime",
@@ -106,7 +109,9 @@ let package = Package(
         ),
 
         // Test support shared by the test targets (not linked into any executable).
-        .target(name: "SwitchboardTestSupport", dependencies: ["ZeroMQ", "ProcessRuntime"]),
+        .target(
+            name: "SwitchboardTestSupport",
+            dependencies: ["ZeroMQ", "ProcessRuntime", .product(name: "Metrics", package: "swift-metrics")]),
 
         // MARK: process modules (never import each other)
 

@@ -48,7 +48,8 @@ public actor DealerLink {
     ///   - identity: the routing id the ROUTER sees (the process name, e.g. `distributor-1`).
     public init(
         name: String, identity: String, connectTo endpoint: String, loop: ZeroMQEventLoop,
-        ids: MessageIDGenerator, settings: LinkSettings = .init(), logger: Logger
+        ids: MessageIDGenerator, settings: LinkSettings = .init(), logger: Logger,
+        metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.name = name
         self.identity = identity
@@ -59,8 +60,8 @@ public actor DealerLink {
         var logger = logger
         logger[metadataKey: "link"] = "\(name)"
         self.logger = logger
-        self.codec = InboundCodec(link: name, logger: logger)
-        self.resent = Counter(label: "switchboard_wire_resent_total", dimensions: [("link", name)])
+        self.codec = InboundCodec(link: name, logger: logger, metrics: metrics)
+        self.resent = Counter(label: "switchboard_wire_resent_total", dimensions: [("link", name)], factory: metrics)
         self.peer = PeerID(endpoint)
         self.liveness = PeerLiveness(settings: settings.liveness, now: .now)
         self.tracker = AcknowledgementTracker(settings: settings.resend)

@@ -48,7 +48,8 @@ public actor RouterLink {
 
     public init(
         name: String, bindTo endpoint: String, loop: ZeroMQEventLoop, ids: MessageIDGenerator,
-        settings: LinkSettings = .init(), logger: Logger
+        settings: LinkSettings = .init(), logger: Logger,
+        metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.name = name
         self.endpoint = endpoint
@@ -58,8 +59,8 @@ public actor RouterLink {
         var logger = logger
         logger[metadataKey: "link"] = "\(name)"
         self.logger = logger
-        self.codec = InboundCodec(link: name, logger: logger)
-        self.resent = Counter(label: "switchboard_wire_resent_total", dimensions: [("link", name)])
+        self.codec = InboundCodec(link: name, logger: logger, metrics: metrics)
+        self.resent = Counter(label: "switchboard_wire_resent_total", dimensions: [("link", name)], factory: metrics)
         (eventStream, eventContinuation) = AsyncStream.makeStream(of: LinkEvent.self, bufferingPolicy: .bufferingNewest(256))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Metrics
 import Synchronization
 
 /// Group commit for every store (design.md "Durability"): writes that arrive while a
@@ -65,6 +66,10 @@ final class GroupCommitter: Sendable {
     private let label: String
     private let state = Mutex(State())
     private let transactions = Atomic<Int>(0)
+    /// `switchboard_store_transactions_total{store}` and `switchboard_store_writes_total{store}`:
+    /// their ratio is how many writes a group commit carries (operator.md).
+    private let transactionCounter: Counter
+    private let writeCounter: Counter
     /// Checkpoints the WAL in the background (StoreDatabase turns SQLite's inline one off).
     let checkpointer: WALCheckpointer
 
@@ -72,11 +77,13 @@ final class GroupCommitter: Sendable {
     private let schedule: CommitSchedule?
 
     /// `label` names the store in error messages ("journal", "outbox", ...).
-    init(pool: DatabasePool, label: String, schedule: CommitSchedule? = nil) {
+    init(pool: DatabasePool, label: String, schedule: CommitSchedule? = nil, metrics: any MetricsFactory = MetricsSystem.factory) {
         self.pool = pool
         self.label = label
         self.schedule = schedule
         self.checkpointer = WALCheckpointer(path: pool.path)
+        self.transactionCounter = Counter(label: "switchboard_store_transactions_total", dimensions: [("store", label)], factory: metrics)
+        self.writeCounter = Counter(label: "switchboard_store_writes_total", dimensions: [("store", label)], factory: metrics)
     }
 
     /// Transactions committed so far (group commit shows as fewer transactions than writes).
@@ -217,6 +224,8 @@ final class GroupCommitter: Sendable {
         case .success(let committed):
             outcomes = committed
             transactions.add(1, ordering: .relaxed)
+            transactionCounter.increment()
+            writeCounter.increment(by: group.count)
             checkpointer.noteCommit()
         case .failure(let error):
             transactionError = StorageError(code: .writeFailed, message: "cannot commit \(group.count) \(label) writes", cause: error)

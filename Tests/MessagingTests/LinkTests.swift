@@ -41,9 +41,12 @@ import ZeroMQ
 
     @Test func anUnansweredMessageIsResentWithTheSameID() async throws {
         try await withEventLoop { loop in
+            let metrics = CounterTally()
             let router = RouterLink(name: "router", bindTo: "tcp://127.0.0.1:*", loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
             try await router.start()
-            let dealer = DealerLink(name: "ingress", identity: "ingress-custom", connectTo: try await router.boundEndpoint(), loop: loop, ids: MessageIDGenerator(), settings: fastLinks, logger: testLogger)
+            let dealer = DealerLink(
+                name: "ingress", identity: "ingress-custom", connectTo: try await router.boundEndpoint(), loop: loop, ids: MessageIDGenerator(),
+                settings: fastLinks, logger: testLogger, metrics: metrics)
             try await dealer.start()
 
             let request = Envelope(id: MessageIDGenerator().next(), message: submit("p-2"))
@@ -53,6 +56,7 @@ import ZeroMQ
             #expect(first.envelope == request)
             #expect(second.envelope == request)
             #expect(await dealer.unansweredCount == 1)
+            #expect(metrics.value("switchboard_wire_resent_total{link=ingress}") >= 1)
             await dealer.stop()
             await router.stop()
         }

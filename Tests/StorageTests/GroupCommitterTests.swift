@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import GRDB
 import Synchronization
+import SwitchboardTestSupport
 import Testing
 
 @testable import Storage
@@ -16,10 +17,10 @@ import Testing
         }
     ]
 
-    private func open() throws -> (DatabasePool, GroupCommitter) {
+    private func open(metrics: CounterTally = CounterTally()) throws -> (DatabasePool, GroupCommitter) {
         let directory = try DataDirectory(path: root.path, process: "test")
         let pool = try StoreDatabase.open(path: directory.storePath("items"), migrations: Self.migrations)
-        return (pool, GroupCommitter(pool: pool, label: "item"))
+        return (pool, GroupCommitter(pool: pool, label: "item", metrics: metrics))
     }
 
     /// Inserts `name`; returns its storage order.
@@ -86,6 +87,21 @@ import Testing
         #expect(committer.isCommitted(held))
         #expect(committer.transactionCount == 2)  // the held one, then all 100 together
         #expect(try Self.names(pool).count == 100)
+    }
+
+    /// What an operator reads to see group commit at work (operator.md section 6).
+    @Test func transactionsAndTheWritesTheyCarryAreCounted() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let metrics = CounterTally()
+        let (_, committer) = try open(metrics: metrics)
+        let gate = Gate()
+        committer.enqueue(gate.write)
+        await gate.waitUntilHeld()
+        let tickets = (0..<10).map { committer.enqueue(Self.insert("w\($0)")) }
+        gate.open()
+        for ticket in tickets { try await committer.waitUntilCommitted(ticket) }
+        #expect(metrics.value("switchboard_store_transactions_total{store=item}") == 2)
+        #expect(metrics.value("switchboard_store_writes_total{store=item}") == 11)
     }
 
     @Test func concurrentSubmitsUseFewerTransactionsThanWrites() async throws {
