@@ -14,7 +14,10 @@ import HeapModule
 /// spread (TCP's retransmission timer, RFC 6298, with Karn's rule: a resent message gives no
 /// sample). A busy peer that answers in 3 s is then not sent everything a second time
 /// after 2 s, which would only add to its queue; a lost message is still resent, a little
-/// later. It applies to messages already in flight too, when their deadline comes.
+/// later. It applies to messages already in flight too, when their deadline comes. Two
+/// bounds keep recovery from loss quick: the wait adapts up to four times
+/// `acknowledgementTimeout`, and messages in flight while the peer fell silent (a restart,
+/// a stall) give no sample (`peerWasSilent`), as their answers measure the outage.
 ///
 /// A pure state machine (times passed in); the owner does the sending and the storing.
 public struct AcknowledgementTracker<ID: Hashable & Sendable, Instant: InstantProtocol>: Sendable
@@ -39,7 +42,8 @@ where Instant.Duration == Duration {
         var attempts: Int
         var lastSent: Instant
         var deadline: Instant
-        /// Sent more than once (also by `resendAll`): its answer is no measure of the wait.
+        /// Sent more than once (also by `resendAll`), or in flight while the peer was silent:
+        /// its answer is no measure of the wait.
         var resent = false
     }
 
@@ -98,7 +102,13 @@ where Instant.Duration == Duration {
     public var firstTimeout: Duration {
         guard let roundTrip else { return settings.acknowledgementTimeout }
         let adapted = roundTrip.smoothed + roundTrip.deviation * 4
-        return min(max(settings.acknowledgementTimeout, adapted), settings.maximumTimeout)
+        return min(max(settings.acknowledgementTimeout, adapted), settings.acknowledgementTimeout * 4, settings.maximumTimeout)
+    }
+
+    /// Nothing came from the peer for longer than its heartbeats allow: the answers to what
+    /// is in flight now will measure that silence, not the peer's queue, so they give no sample.
+    public mutating func peerWasSilent() {
+        for id in Array(pending.keys) { pending[id]?.resent = true }
     }
 
     /// RFC 6298 section 2: the first sample sets the estimate, later ones move it by 1/8

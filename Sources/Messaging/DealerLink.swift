@@ -154,6 +154,7 @@ public actor DealerLink {
             for try await message in socket.messages {
                 guard let envelope = codec.decode(message.frames[...]) else { continue }
                 let now = ContinuousClock.now
+                if liveness.endsSilence(at: now) { tracker.peerWasSilent() }
                 if liveness.received(at: now) { await peerCameBack(now) }
                 if let answered = envelope.message.answeredID, tracker.acknowledged(answered, at: now) {
                     unanswered[answered] = nil

@@ -43,6 +43,13 @@ public struct PeerLiveness<Instant: InstantProtocol>: Sendable where Instant.Dur
         self.isPeerAlive = true
     }
 
+    /// Whether a message arriving at `now` ends a silence longer than the peer's heartbeats
+    /// allow (one and a half intervals): the peer restarted or stalled, though maybe not for
+    /// long enough to count as dead.
+    public func endsSilence(at now: Instant) -> Bool {
+        lastReceived.advanced(by: settings.heartbeatInterval * 3 / 2) < now
+    }
+
     /// Any message from the peer arrived. Returns true when this revives a dead peer.
     @discardableResult
     public mutating func received(at now: Instant) -> Bool {

@@ -215,6 +215,7 @@ public actor RouterLink {
             return
         }
         let (revived, resend) = Self.change(&peers[peer, default: newPeer(now: now)]) { state in
+            if state.liveness.endsSilence(at: now) { state.tracker.peerWasSilent() }
             let revived = state.liveness.received(at: now)
             if let answered, state.tracker.acknowledged(answered, at: now) { state.unanswered[answered] = nil }
             state.deadSince = nil

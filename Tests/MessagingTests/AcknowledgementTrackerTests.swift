@@ -151,15 +151,17 @@ import Testing
     @Test func aPeerThatAnswersSlowlyIsNotSentTheSameMessageTooSoon() {
         var tracker = Tracker(settings: .init(acknowledgementTimeout: .seconds(1), maximumTimeout: .seconds(30), maximumInFlight: 100))
         tracker.sent("slow", at: .start)
-        tracker.acknowledged("slow", at: .at(3))  // first sample: 3 s, spread 1.5 s
-        #expect(tracker.firstTimeout == .seconds(9))
+        tracker.acknowledged("slow", at: .at(0.5))  // first sample: 0.5 s, spread 0.25 s
+        tracker.sent("quicker", at: .at(1))
+        tracker.acknowledged("quicker", at: .at(1.5))  // the same again: the spread shrinks to 3/16 s
+        #expect(tracker.firstTimeout == .milliseconds(1250))
         tracker.sent("next", at: .at(10))
         do {
-            let outcome = tracker.dueForResend(at: .at(18.9)).isEmpty
-            #expect(outcome)  // 1 s would have resent it at 11
+            let outcome = tracker.dueForResend(at: .at(11)).isEmpty
+            #expect(outcome)  // the configured 1 s would resend it now
         }
         do {
-            let outcome = tracker.dueForResend(at: .at(19))
+            let outcome = tracker.dueForResend(at: .at(11.25))
             #expect(outcome == ["next"])  // lost messages are still resent
         }
     }
@@ -194,10 +196,25 @@ import Testing
         #expect(tracker.firstTimeout == .seconds(1))
     }
 
-    @Test func theWaitNeverPassesTheMaximum() {
-        var tracker = Tracker(settings: settings)
+    @Test func theWaitAdaptsUpToFourTimesTheConfiguredOne() {
+        var tracker = Tracker(settings: .init(acknowledgementTimeout: .seconds(1), maximumTimeout: .seconds(30), maximumInFlight: 100))
         tracker.sent("a", at: .start)
-        tracker.acknowledged("a", at: .at(60))
+        tracker.acknowledged("a", at: .at(20))
         #expect(tracker.firstTimeout == .seconds(4))
+        var capped = Tracker(settings: settings)  // and never past the maximum
+        capped.sent("a", at: .start)
+        capped.acknowledged("a", at: .at(3))
+        #expect(capped.firstTimeout == .seconds(4))
+    }
+
+    @Test func answersToWhatWasInFlightWhileThePeerWasSilentAreNoMeasure() {
+        var tracker = Tracker(settings: .init(acknowledgementTimeout: .seconds(1), maximumTimeout: .seconds(30), maximumInFlight: 100))
+        tracker.sent("before the restart", at: .start)
+        tracker.peerWasSilent()
+        tracker.sent("after", at: .at(2.5))
+        tracker.acknowledged("before the restart", at: .at(2.5))
+        #expect(tracker.firstTimeout == .seconds(1))
+        tracker.acknowledged("after", at: .at(3))  // sent after the silence: measured
+        #expect(tracker.firstTimeout == .seconds(1.5))
     }
 }

@@ -23,6 +23,14 @@ import Testing
         #expect(liveness.nextDeadline == .at(2.0))
     }
 
+    @Test func aMessageAfterMoreThanOneAndAHalfIntervalsEndsASilence() {
+        var liveness = Liveness(now: .start)
+        #expect(liveness.endsSilence(at: .at(1.25)) == false)  // a heartbeat a little late
+        #expect(liveness.endsSilence(at: .at(1.6)))  // a restart, or a stall
+        liveness.received(at: .at(1.6))
+        #expect(liveness.endsSilence(at: .at(2.0)) == false)
+    }
+
     @Test func anyOutgoingTrafficPostponesTheHeartbeat() {
         var liveness = Liveness(now: .start)
         liveness.sent(at: .at(0.8))  // a real message, not a heartbeat
@@ -104,4 +112,5 @@ import Testing
             #expect(outcome == .seconds(30))
         }
     }
+
 }
