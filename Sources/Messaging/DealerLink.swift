@@ -39,6 +39,7 @@ public actor DealerLink {
     private var socket: AsyncSocket?
     private var stopped = false
     private var liveness: PeerLiveness<ContinuousClock.Instant>
+    private var peerRun = PeerRun()
     private var tracker: AcknowledgementTracker<MessageID, ContinuousClock.Instant>
     /// The encoded frames of every unanswered reliable message, for resends.
     private var unanswered: [MessageID: [[UInt8]]] = [:]
@@ -155,9 +156,16 @@ public actor DealerLink {
                 guard let envelope = codec.decode(message.frames[...]) else { continue }
                 let now = ContinuousClock.now
                 if liveness.endsSilence(at: now) { tracker.peerWasSilent() }
-                if liveness.received(at: now) { await peerCameBack(now) }
+                let restarted = peerRun.restarted(envelope)
+                let revived = liveness.received(at: now)
                 if let answered = envelope.message.answeredID, tracker.acknowledged(answered, at: now) {
                     unanswered[answered] = nil
+                }
+                if revived {
+                    await peerCameBack(now)
+                } else if restarted {
+                    logger.info("peer restarted", metadata: ["endpoint": "\(endpoint)", "resending": "\(unanswered.count)"])
+                    await resendUnanswered(at: now)
                 }
                 if case .heartbeat = envelope.message { continue }
                 await inboundChannel.send(envelope)

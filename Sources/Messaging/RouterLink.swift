@@ -24,6 +24,7 @@ public actor RouterLink {
         var tracker: AcknowledgementTracker<MessageID, ContinuousClock.Instant>
         var unanswered: [MessageID: [[UInt8]]] = [:]
         var deadSince: ContinuousClock.Instant?
+        var run = PeerRun()
     }
 
     public let name: String
@@ -183,7 +184,7 @@ public actor RouterLink {
                     continue
                 }
                 guard let envelope = codec.decode(message.frames.dropFirst()) else { continue }
-                await noteTraffic(from: peer, answering: envelope.message.answeredID)
+                await noteTraffic(from: peer, envelope)
                 if case .heartbeat = envelope.message { continue }
                 await inboundChannel.send(Received(peer: peer, envelope: envelope))
             }
@@ -204,10 +205,12 @@ public actor RouterLink {
         }
     }
 
-    private func noteTraffic(from peer: PeerID, answering answered: MessageID?) async {
+    private func noteTraffic(from peer: PeerID, _ envelope: Envelope) async {
         let now = ContinuousClock.now
+        let answered = envelope.message.answeredID
         guard peers[peer] != nil else {
             var state = newPeer(now: now)
+            _ = state.run.restarted(envelope)
             if let answered, state.tracker.acknowledged(answered, at: now) { state.unanswered[answered] = nil }
             peers[peer] = state
             logger.info("peer joined", metadata: ["peer": "\(peer)"])
@@ -216,10 +219,17 @@ public actor RouterLink {
         }
         let (revived, resend) = Self.change(&peers[peer, default: newPeer(now: now)]) { state in
             if state.liveness.endsSilence(at: now) { state.tracker.peerWasSilent() }
+            let restarted = state.run.restarted(envelope)
             let revived = state.liveness.received(at: now)
             if let answered, state.tracker.acknowledged(answered, at: now) { state.unanswered[answered] = nil }
             state.deadSince = nil
-            return (revived, revived ? state.tracker.resendAll(at: now).compactMap { state.unanswered[$0] } : [])
+            let resend = revived || restarted ? state.tracker.resendAll(at: now).compactMap { state.unanswered[$0] } : []
+            return (revived, resend)
+        }
+        if !revived, !resend.isEmpty {
+            logger.info("peer restarted", metadata: ["peer": "\(peer)", "resending": "\(resend.count)"])
+            resent.increment(by: resend.count)
+            for frames in resend { try? await transmit(frames, to: peer, what: "resend") }
         }
         if revived {
             logger.info("peer is back", metadata: ["peer": "\(peer)", "resending": "\(resend.count)"])

@@ -23,3 +23,23 @@ import Wire
         #expect(rejected == 1)
     }
 }
+
+/// How a link tells a peer's new run from its old one (decisions §35).
+@Suite struct PeerRunTests {
+    @Test func aNewPrefixOnAMessageNeverResentIsARestart() {
+        var run = PeerRun()
+        let old = MessageIDGenerator(prefix: 1)
+        let new = MessageIDGenerator(prefix: 2)
+        let beat = WireMessage.heartbeat(Heartbeat(sender: "router"))
+        let seen = [
+            run.restarted(Envelope(id: old.next(), message: beat)),  // first seen
+            run.restarted(Envelope(id: old.next(), message: .ack(Ack(ackedID: new.next(), outcome: .accepted)))),
+            // A message stored by the old run and resent by the new one keeps its old id: no sign.
+            run.restarted(Envelope(id: new.next(), message: submit("resent"))),
+            run.restarted(Envelope(id: new.next(), message: beat)),
+            run.restarted(Envelope(id: new.next(), message: beat)),
+        ]
+        #expect(seen == [false, false, false, true, false])
+    }
+}
+

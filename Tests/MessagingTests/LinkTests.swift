@@ -136,6 +136,42 @@ import ZeroMQ
         }
     }
 
+    /// A peer restarted before it counted as dead (a crash restarted within the 3 s): what
+    /// it had been sent and lost goes again as soon as its new run speaks, not after the
+    /// resend wait (decisions §35).
+    @Test func aRouterRestartedBeforeItCountsAsDeadGetsWhatItLostAtOnce() async throws {
+        try await withEventLoop(timeout: .seconds(20)) { loop in
+            let patient = LinkSettings(
+                heartbeatInterval: .milliseconds(40), missedHeartbeatsBeforeDead: 500,
+                resend: .init(acknowledgementTimeout: .seconds(30), maximumTimeout: .seconds(30)))
+            let first = RouterLink(name: "router", bindTo: try FreePorts.endpoint(), loop: loop, ids: MessageIDGenerator(), settings: patient, logger: testLogger)
+            try await first.start()
+            let endpoint = try await first.boundEndpoint()
+            let dealer = DealerLink(name: "ingress", identity: "ingress-custom", connectTo: endpoint, loop: loop, ids: MessageIDGenerator(), settings: patient, logger: testLogger)
+            try await dealer.start()
+            let drain = Task { for await _ in dealer.inbound {} }
+            defer { drain.cancel() }
+            let warmUp = Envelope(id: MessageIDGenerator().next(), message: submit("warm-up"))
+            try await dealer.sendReliably(warmUp)
+            let got = try await next(first.inbound, "warm-up")
+            try await first.send(.submitAck(SubmitAck(ackedID: warmUp.id, outcome: .accepted)), to: got.peer)
+            try await eventually("warm-up answered") { await dealer.unansweredCount == 0 }
+
+            let lost = Envelope(id: MessageIDGenerator().next(), message: submit("lost-in-the-crash"))
+            try await dealer.sendReliably(lost)
+            #expect(try await next(first.inbound, "received, never answered").envelope == lost)
+            await first.stop()
+
+            let second = RouterLink(name: "router", bindTo: endpoint, loop: loop, ids: MessageIDGenerator(), settings: patient, logger: testLogger)
+            try await second.start()
+            let again = try await next(second.inbound, within: .seconds(5), "sent again to the new run")
+            #expect(again.envelope == lost)
+            #expect(await dealer.isPeerAlive)  // never counted as dead: only the new run told
+            await dealer.stop()
+            await second.stop()
+        }
+    }
+
     @Test func theRouterSeesASilentPeerDieAndTakesBackWhatItOwed() async throws {
         try await withEventLoop { loop in
             // Death after 2 s of silence, not 120 ms: a dealer starved that long (a parallel
