@@ -163,7 +163,8 @@ import ZeroMQ
             await first.stop()
 
             let second = RouterLink(name: "router", bindTo: endpoint, loop: loop, ids: MessageIDGenerator(), settings: patient, logger: testLogger)
-            try await second.start()
+            // As a restarted process would: the old socket's close may still hold the port.
+            try await eventually("bound again") { (try? await second.start()) != nil }
             let again = try await next(second.inbound, within: .seconds(5), "sent again to the new run")
             #expect(again.envelope == lost)
             #expect(await dealer.isPeerAlive)  // never counted as dead: only the new run told
