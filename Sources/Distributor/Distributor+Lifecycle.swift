@@ -25,6 +25,25 @@ extension Distributor {
             await answerAction(remembered, to: envelope, logger: logger)
             return
         }
+        // Soon after a restart, a resend of an action the run before did may come, and
+        // applied anew it could succeed a second time (a hold after the agent took the
+        // conversation back): its stored answer is looked up first, as long as such resends
+        // can come. Later it is looked up only where a resend lands, on a refusal.
+        let lookedUp = earlierRunsResendsUntil.map { ContinuousClock.now < $0 } ?? false
+        if lookedUp {
+            actionsRecording.insert(key)
+            let earlier = await storedAnswer(key, logger: logger)
+            actionsRecording.remove(key)
+            switch earlier {
+            case .found(let result):
+                await answerAction(result, to: envelope, logger: logger)
+                return
+            case .unreadable:
+                return  // presence resends
+            case .none:
+                break
+            }
+        }
         let command = DistributionCommand(agentID: action.agentID, conversationID: action.conversationID, kind: Self.commandKind(action.kind))
         switch core.apply(command, nowMs: Self.nowMs()) {
         case .success(let step):
@@ -51,7 +70,7 @@ extension Distributor {
             // Refused now, but perhaps done by the run before a restart, whose answers are in
             // the store only. Looked up only here, where a resend lands (already WrapUp,
             // already closed), not for every action: nothing has changed yet.
-            switch await storedAnswer(key, logger: logger) {
+            switch lookedUp ? .none : await storedAnswer(key, logger: logger) {
             case .found(let result):
                 await answerAction(result, to: envelope, logger: logger)
                 return

@@ -50,6 +50,11 @@ public actor Distributor: Service {
     var actionsRecording: Set<String> = []
     /// Answers to the agent actions done in this run, by `actionKey`, for resends (decisions §34).
     var actionAnswers = BoundedMemory<String, AgentActionResult>(capacity: QueueStateStore.answeredActionsKept)
+    /// After a restart over stored answers, until then every action is looked up in them
+    /// (decisions §34): the run before's resends come in the first seconds, when presence
+    /// sees this run. nil: a first start, or the window has passed.
+    var earlierRunsResendsUntil: ContinuousClock.Instant?
+    static let earlierRunsResendWindow: Duration = .seconds(120)
     /// Offer message ids → offer ids, to read presence's Ack of an Offer.
     var offerMessages: [MessageID: String] = [:]
     /// ConversationMessage ids → what they carried, to record presence's Ack.
@@ -147,6 +152,9 @@ public actor Distributor: Service {
 
     private func start() async throws {
         let records = try await store.conversations()
+        if try await store.hasAnsweredActions() {
+            earlierRunsResendsUntil = ContinuousClock.now.advanced(by: Self.earlierRunsResendWindow)
+        }
         let step = core.restore(records)
         logger.info(
             "starting",

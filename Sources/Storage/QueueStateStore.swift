@@ -243,6 +243,15 @@ public final class QueueStateStore: Sendable {
             .map { AnsweredAction(key: key, payload: $0) }
     }
 
+    /// Whether any action's answer is stored: the distributor ran before on this store.
+    public func hasAnsweredActions() async throws(StorageError) -> Bool {
+        do {
+            return try pool.readHere { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM answered_action)") ?? false }
+        } catch {
+            throw StorageError(code: .readFailed, message: "cannot read the answered agent actions", cause: error)
+        }
+    }
+
     /// How many answered actions are kept for resends after a restart.
     public static let answeredActionsKept = 10_000
 

@@ -109,4 +109,42 @@ extension DistributorServiceTests {
             try await withTimeout(.seconds(5), "the run stops") { try await run.value }
         }
     }
+
+    /// An action done before a restart whose resend would succeed again: Ada put the
+    /// conversation on hold, wrote to the customer (Active again: D5), and the distributor
+    /// restarted before presence had the hold's answer. The resend gets the stored answer and
+    /// the conversation stays Active (decisions §34).
+    @Test func anActionResentAfterARestartIsNotDoneAgainWhereItWouldSucceed() async throws {
+        let dataDir = try TemporaryDirectory("distributor-action-restart-again")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(40)) { loop in
+            let peers = try await Peers.bind(loop)
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
+            let presencePeer = try await activeConversationOfAda(peers)
+            let hold = Envelope(
+                id: peers.ids.next(), message: .agentAction(AgentAction(actionID: "h1", agentID: "ada", conversationID: "c1", kind: .hold, queue: "vip")))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(hold)))
+            #expect(try await Self.result(of: hold, peers, "the hold's answer").conversationState == "Waiting")
+            let reply = Envelope(
+                id: peers.ids.next(),
+                message: .agentReply(AgentReply(
+                    conversationID: "c1", channelInstanceID: "", channelType: "", customerAddress: "", agentID: "ada", text: "back", sentAtMs: 0)))
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(reply)))
+            _ = try await peers.router.receive("the reply at the router") { if case .agentReply = $0 { true } else { nil } }
+            run.cancel()
+            try await withTimeout(.seconds(5), "the first run stops") { try await run.value }
+
+            let (distributor, again) = try await start(peers, loop: loop, dataDir: dataDir.path, linkSettings: Self.patientLinks)
+            let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, capacityUsed: 2, connected: true)
+            try await register(peers, agents: [ada], sequence: 7)
+            #expect(await distributor.core.conversations["c1"]?.state == .active)
+            try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(hold)))
+            let resent = try await Self.result(of: hold, peers, "the resend's answer after the restart")
+            #expect(resent.outcome == .done && resent.conversationState == "Waiting")  // the first answer
+            #expect(await distributor.core.conversations["c1"]?.state == .active, "done anew, it would be on hold again")
+            again.cancel()
+            try await withTimeout(.seconds(5), "the second run stops") { try await again.value }
+        }
+    }
 }
+

@@ -36,3 +36,13 @@ func eventually(within limit: Duration = .seconds(5), _ what: String, _ conditio
         while await !condition() { try await Task.sleep(for: .milliseconds(10)) }
     }
 }
+
+/// One message from `dealer` to `router`, answered: both ends have heard each other (and the
+/// dealer knows the router's run).
+func exchangeOneMessage(_ dealer: DealerLink, _ router: RouterLink) async throws {
+    let warmUp = Envelope(id: MessageIDGenerator().next(), message: submit("warm-up"))
+    try await dealer.sendReliably(warmUp)
+    let got = try await next(router.inbound, "warm-up")
+    try await router.send(.submitAck(SubmitAck(ackedID: warmUp.id, outcome: .accepted)), to: got.peer)
+    try await eventually("warm-up answered") { await dealer.unansweredCount == 0 }
+}

@@ -108,11 +108,7 @@ import ZeroMQ
             // The owner always drains inbound (the link waits for it: back-pressure).
             let drain = Task { for await _ in dealer.inbound {} }
             defer { drain.cancel() }
-            let warmUp = Envelope(id: MessageIDGenerator().next(), message: submit("warm-up"))
-            try await dealer.sendReliably(warmUp)
-            let got = try await next(first.inbound, "warm-up")
-            try await first.send(.submitAck(SubmitAck(ackedID: warmUp.id, outcome: .accepted)), to: got.peer)
-            try await eventually("warm-up answered") { await dealer.unansweredCount == 0 }
+            try await exchangeOneMessage(dealer, first)
 
             await first.stop()
             #expect(try await next(events, "peer dead") == .peerDead(PeerID(endpoint)))
@@ -151,11 +147,7 @@ import ZeroMQ
             try await dealer.start()
             let drain = Task { for await _ in dealer.inbound {} }
             defer { drain.cancel() }
-            let warmUp = Envelope(id: MessageIDGenerator().next(), message: submit("warm-up"))
-            try await dealer.sendReliably(warmUp)
-            let got = try await next(first.inbound, "warm-up")
-            try await first.send(.submitAck(SubmitAck(ackedID: warmUp.id, outcome: .accepted)), to: got.peer)
-            try await eventually("warm-up answered") { await dealer.unansweredCount == 0 }
+            try await exchangeOneMessage(dealer, first)
 
             let lost = Envelope(id: MessageIDGenerator().next(), message: submit("lost-in-the-crash"))
             try await dealer.sendReliably(lost)
