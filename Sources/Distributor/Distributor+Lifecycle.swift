@@ -32,17 +32,9 @@ extension Distributor {
         let lookedUp = earlierRunsResendsUntil.map { ContinuousClock.now < $0 } ?? false
         if lookedUp {
             actionsRecording.insert(key)
-            let earlier = await storedAnswer(key, logger: logger)
+            let answered = await answeredFromStore(key, to: envelope, logger: logger)
             actionsRecording.remove(key)
-            switch earlier {
-            case .found(let result):
-                await answerAction(result, to: envelope, logger: logger)
-                return
-            case .unreadable:
-                return  // presence resends
-            case .none:
-                break
-            }
+            if answered { return }
         }
         let command = DistributionCommand(agentID: action.agentID, conversationID: action.conversationID, kind: Self.commandKind(action.kind))
         switch core.apply(command, nowMs: Self.nowMs()) {
@@ -70,15 +62,7 @@ extension Distributor {
             // Refused now, but perhaps done by the run before a restart, whose answers are in
             // the store only. Looked up only here, where a resend lands (already WrapUp,
             // already closed), not for every action: nothing has changed yet.
-            switch lookedUp ? .none : await storedAnswer(key, logger: logger) {
-            case .found(let result):
-                await answerAction(result, to: envelope, logger: logger)
-                return
-            case .unreadable:
-                return  // presence resends
-            case .none:
-                break
-            }
+            if !lookedUp, await answeredFromStore(key, to: envelope, logger: logger) { return }
             logger.info("agent action refused", metadata: ["action": "\(action.kind)", "reason": "\(error.message)"])
             let result = AgentActionResult(
                 actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
@@ -95,26 +79,22 @@ extension Distributor {
         [action.agentID, action.actionID, action.conversationID, "\(action.kind)"].joined(separator: "\u{1F}")
     }
 
-    private enum StoredAnswer {
-        case found(AgentActionResult)
-        case none
-        /// The store could not be read: the action is not answered (presence resends).
-        case unreadable
-    }
-
-    private func storedAnswer(_ key: String, logger: Logger) async -> StoredAnswer {
+    /// Answers `envelope` with the answer a run before stored for the action, if there is
+    /// one. True when the action is dealt with: answered, or not answered at all because the
+    /// store could not be read (presence resends it).
+    private func answeredFromStore(_ key: String, to envelope: Envelope, logger: Logger) async -> Bool {
         do {
-            guard let answered = try await store.answeredAction(key: Array(key.utf8)) else { return .none }
+            guard let answered = try await store.answeredAction(key: Array(key.utf8)) else { return false }
             guard case .agentActionResult(let result) = try WireCodec.decodeStored(answered.payload).message else {
                 logger.error("a stored action answer is not an AgentActionResult; the action is checked anew")
-                return .none
+                return false
             }
             actionAnswers.remember(result, for: key)
-            return .found(result)
+            await answerAction(result, to: envelope, logger: logger)
         } catch {
             logger.error("cannot read the answered actions; action not answered", metadata: ["error": "\(error)"])
-            return .unreadable
         }
+        return true
     }
 
     /// Sends `result` as the answer to `envelope`: a resend under another message id (a

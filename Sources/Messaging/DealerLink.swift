@@ -185,10 +185,7 @@ public actor DealerLink {
             }
             // Resend only to a live peer: a dead one gets everything at once when it is back.
             let resends = liveness.isPeerAlive ? tracker.dueForResend(at: now) : []
-            if !resends.isEmpty { resent.increment(by: resends.count) }
-            for id in resends {
-                if let frames = unanswered[id] { try? await transmit(frames, what: "resend") }
-            }
+            await sendAgain(resends)
             if due.sendHeartbeat, resends.isEmpty {
                 let beat = Envelope(id: ids.next(), message: .heartbeat(Heartbeat(sender: name, sentAtMs: unixMilliseconds())))
                 if let frames = try? encodeFrames(beat) { try? await transmit(frames, what: "heartbeat") }
@@ -207,9 +204,14 @@ public actor DealerLink {
     /// owner whose peer has just said it takes messages again (the router accepted a Ready
     /// after dropping what an unregistered distributor sent, decisions §31).
     public func resendUnanswered(at now: ContinuousClock.Instant = .now) async {
-        let resends = tracker.resendAll(at: now)
-        if !resends.isEmpty { resent.increment(by: resends.count) }
-        for id in resends {
+        await sendAgain(tracker.resendAll(at: now))
+    }
+
+    /// Sends unanswered messages again, counted in `switchboard_wire_resent_total`.
+    private func sendAgain(_ ids: [MessageID]) async {
+        guard !ids.isEmpty else { return }
+        resent.increment(by: ids.count)
+        for id in ids {
             if let frames = unanswered[id] { try? await transmit(frames, what: "resend") }
         }
     }

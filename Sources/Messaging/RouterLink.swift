@@ -226,17 +226,20 @@ public actor RouterLink {
             let resend = revived || restarted ? state.tracker.resendAll(at: now).compactMap { state.unanswered[$0] } : []
             return (revived, resend)
         }
-        if !revived, !resend.isEmpty {
-            logger.info("peer restarted", metadata: ["peer": "\(peer)", "resending": "\(resend.count)"])
-            resent.increment(by: resend.count)
-            for frames in resend { try? await transmit(frames, to: peer, what: "resend") }
-        }
         if revived {
             logger.info("peer is back", metadata: ["peer": "\(peer)", "resending": "\(resend.count)"])
             eventContinuation.yield(.peerAlive(peer))
-            if !resend.isEmpty { resent.increment(by: resend.count) }
-            for frames in resend { try? await transmit(frames, to: peer, what: "resend") }
+        } else if !resend.isEmpty {
+            logger.info("peer restarted", metadata: ["peer": "\(peer)", "resending": "\(resend.count)"])
         }
+        await sendAgain(resend, to: peer)
+    }
+
+    /// Sends unanswered messages again, counted in `switchboard_wire_resent_total`.
+    private func sendAgain(_ resend: [[[UInt8]]], to peer: PeerID) async {
+        guard !resend.isEmpty else { return }
+        resent.increment(by: resend.count)
+        for frames in resend { try? await transmit(frames, to: peer, what: "resend") }
     }
 
     private func timerLoop() async {
@@ -261,8 +264,7 @@ public actor RouterLink {
                     peers[peer] = nil
                     continue
                 }
-                if !resends.isEmpty { resent.increment(by: resends.count) }
-                for frames in resends { try? await transmit(frames, to: peer, what: "resend") }
+                await sendAgain(resends, to: peer)
                 if due.sendHeartbeat, resends.isEmpty, alive {
                     let beat = Envelope(id: ids.next(), message: .heartbeat(Heartbeat(sender: name, sentAtMs: unixMilliseconds())))
                     if let frames = try? encodeFrames(beat) { try? await transmit(frames, to: peer, what: "heartbeat") }
