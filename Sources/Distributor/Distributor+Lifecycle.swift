@@ -25,12 +25,11 @@ extension Distributor {
             await answerAction(remembered, to: envelope, logger: logger)
             return
         }
-        // Soon after a restart, a resend of an action the run before did may come, and
-        // applied anew it could succeed a second time (a hold after the agent took the
-        // conversation back): its stored answer is looked up first, as long as such resends
-        // can come. Later it is looked up only where a resend lands, on a refusal.
-        let lookedUp = earlierRunsResendsUntil.map { ContinuousClock.now < $0 } ?? false
-        if lookedUp {
+        // A resend of an action a run before this one did: applied anew it could succeed a
+        // second time (a hold after the agent took the conversation back), so it gets its
+        // stored answer, however long after the restart it comes.
+        let doneByAnEarlierRun = earlierRunsActions.contains(key)
+        if doneByAnEarlierRun {
             actionsRecording.insert(key)
             let answered = await answeredFromStore(key, to: envelope, logger: logger)
             actionsRecording.remove(key)
@@ -59,10 +58,10 @@ extension Distributor {
             logger.info("agent action done", metadata: ["action": "\(action.kind)", "state": "\(state)"])
             await answerAction(result, to: envelope, logger: logger)
         case .failure(let error):
-            // Refused now, but perhaps done by the run before a restart, whose answers are in
-            // the store only. Looked up only here, where a resend lands (already WrapUp,
-            // already closed), not for every action: nothing has changed yet.
-            if !lookedUp, await answeredFromStore(key, to: envelope, logger: logger) { return }
+            // Refused now, but perhaps done by this run so long ago that memory has let its
+            // answer go while the store still keeps it. Looked up only here, where such a
+            // resend lands (already WrapUp, already closed): nothing has changed yet.
+            if !doneByAnEarlierRun, await answeredFromStore(key, to: envelope, logger: logger) { return }
             logger.info("agent action refused", metadata: ["action": "\(action.kind)", "reason": "\(error.message)"])
             let result = AgentActionResult(
                 actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,

@@ -50,11 +50,9 @@ public actor Distributor: Service {
     var actionsRecording: Set<String> = []
     /// Answers to the agent actions done in this run, by `actionKey`, for resends (decisions §34).
     var actionAnswers = BoundedMemory<String, AgentActionResult>(capacity: QueueStateStore.answeredActionsKept)
-    /// After a restart over stored answers, until then every action is looked up in them
-    /// (decisions §34): the run before's resends come in the first seconds, when presence
-    /// sees this run. nil: a first start, or the window has passed.
-    var earlierRunsResendsUntil: ContinuousClock.Instant?
-    static let earlierRunsResendWindow: Duration = .seconds(120)
+    /// The actions (by `actionKey`) that the runs before this one did, read from the store at
+    /// start: a resend of one gets its stored answer whenever it comes (decisions §34).
+    var earlierRunsActions: Set<String> = []
     /// Offer message ids → offer ids, to read presence's Ack of an Offer.
     var offerMessages: [MessageID: String] = [:]
     /// ConversationMessage ids → what they carried, to record presence's Ack.
@@ -152,9 +150,7 @@ public actor Distributor: Service {
 
     private func start() async throws {
         let records = try await store.conversations()
-        if try await store.hasAnsweredActions() {
-            earlierRunsResendsUntil = ContinuousClock.now.advanced(by: Self.earlierRunsResendWindow)
-        }
+        earlierRunsActions = Set(try await store.answeredActionKeys().map { String(decoding: $0, as: UTF8.self) })
         let step = core.restore(records)
         logger.info(
             "starting",

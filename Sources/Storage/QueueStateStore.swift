@@ -243,10 +243,13 @@ public final class QueueStateStore: Sendable {
             .map { AnsweredAction(key: key, payload: $0) }
     }
 
-    /// Whether any action's answer is stored: the distributor ran before on this store.
-    public func hasAnsweredActions() async throws(StorageError) -> Bool {
+    /// The keys of every stored action answer (at most `answeredActionsKept`): what the runs
+    /// before this one did, read once at start.
+    public func answeredActionKeys() async throws(StorageError) -> [[UInt8]] {
         do {
-            return try pool.readHere { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM answered_action)") ?? false }
+            return try pool.readHere { db in
+                try Data.fetchAll(try db.cachedStatement(sql: "SELECT action_key FROM answered_action")).map { Array($0) }
+            }
         } catch {
             throw StorageError(code: .readFailed, message: "cannot read the answered agent actions", cause: error)
         }

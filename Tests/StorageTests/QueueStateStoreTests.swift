@@ -124,5 +124,14 @@ import Testing
         for n in 1...5 { #expect(try await store.answeredAction(key: answered(n).key) == nil, "answer \(n) forgotten") }
         #expect(try await store.answeredAction(key: answered(6).key) == answered(6))
         #expect(try await store.answeredAction(key: answered(kept + 5).key) == answered(kept + 5))
+        // What a restarted distributor reads at start: the keys of exactly the kept answers.
+        let keys = Set(try await store.answeredActionKeys())
+        #expect(keys == Set((6...kept + 5).map { answered($0).key }))
+    }
+
+    @Test func aFreshStoreHasNoAnsweredActionKeys() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try QueueStateStore(path: try path())
+        #expect(try await store.answeredActionKeys().isEmpty)
     }
 }
