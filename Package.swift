@@ -174,6 +174,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                // bench: the agents' timed steps
+                .product(name: "HeapModule", package: "swift-collections"),
                 // chaos: the fake provider agent replies are sent to
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

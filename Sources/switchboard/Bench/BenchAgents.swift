@@ -19,6 +19,8 @@ final class BenchAgents: Sendable {
     private let executor: (any TaskExecutor)?
     private let welcomed = Atomic<Int>(0)
     private let running = Mutex<Task<Void, Never>?>(nil)
+    /// The think and handle times: one tick for all agents, not a timer per conversation.
+    private let timetable: BenchTimetable
 
     init(
         ids: [String], secret: String, presenceHTTP: String, behaviour: Behaviour, tracker: ConversationTracker,
@@ -29,6 +31,7 @@ final class BenchAgents: Sendable {
         sessions = ids.map { AgentSession(agentID: $0, secret: secret, presenceHTTP: presenceHTTP, autoAccept: autoAccept) }
         self.behaviour = behaviour
         self.tracker = tracker
+        timetable = BenchTimetable(tick: BenchTimetable.tick(for: [behaviour.thinkTime, behaviour.handleTime ?? .zero]))
     }
 
     var welcomedCount: Int { welcomed.load(ordering: .relaxed) }
@@ -41,6 +44,7 @@ final class BenchAgents: Sendable {
                 for session in self.sessions {
                     group.addTask { await self.serve(session, logger: logger) }
                 }
+                group.addTask { await self.timetable.run() }
             }
         }
         running.withLock { $0 = task }
@@ -55,10 +59,8 @@ final class BenchAgents: Sendable {
     private func serve(_ session: AgentSession, logger: Logger) async {
         let events = session.events
         let connection = Task(executorPreference: executor) { [executor] in try await session.run(logger: logger, executor: executor) }
-        await withDiscardingTaskGroup { actions in
-            for await event in events {
-                handle(event, session: session, actions: &actions)
-            }
+        for await event in events {
+            handle(event, session: session)
         }
         connection.cancel()
         if case .failure(let error) = await connection.result, !Task.isCancelled {
@@ -66,7 +68,7 @@ final class BenchAgents: Sendable {
         }
     }
 
-    private func handle(_ event: AgentEvent, session: AgentSession, actions: inout DiscardingTaskGroup) {
+    private func handle(_ event: AgentEvent, session: AgentSession) {
         let now = BenchClock.now()
         switch event {
         case .welcome:
@@ -75,10 +77,7 @@ final class BenchAgents: Sendable {
             tracker.offered(offer.conversationID, at: now)
             let thinkTime = behaviour.thinkTime
             if thinkTime != .zero {
-                actions.addTask {
-                    try? await Task.sleep(for: thinkTime)
-                    try? await session.accept(offerID: offer.offerID)
-                }
+                timetable.schedule(after: thinkTime) { try? await session.accept(offerID: offer.offerID) }
             }
         case .offerReplied(let conversation, let accepted, _):
             guard accepted else {
@@ -87,8 +86,7 @@ final class BenchAgents: Sendable {
             }
             tracker.becameActive(conversation, at: now)
             if let handleTime = behaviour.handleTime {
-                actions.addTask {
-                    try? await Task.sleep(for: handleTime)
+                timetable.schedule(after: handleTime) {
                     try? await session.act("wrapUp", conversationID: conversation)
                     try? await session.act("close", conversationID: conversation)
                 }
