@@ -19,4 +19,52 @@ import Testing
         #expect(run.systemCPUSecondsPer1000 == 1.5)
         #expect(abs((run.coresWouldCarryPerSecond ?? 0) - 2_000 / 1.5) < 1e-9)
     }
+
+    @Test func messagesPerConversationSumEveryProcessThatWasRead() {
+        var router = Self.process("router", 0.5)
+        router.work = BenchReport.WorkFigures(messagesReceived: 4, messagesResent: 0, storeTransactions: 1.2, writesPerTransaction: 2.5)
+        var presence = Self.process("presence", 1.0)
+        presence.work = BenchReport.WorkFigures(messagesReceived: 9.5, messagesResent: 0.1, storeTransactions: 2, writesPerTransaction: 1)
+        var run = BenchReport.Run(
+            entry: "webhook", durationSeconds: 10, sent: 100, reachedActive: 100, conversationsPerSecond: 10, sendToOffer: nil,
+            sendToActive: nil, lateSends: 0, stillInFlight: 0, sendFailures: [:], refusedAccepts: 0, actionOutcomes: [:], agentErrors: [:],
+            processes: [Self.process("bench", 1.0), router, presence, Self.process("unread", 0.1)], ratioToBaseline: nil)
+        run.sumSystemCPU(cores: 2, benchName: "bench")
+        #expect(run.messagesPerConversation == 13.5)
+        #expect(BenchReport.workText(presence.work!) == "per conversation: 9.5 messages in, 0.10 resent, 2.00 commits of 1.0 writes")
+    }
+}
+
+/// The bench reads each process's own counters at both ends of the window.
+@Suite struct WorkSampleTests {
+    static let exposition = """
+        # TYPE switchboard_wire_received_total counter
+        switchboard_wire_received_total{link="requests",type="Reserve"} 300
+        switchboard_wire_received_total{link="requests",type="Release"} 100
+        switchboard_wire_received_total_bogus 7
+        switchboard_wire_resent_total{link="requests"} 2
+        switchboard_store_transactions_total{store="reservations"} 200
+        switchboard_store_writes_total{store="reservations"} 250
+        switchboard_store_writes_total{store="other"} 50
+        switchboard_presence_agents 20
+        not a line
+        """
+
+    @Test func theCountersAreSummedOverTheirLabelsAndOthersIgnored() {
+        #expect(WorkSample.parse(Self.exposition) == WorkSample.Counters(messagesReceived: 400, messagesResent: 2, storeTransactions: 200, storeWrites: 300))
+    }
+
+    @Test func twoSamplesGiveWhatEachProcessDidPerConversation() {
+        let before = WorkSample(counters: [
+            "presence": .init(messagesReceived: 100, messagesResent: 0, storeTransactions: 50, storeWrites: 50),
+            "gone": .init(messagesReceived: 1, messagesResent: 0, storeTransactions: 0, storeWrites: 0),
+        ])
+        let after = WorkSample(counters: [
+            "presence": .init(messagesReceived: 1_100, messagesResent: 10, storeTransactions: 250, storeWrites: 450),
+            "new": .init(messagesReceived: 5, messagesResent: 0, storeTransactions: 0, storeWrites: 0),
+        ])
+        let figures = after.figures(since: before, through: 100)
+        #expect(figures == ["presence": BenchReport.WorkFigures(messagesReceived: 10, messagesResent: 0.1, storeTransactions: 2, writesPerTransaction: 2)])
+        #expect(after.figures(since: before, through: 0).isEmpty, "no conversation, no per-conversation figure")
+    }
 }

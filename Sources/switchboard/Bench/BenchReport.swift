@@ -31,6 +31,21 @@ struct BenchReport: Codable, Sendable {
         var cpuSecondsPer1000: Double?
         /// Peak resident memory over the process's life so far (VmHWM).
         var peakResidentMiB: Double
+        /// What the process did per conversation, by its own counters (nil: not read).
+        var work: WorkFigures? = nil
+    }
+
+    /// One process's messages and commits per conversation reaching Active in the window
+    /// (`WorkSample`): what the protocol costs, steadier than the rate between runs.
+    struct WorkFigures: Codable, Sendable, Equatable {
+        /// Messages received on all its links (`switchboard_wire_received_total`).
+        var messagesReceived: Double
+        /// Unanswered messages it sent again (`switchboard_wire_resent_total`).
+        var messagesResent: Double
+        /// Store transactions (group commits).
+        var storeTransactions: Double
+        /// Writes each transaction carried on average (nil: none committed).
+        var writesPerTransaction: Double?
     }
 
     struct Run: Codable, Sendable {
@@ -63,6 +78,9 @@ struct BenchReport: Codable, Sendable {
         var systemCPUSecondsPer1000: Double? = nil
         /// The conversations/s the machine's cores would carry at that cost, all else free.
         var coresWouldCarryPerSecond: Double? = nil
+        /// Messages received per conversation over every process's links: what a
+        /// conversation costs in messages (decisions §25).
+        var messagesPerConversation: Double? = nil
 
         /// Fills in the two figures above from `processes`.
         mutating func sumSystemCPU(cores: Int, benchName: String) {
@@ -71,6 +89,8 @@ struct BenchReport: Codable, Sendable {
             let perThousand = system.reduce(0, +)
             systemCPUSecondsPer1000 = perThousand
             coresWouldCarryPerSecond = perThousand > 0 ? Double(cores) * 1_000 / perThousand : nil
+            let work = processes.compactMap(\.work)
+            messagesPerConversation = work.isEmpty ? nil : work.reduce(0) { $0 + $1.messagesReceived }
         }
     }
 
@@ -120,6 +140,9 @@ struct BenchReport: Codable, Sendable {
                     "  system (all but bench)  CPU \(String(format: "%.3f", system)) s per 1,000 conversations: "
                         + "\(settings.cores) cores would carry \(Self.number(carried.rounded())) conversations/s at that cost")
             }
+            if let messages = run.messagesPerConversation {
+                lines.append("  messages per conversation over all links: \(String(format: "%.1f", messages))")
+            }
         }
         if let baseline {
             lines.append("")
@@ -142,7 +165,14 @@ struct BenchReport: Codable, Sendable {
             let perThousand = process.cpuSecondsPer1000.map { String(format: "%.3f", $0) } ?? "-"
             return "  \(process.name.padding(toLength: 22, withPad: " ", startingAt: 0)) CPU \(String(format: "%6.2f", process.cpuSeconds)) s  "
                 + "\(perThousand) s per 1,000 \(unit)  peak RSS \(String(format: "%.1f", process.peakResidentMiB)) MiB"
+                + (process.work.map { "  " + workText($0) } ?? "")
         }
+    }
+
+    /// e.g. "per conversation: 11.2 messages in, 0.01 resent, 2.0 commits of 1.0 writes".
+    static func workText(_ work: WorkFigures) -> String {
+        let commits = work.writesPerTransaction.map { String(format: "%.2f commits of %.1f writes", work.storeTransactions, $0) } ?? "no commits"
+        return String(format: "per conversation: %.1f messages in, %.2f resent, ", work.messagesReceived, work.messagesResent) + commits
     }
 
     private static func micros(_ value: UInt64) -> String {

@@ -175,8 +175,10 @@ final class BenchRunner: Service, Sendable {
         let pids = await system.pids
         await BenchClock.sleep(until: window.lowerBound, unless: stopped)
         let before = UsageSample(pids, benchName: "bench")
+        let workBefore = await WorkSample.read(topology.healthChecks)
         await BenchClock.sleep(until: window.upperBound, unless: stopped)
         let after = UsageSample(pids, benchName: "bench")
+        let workAfter = await WorkSample.read(topology.healthChecks)
         if case .failure(let error) = await load.result {
             throw error as? BenchError ?? BenchError(.loadFailed, "the \(entry.rawValue) load failed", cause: error)
         }
@@ -193,6 +195,8 @@ final class BenchRunner: Service, Sendable {
             sendToActive: summary.activeLatency, lateSends: pacer.lateSends, stillInFlight: max(tracker.inFlight, 0), sendFailures: summary.sendFailures,
             refusedAccepts: summary.refusedAccepts, actionOutcomes: summary.actionOutcomes, agentErrors: summary.agentErrors,
             processes: after.figures(since: before, through: summary.reachedActive, benchName: "bench"), ratioToBaseline: nil)
+        let work = workAfter.figures(since: workBefore, through: summary.reachedActive)
+        for index in run.processes.indices { run.processes[index].work = work[run.processes[index].name] }
         run.sumSystemCPU(cores: ProcessInfo.processInfo.activeProcessorCount, benchName: "bench")
         return run
     }

@@ -1,0 +1,71 @@
+import AsyncHTTPClient
+import Foundation
+
+/// What each process had done at one moment by its own counters (`/metrics`, operator.md
+/// section 6): messages received and resent on its links, store transactions and the writes
+/// they carried. Two samples give what a window's conversations cost in messages and commits,
+/// figures that vary far less from run to run than the rate does (decisions §25, §35).
+struct WorkSample: Sendable {
+    /// The counters the bench reads, summed over their labels.
+    struct Counters: Sendable, Equatable {
+        var messagesReceived: Double = 0
+        var messagesResent: Double = 0
+        var storeTransactions: Double = 0
+        var storeWrites: Double = 0
+    }
+
+    let counters: [String: Counters]
+
+    /// Reads every process's `/metrics`; a process that does not answer within a second is
+    /// left out (its figures are then missing from the report, not wrong).
+    static func read(_ addresses: [(name: String, address: String)]) async -> WorkSample {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        var counters: [String: Counters] = [:]
+        for (name, address) in addresses {
+            let request = HTTPClientRequest(url: "http://\(address)/metrics")
+            guard let response = try? await http.execute(request, timeout: .seconds(1)), response.status.code == 200,
+                let body = try? await response.body.collect(upTo: 16 << 20)
+            else { continue }
+            counters[name] = parse(String(decoding: body.readableBytesView, as: UTF8.self))
+        }
+        try? await http.shutdown()
+        return WorkSample(counters: counters)
+    }
+
+    /// The counters of a Prometheus text exposition (`name{labels} value` lines).
+    static func parse(_ text: String) -> Counters {
+        var counters = Counters()
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            let series = line[..<space]
+            let name = series.firstIndex(of: "{").map { series[..<$0] } ?? series
+            switch name {
+            case "switchboard_wire_received_total": counters.messagesReceived += value
+            case "switchboard_wire_resent_total": counters.messagesResent += value
+            case "switchboard_store_transactions_total": counters.storeTransactions += value
+            case "switchboard_store_writes_total": counters.storeWrites += value
+            default: break
+            }
+        }
+        return counters
+    }
+
+    /// Per process read both times: what it did between `before` and `self`, per conversation
+    /// of `through`.
+    func figures(since before: WorkSample, through: Int) -> [String: BenchReport.WorkFigures] {
+        guard through > 0 else { return [:] }
+        let conversations = Double(through)
+        var figures: [String: BenchReport.WorkFigures] = [:]
+        for (name, now) in counters {
+            guard let earlier = before.counters[name] else { continue }
+            let transactions = max(now.storeTransactions - earlier.storeTransactions, 0)
+            let writes = max(now.storeWrites - earlier.storeWrites, 0)
+            figures[name] = BenchReport.WorkFigures(
+                messagesReceived: max(now.messagesReceived - earlier.messagesReceived, 0) / conversations,
+                messagesResent: max(now.messagesResent - earlier.messagesResent, 0) / conversations,
+                storeTransactions: transactions / conversations,
+                writesPerTransaction: transactions > 0 ? writes / transactions : nil)
+        }
+        return figures
+    }
+}
