@@ -45,10 +45,18 @@ import Testing
             #expect(tally.rejections["invalidBody", default: 0] > 0 && tally.rejections["wrongFrameCount", default: 0] > 0, "\(shown)")
         }
         if Self.serviceTargets.contains(name) {
-            // The services took valid input, stored it, and refused hostile input for its own reasons.
+            // The services took valid input, stored it, and refused hostile input for its own
+            // reasons, on each of their links. Each group holds refusals common enough to come
+            // up in 1,000 inputs whatever the seed: "unknown conversation" alone comes about 5
+            // times per 1,000, and seed 5672582282412206518 gave none.
             #expect(tally.storedSigned > 0, "\(shown)")
-            let refusals = name == "router" ? ["unknown channel instance", "unknown conversation"] : ["does not own queue", "unknownConversation"]
-            for reason in refusals { #expect(tally.rejections[reason, default: 0] > 0, "\(reason): \(shown)") }
+            let refusalGroups: [[String]] =
+                name == "router"
+                ? [["unknown channel instance"], ["unknown conversation", "unknown queue", "unknownQueue", "queueOwned"]]
+                : [["does not own queue"], ["unknownConversation", "notAllowed", "invalidState"]]
+            for group in refusalGroups {
+                #expect(group.reduce(0) { $0 + tally.rejections[$1, default: 0] } > 0, "one of \(group): \(shown)")
+            }
         }
         if name == "chat-socket" {
             #expect(tally.storedSigned > 0 && tally.answers["ack", default: 0] > 0, "\(shown)")
