@@ -32,7 +32,7 @@ import Testing
         for id in 0..<2_000 {
             try await committer.submit { db in try db.execute(sql: "INSERT INTO blob (id, body) VALUES (?, ?)", arguments: [id, body]) }
         }
-        // Each commit asked for one; at most one every 250 ms ran, in the background.
+        // One ran in the background once 100 commits and 250 ms had passed, not one per commit.
         let deadline = ContinuousClock.now.advanced(by: .seconds(10))
         while committer.checkpointer.checkpointCount == 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
@@ -48,5 +48,44 @@ import Testing
         #expect(frames.checkpointedFrames == frames.walFrames)
         let rows = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM blob") }
         #expect(rows == 2_000)
+    }
+
+    /// A checkpoint that caught up makes the next commit restart the WAL, and SQLite syncs
+    /// the new header then, on the committing thread: so a checkpoint waits for enough
+    /// commits, or for the longest interval (decisions §37).
+    @Test func aCheckpointWaitsForEnoughCommits() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = try DataDirectory(path: root.path, process: "test")
+        let path = directory.storePath("blobs")
+        _ = try StoreDatabase.open(path: path, migrations: Self.migrations)
+        let checkpointer = WALCheckpointer(path: path, interval: .zero, commitsPerCheckpoint: 10, longestInterval: .seconds(60))
+        for _ in 1...9 { checkpointer.noteCommit() }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(checkpointer.checkpointCount == 0, "9 commits of 10")
+        checkpointer.noteCommit()
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while checkpointer.checkpointCount == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(checkpointer.checkpointCount == 1)
+        #expect(checkpointer.lastError == nil)
+    }
+
+    @Test func fewCommitsAreCheckpointedAfterTheLongestInterval() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = try DataDirectory(path: root.path, process: "test")
+        let path = directory.storePath("blobs")
+        _ = try StoreDatabase.open(path: path, migrations: Self.migrations)
+        let start = ContinuousClock.now
+        let checkpointer = WALCheckpointer(path: path, interval: .zero, commitsPerCheckpoint: 100, longestInterval: .milliseconds(400))
+        checkpointer.noteCommit()
+        checkpointer.noteCommit()
+        try await Task.sleep(for: .milliseconds(100))
+        if ContinuousClock.now - start < .milliseconds(400) {
+            #expect(checkpointer.checkpointCount == 0, "2 commits, and the longest interval has not passed")
+        }
+        try await Task.sleep(until: start.advanced(by: .milliseconds(450)))
+        checkpointer.noteCommit()
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while checkpointer.checkpointCount == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(checkpointer.checkpointCount == 1)
     }
 }
