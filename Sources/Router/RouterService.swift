@@ -219,7 +219,7 @@ public actor RouterService: Service {
             return
         }
         let deliveryID = ids.next()
-        let conversationID = UUID().uuidString.lowercased()
+        let conversationID = ConversationID.make()
         let pending = SubmitCompletion.Pending(peer: peer, submitID: id, workStream: rules.workStream, routing: routed)
         let sink = completionSink
         journal.enqueueInbound(
