@@ -23,7 +23,8 @@ public final class WALCheckpointer: Sendable {
     private struct State {
         var connection: DatabaseQueue?
         var running = false
-        var lastStarted: ContinuousClock.Instant?
+        /// When the last checkpoint started (at first, when this checkpointer was made).
+        var lastStarted: ContinuousClock.Instant
         var commitsSince = 0
         var checkpoints = 0
         var lastError: String?
@@ -69,10 +70,8 @@ public final class WALCheckpointer: Sendable {
         let start = state.withLock { state -> Bool in
             if afterCommit { state.commitsSince += 1 }
             guard !state.running, state.commitsSince > 0 else { return false }
-            if let last = state.lastStarted {
-                let since = now - last
-                guard since >= interval, state.commitsSince >= commitsPerCheckpoint || since >= longestInterval else { return false }
-            }
+            let since = now - state.lastStarted
+            guard since >= interval, state.commitsSince >= commitsPerCheckpoint || since >= longestInterval else { return false }
             state.running = true
             state.lastStarted = now
             state.commitsSince = 0
