@@ -177,6 +177,29 @@ struct FramingTests {
         #expect(try WireCodec.decode(frames: WireCodec.encode(Envelope(id: Fixtures.idA, message: .submit(text)))).message == .submit(text))
     }
 
+    @Test("an id or name longer than maximumIDBytes is invalidFieldValue, required, optional or listed")
+    func overLongIDs() throws {
+        let longest = String(repeating: "x", count: WireCodec.maximumIDBytes)
+        let tooLong = longest + "x"
+        func frames(_ message: WireMessage) throws -> [[UInt8]] { try WireCodec.encode(Envelope(id: Fixtures.idA, message: message)) }
+        func deliver(_ conversationID: String) -> WireMessage {
+            .deliver(Deliver(
+                conversationID: conversationID, workStream: "w", queue: "q", kind: .newConversation,
+                message: InboundMessage(channelInstanceID: "i", channelType: "chat", providerMessageID: "p", customerAddress: "v")))
+        }
+        #expect(try WireCodec.decode(frames: frames(deliver(longest))).message == deliver(longest))
+        expectError(.invalidFieldValue, try frames(deliver(tooLong)))
+        // Bytes, not characters: 342 three-byte characters are 1,026 bytes.
+        expectError(.invalidFieldValue, try frames(deliver(String(repeating: "€", count: 342))))
+        // An optional id, an id the protocol lets be empty, and one in a list.
+        expectError(.invalidFieldValue, try frames(.submitAck(SubmitAck(ackedID: Fixtures.idA, outcome: .accepted, conversationID: tooLong))))
+        expectError(.invalidFieldValue, try frames(.conversationClosed(ConversationClosed(conversationID: "c", queue: tooLong, reason: .agentClosed))))
+        expectError(.invalidFieldValue, try frames(.workItems(WorkItems(queue: "q", snapshot: false, added: [], removed: ["c", tooLong]))))
+        // A message's text is not an id: it may be longer.
+        let text = Submit(message: InboundMessage(channelInstanceID: "i", channelType: "chat", providerMessageID: "p", customerAddress: "v", text: tooLong))
+        #expect(try WireCodec.decode(frames: frames(.submit(text))).message == .submit(text))
+    }
+
     @Test("unusable field values are invalidFieldValue")
     func invalidFieldValues() throws {
         var frames = try validFrames()

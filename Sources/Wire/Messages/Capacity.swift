@@ -176,12 +176,12 @@ extension Reserve: ProtobufBacked {
             presences.append(try BasePresence(proto: presence, field: "allowed_presences[\(index)]"))
         }
         self.init(
-            reservationID: try requireNonEmpty(proto.reservationID, "reservation_id"),
-            agentID: try requireNonEmpty(proto.agentID, "agent_id"),
-            conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"),
+            reservationID: try requireID(proto.reservationID, "reservation_id"),
+            agentID: try requireID(proto.agentID, "agent_id"),
+            conversationID: try requireID(proto.conversationID, "conversation_id"),
             units: proto.units,
             reason: try ReserveReason(proto: proto.reason, field: "reason"),
-            queue: nonEmpty(proto.queue),
+            queue: try optionalID(proto.queue, "queue"),
             allowedPresences: presences,
             offer: proto.hasOffer ? try Offer(proto: proto.offer) : nil)
     }
@@ -204,9 +204,9 @@ extension Grant: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_Grant) throws(WireError) {
         self.init(
             requestID: try requireMessageID(proto.requestID, "request_id"),
-            reservationID: try requireNonEmpty(proto.reservationID, "reservation_id"),
-            agentID: proto.agentID,
-            conversationID: proto.conversationID,
+            reservationID: try requireID(proto.reservationID, "reservation_id"),
+            agentID: try checkID(proto.agentID, "agent_id"),
+            conversationID: try checkID(proto.conversationID, "conversation_id"),
             units: proto.units,
             capacityTotal: proto.capacityTotal,
             capacityUsed: proto.capacityUsed,
@@ -257,7 +257,7 @@ extension Deny: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_Deny) throws(WireError) {
         self.init(
             requestID: try requireMessageID(proto.requestID, "request_id"),
-            reservationID: try requireNonEmpty(proto.reservationID, "reservation_id"),
+            reservationID: try requireID(proto.reservationID, "reservation_id"),
             reason: DenyReason(proto: proto.reason),
             detail: proto.detail)
     }
@@ -275,9 +275,9 @@ extension Deny: ProtobufBacked {
 extension Release: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_Release) throws(WireError) {
         self.init(
-            reservationID: try requireNonEmpty(proto.reservationID, "reservation_id"),
-            agentID: try requireNonEmpty(proto.agentID, "agent_id"),
-            conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"),
+            reservationID: try requireID(proto.reservationID, "reservation_id"),
+            agentID: try requireID(proto.agentID, "agent_id"),
+            conversationID: try requireID(proto.conversationID, "conversation_id"),
             units: proto.units)
     }
 
@@ -295,7 +295,7 @@ extension ReleaseAck: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_ReleaseAck) throws(WireError) {
         self.init(
             ackedID: try requireMessageID(proto.ackedID, "acked_id"),
-            reservationID: try requireNonEmpty(proto.reservationID, "reservation_id"),
+            reservationID: try requireID(proto.reservationID, "reservation_id"),
             wasHeld: proto.wasHeld,
             capacityUsed: proto.capacityUsed)
     }

@@ -119,7 +119,7 @@ typealias PBBasePresence = Switchboard_Wire_V1_BasePresence
 extension Attachment {
     init(proto: PBAttachment, field: String) throws(WireError) {
         self.init(
-            url: try requireNonEmpty(proto.url, "\(field).url"),
+            url: try requireText(proto.url, "\(field).url"),
             contentType: proto.contentType,
             name: proto.name,
             sizeBytes: proto.sizeBytes)
@@ -167,6 +167,7 @@ func decodeContext(_ protos: [String: PBContextValue], field: String) throws(Wir
     var result = [String: ContextValue](minimumCapacity: protos.count)
     for (name, proto) in protos {
         guard !name.isEmpty else { throw WireError.invalid(field, "a context variable name is empty") }
+        _ = try checkID(name, "\(field) variable name")
         result[name] = try ContextValue(proto: proto, field: "\(field)[\(name)]")
     }
     return result
@@ -223,10 +224,10 @@ extension BasePresence {
 extension InboundMessage {
     init(proto: Switchboard_Wire_V1_InboundMessage, field: String) throws(WireError) {
         self.init(
-            channelInstanceID: try requireNonEmpty(proto.channelInstanceID, "\(field).channel_instance_id"),
-            channelType: try requireNonEmpty(proto.channelType, "\(field).channel_type"),
-            providerMessageID: try requireNonEmpty(proto.providerMessageID, "\(field).provider_message_id"),
-            customerAddress: try requireNonEmpty(proto.customerAddress, "\(field).customer_address"),
+            channelInstanceID: try requireID(proto.channelInstanceID, "\(field).channel_instance_id"),
+            channelType: try requireID(proto.channelType, "\(field).channel_type"),
+            providerMessageID: try requireID(proto.providerMessageID, "\(field).provider_message_id"),
+            customerAddress: try requireID(proto.customerAddress, "\(field).customer_address"),
             customerDisplayName: nonEmpty(proto.customerDisplayName),
             text: proto.text,
             attachments: try decodeAttachments(proto.attachments, field: "\(field).attachments"),
@@ -235,7 +236,7 @@ extension InboundMessage {
             locale: nonEmpty(proto.locale),
             providerTimestampMs: proto.hasProviderTimestampMs ? proto.providerTimestampMs : nil,
             receivedAtMs: proto.receivedAtMs,
-            clientMessageID: nonEmpty(proto.clientMessageID))
+            clientMessageID: try optionalID(proto.clientMessageID, "\(field).client_message_id"))
     }
 
     var proto: Switchboard_Wire_V1_InboundMessage {

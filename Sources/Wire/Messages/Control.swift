@@ -44,7 +44,7 @@ public struct Disconnect: Sendable, Hashable {
 extension Heartbeat: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_Heartbeat) throws(WireError) {
         self.init(
-            sender: try requireNonEmpty(proto.sender, "sender"),
+            sender: try requireID(proto.sender, "sender"),
             sentAtMs: proto.sentAtMs,
             lastSequence: proto.lastSequence)
     }
@@ -85,7 +85,7 @@ extension DisconnectReason {
 extension Disconnect: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_Disconnect) throws(WireError) {
         self.init(
-            sender: try requireNonEmpty(proto.sender, "sender"),
+            sender: try requireID(proto.sender, "sender"),
             reason: DisconnectReason(proto: proto.reason),
             detail: proto.detail)
     }

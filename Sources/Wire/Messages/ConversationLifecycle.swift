@@ -58,8 +58,8 @@ extension CloseReason {
 extension ConversationClosed: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_ConversationClosed) throws(WireError) {
         self.init(
-            conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"),
-            queue: proto.queue, reason: CloseReason(proto: proto.reason), closedAtMs: proto.closedAtMs)
+            conversationID: try requireID(proto.conversationID, "conversation_id"),
+            queue: try checkID(proto.queue, "queue"), reason: CloseReason(proto: proto.reason), closedAtMs: proto.closedAtMs)
     }
 
     var proto: Switchboard_Wire_V1_ConversationClosed {
@@ -94,8 +94,8 @@ public struct ConversationTransferred: Sendable, Hashable {
 extension ConversationTransferred: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_ConversationTransferred) throws(WireError) {
         self.init(
-            conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"), fromQueue: proto.fromQueue,
-            toQueue: try requireNonEmpty(proto.toQueue, "to_queue"), agentID: proto.agentID, note: proto.note)
+            conversationID: try requireID(proto.conversationID, "conversation_id"), fromQueue: try checkID(proto.fromQueue, "from_queue"),
+            toQueue: try requireID(proto.toQueue, "to_queue"), agentID: try checkID(proto.agentID, "agent_id"), note: proto.note)
     }
 
     var proto: Switchboard_Wire_V1_ConversationTransferred {

@@ -44,7 +44,7 @@ extension SubmitAck: ProtobufBacked {
         self.init(
             ackedID: try requireMessageID(proto.ackedID, "acked_id"),
             outcome: try AckOutcome(proto: proto.outcome, reason: proto.reason, field: "outcome"),
-            conversationID: nonEmpty(proto.conversationID))
+            conversationID: try optionalID(proto.conversationID, "conversation_id"))
     }
 
     var proto: Switchboard_Wire_V1_SubmitAck {

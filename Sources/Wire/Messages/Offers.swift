@@ -227,16 +227,16 @@ extension Offer: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_Offer) throws(WireError) {
         guard proto.expiresAtMs != 0 else { throw WireError.missing("expires_at_ms") }
         self.init(
-            offerID: try requireNonEmpty(proto.offerID, "offer_id"),
-            conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"),
-            agentID: try requireNonEmpty(proto.agentID, "agent_id"),
-            queue: try requireNonEmpty(proto.queue, "queue"),
-            workStream: try requireNonEmpty(proto.workStream, "work_stream"),
+            offerID: try requireID(proto.offerID, "offer_id"),
+            conversationID: try requireID(proto.conversationID, "conversation_id"),
+            agentID: try requireID(proto.agentID, "agent_id"),
+            queue: try requireID(proto.queue, "queue"),
+            workStream: try requireID(proto.workStream, "work_stream"),
             expiresAtMs: proto.expiresAtMs,
             summary: try decodeContext(proto.summary, field: "summary"),
             kind: OfferKind(proto: proto.kind),
-            reservationID: nonEmpty(proto.reservationID),
-            channelType: nonEmpty(proto.channelType))
+            reservationID: try optionalID(proto.reservationID, "reservation_id"),
+            channelType: try optionalID(proto.channelType, "channel_type"))
     }
 
     var proto: Switchboard_Wire_V1_Offer {
@@ -276,9 +276,9 @@ extension OfferDecision {
 extension OfferReply: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_OfferReply) throws(WireError) {
         self.init(
-            offerID: try requireNonEmpty(proto.offerID, "offer_id"),
-            agentID: try requireNonEmpty(proto.agentID, "agent_id"),
-            conversationID: nonEmpty(proto.conversationID),
+            offerID: try requireID(proto.offerID, "offer_id"),
+            agentID: try requireID(proto.agentID, "agent_id"),
+            conversationID: try optionalID(proto.conversationID, "conversation_id"),
             decision: try OfferDecision(proto: proto.decision, field: "decision"),
             decidedAtMs: proto.decidedAtMs)
     }
@@ -321,9 +321,9 @@ extension WithdrawReason {
 extension OfferWithdrawn: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_OfferWithdrawn) throws(WireError) {
         self.init(
-            offerID: try requireNonEmpty(proto.offerID, "offer_id"),
-            agentID: try requireNonEmpty(proto.agentID, "agent_id"),
-            conversationID: nonEmpty(proto.conversationID),
+            offerID: try requireID(proto.offerID, "offer_id"),
+            agentID: try requireID(proto.agentID, "agent_id"),
+            conversationID: try optionalID(proto.conversationID, "conversation_id"),
             reason: WithdrawReason(proto: proto.reason))
     }
 
@@ -346,17 +346,17 @@ extension AgentAction: ProtobufBacked {
         case .hold: kind = .hold
         case .wrapUp: kind = .wrapUp
         case .close: kind = .close
-        case .transferToQueue: kind = .transferToQueue(try requireNonEmpty(proto.targetQueue, "target_queue"))
-        case .transferToAgent: kind = .transferToAgent(try requireNonEmpty(proto.targetAgentID, "target_agent_id"))
+        case .transferToQueue: kind = .transferToQueue(try requireID(proto.targetQueue, "target_queue"))
+        case .transferToAgent: kind = .transferToAgent(try requireID(proto.targetAgentID, "target_agent_id"))
         case .unspecified: throw WireError.missing("kind")
         case .UNRECOGNIZED(let raw): throw WireError.invalid("kind", "unknown agent action kind \(raw)")
         }
         self.init(
-            actionID: try requireNonEmpty(proto.actionID, "action_id"),
-            agentID: try requireNonEmpty(proto.agentID, "agent_id"),
-            conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"),
+            actionID: try requireID(proto.actionID, "action_id"),
+            agentID: try requireID(proto.agentID, "agent_id"),
+            conversationID: try requireID(proto.conversationID, "conversation_id"),
             kind: kind,
-            queue: nonEmpty(proto.queue),
+            queue: try optionalID(proto.queue, "queue"),
             note: proto.note,
             requestedAtMs: proto.requestedAtMs)
     }
@@ -423,9 +423,9 @@ extension AgentActionResult: ProtobufBacked {
         }
         self.init(
             actionMessageID: try requireMessageID(proto.actionMessageID, "action_message_id"),
-            actionID: try requireNonEmpty(proto.actionID, "action_id"),
-            agentID: proto.agentID,
-            conversationID: proto.conversationID,
+            actionID: try requireID(proto.actionID, "action_id"),
+            agentID: try checkID(proto.agentID, "agent_id"),
+            conversationID: try checkID(proto.conversationID, "conversation_id"),
             outcome: outcome,
             detail: proto.detail,
             conversationState: nonEmpty(proto.conversationState))
@@ -483,12 +483,12 @@ extension ConversationMessage: ProtobufBacked {
             throw WireError(code: .invalidFieldValue, message: "sequence must be > 0")
         }
         self.init(
-            conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"),
-            agentID: try requireNonEmpty(proto.agentID, "agent_id"),
+            conversationID: try requireID(proto.conversationID, "conversation_id"),
+            agentID: try requireID(proto.agentID, "agent_id"),
             sequence: proto.sequence,
             message: try InboundMessage(proto: proto.message, field: "message"),
-            queue: nonEmpty(proto.queue),
-            workStream: nonEmpty(proto.workStream))
+            queue: try optionalID(proto.queue, "queue"),
+            workStream: try optionalID(proto.workStream, "work_stream"))
     }
 
     var proto: Switchboard_Wire_V1_ConversationMessage {

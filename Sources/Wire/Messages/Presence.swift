@@ -78,9 +78,9 @@ public struct SnapshotReply: Sendable, Hashable {
 extension AgentState {
     init(proto: Switchboard_Wire_V1_AgentState, field: String) throws(WireError) {
         self.init(
-            agentID: try requireNonEmpty(proto.agentID, "\(field).agent_id"),
+            agentID: try requireID(proto.agentID, "\(field).agent_id"),
             basePresence: try BasePresence(proto: proto.basePresence, field: "\(field).base_presence"),
-            customPresence: nonEmpty(proto.customPresence),
+            customPresence: try optionalID(proto.customPresence, "\(field).custom_presence"),
             capacityTotal: proto.capacityTotal,
             capacityUsed: proto.capacityUsed,
             connected: proto.connected,
@@ -119,7 +119,7 @@ extension AgentUpdate: ProtobufBacked {
 
 extension SnapshotRequest: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_SnapshotRequest) throws(WireError) {
-        self.init(agentIDPrefix: nonEmpty(proto.agentIDPrefix))
+        self.init(agentIDPrefix: try optionalID(proto.agentIDPrefix, "agent_id_prefix"))
     }
 
     var proto: Switchboard_Wire_V1_SnapshotRequest {

@@ -181,11 +181,11 @@ extension Ready: ProtobufBacked {
             throw WireError.invalid("queues[\(index)]", "a queue name is empty")
         }
         self.init(
-            distributor: try requireNonEmpty(proto.distributor, "distributor"),
-            queues: proto.queues,
-            capabilities: proto.capabilities,
+            distributor: try requireID(proto.distributor, "distributor"),
+            queues: try checkIDs(proto.queues, "queues"),
+            capabilities: try checkIDs(proto.capabilities, "capabilities"),
             heartbeatIntervalMs: proto.heartbeatIntervalMs,
-            instanceID: proto.instanceID)
+            instanceID: try checkID(proto.instanceID, "instance_id"))
     }
 
     var proto: Switchboard_Wire_V1_Ready {
@@ -203,8 +203,8 @@ extension ReadyAccepted: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_ReadyAccepted) throws(WireError) {
         self.init(
             readyID: try requireMessageID(proto.readyID, "ready_id"),
-            queues: proto.queues,
-            capabilities: proto.capabilities,
+            queues: try checkIDs(proto.queues, "queues"),
+            capabilities: try checkIDs(proto.capabilities, "capabilities"),
             heartbeatIntervalMs: proto.heartbeatIntervalMs)
     }
 
@@ -246,8 +246,8 @@ extension ReadyRefused: ProtobufBacked {
             readyID: try requireMessageID(proto.readyID, "ready_id"),
             reason: ReadyRefusalReason(proto: proto.reason),
             detail: proto.detail,
-            conflictingQueues: proto.conflictingQueues,
-            currentOwner: nonEmpty(proto.currentOwner))
+            conflictingQueues: try checkIDs(proto.conflictingQueues, "conflicting_queues"),
+            currentOwner: try optionalID(proto.currentOwner, "current_owner"))
     }
 
     var proto: Switchboard_Wire_V1_ReadyRefused {
@@ -283,14 +283,14 @@ extension Deliver: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_Deliver) throws(WireError) {
         guard proto.hasMessage else { throw WireError.missing("message") }
         self.init(
-            conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"),
-            workStream: try requireNonEmpty(proto.workStream, "work_stream"),
-            queue: try requireNonEmpty(proto.queue, "queue"),
+            conversationID: try requireID(proto.conversationID, "conversation_id"),
+            workStream: try requireID(proto.workStream, "work_stream"),
+            queue: try requireID(proto.queue, "queue"),
             kind: try DeliveryKind(proto: proto.kind, field: "kind"),
             message: try InboundMessage(proto: proto.message, field: "message"),
             context: try decodeContext(proto.context, field: "context"),
             conversationSequence: proto.conversationSequence,
-            routingRule: nonEmpty(proto.routingRule))
+            routingRule: try optionalID(proto.routingRule, "routing_rule"))
     }
 
     var proto: Switchboard_Wire_V1_Deliver {
@@ -325,13 +325,13 @@ extension DeliverAck: ProtobufBacked {
 extension AgentReply: ProtobufBacked {
     init(proto: Switchboard_Wire_V1_AgentReply) throws(WireError) {
         self.init(
-            conversationID: try requireNonEmpty(proto.conversationID, "conversation_id"),
+            conversationID: try requireID(proto.conversationID, "conversation_id"),
             // Empty on the presence → distributor hop: the distributor fills them from the
             // conversation (G5); the router refuses a reply without them.
-            channelInstanceID: proto.channelInstanceID,
-            channelType: proto.channelType,
-            customerAddress: proto.customerAddress,
-            agentID: try requireNonEmpty(proto.agentID, "agent_id"),
+            channelInstanceID: try checkID(proto.channelInstanceID, "channel_instance_id"),
+            channelType: try checkID(proto.channelType, "channel_type"),
+            customerAddress: try checkID(proto.customerAddress, "customer_address"),
+            agentID: try requireID(proto.agentID, "agent_id"),
             text: proto.text,
             attachments: try decodeAttachments(proto.attachments, field: "attachments"),
             sentAtMs: proto.sentAtMs)
@@ -356,7 +356,8 @@ extension AgentReplyAck: ProtobufBacked {
         self.init(
             ackedID: try requireMessageID(proto.ackedID, "acked_id"),
             outcome: try AckOutcome(proto: proto.outcome, reason: proto.reason, field: "outcome"),
-            providerMessageID: nonEmpty(proto.providerMessageID), unknownConversation: proto.unknownConversation)
+            providerMessageID: try optionalID(proto.providerMessageID, "provider_message_id"),
+            unknownConversation: proto.unknownConversation)
     }
 
     var proto: Switchboard_Wire_V1_AgentReplyAck {

@@ -49,9 +49,10 @@ public struct WorkItems: Sendable, Hashable {
 extension WorkItem {
     init(proto: Switchboard_Wire_V1_WorkItem, field: String) throws(WireError) {
         self.init(
-            conversationID: try requireNonEmpty(proto.conversationID, "\(field).conversation_id"),
-            queue: try requireNonEmpty(proto.queue, "\(field).queue"),
-            workStream: proto.workStream, channelType: proto.channelType, waitingSinceMs: proto.waitingSinceMs,
+            conversationID: try requireID(proto.conversationID, "\(field).conversation_id"),
+            queue: try requireID(proto.queue, "\(field).queue"),
+            workStream: try checkID(proto.workStream, "\(field).work_stream"),
+            channelType: try checkID(proto.channelType, "\(field).channel_type"), waitingSinceMs: proto.waitingSinceMs,
             summary: try decodeContext(proto.summary, field: "\(field).summary"),
             customerDisplayName: proto.customerDisplayName.isEmpty ? nil : proto.customerDisplayName)
     }
@@ -76,10 +77,11 @@ extension WorkItems: ProtobufBacked {
         for (index, item) in proto.added.enumerated() {
             added.append(try WorkItem(proto: item, field: "added[\(index)]"))
         }
-        for (index, id) in proto.removed.enumerated() where id.isEmpty {
-            throw WireError.invalid("removed[\(index)]", "a conversation id is empty")
+        for (index, id) in proto.removed.enumerated() {
+            guard !id.isEmpty else { throw WireError.invalid("removed[\(index)]", "a conversation id is empty") }
+            _ = try checkID(id, "removed[\(index)]")
         }
-        self.init(queue: try requireNonEmpty(proto.queue, "queue"), snapshot: proto.snapshot, added: added, removed: proto.removed)
+        self.init(queue: try requireID(proto.queue, "queue"), snapshot: proto.snapshot, added: added, removed: proto.removed)
     }
 
     var proto: Switchboard_Wire_V1_WorkItems {
