@@ -178,6 +178,20 @@ import Wire
         }
     }
 
+    @Test func aSignedMessageWithAnIDTheRouterWouldRefuseIs400AndStoresNothing() async throws {
+        try await AdapterFixture.with(try Self.adapter()) { fixture, client in
+            // Signed by the provider, but its id is longer than the wire allows: stored, it would
+            // be resent to the router forever.
+            let body = Self.form(sid: "SM" + String(repeating: "1", count: WireCodec.maximumIDBytes))
+            let answer = try await client.send(.post, Self.uri, headers: try Self.signed(body), body: body)
+            #expect(answer.status == .badRequest)
+            #expect(answer.body.contains("provider_message_id"))
+            #expect(try await fixture.store.allRows().isEmpty)
+            let accepted = Self.form(sid: "SM" + String(repeating: "1", count: WireCodec.maximumIDBytes - 2))
+            #expect(try await client.send(.post, Self.uri, headers: try Self.signed(accepted), body: accepted).status == .ok)
+        }
+    }
+
     @Test func anUnknownNumberIs404() async throws {
         try await AdapterFixture.with(try Self.adapter()) { fixture, client in
             let body = Self.form(sid: "SM-x").replacingOccurrences(of: "%2B15550002222", with: "%2B15559999999")

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Wire
 
 /// The shared webhook pipeline around a `ChannelAdapter`: read the raw body within the
 /// route's limit, let the adapter verify and parse, store in the outbox (the answer waits
@@ -52,6 +53,15 @@ public struct IngressEndpoints: Sendable {
         case .store(let messages):
             guard let recorder else {
                 return reject(IngressRejection(.notImplemented, "the \(adapter.channelType) channel is not implemented yet"), uri: raw.uri)
+            }
+            // Stored, a message the router refuses at decode would be resent forever; refused
+            // now, the provider hears why (4xx, not retried).
+            for message in messages {
+                do throws(WireError) {
+                    try message.checkReceivable()
+                } catch {
+                    return reject(.malformed(error.message), uri: raw.uri)
+                }
             }
             do {
                 let stored = try await recorder.record(messages)

@@ -222,6 +222,13 @@ extension BasePresence {
 }
 
 extension InboundMessage {
+    /// Throws what a receiver's decoder would refuse in this message (an id too long, a NUL in
+    /// an id, ...), so an adapter can refuse a provider's request before storing a message
+    /// the router would never accept.
+    public func checkReceivable() throws(WireError) {
+        _ = try InboundMessage(proto: proto, field: "message")
+    }
+
     init(proto: Switchboard_Wire_V1_InboundMessage, field: String) throws(WireError) {
         self.init(
             channelInstanceID: try requireID(proto.channelInstanceID, "\(field).channel_instance_id"),
