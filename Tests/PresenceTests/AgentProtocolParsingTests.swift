@@ -35,6 +35,8 @@ import Wire
                 == .action(AgentActionRequest(conversationID: "c1", kind: .wrapUp, clientActionID: "w-7")))
         #expect(try command(#"{"type":"close","conversationId":"c1","clientActionId":""}"#) == .action(AgentActionRequest(conversationID: "c1", kind: .close)))
         #expect(try ClientFrame.decode(#"{"type":"hello","agentId":"ada","secret":"x","receipts":true}"#).receipts == true)
+        let longest = String(repeating: "c", count: WireCodec.maximumIDBytes)
+        #expect(try command(#"{"type":"close","conversationId":"\#(longest)"}"#) == .action(AgentActionRequest(conversationID: longest, kind: .close)))
     }
 
     @Test(arguments: [
@@ -49,6 +51,10 @@ import Wire
         (#"{"type":"received","conversationId":"c1"}"#, "missingField"),
         (#"{"type":"received","sequence":1}"#, "missingField"),
         (#"{"type":"received","conversationId":"c1","sequence":-1}"#, "malformed"),
+        // Ids longer than the wire carries (decisions §38).
+        (#"{"type":"close","conversationId":"\#(String(repeating: "c", count: 1_025))"}"#, "malformed"),
+        (#"{"type":"transfer","conversationId":"c1","targetAgentId":"\#(String(repeating: "a", count: 1_025))"}"#, "malformed"),
+        (#"{"type":"pick","conversationId":"c1","queue":"\#(String(repeating: "q", count: 1_025))"}"#, "malformed"),
     ])
     func badFramesGetTheRightErrorCode(json: String, code: String) {
         #expect(throws: AgentProtocolError.self) { try ClientFrame.decode(json).command() }

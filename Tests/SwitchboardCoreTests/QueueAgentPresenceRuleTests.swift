@@ -35,6 +35,8 @@ import Testing
                  reason: "duplicate custom presence name 'In a meeting' (first declared at line {line of - name: In a meeting})"),
         RuleCase("custom presence is not a base name", [("- name: In a meeting", "- name: Away")], marker: "- name: Away",
                  path: "presences[0].name", reason: "'Away' is the name of the base presence away; a custom presence needs a name of its own"),
+        RuleCase("custom presence name length", [("- name: In a meeting", "- name: \(String(repeating: "m", count: 65))")],
+                 marker: "- name: mmm", path: "presences[0].name", reason: "a custom presence name is at most 64 characters, got 65"),
         RuleCase("custom presence base", [("base: busyDnd", "base: dnd")], marker: "base: dnd",
                  path: "presences[0].base", reason: "must be one of available, busy, busyDnd, away, offline; got dnd"),
         // Warnings

@@ -134,9 +134,9 @@ struct ClientFrame: Decodable, Sendable {
         case "transfer":
             let kind: AgentAction.Kind
             if let targetQueue, !targetQueue.isEmpty {
-                kind = .transferToQueue(targetQueue)
+                kind = .transferToQueue(try require(targetQueue, "targetQueue"))
             } else if let targetAgentId, !targetAgentId.isEmpty {
-                kind = .transferToAgent(targetAgentId)
+                kind = .transferToAgent(try require(targetAgentId, "targetAgentId"))
             } else {
                 throw AgentProtocolError("missingField", "transfer needs targetQueue or targetAgentId")
             }
@@ -156,8 +156,13 @@ struct ClientFrame: Decodable, Sendable {
         clientActionId.flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }
     }
 
+    /// A required id or name. Bounded like every id on the wire (decisions §38): a longer one
+    /// would reach a distributor that refuses it at decode, and the action would go unanswered.
     private func require(_ value: String?, _ name: String) throws(AgentProtocolError) -> String {
         guard let value, !value.isEmpty else { throw AgentProtocolError("missingField", "\"\(name)\" is required") }
+        guard value.utf8.count <= WireCodec.maximumIDBytes else {
+            throw AgentProtocolError("malformed", "\"\(name)\" is longer than \(WireCodec.maximumIDBytes) bytes")
+        }
         return value
     }
 }

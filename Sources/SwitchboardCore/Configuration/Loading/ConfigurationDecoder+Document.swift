@@ -98,6 +98,8 @@ extension ConfigurationDecoder {
         }
     }
 
+    static let maximumCustomPresenceLength = 64
+
     func decodeCustomPresences(_ field: Field?) -> [Located<CustomPresence>] {
         var result: [Located<CustomPresence>] = []
         for item in list(field) ?? [] {
@@ -107,6 +109,10 @@ extension ConfigurationDecoder {
             let base = enumeration(fields.required("base"), BasePresence.self)
             if let name, let nameField, let clash = BasePresence.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) {
                 error(nameField, "'\(name)' is the name of the base presence \(clash.rawValue); a custom presence needs a name of its own")
+            }
+            // Agent updates carry it, and the wire bounds what they carry (decisions §38).
+            if let name, let nameField, name.count > Self.maximumCustomPresenceLength {
+                error(nameField, "a custom presence name is at most \(Self.maximumCustomPresenceLength) characters, got \(name.count)")
             }
             guard let name else { continue }
             result.append(Located(path: item.path, value: CustomPresence(name: name, base: base ?? .available)))
