@@ -9,9 +9,10 @@ enum ConfigurationSyntax {
         return text.unicodeScalars.allSatisfy { isASCIILetter($0) || isASCIIDigit($0) || $0 == "-" || $0 == "_" }
     }
 
-    /// Context variable names: `[a-z][A-Za-z0-9]*`.
+    /// Context variable names: `[a-z][A-Za-z0-9]*`, at most 64 characters (messages carry
+    /// them as keys, and the wire bounds those: decisions §38).
     static func isVariableName(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first), text.unicodeScalars.count <= 64 else { return false }
         return text.unicodeScalars.allSatisfy { isASCIILetter($0) || isASCIIDigit($0) }
     }
 
