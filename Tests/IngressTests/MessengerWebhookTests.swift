@@ -208,6 +208,8 @@ import Wire
                 #"{"sender":"7000000000000001","message":{"mid":"m_bad"}}"#,
                 #"{"sender":{"id":"7000000000000001"},"message":{"text":"no mid"}}"#,
                 #"{"sender":{},"message":{"mid":"m_nosender","text":"x"}}"#,
+                // A sender id the router would refuse (over the wire's bound, decisions §38).
+                MetaBodies.messengerMessage(mid: "m_longsender", psid: String(repeating: "7", count: 1_025)),
                 MetaBodies.messengerMessage(mid: "m_good"),
             ])])
             let (status, _) = try await fixture.postSigned(client, body, secret: MetaVectors.messengerSecret)

@@ -147,6 +147,22 @@ import Wire
         }
     }
 
+    @Test func aMessageTheRouterWouldRefuseIsSkippedAndTheRestOfTheBatchStored() async throws {
+        try await MetaIngressFixture.with(.whatsapp) { fixture, client in
+            // An id over the wire's bound (decisions §38): Meta would retry the whole POST on an
+            // error answer, so only that message is left out.
+            let tooLong = "wamid." + String(repeating: "X", count: WireCodec.maximumIDBytes)
+            let body = MetaBodies.whatsApp([MetaBodies.whatsAppChange(
+                messages: [MetaBodies.whatsAppText(id: tooLong), MetaBodies.whatsAppText(id: "wamid.OK1")],
+                statuses: [MetaBodies.whatsAppStatus(id: "wamid.OUT2", status: "sent")])])
+            let (status, text) = try await fixture.postSigned(client, body, secret: MetaVectors.whatsAppSecret)
+            #expect(status == .ok)
+            #expect(text == "EVENT_RECEIVED")
+            #expect(try await fixture.storedMessages().map(\.providerMessageID) == ["wamid.OK1"])
+            #expect(try await fixture.statuses.statuses(providerMessageID: "wamid.OUT2").map(\.status) == ["sent"])
+        }
+    }
+
     @Test func theCustomerIsKeyedOnWaIDElseUserIDElseFrom() async throws {
         try await MetaIngressFixture.with(.whatsapp) { fixture, client in
             let userOnly = #"{"id":"wamid.K1","timestamp":"1717000000","type":"text","text":{"body":"no phone"}}"#

@@ -8,6 +8,18 @@ struct MetaSkip: Error {
 
     static func routine(_ reason: String) -> Self { Self(reason: reason, kind: .routine) }
     static func unusable(_ reason: String) -> Self { Self(reason: reason, kind: .unusable) }
+
+    /// The message, or an unusable skip when the router would refuse it at decode (an id over
+    /// the wire's bound, decisions §38). Meta batches many messages in a POST and retries the
+    /// whole POST on an error answer, so one such message is skipped, not the batch refused.
+    static func receivable(_ message: InboundMessage) -> Result<InboundMessage, MetaSkip> {
+        do throws(WireError) {
+            try message.checkReceivable()
+            return .success(message)
+        } catch {
+            return .failure(.unusable("message the router would refuse (\(error.code))"))
+        }
+    }
 }
 
 extension MessengerPayload.Event {
@@ -30,7 +42,7 @@ extension MessengerPayload.Event {
             "customer.address": psid,
             "facebook.pageId": pageID,
         ]
-        return .success(InboundMessage(
+        return MetaSkip.receivable(InboundMessage(
             channelInstanceID: channelID, channelType: ChannelType.facebook.rawValue, providerMessageID: mid,
             customerAddress: psid, text: message.text ?? "", attachments: attachments, channelData: channelData,
             providerTimestampMs: timestamp, receivedAtMs: receivedAtMs))

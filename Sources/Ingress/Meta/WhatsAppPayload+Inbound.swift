@@ -80,7 +80,7 @@ extension WhatsAppPayload.Message {
         if let displayName { channelData["customer.displayName"] = displayName }
         if let number = target.displayPhoneNumber, !number.isEmpty { channelData["whatsapp.displayPhoneNumber"] = number }
         if let userID, !userID.isEmpty { channelData["whatsapp.userId"] = userID }
-        return .success(InboundMessage(
+        return MetaSkip.receivable(InboundMessage(
             channelInstanceID: target.channelID, channelType: ChannelType.whatsapp.rawValue, providerMessageID: id,
             customerAddress: address, customerDisplayName: displayName, text: content.text, attachments: content.attachments,
             channelData: channelData, providerTimestampMs: MetaPayloadDecoding.milliseconds(fromSeconds: timestamp),
