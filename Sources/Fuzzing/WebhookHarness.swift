@@ -70,9 +70,10 @@ struct WebhookHarness {
                     tally.find("\(input.label) input threw \(error) (\(replay))")
                 }
                 var now = Int(metrics.value(accepted, type))
-                // Receipts are counted when the answer says some may be stored (a 2xx), and
-                // after every unsigned input, which must store none whatever it is answered.
-                if let receipts, (200..<300).contains(status) || !input.signed {
+                // Receipts are counted after every input, so rows are charged to the input that
+                // stored them whatever it was answered (an adapter may store a batch's receipts
+                // and still refuse one of its messages).
+                if let receipts {
                     let count = try await receipts.count()
                     now += count - receiptCount
                     receiptCount = count
