@@ -55,6 +55,8 @@ import Wire
         (#"{"type":"close","conversationId":"\#(String(repeating: "c", count: 1_025))"}"#, "malformed"),
         (#"{"type":"transfer","conversationId":"c1","targetAgentId":"\#(String(repeating: "a", count: 1_025))"}"#, "malformed"),
         (#"{"type":"pick","conversationId":"c1","queue":"\#(String(repeating: "q", count: 1_025))"}"#, "malformed"),
+        // A NUL, which the stores would cut the id at.
+        (#"{"type":"close","conversationId":"c1\u0000x"}"#, "malformed"),
     ])
     func badFramesGetTheRightErrorCode(json: String, code: String) {
         #expect(throws: AgentProtocolError.self) { try ClientFrame.decode(json).command() }

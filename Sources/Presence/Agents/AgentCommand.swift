@@ -156,12 +156,14 @@ struct ClientFrame: Decodable, Sendable {
         clientActionId.flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }
     }
 
-    /// A required id or name. Bounded like every id on the wire (decisions §38): a longer one
-    /// would reach a distributor that refuses it at decode, and the action would go unanswered.
+    /// A required id or name, by the wire's rule (decisions §38): one the distributor's decoder
+    /// refuses would leave the action unanswered.
     private func require(_ value: String?, _ name: String) throws(AgentProtocolError) -> String {
         guard let value, !value.isEmpty else { throw AgentProtocolError("missingField", "\"\(name)\" is required") }
-        guard value.utf8.count <= WireCodec.maximumIDBytes else {
-            throw AgentProtocolError("malformed", "\"\(name)\" is longer than \(WireCodec.maximumIDBytes) bytes")
+        do throws(WireError) {
+            try WireCodec.checkID(value, field: name)
+        } catch {
+            throw AgentProtocolError("malformed", error.message)
         }
         return value
     }

@@ -15,6 +15,12 @@ import Foundation
 /// each step of such a conversation).
 extension WireCodec {
     public static let maximumIDBytes = 1_024
+
+    /// Throws `invalidFieldValue` for an id or name a receiver would refuse (a NUL, more than
+    /// `maximumIDBytes`): what a process that builds messages from outside input checks first.
+    public static func checkID(_ value: String, field: String) throws(WireError) {
+        _ = try Wire.checkID(value, field)
+    }
 }
 
 /// A required id or name: empty is missing; see `checkID` for what else is refused.

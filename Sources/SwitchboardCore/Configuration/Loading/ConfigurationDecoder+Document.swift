@@ -98,8 +98,6 @@ extension ConfigurationDecoder {
         }
     }
 
-    static let maximumCustomPresenceLength = 64
-
     func decodeCustomPresences(_ field: Field?) -> [Located<CustomPresence>] {
         var result: [Located<CustomPresence>] = []
         for item in list(field) ?? [] {
@@ -110,9 +108,9 @@ extension ConfigurationDecoder {
             if let name, let nameField, let clash = BasePresence.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) {
                 error(nameField, "'\(name)' is the name of the base presence \(clash.rawValue); a custom presence needs a name of its own")
             }
-            // Agent updates carry it, and the wire bounds what they carry (decisions §38).
-            if let name, let nameField, name.count > Self.maximumCustomPresenceLength {
-                error(nameField, "a custom presence name is at most \(Self.maximumCustomPresenceLength) characters, got \(name.count)")
+            // Agent updates carry it.
+            if let name, let nameField, name.count > ConfigurationSyntax.maximumNameLength {
+                error(nameField, "a custom presence name is at most \(ConfigurationSyntax.maximumNameLength) characters, got \(name.count)")
             }
             guard let name else { continue }
             result.append(Located(path: item.path, value: CustomPresence(name: name, base: base ?? .available)))

@@ -100,7 +100,7 @@ extension ConfigurationDecoder {
             if let nameField {
                 name = text(nameField)
                 if let value = name, !ConfigurationSyntax.isVariableName(value) {
-                    error(nameField, "must be a variable name ([a-z][A-Za-z0-9]*, at most 64 characters), got '\(value)'")
+                    error(nameField, "must be a variable name ([a-z][A-Za-z0-9]*, at most \(ConfigurationSyntax.maximumNameLength) characters), got '\(value)'")
                     name = nil
                 }
             } else if let displayName, let displayField {

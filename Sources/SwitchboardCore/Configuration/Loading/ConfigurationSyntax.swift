@@ -1,18 +1,20 @@
 /// The lexical rules of configuration values: identifiers, environment variable names,
 /// phone numbers, URLs and network addresses. Pure functions over text.
 enum ConfigurationSyntax {
-    static let identifierRule = "a letter, then letters, digits, '-' or '_', at most 64 characters"
+    /// The longest configured name (ids, variable and custom presence names): messages carry
+    /// them, and the wire bounds what they carry (decisions §38).
+    static let maximumNameLength = 64
+    static let identifierRule = "a letter, then letters, digits, '-' or '_', at most \(maximumNameLength) characters"
 
     /// Ids and names that appear in logs, metrics labels and wire messages.
     static func isIdentifier(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, isASCIILetter(first), text.unicodeScalars.count <= 64 else { return false }
+        guard let first = text.unicodeScalars.first, isASCIILetter(first), text.unicodeScalars.count <= maximumNameLength else { return false }
         return text.unicodeScalars.allSatisfy { isASCIILetter($0) || isASCIIDigit($0) || $0 == "-" || $0 == "_" }
     }
 
-    /// Context variable names: `[a-z][A-Za-z0-9]*`, at most 64 characters (messages carry
-    /// them as keys, and the wire bounds those: decisions §38).
+    /// Context variable names: `[a-z][A-Za-z0-9]*`, at most `maximumNameLength` characters.
     static func isVariableName(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first), text.unicodeScalars.count <= 64 else { return false }
+        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first), text.unicodeScalars.count <= maximumNameLength else { return false }
         return text.unicodeScalars.allSatisfy { isASCIILetter($0) || isASCIIDigit($0) }
     }
 
