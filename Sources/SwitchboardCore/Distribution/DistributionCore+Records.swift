@@ -113,8 +113,10 @@ extension DistributionCore {
     }
 
     private mutating func reindexLines(_ id: String, from old: ConversationRecord?, to new: ConversationRecord?) {
-        let wasWaiting = old.map(isWaitingForPush) ?? false
-        let isWaiting = new.map(isWaitingForPush) ?? false
+        // Not `old.map(isWaitingForPush)`: a method reference copies the whole core into its
+        // context (every field retained and released) on every record change.
+        let wasWaiting = if let old { isWaitingForPush(old) } else { false }
+        let isWaiting = if let new { isWaitingForPush(new) } else { false }
         let sameLine = old?.queue == new?.queue && old?.workStream == new?.workStream
         if wasWaiting, !isWaiting || !sameLine, let old, let rank = queueRanks[old.queue] {
             queueIndexes[rank].lines[old.workStream]?.leave(id)
@@ -126,8 +128,8 @@ extension DistributionCore {
     }
 
     private mutating func reindexWorkItems(_ id: String, from old: ConversationRecord?, to new: ConversationRecord?) {
-        let wasItem = old.map(isOpenWorkItem) ?? false
-        let isItem = new.map(isOpenWorkItem) ?? false
+        let wasItem = if let old { isOpenWorkItem(old) } else { false }
+        let isItem = if let new { isOpenWorkItem(new) } else { false }
         let sameQueue = old?.queue == new?.queue
         if wasItem, !isItem || !sameQueue, let old, let rank = queueRanks[old.queue] {
             queueIndexes[rank].workItems.remove(id)

@@ -80,12 +80,13 @@ public struct PresenceStateMachine: Sendable {
     // MARK: reading
 
     public func state(of agentID: String) -> AgentPresence? {
-        records[agentID].map(presence)
+        // A closure, not `.map(presence)`: a method reference copies the whole state machine.
+        records[agentID].map { presence($0) }
     }
 
     /// Every configured agent, in configuration order.
     public var allAgents: [AgentPresence] {
-        agentOrder.compactMap { records[$0].map(presence) }
+        agentOrder.compactMap { id in records[id].map { presence($0) } }
     }
 
     public func reservations(of agentID: String) -> [CapacityReservation] {
