@@ -40,12 +40,15 @@ extension RuleProgram {
                 appendNever(onTrue: onFalse, onFalse: onTrue)  // never, swapped: always
             case .any(let children) where children.isEmpty:
                 appendNever(onTrue: onTrue, onFalse: onFalse)
-            case .all(let children):
+            case .all(let written):
+                // Tested in the order most likely to decide soonest (`ordered`, RuleProgram+Order).
+                let children = RuleProgram.ordered(written, stoppingWhen: false).children
                 for (index, child) in children.enumerated() {
                     let next = nodes.count + Self.nodeCount(child)
                     emit(child, onTrue: index == children.count - 1 ? onTrue : next, onFalse: onFalse)
                 }
-            case .any(let children):
+            case .any(let written):
+                let children = RuleProgram.ordered(written, stoppingWhen: true).children
                 for (index, child) in children.enumerated() {
                     let next = nodes.count + Self.nodeCount(child)
                     emit(child, onTrue: onTrue, onFalse: index == children.count - 1 ? onFalse : next)
