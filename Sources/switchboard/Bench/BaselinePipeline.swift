@@ -24,6 +24,8 @@ struct BaselinePipeline: Sendable {
         let next = Atomic<Int>(0)
         let sentCount = Atomic<Int>(0)
         let arrivedCount = Atomic<Int>(0)
+        /// Signalled on every arrival: the pacer waits on it for room under the bound.
+        let room = RoomSignal()
         var inFlight: Int { sentCount.load(ordering: .relaxed) - arrivedCount.load(ordering: .relaxed) }
     }
 
@@ -73,6 +75,7 @@ struct BaselinePipeline: Sendable {
                             if let number = Self.number(message.frames[1]) {
                                 flow.arrivals.withLock { $0[number] = now }
                                 flow.arrivedCount.add(1, ordering: .relaxed)
+                                flow.room.landed()
                             }
                             try await sink.send(Multipart([message.frames[0], message.frames[1]]))
                         }
@@ -113,7 +116,7 @@ struct BaselinePipeline: Sendable {
         let window = (start + BenchClock.nanoseconds(warmup))..<(start + BenchClock.nanoseconds(warmup + duration))
         let pacer = LoadPacer(
             rate: nil, maxInFlight: maxInFlight, start: start, end: window.upperBound, inFlight: { flow.inFlight },
-            takeNumber: { flow.next.wrappingAdd(1, ordering: .relaxed).oldValue }, stopped: stopped)
+            takeNumber: { flow.next.wrappingAdd(1, ordering: .relaxed).oldValue }, stopped: stopped, room: flow.room)
         let load = Task {
             while let number = await pacer.next() {
                 flow.sendTimes.withLock { $0[number] = BenchClock.now() }
@@ -125,6 +128,7 @@ struct BaselinePipeline: Sendable {
         await BenchClock.sleep(until: window.lowerBound, unless: stopped)
         let before = UsageSample(pids, benchName: nil)
         await BenchClock.sleep(until: window.upperBound, unless: stopped)
+        flow.room.close()  // the sender waiting for room sees that the load is over
         let after = UsageSample(pids, benchName: nil)
         await load.value
         if stopped() { throw BenchError(.interrupted, "interrupted") }

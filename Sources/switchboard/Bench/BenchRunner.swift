@@ -160,9 +160,11 @@ final class BenchRunner: Service, Sendable {
         tracker.resetCounts()
         let start = BenchClock.now()
         let window = (start + BenchClock.nanoseconds(Self.duration(options.warmup)))..<(start + BenchClock.nanoseconds(Self.duration(options.warmup + options.duration)))
+        let room = RoomSignal()
+        tracker.signalLandings(to: room)
         let pacer = LoadPacer(
             rate: options.rate, maxInFlight: options.maxInFlight, start: start, end: window.upperBound,
-            inFlight: { tracker.inFlight }, takeNumber: { tracker.takeNumber() }, stopped: stopped)
+            inFlight: { tracker.inFlight }, takeNumber: { tracker.takeNumber() }, stopped: stopped, room: room)
         let (logger, connections) = (self.logger, options.connections)
         let load = Task(executorPreference: executor) {
             switch entry {
@@ -177,6 +179,7 @@ final class BenchRunner: Service, Sendable {
         let before = UsageSample(pids, benchName: "bench")
         let workBefore = await WorkSample.read(topology.healthChecks)
         await BenchClock.sleep(until: window.upperBound, unless: stopped)
+        room.close()  // senders waiting for room see that the load is over
         let after = UsageSample(pids, benchName: "bench")
         let workAfter = await WorkSample.read(topology.healthChecks)
         if case .failure(let error) = await load.result {

@@ -26,6 +26,13 @@ final class ConversationTracker: Sendable {
     private let sentCount = Atomic<Int>(0)
     private let activeCount = Atomic<Int>(0)
     private let failedCount = Atomic<Int>(0)
+    /// The current run's pacer waits on it for room under `--max-in-flight`.
+    private let landings = Mutex<RoomSignal?>(nil)
+
+    /// From now on, every conversation that lands (Active or failed) signals `room`.
+    func signalLandings(to room: RoomSignal) { landings.withLock { $0 = room } }
+
+    private func landed() { landings.withLock { $0 }?.landed() }
 
     /// A fresh conversation number (the load drivers share one sequence).
     func takeNumber() -> Int { nextNumber.wrappingAdd(1, ordering: .relaxed).oldValue }
@@ -53,6 +60,7 @@ final class ConversationTracker: Sendable {
     /// The send did not take (webhook answered other than 202, Submit rejected): it will never be Active.
     func sendFailed(_ number: Int, reason: String) {
         failedCount.add(1, ordering: .relaxed)
+        landed()
         state.withLock { state in
             state.sendTimes[number] = nil
             state.sendFailures[reason, default: 0] += 1
@@ -71,7 +79,10 @@ final class ConversationTracker: Sendable {
             state.activeTimes[conversation] = time
             return true
         }
-        if first { activeCount.add(1, ordering: .relaxed) }
+        if first {
+            activeCount.add(1, ordering: .relaxed)
+            landed()
+        }
     }
 
     func acceptRefused() { state.withLock { $0.refusedAccepts += 1 } }
