@@ -7,8 +7,9 @@
 // - `ZeroMQEventLoop` owns one dedicated pthread. Every socket it makes is created, used and
 //   closed on that thread. The thread runs `zmq_poll` over its sockets plus an eventfd that
 //   other threads signal after enqueueing work, so no ZeroMQ call ever runs on (or blocks)
-//   Swift's cooperative pool. The loop is also a `SerialExecutor`: an actor can set
-//   `unownedExecutor` to it and use raw `Socket`s synchronously in its isolated methods.
+//   Swift's cooperative pool. The loop is a `TaskExecutor` (tasks that prefer it run here),
+//   and `makeActorExecutor()` gives an actor a `SerialExecutor` on it, to use raw `Socket`s
+//   synchronously in its isolated methods.
 // - `AsyncSocket` is the Sendable handle services use: `send` suspends at the send
 //   high-water mark until `zmq_poll` reports POLLOUT (sender back-pressure); `messages` is an
 //   AsyncSequence over a bounded buffer, and when the buffer is full the loop stops polling
@@ -63,7 +64,10 @@ public final class ZeroMQEventLoop: Sendable {
     private nonisolated(unsafe) var confined = Confined()
 
     enum Work: Sendable {
+        /// A job of a task that prefers the loop (`TaskExecutor`).
         case job(UnownedJob)
+        /// A job of an actor whose executor is `executor` (`ZeroMQLoopActorExecutor`).
+        case isolatedJob(UnownedJob, ZeroMQLoopActorExecutor)
         case closure(@Sendable () -> Void)
     }
 
@@ -81,7 +85,7 @@ public final class ZeroMQEventLoop: Sendable {
         var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
         var loopThread: pthread_t?
         // Trampoline for executor jobs enqueued once the thread has stopped.
-        var lateJobs = FIFO<UnownedJob>()
+        var lateJobs = FIFO<Work>()
         var lateJobRunner: pthread_t?
     }
 
@@ -372,15 +376,23 @@ public final class ZeroMQEventLoop: Sendable {
     }
 
     private func run(_ work: [Work]) {
-        for item in work {
-            switch item {
-            case .job(let job):
-                // Both roles: isolated to this serial executor (actors on the loop) and keeping
-                // the task's executor preference here (tasks that prefer the loop).
-                job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
-            case .closure(let body):
-                body()
-            }
+        for item in work { run(item) }
+    }
+
+    private func run(_ item: Work) {
+        switch item {
+        case .job(let job):
+            // On the task executor only, not isolated to a serial executor: the runtime can then
+            // switch from this job's nonisolated code into an idle default actor on this thread
+            // (it may give up a generic executor, not a custom serial one), where a job run
+            // isolated to the loop made every such call a new job on this queue (decisions §40).
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        case .isolatedJob(let job, let executor):
+            // Isolated to the actor's executor, and keeping the preference so that the actor's
+            // nonisolated calls stay on this thread.
+            job.runSynchronously(isolatedTo: executor.asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+        case .closure(let body):
+            body()
         }
     }
 
@@ -442,50 +454,81 @@ public final class ZeroMQEventLoop: Sendable {
     }
 }
 
-// MARK: SerialExecutor and TaskExecutor
+// MARK: TaskExecutor, and a SerialExecutor for actors on the loop
 
 /// A task that prefers the loop (`withTaskExecutorPreference(loop)`, `Task(executorPreference:
 /// loop)`) runs its nonisolated code and the methods of default actors on the loop thread, so
 /// a process's sockets, state and store commits share one thread with no hop per message
 /// (decisions §22).
-extension ZeroMQEventLoop: SerialExecutor, TaskExecutor {
+extension ZeroMQEventLoop: TaskExecutor {
     public func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        if !submit(.job(job)) {
-            runLate(job)
+        enqueue(.job(UnownedJob(job)))
+    }
+
+    func enqueue(_ work: Work) {
+        if !submit(work) {
+            runLate(work)
         }
     }
 
-    public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
-        UnownedSerialExecutor(complexEquality: self)
+    /// An executor for an actor that should be isolated to this loop, to use raw `Socket`s
+    /// synchronously in its methods: `nonisolated var unownedExecutor: UnownedSerialExecutor
+    /// { executor.asUnownedSerialExecutor() }`, with `executor` kept in a `let`.
+    public func makeActorExecutor() -> ZeroMQLoopActorExecutor {
+        ZeroMQLoopActorExecutor(loop: self)
     }
 
-    public func isSameExclusiveExecutionContext(other: ZeroMQEventLoop) -> Bool {
-        self === other
-    }
-
-    public func checkIsolated() {
+    /// Whether the caller runs on this loop's thread; traps otherwise.
+    func preconditionInEventLoop() {
         precondition(inEventLoop, "not on ZeroMQEventLoop \(name)")
     }
 
     /// After shutdown: runs jobs serially on whichever thread enqueues first (a trampoline).
-    private func runLate(_ job: UnownedJob) {
+    private func runLate(_ work: Work) {
         let me = pthread_self()
         let drain: Bool = shared.withLock { shared in
-            shared.lateJobs.append(job)
+            shared.lateJobs.append(work)
             if shared.lateJobRunner != nil { return false }
             shared.lateJobRunner = me
             return true
         }
         guard drain else { return }
         while true {
-            let next: UnownedJob? = shared.withLock { shared in
-                if let job = shared.lateJobs.popFirst() { return job }
+            let next: Work? = shared.withLock { shared in
+                if let work = shared.lateJobs.popFirst() { return work }
                 shared.lateJobRunner = nil
                 return nil
             }
             guard let next else { return }
-            next.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+            run(next)
         }
+    }
+}
+
+/// The loop as an actor's serial executor (`ZeroMQEventLoop.makeActorExecutor()`). A type of
+/// its own because the loop's own `enqueue` is the `TaskExecutor`'s, and the two kinds of job
+/// must run differently (`ZeroMQEventLoop.run(_:)`).
+public final class ZeroMQLoopActorExecutor: SerialExecutor {
+    public let loop: ZeroMQEventLoop
+
+    init(loop: ZeroMQEventLoop) {
+        self.loop = loop
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        loop.enqueue(.isolatedJob(UnownedJob(job), self))
+    }
+
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(complexEquality: self)
+    }
+
+    /// Two executors of one loop are one thread.
+    public func isSameExclusiveExecutionContext(other: ZeroMQLoopActorExecutor) -> Bool {
+        loop === other.loop
+    }
+
+    public func checkIsolated() {
+        loop.preconditionInEventLoop()
     }
 }

@@ -6,12 +6,14 @@ import Testing
 /// An actor isolated to the loop: its methods run on the loop thread and may use raw sockets.
 actor LoopBoundPair {
     nonisolated let loop: ZeroMQEventLoop
-    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
+    nonisolated let executor: ZeroMQLoopActorExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private var push: Socket?
     private var pull: Socket?
 
     init(loop: ZeroMQEventLoop) {
         self.loop = loop
+        self.executor = loop.makeActorExecutor()
     }
 
     func open() throws -> Bool {
