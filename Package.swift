@@ -266,5 +266,6 @@ func executableDependencies(_ processModule: Target.Dependency) -> [Target.Depen
 for target in package.targets where target.type != .system && target.type != .test {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+        .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
     ]
 }

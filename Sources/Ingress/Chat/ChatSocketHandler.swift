@@ -84,7 +84,9 @@ struct ChatSocketHandler: Sendable {
     // MARK: hello
 
     /// Waits for a valid `hello`; on anything else, or after the deadline, answers `error` and closes.
-    private func awaitHello(
+    // `@concurrent`: it iterates a WebSocket stream of a module built without
+    // NonisolatedNonsendingByDefault, whose `next()` runs on the generic executor.
+    @concurrent private func awaitHello(
         _ messages: inout WebSocketInboundMessageStream.AsyncIterator, outbound: WebSocketOutboundWriter
     ) async throws -> ChatClientFrame.Hello? {
         let deadline = Task {
@@ -138,7 +140,7 @@ struct ChatSocketHandler: Sendable {
 
     // MARK: frames after hello
 
-    private func receive(
+    @concurrent private func receive(
         _ messages: inout WebSocketInboundMessageStream.AsyncIterator, session: inout Session, connection: ChatConnection,
         logger: Logger
     ) async throws {

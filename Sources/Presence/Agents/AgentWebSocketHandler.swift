@@ -46,7 +46,9 @@ struct AgentWebSocketHandler: Sendable {
 
     /// Waits for a valid `hello`; on anything else, or after the deadline, answers
     /// `unauthorized` and closes.
-    private func awaitHello(
+    // `@concurrent`: it iterates a WebSocket stream of a module built without
+    // NonisolatedNonsendingByDefault, whose `next()` runs on the generic executor.
+    @concurrent private func awaitHello(
         _ messages: inout WebSocketInboundMessageStream.AsyncIterator, outbound: WebSocketOutboundWriter
     ) async -> (Hello, String?)? {
         let deadline = Task {
@@ -78,7 +80,7 @@ struct AgentWebSocketHandler: Sendable {
         try? await outbound.close(.policyViolation, reason: "unauthorized")
     }
 
-    private func receive(
+    @concurrent private func receive(
         _ messages: inout WebSocketInboundMessageStream.AsyncIterator, agentID: String, outbound: WebSocketOutboundWriter
     ) async {
         while true {
