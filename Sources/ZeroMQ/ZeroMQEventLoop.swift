@@ -60,6 +60,9 @@ public final class ZeroMQEventLoop: Sendable {
     let wakeUp: WakeUpSignal
     private let shared: Mutex<Shared>
     private let nextSendID = Atomic<UInt64>(0)
+    /// Every job and closure queued so far (tests read it: a call into an idle actor should
+    /// not cost one, decisions §40).
+    let queuedWork = Atomic<Int>(0)
     /// Touched only on the loop thread (by the thread's own code and the closures it runs).
     private nonisolated(unsafe) var confined = Confined()
 
@@ -137,7 +140,8 @@ public final class ZeroMQEventLoop: Sendable {
     }
 
     func submit(_ work: Work) -> Bool {
-        enqueue { $0.work.append(work) }
+        queuedWork.add(1, ordering: .relaxed)
+        return enqueue { $0.work.append(work) }
     }
 
     /// Runs `body` on the loop thread once no job is ready, before the loop waits for its

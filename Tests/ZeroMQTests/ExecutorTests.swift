@@ -46,8 +46,41 @@ actor LoopBoundPair {
     }
 }
 
+
 @Suite("Event loop as executor")
 struct ExecutorTests {
+    @Test("a task on the loop that was resumed runs on, without a second job to leave a serial executor")
+    func aResumedTaskCostsOneJob() async throws {
+        try await withEventLoop { loop in
+            // Two tasks on the loop playing ping-pong over two streams: every ball resumes a
+            // waiting task, as every received message and every commit does in a process.
+            let (pings, ping) = AsyncStream.makeStream(of: Int.self)
+            let (pongs, pong) = AsyncStream.makeStream(of: Int.self)
+            let rounds = 200
+            let partner = Task(executorPreference: loop) {
+                for await ball in pings { pong.yield(ball) }
+                pong.finish()
+            }
+            let queued = await Task(executorPreference: loop) {
+                var replies = pongs.makeAsyncIterator()
+                ping.yield(0)
+                _ = await replies.next()  // settle
+                let before = loop.queuedWork.load(ordering: .relaxed)
+                for ball in 1...rounds {
+                    ping.yield(ball)
+                    _ = await replies.next()
+                }
+                let queued = loop.queuedWork.load(ordering: .relaxed) - before
+                ping.finish()
+                return queued
+            }.value
+            await partner.value
+            // Each round resumes two tasks: two jobs. Run isolated to the loop as a serial
+            // executor, a resumed task had to leave it for its nonisolated code: four.
+            #expect(queued <= 2 * rounds + 10, "\(queued) jobs queued for \(rounds) rounds")
+        }
+    }
+
     @Test("an actor on the loop runs on its thread and uses raw sockets synchronously")
     func actorOnLoop() async throws {
         try await withEventLoop { loop in
