@@ -392,46 +392,49 @@ public actor RouterService: Service {
             // come back) neither adds a second one that sends every delivery again beside it
             // (found by `switchboard chaos --rate 300`) nor restarts it (which sent again what
             // was in flight); another process or peer gets a sender of its own.
-            for queue in queues where !pendingSenders.isRunning(queue: queue, to: peer, instanceID: ready.instanceID) {
+            for queue in queues where !pendingSenders.covers(queue: queue, to: peer, instanceID: ready.instanceID) {
                 pendingSenders.start(queue: queue, to: peer, instanceID: ready.instanceID) { run in
                     Task(executorPreference: loop) {
-                        await self.sendPending(queue: queue, to: peer)
-                        await self.pendingSenderEnded(queue: queue, run: run)
+                        let completed = await self.sendPending(queue: queue, to: peer)
+                        await self.pendingSenderEnded(queue: queue, run: run, completed: completed)
                     }
                 }
             }
         }
     }
 
-    /// Everything pending for `queue`, in journal order, to its new owner.
-    func sendPending(queue: String, to peer: PeerID) async {
+    /// Everything pending for `queue`, in journal order, to its new owner; false when cut
+    /// short (the queue changed hands, the task was cancelled, the journal failed).
+    @discardableResult
+    func sendPending(queue: String, to peer: PeerID) async -> Bool {
         let pending: [JournalDelivery]
         do {
             pending = try await journal.pendingDeliveries(queue: queue)
         } catch {
             logger.error("cannot read pending deliveries", metadata: ["queue": "\(queue)", "error": "\(error)"])
-            return
+            return false
         }
         if !pending.isEmpty {
             logger.info("sending pending deliveries", metadata: ["queue": "\(queue)", "count": "\(pending.count)", "peer": "\(peer)"])
         }
         for delivery in pending {
             // Ownership may change while we send (re-checked after every await).
-            guard registry.owner(ofQueue: queue) == peer, !Task.isCancelled else { return }
+            guard registry.owner(ofQueue: queue) == peer, !Task.isCancelled else { return false }
             // A window: thousands sent at once fill the peer's high-water mark, and a ROUTER
             // socket's send waiting on one full peer holds up every other peer's (found by
             // `switchboard chaos --rate 300`: router and distributor stopped reading, each
             // waiting to send to the other).
             while await distributorLink.unansweredCount(for: peer) >= Self.pendingWindow {
                 try? await Task.sleep(for: .milliseconds(5))
-                guard registry.owner(ofQueue: queue) == peer, !Task.isCancelled else { return }
+                guard registry.owner(ofQueue: queue) == peer, !Task.isCancelled else { return false }
             }
             await send(delivery)
         }
+        return !Task.isCancelled
     }
 
-    private func pendingSenderEnded(queue: String, run: UInt64) {
-        pendingSenders.ended(queue: queue, run: run)
+    private func pendingSenderEnded(queue: String, run: UInt64, completed: Bool) {
+        pendingSenders.ended(queue: queue, run: run, completed: completed)
     }
 
     /// Most deliveries sent to one distributor and not yet answered while pending ones go out.
