@@ -141,7 +141,7 @@ final class GroupCommitter: Sendable {
 
     /// Commits `write` with whatever else is waiting; returns its result after the commit.
     /// The write is committed even if the calling task is cancelled meanwhile.
-    nonisolated(nonsending) func submit<T: Sendable>(_ write: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+    func submit<T: Sendable>(_ write: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, StorageError>, Never>) in
             enqueue(write) { continuation.resume(returning: $0) }
         }
@@ -154,7 +154,7 @@ final class GroupCommitter: Sendable {
     }
 
     /// Returns once the write of `ticket` is committed; throws if it failed.
-    nonisolated(nonsending) func waitUntilCommitted(_ ticket: Ticket) async throws(StorageError) {
+    func waitUntilCommitted(_ ticket: Ticket) async throws(StorageError) {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, StorageError>, Never>) in
             let immediate: Result<Void, StorageError>? = state.withLock { state in
                 if let failure = state.failures[ticket.value] { return .failure(failure) }

@@ -36,7 +36,7 @@ public final class JournalStore: Sendable {
     ///   only then). The delivery gets the conversation's next sequence number, the queue of
     ///   the conversation, and the payload `makePayload` builds from that (run inside the
     ///   write, so it must be quick and pure).
-    nonisolated(nonsending) public func recordInbound(
+    public func recordInbound(
         _ inbound: JournalInbound, newConversation: JournalNewConversation, deliveryID: Data, nowMs: Int64,
         makePayload: @escaping @Sendable (JournalDeliveryDraft) throws -> Data
     ) async throws(StorageError) -> JournalInboundOutcome {
@@ -122,7 +122,7 @@ public final class JournalStore: Sendable {
     /// Closes a conversation: the customer's next message opens a new one (R1).
     /// False when it was not open.
     @discardableResult
-    nonisolated(nonsending) public func closeConversation(id: String, nowMs: Int64) async throws(StorageError) -> Bool {
+    public func closeConversation(id: String, nowMs: Int64) async throws(StorageError) -> Bool {
         try await write { db in
             try db.executeCached(
                 sql: "UPDATE conversation SET state = 'closed', updated_at_ms = ? WHERE id = ? AND state = 'open'",
@@ -135,7 +135,7 @@ public final class JournalStore: Sendable {
     /// pending again for that queue under a fresh message id (`newID()`), in one transaction.
     /// Returns how many deliveries became pending again (they were acked by the old owner);
     /// nil when the conversation is unknown. Moving it to the queue it is in changes nothing (a resend).
-    nonisolated(nonsending) public func transferConversation(
+    public func transferConversation(
         id: String, toQueue queue: String, nowMs: Int64, newID: @escaping @Sendable () -> Data
     ) async throws(StorageError) -> Int? {
         try await write { db in
@@ -162,7 +162,7 @@ public final class JournalStore: Sendable {
     /// the cutoff lies behind now (it arrived before its conversation closed), not for ever
     /// (decisions §33). Open conversations, and closed ones with a delivery still pending,
     /// are kept whatever their age.
-    nonisolated(nonsending) public func forgetClosedConversations(closedBeforeMs cutoffMs: Int64, limit: Int = 1_000) async throws(StorageError) -> Int {
+    public func forgetClosedConversations(closedBeforeMs cutoffMs: Int64, limit: Int = 1_000) async throws(StorageError) -> Int {
         try await write { db in
             let ids = try String.fetchAll(
                 try db.cachedStatement(sql: """
@@ -182,16 +182,16 @@ public final class JournalStore: Sendable {
     }
 
     /// Conversations the journal holds, open and closed (tests and the sweep's log).
-    nonisolated(nonsending) public func conversationCount() async throws(StorageError) -> Int {
+    public func conversationCount() async throws(StorageError) -> Int {
         try await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM conversation")) ?? 0 }
     }
 
-    nonisolated(nonsending) public func conversation(id: String) async throws(StorageError) -> JournalConversation? {
+    public func conversation(id: String) async throws(StorageError) -> JournalConversation? {
         try await read { db in try JournalConversation.fetchOne(db, key: id) }
     }
 
     /// Whether the file answers a query (for `/healthz`).
-    nonisolated(nonsending) public func isHealthy() async -> Bool {
+    public func isHealthy() async -> Bool {
         (try? await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT 1")) }) == 1
     }
 
@@ -200,7 +200,7 @@ public final class JournalStore: Sendable {
     /// Marks a delivery acknowledged by its distributor. False when it was unknown or
     /// already acknowledged (a repeated ack).
     @discardableResult
-    nonisolated(nonsending) public func markDelivered(_ messageID: Data, nowMs: Int64) async throws(StorageError) -> Bool {
+    public func markDelivered(_ messageID: Data, nowMs: Int64) async throws(StorageError) -> Bool {
         try await committer.submit(Self.markDeliveredWrite(messageID, nowMs: nowMs))
     }
 
@@ -222,7 +222,7 @@ public final class JournalStore: Sendable {
 
     /// Unacknowledged deliveries of a queue in journal order (which keeps each
     /// conversation's sequence order): what goes to the queue's next owner.
-    nonisolated(nonsending) public func pendingDeliveries(queue: String) async throws(StorageError) -> [JournalDelivery] {
+    public func pendingDeliveries(queue: String) async throws(StorageError) -> [JournalDelivery] {
         try await read { db in
             try JournalDelivery.fetchAll(
                 try db.cachedStatement(sql: """
@@ -236,16 +236,16 @@ public final class JournalStore: Sendable {
     }
 
     /// Inbound messages recorded (the fuzzer reconciles it with the SubmitAcks it got).
-    nonisolated(nonsending) public func inboundMessageCount() async throws(StorageError) -> Int {
+    public func inboundMessageCount() async throws(StorageError) -> Int {
         try await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM inbound_message")) ?? 0 }
     }
 
-    nonisolated(nonsending) public func pendingDeliveryCount() async throws(StorageError) -> Int {
+    public func pendingDeliveryCount() async throws(StorageError) -> Int {
         try await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM delivery WHERE state = 'pending'")) ?? 0 }
     }
 
     /// Unacknowledged deliveries per queue (operators' `/status`); queues without any are absent.
-    nonisolated(nonsending) public func pendingDeliveryCountsByQueue() async throws(StorageError) -> [String: Int] {
+    public func pendingDeliveryCountsByQueue() async throws(StorageError) -> [String: Int] {
         try await read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT queue, COUNT(*) AS count FROM delivery WHERE state = 'pending' GROUP BY queue")) {
@@ -255,7 +255,7 @@ public final class JournalStore: Sendable {
         }
     }
 
-    nonisolated(nonsending) public func delivery(_ messageID: Data) async throws(StorageError) -> JournalDelivery? {
+    public func delivery(_ messageID: Data) async throws(StorageError) -> JournalDelivery? {
         try await read { db in
             try JournalDelivery.fetchOne(
                 try db.cachedStatement(sql: """
@@ -269,7 +269,7 @@ public final class JournalStore: Sendable {
     }
 
     /// The schema's index names (tests check migrations).
-    nonisolated(nonsending) func indexNames() async throws(StorageError) -> Set<String> {
+    func indexNames() async throws(StorageError) -> Set<String> {
         try await read { db in
             Set(try String.fetchAll(try db.cachedStatement(sql: "SELECT name FROM sqlite_master WHERE type = 'index'")))
         }
@@ -277,11 +277,11 @@ public final class JournalStore: Sendable {
 
     // MARK: group commit
 
-    nonisolated(nonsending) private func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+    private func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         try await committer.submit(operation)
     }
 
-    nonisolated(nonsending) private func read<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+    private func read<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do {
             return try pool.readHere(operation)
         } catch {

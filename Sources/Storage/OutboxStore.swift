@@ -61,7 +61,7 @@ public final class OutboxStore: Sendable {
     /// Stores the messages of one provider request (in order, in one commit with whatever
     /// else is waiting). A message whose (channel instance, provider message id) is already
     /// stored is not stored again: its outcome names the existing row's message id.
-    nonisolated(nonsending) public func insert(_ messages: [OutboxInsert]) async throws(StorageError) -> [OutboxInsertOutcome] {
+    public func insert(_ messages: [OutboxInsert]) async throws(StorageError) -> [OutboxInsertOutcome] {
         guard !messages.isEmpty else { return [] }
         return try await committer.submit { db in try messages.map { try Self.insert($0, in: db) } }
     }
@@ -69,7 +69,7 @@ public final class OutboxStore: Sendable {
     /// Records router answers, in one commit with whatever else is waiting. Returns how many
     /// pending rows changed (already-settled or unknown ids change nothing).
     @discardableResult
-    nonisolated(nonsending) public func settle(_ settlements: [OutboxSettlement], atMs now: Int64) async throws(StorageError) -> Int {
+    public func settle(_ settlements: [OutboxSettlement], atMs now: Int64) async throws(StorageError) -> Int {
         guard !settlements.isEmpty else { return 0 }
         return try await committer.submit { db in
             var changed = 0
@@ -116,7 +116,7 @@ public final class OutboxStore: Sendable {
 
     /// Pending rows in storage order with `seq > afterSequence`, at most `limit` (paging at start
     /// and as the forwarder's window frees up).
-    nonisolated(nonsending) public func pending(after afterSequence: Int64, limit: Int) async throws(StorageError) -> [OutboxRow] {
+    public func pending(after afterSequence: Int64, limit: Int) async throws(StorageError) -> [OutboxRow] {
         try await read("read pending outbox rows") { db in
             try Row.fetchAll(
                 try db.cachedStatement(sql: "SELECT * FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?"),
@@ -125,14 +125,14 @@ public final class OutboxStore: Sendable {
         }
     }
 
-    nonisolated(nonsending) public func pendingCount() async throws(StorageError) -> Int {
+    public func pendingCount() async throws(StorageError) -> Int {
         try await read("count pending outbox rows") { db in
             try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'")) ?? 0
         }
     }
 
     /// All rows in storage order (tests and `switchboard status`); small stores only.
-    nonisolated(nonsending) public func allRows() async throws(StorageError) -> [OutboxRow] {
+    public func allRows() async throws(StorageError) -> [OutboxRow] {
         try await read("read outbox rows") { db in
             try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM outbox ORDER BY seq")).map(OutboxRow.init(row:))
         }
@@ -141,7 +141,7 @@ public final class OutboxStore: Sendable {
     /// Deletes acked rows settled before `cutoffMs`. Rejected rows are kept for inspection;
     /// pending rows are never pruned. Returns how many rows went.
     @discardableResult
-    nonisolated(nonsending) public func pruneAcked(settledBeforeMs cutoffMs: Int64) async throws(StorageError) -> Int {
+    public func pruneAcked(settledBeforeMs cutoffMs: Int64) async throws(StorageError) -> Int {
         do {
             return try await pool.write { db in
                 try db.executeCached(sql: "DELETE FROM outbox WHERE state = 'acked' AND settled_at_ms < ?", arguments: [cutoffMs])
@@ -155,7 +155,7 @@ public final class OutboxStore: Sendable {
     /// Every read is one statement, run on the calling thread (the forwarder's, the process's
     /// loop) through the writer's connection: an async read hopped to a reader thread and
     /// back for every page the forwarder sends (decisions §26).
-    nonisolated(nonsending) private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+    private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do {
             return try pool.readHere(body)
         } catch {

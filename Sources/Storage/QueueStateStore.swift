@@ -142,7 +142,7 @@ public final class QueueStateStore: Sendable {
     ]
 
     /// Records `change` durably; returns after its transaction committed.
-    nonisolated(nonsending) public func commit(_ change: QueueStateChange) async throws(StorageError) {
+    public func commit(_ change: QueueStateChange) async throws(StorageError) {
         guard !change.isEmpty else { return }
         try await committer.submit { db in try Self.write(change, in: db) }
     }
@@ -198,7 +198,7 @@ public final class QueueStateStore: Sendable {
     /// Deletes up to `limit` deliveries stored before `cutoffMs` whose conversation has no
     /// record any more (purged: it left and nothing about it is owed), oldest first; returns
     /// how many went. Kept until then so a Deliver resent late is still known as a duplicate.
-    nonisolated(nonsending) public func forgetDeliveries(storedBeforeMs cutoffMs: Int64, limit: Int = 10_000) async throws(StorageError) -> Int {
+    public func forgetDeliveries(storedBeforeMs cutoffMs: Int64, limit: Int = 10_000) async throws(StorageError) -> Int {
         try await committer.submit { db in
             try db.executeCached(
                 sql: """
@@ -213,7 +213,7 @@ public final class QueueStateStore: Sendable {
     }
 
     /// Every stored conversation (a restart resumes from these).
-    nonisolated(nonsending) public func conversations() async throws(StorageError) -> [ConversationRecord] {
+    public func conversations() async throws(StorageError) -> [ConversationRecord] {
         let blobs: [Data]
         do {
             blobs = try pool.readHere { db in try Data.fetchAll(try db.cachedStatement(sql: "SELECT record FROM conversation")) }
@@ -229,7 +229,7 @@ public final class QueueStateStore: Sendable {
     }
 
     /// The agent reply recorded as forwarded under `messageID`, if any.
-    nonisolated(nonsending) public func forwardedReply(messageID: [UInt8]) async throws(StorageError) -> ForwardedReply? {
+    public func forwardedReply(messageID: [UInt8]) async throws(StorageError) -> ForwardedReply? {
         try keptPayload(in: "forwarded_reply", keyedBy: "message_id", key: messageID, what: "a forwarded reply")
             .map { ForwardedReply(messageID: messageID, payload: $0) }
     }
@@ -238,14 +238,14 @@ public final class QueueStateStore: Sendable {
     public static let forwardedRepliesKept = 10_000
 
     /// The answer recorded for the agent action with `key`, if any.
-    nonisolated(nonsending) public func answeredAction(key: [UInt8]) async throws(StorageError) -> AnsweredAction? {
+    public func answeredAction(key: [UInt8]) async throws(StorageError) -> AnsweredAction? {
         try keptPayload(in: "answered_action", keyedBy: "action_key", key: key, what: "an answered agent action")
             .map { AnsweredAction(key: key, payload: $0) }
     }
 
     /// The keys of every stored action answer (at most `answeredActionsKept`): what the runs
     /// before this one did, read once at start.
-    nonisolated(nonsending) public func answeredActionKeys() async throws(StorageError) -> [[UInt8]] {
+    public func answeredActionKeys() async throws(StorageError) -> [[UInt8]] {
         do {
             return try pool.readHere { db in
                 try Data.fetchAll(try db.cachedStatement(sql: "SELECT action_key FROM answered_action")).map { Array($0) }
@@ -272,25 +272,25 @@ public final class QueueStateStore: Sendable {
     }
 
     /// The delivery recorded under `messageID`, if any (Deliver dedupe).
-    nonisolated(nonsending) public func delivery(messageID: [UInt8]) async throws(StorageError) -> StoredDelivery? {
+    public func delivery(messageID: [UInt8]) async throws(StorageError) -> StoredDelivery? {
         try await deliveries(sql: "SELECT * FROM delivery WHERE message_id = ?", arguments: [Data(messageID)]).first
     }
 
     /// The deliveries of a conversation with sequences in `sequences`, in order.
-    nonisolated(nonsending) public func deliveries(conversationID: String, sequences: ClosedRange<UInt64>) async throws(StorageError) -> [StoredDelivery] {
+    public func deliveries(conversationID: String, sequences: ClosedRange<UInt64>) async throws(StorageError) -> [StoredDelivery] {
         try await deliveries(
             sql: "SELECT * FROM delivery WHERE conversation_id = ? AND sequence BETWEEN ? AND ? ORDER BY sequence",
             arguments: [conversationID, Int64(bitPattern: sequences.lowerBound), Int64(bitPattern: sequences.upperBound)])
     }
 
     /// The earliest stored message of a conversation (its channel and customer, for replies).
-    nonisolated(nonsending) public func firstDelivery(conversationID: String) async throws(StorageError) -> StoredDelivery? {
+    public func firstDelivery(conversationID: String) async throws(StorageError) -> StoredDelivery? {
         try await deliveries(
             sql: "SELECT * FROM delivery WHERE conversation_id = ? ORDER BY sequence LIMIT 1", arguments: [conversationID]
         ).first
     }
 
-    nonisolated(nonsending) private func deliveries(sql: String, arguments: StatementArguments) async throws(StorageError) -> [StoredDelivery] {
+    private func deliveries(sql: String, arguments: StatementArguments) async throws(StorageError) -> [StoredDelivery] {
         do {
             return try pool.readHere { db in
                 try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: arguments).map { row in

@@ -144,12 +144,12 @@ public final class ReservationStore: Sendable {
     }
 
     /// Returns once the batch of `ticket` is committed; throws if it failed.
-    nonisolated(nonsending) public func waitUntilCommitted(_ ticket: Ticket) async throws(StorageError) {
+    public func waitUntilCommitted(_ ticket: Ticket) async throws(StorageError) {
         try await committer.waitUntilCommitted(ticket.value)
     }
 
     /// `enqueue` then `waitUntilCommitted`.
-    nonisolated(nonsending) public func write(_ batch: Batch) async throws(StorageError) {
+    public func write(_ batch: Batch) async throws(StorageError) {
         try await waitUntilCommitted(enqueue(batch))
     }
 

@@ -23,7 +23,7 @@ public struct AsyncSocket: Sendable {
     /// no such peer, `socketClosed`/`loopShutDown` if the socket goes away first; or
     /// `CancellationError` if the task is cancelled while the message is still waiting (it is
     /// then not sent).
-    nonisolated(nonsending) public func send(_ message: Multipart) async throws {
+    public func send(_ message: Multipart) async throws {
         try Task.checkCancellation()
         let loop = self.loop
         let id = self.id

@@ -482,11 +482,6 @@ extension ZeroMQEventLoop: TaskExecutor {
         ZeroMQLoopActorExecutor(loop: self)
     }
 
-    /// Whether the caller runs on this loop's thread; traps otherwise.
-    func preconditionInEventLoop() {
-        precondition(inEventLoop, "not on ZeroMQEventLoop \(name)")
-    }
-
     /// After shutdown: runs jobs serially on whichever thread enqueues first (a trampoline).
     private func runLate(_ work: Work) {
         let me = pthread_self()
@@ -533,6 +528,6 @@ public final class ZeroMQLoopActorExecutor: SerialExecutor {
     }
 
     public func checkIsolated() {
-        loop.preconditionInEventLoop()
+        precondition(loop.inEventLoop, "not on ZeroMQEventLoop \(loop.name)")
     }
 }

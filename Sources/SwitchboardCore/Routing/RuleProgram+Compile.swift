@@ -6,7 +6,8 @@ extension RuleProgram {
         for (index, condition) in conditions.enumerated() {
             let next = start + Compiler.nodeCount(condition)
             let onFalse = index + 1 < conditions.count ? next : Self.terminal(conditions.count)
-            compiler.emit(condition, onTrue: Self.terminal(index), onFalse: onFalse)
+            // Children in the order likeliest to decide soonest (RuleProgram+Order).
+            compiler.emit(Self.inTestOrder(condition).condition, onTrue: Self.terminal(index), onFalse: onFalse)
             start = next
         }
         (self.nodes, self.entry) = Self.laidOut(compiler.nodes, entry: conditions.isEmpty ? Self.terminal(0) : 0)
@@ -40,15 +41,12 @@ extension RuleProgram {
                 appendNever(onTrue: onFalse, onFalse: onTrue)  // never, swapped: always
             case .any(let children) where children.isEmpty:
                 appendNever(onTrue: onTrue, onFalse: onFalse)
-            case .all(let written):
-                // Tested in the order most likely to decide soonest (`ordered`, RuleProgram+Order).
-                let children = RuleProgram.ordered(written, stoppingWhen: false).children
+            case .all(let children):
                 for (index, child) in children.enumerated() {
                     let next = nodes.count + Self.nodeCount(child)
                     emit(child, onTrue: index == children.count - 1 ? onTrue : next, onFalse: onFalse)
                 }
-            case .any(let written):
-                let children = RuleProgram.ordered(written, stoppingWhen: true).children
+            case .any(let children):
                 for (index, child) in children.enumerated() {
                     let next = nodes.count + Self.nodeCount(child)
                     emit(child, onTrue: onTrue, onFalse: index == children.count - 1 ? onFalse : next)

@@ -20,38 +20,42 @@ extension RuleProgram {
         let cost: Double
     }
 
-    static func estimate(_ condition: Condition) -> Estimate {
+    /// `condition` with the children of every `all` and `any` in test order, and its
+    /// estimate: one pass over the tree, bottom up.
+    static func inTestOrder(_ condition: Condition) -> (condition: Condition, estimate: Estimate) {
         switch condition {
         case .comparison(let comparison):
-            return Estimate(chance: chance(of: comparison.op), cost: 1)
+            return (condition, Estimate(chance: chance(of: comparison.op), cost: 1))
         case .not(let child):
-            let inner = estimate(child)
-            return Estimate(chance: 1 - inner.chance, cost: inner.cost)
+            let (ordered, inner) = inTestOrder(child)
+            return (.not(ordered), Estimate(chance: 1 - inner.chance, cost: inner.cost))
         case .all(let children):
-            return ordered(children, stoppingWhen: false).estimate
+            let (ordered, estimate) = inTestOrder(children, stoppingWhen: false)
+            return (.all(ordered), estimate)
         case .any(let children):
-            return ordered(children, stoppingWhen: true).estimate
+            let (ordered, estimate) = inTestOrder(children, stoppingWhen: true)
+            return (.any(ordered), estimate)
         }
     }
 
-    /// The children in test order, and the estimate of the condition they make. An `all`
-    /// stops when a child is false (`stoppingWhen: false`), an `any` when one is true.
-    static func ordered(_ children: [Condition], stoppingWhen decisive: Bool) -> (children: [Condition], estimate: Estimate) {
-        let estimates = children.map(estimate)
-        let order = children.indices.sorted { left, right in
-            let leftKey = key(estimates[left], stoppingWhen: decisive)
-            let rightKey = key(estimates[right], stoppingWhen: decisive)
+    /// The children of an `all` (stopping when one is false) or an `any` (stopping when one
+    /// is true) in test order, and the estimate of the condition they make.
+    private static func inTestOrder(_ children: [Condition], stoppingWhen decisive: Bool) -> ([Condition], Estimate) {
+        let parts = children.map(inTestOrder)
+        let order = parts.indices.sorted { left, right in
+            let leftKey = key(parts[left].estimate, stoppingWhen: decisive)
+            let rightKey = key(parts[right].estimate, stoppingWhen: decisive)
             return leftKey != rightKey ? leftKey < rightKey : left < right
         }
         // Walk the chosen order: each child is reached only when every earlier one went on.
         var reached = 1.0, cost = 0.0
         for index in order {
-            let estimate = estimates[index]
+            let estimate = parts[index].estimate
             cost += reached * estimate.cost
             reached *= decisive ? 1 - estimate.chance : estimate.chance
         }
         let chance = decisive ? 1 - reached : reached
-        return (order.map { children[$0] }, Estimate(chance: chance, cost: cost))
+        return (order.map { parts[$0].condition }, Estimate(chance: chance, cost: cost))
     }
 
     /// Cost per chance of deciding: lower goes first; a child that never decides goes last.

@@ -9,7 +9,7 @@
 /// exits lead to the first node of the next rule, so one loop evaluates the rules top down
 /// with short-circuiting and first match wins, without recursion or allocation. Inside a
 /// rule, the children of `all` and `any` are tested in the order likeliest to decide soonest
-/// (`ordered(_:stoppingWhen:)`), not necessarily as written: the result is the same.
+/// (`inTestOrder(_:)`), not necessarily as written: the result is the same.
 /// `not` swaps its child's targets; `notEquals`, `notContains`, `isNotEmpty` and `ne` are
 /// their positive tests with swapped targets.
 ///

@@ -12,14 +12,14 @@ final class LoadPacer: Sendable {
     private let inFlight: @Sendable () -> Int
     private let takeNumber: @Sendable () -> Int
     private let stopped: @Sendable () -> Bool
-    /// Signalled whenever a conversation lands; nil to poll (a load without a bound).
-    private let room: RoomSignal?
+    /// Signalled whenever a conversation lands, and closed when the load is over.
+    private let room: RoomSignal
     /// Sends that left later than their slot (the system, or the bench, could not keep up).
     private let late = Atomic<Int>(0)
 
     init(
         rate: Double?, maxInFlight: Int, start: UInt64, end: UInt64, inFlight: @escaping @Sendable () -> Int,
-        takeNumber: @escaping @Sendable () -> Int, stopped: @escaping @Sendable () -> Bool, room: RoomSignal? = nil
+        takeNumber: @escaping @Sendable () -> Int, stopped: @escaping @Sendable () -> Bool, room: RoomSignal
     ) {
         self.rate = rate
         self.maxInFlight = maxInFlight
@@ -49,12 +49,8 @@ final class LoadPacer: Sendable {
         }
         while inFlight() >= maxInFlight {
             guard BenchClock.now() < end, !stopped() else { return nil }
-            if let room {
-                // Whoever closes `room` at the end of the load also ends this wait.
-                await room.wait(unlessNow: { inFlight() < maxInFlight })
-            } else {
-                try? await Task.sleep(for: .microseconds(200))
-            }
+            // Whoever closes `room` at the end of the load also ends this wait.
+            await room.wait(unlessNow: { inFlight() < maxInFlight })
         }
         guard BenchClock.now() < end, !stopped() else { return nil }
         return takeNumber()

@@ -158,7 +158,8 @@ final class ChaosRunner: Service, Sendable {
         let start = BenchClock.now()
         let pacer = LoadPacer(
             rate: options.rate, maxInFlight: Int.max, start: start, end: start + BenchClock.nanoseconds(.seconds(options.duration)),
-            inFlight: { 0 }, takeNumber: { ledger.takeNumber() }, stopped: stopped)
+            inFlight: { 0 }, takeNumber: { ledger.takeNumber() }, stopped: stopped,
+            room: RoomSignal())  // chaos has no in-flight bound: never waited on
         let load = Task {
             await WebhookDriver(topology: topology, tracker: ledger, connections: 64, attempts: 3, retryPause: .seconds(1)).run(pacer: pacer)
         }

@@ -46,18 +46,18 @@ import Testing
         let condition = Condition.all([nested, Rules.number(.lt, 5)])
         let first = try #require(Self.program(condition).nodes.first)
         #expect(first.test == .numberWithin)
-        let estimate = RuleProgram.estimate(nested)
+        let estimate = RuleProgram.inTestOrder(nested).estimate
         #expect(abs(estimate.chance - 0.19) < 1e-9)
         #expect(abs(estimate.cost - 1.9) < 1e-9)
     }
 
     @Test func estimatesFollowTheTestOrder() {
         // all(eq, ge): eq first (1/0.9 < 1/0.5), so ge is reached one time in ten.
-        let both = RuleProgram.estimate(.all([Rules.number(.ge, 1), Rules.number(.eq, 2)]))
+        let both = RuleProgram.inTestOrder(.all([Rules.number(.ge, 1), Rules.number(.eq, 2)])).estimate
         #expect(abs(both.chance - 0.05) < 1e-9)
         #expect(abs(both.cost - 1.1) < 1e-9)
         // not swaps the chance and keeps the cost.
-        let negated = RuleProgram.estimate(.not(Rules.number(.eq, 2)))
+        let negated = RuleProgram.inTestOrder(.not(Rules.number(.eq, 2))).estimate
         #expect(abs(negated.chance - 0.9) < 1e-9 && negated.cost == 1)
     }
 }
