@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Logging
 import Metrics
 import Wire
@@ -32,7 +31,7 @@ public actor DealerLink {
     /// and everything once a dead peer is back).
     private let resent: Counter
     private let peer: PeerID
-    private let inboundChannel = AsyncChannel<Envelope>()
+    private let inboundChannel = Inbox<Envelope>()
     private let eventStream: AsyncStream<LinkEvent>
     private let eventContinuation: AsyncStream<LinkEvent>.Continuation
 
@@ -73,7 +72,7 @@ public actor DealerLink {
     /// which must keep draining it: the link stops reading the socket while the consumer is
     /// busy (back-pressure), and a consumer that stops for longer than the dead-peer time
     /// makes the peer look dead.
-    public nonisolated var inbound: AsyncChannel<Envelope> { inboundChannel }
+    public nonisolated var inbound: Inbox<Envelope> { inboundChannel }
 
     /// `peerDead` when the peer falls silent, `peerAlive` when it is heard again after that.
     public nonisolated var events: AsyncStream<LinkEvent> { eventStream }

@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Logging
 import Metrics
 import Wire
@@ -38,7 +37,7 @@ public actor RouterLink {
     /// `switchboard_wire_resent_total{link}`: sends again of unanswered messages (lost ones,
     /// and everything once a dead peer is back).
     private let resent: Counter
-    private let inboundChannel = AsyncChannel<Received>()
+    private let inboundChannel = Inbox<Received>()
     private let eventStream: AsyncStream<LinkEvent>
     private let eventContinuation: AsyncStream<LinkEvent>.Continuation
 
@@ -66,7 +65,7 @@ public actor RouterLink {
     }
 
     /// Everything peers send except heartbeats, answers included, in arrival order. One consumer.
-    public nonisolated var inbound: AsyncChannel<Received> { inboundChannel }
+    public nonisolated var inbound: Inbox<Received> { inboundChannel }
     /// `peerAlive` on a new peer's first message or a dead peer's return; `peerDead` on silence.
     public nonisolated var events: AsyncStream<LinkEvent> { eventStream }
 

@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Logging
 import Wire
 import ZeroMQ
@@ -16,7 +15,7 @@ public actor SubscriberLink {
     private let logger: Logger
     private let codec: InboundCodec
     private let peer: PeerID
-    private let inboundChannel = AsyncChannel<Envelope>()
+    private let inboundChannel = Inbox<Envelope>()
     private let eventStream: AsyncStream<LinkEvent>
     private let eventContinuation: AsyncStream<LinkEvent>.Continuation
     private var socket: AsyncSocket?
@@ -43,7 +42,7 @@ public actor SubscriberLink {
     }
 
     /// Every published message received, heartbeats included (they carry `lastSequence`).
-    public nonisolated var inbound: AsyncChannel<Envelope> { inboundChannel }
+    public nonisolated var inbound: Inbox<Envelope> { inboundChannel }
     public nonisolated var events: AsyncStream<LinkEvent> { eventStream }
     public var isPublisherAlive: Bool { liveness.isPeerAlive }
 

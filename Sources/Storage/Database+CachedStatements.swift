@@ -9,3 +9,22 @@ extension Database {
         try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }
+
+extension Database {
+    /// GRDB's `inTransaction(.immediate)` with its `BEGIN` and `COMMIT` prepared once per
+    /// connection: GRDB's own goes through `execute(sql:)`, which parses both again for every
+    /// group commit (about 2 % of all the system's CPU under load, decisions §44). Any error
+    /// rolls the transaction back and is thrown.
+    func inImmediateTransaction<T>(_ body: () throws -> T) throws -> T {
+        try executeCached(sql: "BEGIN IMMEDIATE TRANSACTION")
+        do {
+            let value = try body()
+            try executeCached(sql: "COMMIT TRANSACTION")
+            return value
+        } catch {
+            // Ends the transaction if SQLite has not already (GRDB's rollback checks which).
+            try? rollback()
+            throw error
+        }
+    }
+}

@@ -173,9 +173,9 @@ final class GroupCommitter: Sendable {
     /// nothing but the database, so running one twice is safe).
     private func commit(_ group: [Write]) async throws -> [Outcome] {
         do {
-            return try await pool.write { db in try group.map { try $0.applyDirectly(db) } }
+            return try await pool.writeWithoutTransaction { db in try db.inImmediateTransaction { try group.map { try $0.applyDirectly(db) } } }
         } catch {
-            return try await pool.write { db in group.map { $0.applyInSavepoint(db) } }
+            return try await pool.writeWithoutTransaction { db in try db.inImmediateTransaction { group.map { $0.applyInSavepoint(db) } } }
         }
     }
 
@@ -183,9 +183,9 @@ final class GroupCommitter: Sendable {
     /// thread when the writer is free (`DispatchQueue.sync`).
     private func commitSynchronously(_ group: [Write]) throws -> [Outcome] {
         do {
-            return try pool.write { db in try group.map { try $0.applyDirectly(db) } }
+            return try pool.writeWithoutTransaction { db in try db.inImmediateTransaction { try group.map { try $0.applyDirectly(db) } } }
         } catch {
-            return try pool.write { db in group.map { $0.applyInSavepoint(db) } }
+            return try pool.writeWithoutTransaction { db in try db.inImmediateTransaction { group.map { $0.applyInSavepoint(db) } } }
         }
     }
 

@@ -466,10 +466,10 @@ public final class ZeroMQEventLoop: Sendable {
 /// (decisions §22).
 extension ZeroMQEventLoop: TaskExecutor {
     public func enqueue(_ job: consuming ExecutorJob) {
-        enqueue(.job(UnownedJob(job)))
+        enqueueWork(.job(UnownedJob(job)))
     }
 
-    func enqueue(_ work: Work) {
+    func enqueueWork(_ work: Work) {
         if !submit(work) {
             runLate(work)
         }
@@ -515,7 +515,7 @@ public final class ZeroMQLoopActorExecutor: SerialExecutor {
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {
-        loop.enqueue(.isolatedJob(UnownedJob(job), self))
+        loop.enqueueWork(.isolatedJob(UnownedJob(job), self))
     }
 
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {

@@ -1,0 +1,91 @@
+import Messaging
+import Synchronization
+import SwitchboardTestSupport
+import Testing
+
+/// The bounded buffer between a link's receive loop and its owner (decisions §44).
+@Suite struct InboxTests {
+    @Test func elementsBelowCapacityAreBufferedWithoutWaitingAndComeOutInOrder() async throws {
+        let inbox = Inbox<Int>(capacity: 8)
+        // No consumer yet: with a rendezvous channel the first send would never return.
+        try await withTimeout(.seconds(5), "sends below capacity") {
+            for value in 1...7 { await inbox.send(value) }
+        }
+        #expect(inbox.bufferedCount == 7)
+        var taken: [Int] = []
+        for await value in inbox {
+            taken.append(value)
+            if taken.count == 7 { break }
+        }
+        #expect(taken == Array(1...7))
+    }
+
+    @Test func theProducerWaitsAtCapacityUntilTheConsumerTakesOne() async throws {
+        let inbox = Inbox<Int>(capacity: 2)
+        await inbox.send(1)
+        let returned = Atomic<Bool>(false)
+        let producer = Task {
+            await inbox.send(2)  // fills the inbox: waits for room
+            returned.store(true, ordering: .relaxed)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let returnedEarly = returned.load(ordering: .relaxed)
+        #expect(!returnedEarly)
+        var iterator = inbox.makeAsyncIterator()
+        #expect(await iterator.next() == 1)
+        try await withTimeout(.seconds(5), "producer let go") { await producer.value }
+        let returnedAfterTake = returned.load(ordering: .relaxed)
+        #expect(returnedAfterTake)
+        #expect(await iterator.next() == 2)
+    }
+
+    @Test func aWaitingConsumerGetsTheElementStraightAway() async throws {
+        let inbox = Inbox<String>()
+        let consumer = Task { () -> String? in
+            var iterator = inbox.makeAsyncIterator()
+            return await iterator.next()
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        await inbox.send("hello")
+        #expect(try await withTimeout(.seconds(5), "consumer") { await consumer.value } == "hello")
+        #expect(inbox.bufferedCount == 0)
+    }
+
+    @Test func aCancelledConsumerGetsNilAndTheNextElementGoesToTheNextConsumer() async throws {
+        let inbox = Inbox<Int>()
+        let cancelled = Task { () -> Int? in
+            var iterator = inbox.makeAsyncIterator()
+            return await iterator.next()
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        cancelled.cancel()
+        #expect(try await withTimeout(.seconds(5), "cancelled consumer") { await cancelled.value } == nil)
+        await inbox.send(42)
+        var iterator = inbox.makeAsyncIterator()
+        #expect(await iterator.next() == 42)
+    }
+
+    @Test func finishEndsAfterWhatIsBufferedDropsLaterSendsAndLetsAWaitingProducerGo() async throws {
+        let inbox = Inbox<Int>(capacity: 2)
+        await inbox.send(1)
+        let producer = Task { await inbox.send(2) }
+        try await Task.sleep(for: .milliseconds(50))
+        inbox.finish()
+        try await withTimeout(.seconds(5), "producer let go by finish") { await producer.value }
+        await inbox.send(3)  // dropped
+        var taken: [Int] = []
+        for await value in inbox { taken.append(value) }
+        #expect(taken == [1, 2])
+    }
+
+    @Test func finishEndsAWaitingConsumer() async throws {
+        let inbox = Inbox<Int>()
+        let consumer = Task { () -> Int? in
+            var iterator = inbox.makeAsyncIterator()
+            return await iterator.next()
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        inbox.finish()
+        #expect(try await withTimeout(.seconds(5), "consumer ended") { await consumer.value } == nil)
+    }
+}
