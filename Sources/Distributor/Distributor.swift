@@ -112,15 +112,23 @@ public actor Distributor: Service {
 
     // MARK: Service
 
+    // Each link's messages are taken in a method isolated to the distributor: a `for await` in
+    // the task's own closure switched to the actor and back for every message, two loop jobs
+    // each (decisions §44).
+    private func takeFromRouter() async { for await envelope in routerLink.inbound { await fromRouter(envelope) } }
+    private func takeFromPresence() async { for await envelope in presenceLink.inbound { await fromPresence(envelope) } }
+    private func takeUpdates() async { for await envelope in updatesLink.inbound { await fromUpdates(envelope) } }
+
+
     public func run() async throws {
         let (stopSignal, stopContinuation) = AsyncStream.makeStream(of: Void.self)
         self.stopContinuation = stopContinuation
         try await start()
         await withTaskCancellationOrGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { for await envelope in self.routerLink.inbound { await self.fromRouter(envelope) } }
-                group.addTask { for await envelope in self.presenceLink.inbound { await self.fromPresence(envelope) } }
-                group.addTask { for await envelope in self.updatesLink.inbound { await self.fromUpdates(envelope) } }
+                group.addTask { await self.takeFromRouter() }
+                group.addTask { await self.takeFromPresence() }
+                group.addTask { await self.takeUpdates() }
                 group.addTask { for await event in self.routerLink.events { await self.routerEvent(event) } }
                 group.addTask { for await event in self.presenceLink.events { await self.presenceEvent(event) } }
                 group.addTask { for await event in self.updatesLink.events { await self.updatesEvent(event) } }

@@ -141,5 +141,9 @@ public final class Inbox<Element: Sendable>: AsyncSequence, Sendable {
         let inbox: Inbox<Element>
 
         public mutating func next() async -> Element? { await inbox.next() }
+
+        /// What `for await` calls: runs on the caller's actor, so an actor's loop over a link's
+        /// inbox takes each message without leaving the actor.
+        public mutating func next(isolation actor: isolated (any Actor)?) async -> Element? { await inbox.next() }
     }
 }

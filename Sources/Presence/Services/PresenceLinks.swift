@@ -44,11 +44,7 @@ public struct PresenceLinks: Service {
         try await start()
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await received in requests.inbound {
-                        await coordinator.handle(received.envelope, from: DistributorPeer(bytes: received.peer.bytes))
-                    }
-                }
+                group.addTask { await coordinator.handleAll(requests.inbound) }
                 group.addTask {
                     for await event in requests.events {
                         switch event {
@@ -69,5 +65,16 @@ public struct PresenceLinks: Service {
         }
         await requests.stop()
         await updates.stop()
+    }
+}
+
+extension PresenceCoordinator {
+    /// Handles the distributors' messages in order. The loop is isolated to the coordinator: in
+    /// the task's own closure it switched to the actor and back for every message, two loop
+    /// jobs each (decisions §44).
+    func handleAll(_ inbound: Inbox<RouterLink.Received>) async {
+        for await received in inbound {
+            await handle(received.envelope, from: DistributorPeer(bytes: received.peer.bytes))
+        }
     }
 }
