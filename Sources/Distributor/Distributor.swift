@@ -119,7 +119,6 @@ public actor Distributor: Service {
     private func takeFromPresence() async { for await envelope in presenceLink.inbound { await fromPresence(envelope) } }
     private func takeUpdates() async { for await envelope in updatesLink.inbound { await fromUpdates(envelope) } }
 
-
     public func run() async throws {
         let (stopSignal, stopContinuation) = AsyncStream.makeStream(of: Void.self)
         self.stopContinuation = stopContinuation
