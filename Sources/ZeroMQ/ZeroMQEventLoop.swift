@@ -60,8 +60,8 @@ public final class ZeroMQEventLoop: Sendable {
     let wakeUp: WakeUpSignal
     private let shared: Mutex<Shared>
     private let nextSendID = Atomic<UInt64>(0)
-    /// Every job and closure queued so far (tests read it: a call into an idle actor should
-    /// not cost one, decisions §40).
+    /// Every job and closure queued so far (tests read it: a resumed task should cost one job,
+    /// decisions §40).
     let queuedWork = Atomic<Int>(0)
     /// Touched only on the loop thread (by the thread's own code and the closures it runs).
     private nonisolated(unsafe) var confined = Confined()
@@ -386,10 +386,10 @@ public final class ZeroMQEventLoop: Sendable {
     private func run(_ item: Work) {
         switch item {
         case .job(let job):
-            // On the task executor only, not isolated to a serial executor: the runtime can then
-            // switch from this job's nonisolated code into an idle default actor on this thread
-            // (it may give up a generic executor, not a custom serial one), where a job run
-            // isolated to the loop made every such call a new job on this queue (decisions §40).
+            // On the task executor only, not isolated to a serial executor: a task resumed here
+            // runs its nonisolated code at once, where a job run isolated to the loop had to leave
+            // that executor first, in a second job (decisions §40). A call into a default actor
+            // is a new job either way: the runtime does not switch in place on a task executor (§44).
             job.runSynchronously(on: asUnownedTaskExecutor())
         case .isolatedJob(let job, let executor):
             // Isolated to the actor's executor, and keeping the preference so that the actor's

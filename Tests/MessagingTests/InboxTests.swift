@@ -41,10 +41,7 @@ import Testing
 
     @Test func aWaitingConsumerGetsTheElementStraightAway() async throws {
         let inbox = Inbox<String>()
-        let consumer = Task { () -> String? in
-            var iterator = inbox.makeAsyncIterator()
-            return await iterator.next()
-        }
+        let consumer = waitingConsumer(of: inbox)
         try await Task.sleep(for: .milliseconds(50))
         await inbox.send("hello")
         #expect(try await withTimeout(.seconds(5), "consumer") { await consumer.value } == "hello")
@@ -53,10 +50,7 @@ import Testing
 
     @Test func aCancelledConsumerGetsNilAndTheNextElementGoesToTheNextConsumer() async throws {
         let inbox = Inbox<Int>()
-        let cancelled = Task { () -> Int? in
-            var iterator = inbox.makeAsyncIterator()
-            return await iterator.next()
-        }
+        let cancelled = waitingConsumer(of: inbox)
         try await Task.sleep(for: .milliseconds(50))
         cancelled.cancel()
         #expect(try await withTimeout(.seconds(5), "cancelled consumer") { await cancelled.value } == nil)
@@ -80,12 +74,17 @@ import Testing
 
     @Test func finishEndsAWaitingConsumer() async throws {
         let inbox = Inbox<Int>()
-        let consumer = Task { () -> Int? in
-            var iterator = inbox.makeAsyncIterator()
-            return await iterator.next()
-        }
+        let consumer = waitingConsumer(of: inbox)
         try await Task.sleep(for: .milliseconds(50))
         inbox.finish()
         #expect(try await withTimeout(.seconds(5), "consumer ended") { await consumer.value } == nil)
+    }
+
+    /// A task waiting for the inbox's next element (it has none yet when the test goes on).
+    private func waitingConsumer<Element: Sendable>(of inbox: Inbox<Element>) -> Task<Element?, Never> {
+        Task {
+            var iterator = inbox.makeAsyncIterator()
+            return await iterator.next()
+        }
     }
 }
