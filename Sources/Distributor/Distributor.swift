@@ -21,6 +21,11 @@ public actor Distributor: Service {
     let configuration: SwitchboardConfiguration
     let store: QueueStateStore
     let ids: MessageIDGenerator
+    /// The process's ZeroMQ loop: the distributor, its links and its commits run on it.
+    let loop: ZeroMQEventLoop
+    /// Isolated to the loop, like its links: calls between them run in place instead of as a
+    /// job each way (decisions §45).
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.actorExecutor.asUnownedSerialExecutor() }
     var logger: Logger
     let metrics: DistributorMetrics
     /// Names this run in `Ready`, so the router tells a restart from a second distributor.
@@ -91,6 +96,7 @@ public actor Distributor: Service {
         self.configuration = configuration
         self.store = store
         self.ids = ids
+        self.loop = loop
         var logger = logger
         logger[metadataKey: "distributor"] = "\(settings.name)"
         self.logger = logger
@@ -176,7 +182,7 @@ public actor Distributor: Service {
         await afterStep()
         endTurn(ticket)
         await sendWorkItemSnapshots()
-        deliverySweeper = Task { [weak self] in
+        deliverySweeper = Task(executorPreference: loop) { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.deliverySweepInterval)
                 guard !Task.isCancelled, let self else { return }
@@ -302,7 +308,9 @@ public actor Distributor: Service {
         timer?.cancel()
         armedDeadline = deadline
         let delay = max(0, deadline - Self.nowMs())
-        timer = Task { [weak self] in
+        // On the loop, like every task that calls the distributor: a task without the
+        // preference pays a hop to the loop at each call (decisions §45).
+        timer = Task(executorPreference: loop) { [weak self] in
             try? await Task.sleep(for: .milliseconds(delay))
             guard !Task.isCancelled else { return }
             await self?.deadlineReached()

@@ -16,8 +16,14 @@ struct StepOrder {
         return nextTicket
     }
 
+    /// Resumes `continuation` when `ticket`'s turn comes, or at once if it has come: the turn
+    /// may have moved on between the caller's check and here (see `waitForTurn`).
     mutating func wait(_ ticket: UInt64, _ continuation: CheckedContinuation<Void, Never>) {
-        waiters[ticket] = continuation
+        if ticket == turn {
+            continuation.resume()
+        } else {
+            waiters[ticket] = continuation
+        }
     }
 
     /// Ends `ticket`'s turn; the continuation of the next ticket to resume, if it waits.
@@ -29,6 +35,11 @@ struct StepOrder {
 
 extension Distributor {
     /// Suspends until every step computed before `ticket` has carried out its actions.
+    ///
+    /// `StepOrder.wait` checks the turn again: the `await` may suspend before its body runs
+    /// (a task without the loop's preference hops to the distributor's executor there), and a
+    /// turn that ended meanwhile must not be waited for forever (found by `switchboard chaos`
+    /// with decisions §45).
     func waitForTurn(_ ticket: UInt64) async {
         guard ticket != stepOrder.turn else { return }
         await withCheckedContinuation { stepOrder.wait(ticket, $0) }

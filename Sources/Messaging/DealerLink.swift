@@ -23,6 +23,9 @@ public actor DealerLink {
     public let endpoint: String
 
     private let loop: ZeroMQEventLoop
+    /// Isolated to the process's loop, like every actor of the process: their calls to each
+    /// other run in place instead of as a job each way (decisions §45).
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.actorExecutor.asUnownedSerialExecutor() }
     private let ids: MessageIDGenerator
     private let settings: LinkSettings
     private let logger: Logger

@@ -130,9 +130,11 @@ public final class Inbox<Element: Sendable>: AsyncSequence, Sendable {
     }
 
     /// The oldest buffered element, and the producer to resume if it was waiting for room.
+    /// A waiting producer goes on once half the inbox is free, not at the first free place:
+    /// then it refills many places per resumption instead of one (decisions §45).
     private static func take(_ state: inout State, capacity: Int) -> (Element, CheckedContinuation<Void, Never>?)? {
         guard let element = state.buffer.popFirst() else { return nil }
-        return (element, state.buffer.count < capacity ? state.producer.take() : nil)
+        return (element, state.buffer.count <= capacity / 2 ? state.producer.take() : nil)
     }
 
     public func makeAsyncIterator() -> Iterator { Iterator(inbox: self) }

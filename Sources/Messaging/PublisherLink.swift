@@ -11,6 +11,9 @@ public actor PublisherLink {
     public let endpoint: String
 
     private let loop: ZeroMQEventLoop
+    /// Isolated to the process's loop, like every actor of the process: their calls to each
+    /// other run in place instead of as a job each way (decisions §45).
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.actorExecutor.asUnownedSerialExecutor() }
     private let ids: MessageIDGenerator
     private let heartbeatInterval: Duration
     private let logger: Logger

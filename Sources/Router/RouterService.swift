@@ -35,6 +35,9 @@ public actor RouterService: Service {
     private let linkSettings: LinkSettings
     /// The process's ZeroMQ loop: also where the router's tasks and journal commits run.
     private let loop: ZeroMQEventLoop
+    /// Isolated to the process's loop, like every actor of the process: their calls to each
+    /// other run in place instead of as a job each way (decisions §45).
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.actorExecutor.asUnownedSerialExecutor() }
     let logger: Logger
     let metrics: RouterMetrics
     private let completions: AsyncStream<SubmitCompletion>
@@ -125,7 +128,10 @@ public actor RouterService: Service {
     /// `run` has bound them.
     public func boundEndpoints() async throws -> RouterEndpoints {
         if !linksBound, startFailure == nil {
-            await withCheckedContinuation { boundWaiters.append($0) }
+            // Checked again where the waiter is registered: the await may suspend first.
+            await withCheckedContinuation { continuation in
+                if linksBound || startFailure != nil { continuation.resume() } else { boundWaiters.append(continuation) }
+            }
         }
         if let startFailure { throw startFailure }
         return RouterEndpoints(ingress: try await ingressLink.boundEndpoint(), distributor: try await distributorLink.boundEndpoint())

@@ -91,6 +91,13 @@ extension AsyncSocket {
             public mutating func next() async throws -> Multipart? {
                 try await channel.next()
             }
+
+            /// What `for await` calls: runs on the caller's actor, so an actor's receive loop
+            /// takes each message without leaving the actor and coming back, a job each way
+            /// (decisions §45).
+            public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Multipart? {
+                try await channel.next()
+            }
         }
     }
 }

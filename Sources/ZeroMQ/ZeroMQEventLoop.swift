@@ -65,6 +65,9 @@ public final class ZeroMQEventLoop: Sendable {
     let queuedWork = Atomic<Int>(0)
     /// Touched only on the loop thread (by the thread's own code and the closures it runs).
     private nonisolated(unsafe) var confined = Confined()
+    /// Set once, at the end of `init`, and never changed: the executor refers back to the
+    /// loop, so it cannot be made before the loop is.
+    private nonisolated(unsafe) var actorExecutorStorage: ZeroMQLoopActorExecutor?
 
     enum Work: Sendable {
         /// A job of a task that prefers the loop (`TaskExecutor`).
@@ -119,6 +122,7 @@ public final class ZeroMQEventLoop: Sendable {
             throw ZeroMQError(code: .other, errno: rc, operation: "pthread_create", message: String(cString: strerror(rc)))
         }
         pthread_detach(thread)
+        actorExecutorStorage = ZeroMQLoopActorExecutor(loop: self)
     }
 
     /// Whether the caller runs on this loop's thread (or its post-shutdown trampoline).
@@ -475,11 +479,18 @@ extension ZeroMQEventLoop: TaskExecutor {
         }
     }
 
-    /// An executor for an actor that should be isolated to this loop, to use raw `Socket`s
-    /// synchronously in its methods: `nonisolated var unownedExecutor: UnownedSerialExecutor
-    /// { executor.asUnownedSerialExecutor() }`, with `executor` kept in a `let`.
-    public func makeActorExecutor() -> ZeroMQLoopActorExecutor {
-        ZeroMQLoopActorExecutor(loop: self)
+    /// The serial executor of every actor isolated to this loop: `nonisolated var
+    /// unownedExecutor: UnownedSerialExecutor { loop.actorExecutor.asUnownedSerialExecutor() }`.
+    ///
+    /// One per loop, so that a call from one such actor to another, in a task that prefers
+    /// the loop, runs in place: the runtime switches only between executors that differ
+    /// (decisions §45). Such an actor's methods may also use raw `Socket`s synchronously.
+    /// An actor keeps its loop in a `let`: the executor refers to the loop without owning it.
+    public var actorExecutor: ZeroMQLoopActorExecutor {
+        guard let executor = actorExecutorStorage else {
+            preconditionFailure("ZeroMQEventLoop.init sets the actor executor")
+        }
+        return executor
     }
 
     /// After shutdown: runs jobs serially on whichever thread enqueues first (a trampoline).
@@ -504,11 +515,12 @@ extension ZeroMQEventLoop: TaskExecutor {
     }
 }
 
-/// The loop as an actor's serial executor (`ZeroMQEventLoop.makeActorExecutor()`). A type of
+/// The loop as an actor's serial executor (`ZeroMQEventLoop.actorExecutor`). A type of
 /// its own because the loop's own `enqueue` is the `TaskExecutor`'s, and the two kinds of job
 /// must run differently (`ZeroMQEventLoop.run(_:)`).
 public final class ZeroMQLoopActorExecutor: SerialExecutor {
-    public let loop: ZeroMQEventLoop
+    /// Unowned: the loop owns its executor, and whoever uses the executor holds the loop.
+    public unowned let loop: ZeroMQEventLoop
 
     init(loop: ZeroMQEventLoop) {
         self.loop = loop

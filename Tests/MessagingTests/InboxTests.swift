@@ -39,6 +39,26 @@ import Testing
         #expect(await iterator.next() == 2)
     }
 
+    @Test func aWaitingProducerGoesOnOnlyOnceHalfTheInboxIsFree() async throws {
+        let inbox = Inbox<Int>(capacity: 8)
+        for value in 1...7 { await inbox.send(value) }
+        let returned = Atomic<Bool>(false)
+        let producer = Task {
+            await inbox.send(8)  // the eighth fills the inbox: waits for room
+            returned.store(true, ordering: .relaxed)
+        }
+        var iterator = inbox.makeAsyncIterator()
+        try await Task.sleep(for: .milliseconds(50))
+        for expected in 1...3 { #expect(await iterator.next() == expected) }
+        try await Task.sleep(for: .milliseconds(100))
+        // Five still buffered: more than half full, so one resumption would refill one place.
+        let returnedAtFive = returned.load(ordering: .relaxed)
+        #expect(!returnedAtFive)
+        #expect(await iterator.next() == 4)
+        try await withTimeout(.seconds(5), "producer let go at half") { await producer.value }
+        for expected in 5...8 { #expect(await iterator.next() == expected) }
+    }
+
     @Test func aWaitingConsumerGetsTheElementStraightAway() async throws {
         let inbox = Inbox<String>()
         let consumer = waitingConsumer(of: inbox)

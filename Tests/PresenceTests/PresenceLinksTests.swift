@@ -43,7 +43,7 @@ import ZeroMQ
             coordinator = try PresenceCoordinator(
                 configuration: configuration, store: store,
                 credentials: AgentCredentials(agents: configuration.agents, environment: PresenceFixture.secrets),
-                outlets: PresenceLinks.outlets(requests: requests, updates: updates), ids: ids, logger: logger)
+                outlets: PresenceLinks.outlets(requests: requests, updates: updates), ids: ids, logger: logger, loop: loop)
             let links = PresenceLinks(requests: requests, updates: updates, coordinator: coordinator, tickInterval: .milliseconds(200), logger: logger)
             try await links.start()  // bound before the test sockets connect
             running = Task { try await links.run() }

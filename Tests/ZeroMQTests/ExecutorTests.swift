@@ -6,14 +6,12 @@ import Testing
 /// An actor isolated to the loop: its methods run on the loop thread and may use raw sockets.
 actor LoopBoundPair {
     nonisolated let loop: ZeroMQEventLoop
-    nonisolated let executor: ZeroMQLoopActorExecutor
-    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.actorExecutor.asUnownedSerialExecutor() }
     private var push: Socket?
     private var pull: Socket?
 
     init(loop: ZeroMQEventLoop) {
         self.loop = loop
-        self.executor = loop.makeActorExecutor()
     }
 
     func open() throws -> Bool {
@@ -46,6 +44,38 @@ actor LoopBoundPair {
     }
 }
 
+/// Two actors on one loop's executor: one calls the other for every item.
+actor LoopBoundCaller {
+    nonisolated let loop: ZeroMQEventLoop
+    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.actorExecutor.asUnownedSerialExecutor() }
+    let callee: LoopBoundCounter
+
+    init(loop: ZeroMQEventLoop) {
+        self.loop = loop
+        self.callee = LoopBoundCounter(loop: loop)
+    }
+
+    /// Calls the other actor `count` times; returns its total and how many jobs the loop queued.
+    func callOther(_ count: Int) async -> (total: Int, queued: Int) {
+        let before = loop.queuedWork.load(ordering: .relaxed)
+        var total = 0
+        for _ in 0..<count { total = await callee.increment() }
+        return (total, loop.queuedWork.load(ordering: .relaxed) - before)
+    }
+}
+
+actor LoopBoundCounter {
+    nonisolated let loop: ZeroMQEventLoop
+    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.actorExecutor.asUnownedSerialExecutor() }
+    private var count = 0
+
+    init(loop: ZeroMQEventLoop) { self.loop = loop }
+
+    func increment() -> Int {
+        count += 1
+        return count
+    }
+}
 
 @Suite("Event loop as executor")
 struct ExecutorTests {
@@ -78,6 +108,19 @@ struct ExecutorTests {
             // Each round resumes two tasks: two jobs. Run isolated to the loop as a serial
             // executor, a resumed task had to leave it for its nonisolated code: four.
             #expect(queued <= 2 * rounds + 10, "\(queued) jobs queued for \(rounds) rounds")
+        }
+    }
+
+    @Test("a call between two actors on the loop runs in place, without a job")
+    func callBetweenLoopActorsQueuesNothing() async throws {
+        try await withEventLoop { loop in
+            let caller = LoopBoundCaller(loop: loop)
+            let calls = 500
+            let (total, queued) = await Task(executorPreference: loop) { await caller.callOther(calls) }.value
+            #expect(total == calls)
+            // Two default actors would cost two jobs per call (in and back out); one executor
+            // shared by both costs none.
+            #expect(queued <= 5, "\(queued) jobs queued for \(calls) calls")
         }
     }
 

@@ -28,6 +28,10 @@ public actor Forwarder<Link: ForwardingLink>: Service {
     }
 
     public nonisolated let link: Link
+    private let ownExecutor = OwnExecutor()
+    /// The link's executor where it has one to share (the process's loop), so the forwarder's
+    /// sends run in place (decisions §45).
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { link.sharedExecutor ?? ownExecutor.unownedExecutor }
     private let store: OutboxStore
     private let stored: WakeSignal
     /// Where agent replies from the router go (M1); nil: they are refused.
@@ -212,3 +216,7 @@ public actor Forwarder<Link: ForwardingLink>: Service {
         Int64((now().timeIntervalSince1970 * 1_000).rounded())
     }
 }
+
+/// A default actor that runs nothing itself: its executor is the forwarder's when the link has
+/// none to share (an actor may use another actor's executor, SE-0392).
+private actor OwnExecutor {}

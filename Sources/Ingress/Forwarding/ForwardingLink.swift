@@ -15,4 +15,12 @@ public protocol ForwardingLink: Sendable {
     var isPeerAlive: Bool { get async }
     /// Every received message but heartbeats; one consumer.
     var inbound: Inbound { get }
+    /// The serial executor the forwarder shares with the link, so that its calls to the link
+    /// run in place instead of as a job each way (decisions §45); nil: the forwarder keeps
+    /// an executor of its own.
+    var sharedExecutor: UnownedSerialExecutor? { get }
+}
+
+extension ForwardingLink {
+    public var sharedExecutor: UnownedSerialExecutor? { nil }
 }

@@ -206,7 +206,13 @@ public actor ReplyDispatcher: Service {
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                if Task.isCancelled { continuation.resume() } else { sleeper = continuation }
+                // A wake between the check above and here is not lost: the await may suspend first.
+                if Task.isCancelled || wokenEarly {
+                    wokenEarly = false
+                    continuation.resume()
+                } else {
+                    sleeper = continuation
+                }
             }
         } onCancel: {
             Task { await self.wake() }  // shutdown must not wait for the next retry

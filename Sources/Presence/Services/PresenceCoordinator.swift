@@ -4,6 +4,7 @@ import Logging
 import Storage
 import SwitchboardCore
 import Wire
+import ZeroMQ
 
 /// The single arbiter of agent presence and capacity (P1, D6, D7, G3) and the relay between
 /// agents' sessions and distributors (wire.md 5.4–5.6, agent.md). Every change goes through
@@ -60,6 +61,14 @@ public actor PresenceCoordinator {
     let logger: Logger
     private let metrics = PresenceMetrics()
     private let now: @Sendable () -> Int64
+    /// The process's loop, whose executor the coordinator shares with presence's links: its
+    /// calls to them run in place instead of as a job each way (decisions §45). Without one
+    /// (tests, the fuzzer) it keeps an executor of its own.
+    private let loop: ZeroMQEventLoop?
+    private let ownExecutor = OwnExecutor()
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        loop?.actorExecutor.asUnownedSerialExecutor() ?? ownExecutor.unownedExecutor
+    }
 
     private var sessions: [String: Session] = [:]
     /// Customer messages written to each agent's socket in the last `replayWindowMs`: a write
@@ -119,7 +128,7 @@ public actor PresenceCoordinator {
     /// Loads the store's reservations, chosen presences and sequence (a restart keeps capacity).
     public init(
         configuration: SwitchboardConfiguration, store: ReservationStore, credentials: AgentCredentials,
-        outlets: PresenceOutlets, ids: MessageIDGenerator, logger: Logger,
+        outlets: PresenceOutlets, ids: MessageIDGenerator, logger: Logger, loop: ZeroMQEventLoop? = nil,
         now: @escaping @Sendable () -> Int64 = AgentTime.nowMs
     ) throws(StorageError) {
         let restored = try store.load()
@@ -139,6 +148,7 @@ public actor PresenceCoordinator {
         self.ids = ids
         self.logger = logger
         self.now = now
+        self.loop = loop
         self.lastPublishedSequence = restored.lastSequence
         conversations = Self.routes(of: restored.reservations, configuration: configuration)
         answersForAbsentAgent = Self.answers(try store.keptAnswers(), logger: logger)
@@ -555,9 +565,9 @@ public actor PresenceCoordinator {
             send(message.frame, to: agentID)
             return
         }
-        let (id, peer, frame) = (message.id, message.peer, message.frame)
+        let (id, peer, frame, loop) = (message.id, message.peer, message.frame, self.loop)
         let receipt = WriteReceipt { [weak self] in
-            Task { await self?.answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer) }
+            Task(executorPreference: loop) { await self?.answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer) }
         }
         send(frame, to: agentID, onWritten: receipt)
         // Changed in place: a copy taken out and written back would copy the list per message.
@@ -759,3 +769,7 @@ extension Array {
         append(element)
     }
 }
+
+/// A default actor that runs nothing itself: its executor is the coordinator's when there is
+/// no loop to share (an actor may use another actor's executor, SE-0392).
+private actor OwnExecutor {}
