@@ -8,8 +8,8 @@
 //   closed on that thread. The thread runs `zmq_poll` over its sockets plus an eventfd that
 //   other threads signal after enqueueing work, so no ZeroMQ call ever runs on (or blocks)
 //   Swift's cooperative pool. The loop is a `TaskExecutor` (tasks that prefer it run here),
-//   and `makeActorExecutor()` gives an actor a `SerialExecutor` on it, to use raw `Socket`s
-//   synchronously in its isolated methods.
+//   and `actorExecutor` is the one `SerialExecutor` of the actors on it: they call each other
+//   in place (decisions §45), and may use raw `Socket`s synchronously in their methods.
 // - `AsyncSocket` is the Sendable handle services use: `send` suspends at the send
 //   high-water mark until `zmq_poll` reports POLLOUT (sender back-pressure); `messages` is an
 //   AsyncSequence over a bounded buffer, and when the buffer is full the loop stops polling
