@@ -65,8 +65,8 @@ public final class ZeroMQEventLoop: Sendable {
     let queuedWork = Atomic<Int>(0)
     /// Touched only on the loop thread (by the thread's own code and the closures it runs).
     private nonisolated(unsafe) var confined = Confined()
-    /// Set once, at the end of `init`, and never changed: the executor refers back to the
-    /// loop, so it cannot be made before the loop is.
+    /// Set once in `init`, before the thread starts, and never changed: the executor refers
+    /// back to the loop, so it cannot be made before the loop's other properties are.
     private nonisolated(unsafe) var actorExecutorStorage: ZeroMQLoopActorExecutor?
 
     enum Work: Sendable {
@@ -108,6 +108,7 @@ public final class ZeroMQEventLoop: Sendable {
         self.name = name
         self.wakeUp = try WakeUpSignal()
         self.shared = Mutex(Shared())
+        actorExecutorStorage = ZeroMQLoopActorExecutor(loop: self)
 
         var thread = pthread_t()
         let retained = Unmanaged.passRetained(self).toOpaque()
@@ -122,7 +123,6 @@ public final class ZeroMQEventLoop: Sendable {
             throw ZeroMQError(code: .other, errno: rc, operation: "pthread_create", message: String(cString: strerror(rc)))
         }
         pthread_detach(thread)
-        actorExecutorStorage = ZeroMQLoopActorExecutor(loop: self)
     }
 
     /// Whether the caller runs on this loop's thread (or its post-shutdown trampoline).
@@ -513,6 +513,14 @@ extension ZeroMQEventLoop: TaskExecutor {
             run(next)
         }
     }
+}
+
+/// For an actor that shares a loop's executor when it has a loop, and keeps one of its own
+/// otherwise (unit tests, the fuzzer): `loop?.actorExecutor.asUnownedSerialExecutor() ??
+/// own.unownedExecutor`. A default actor that runs nothing itself; an actor may use another
+/// actor's executor (SE-0392).
+public actor ExecutorOfItsOwn {
+    public init() {}
 }
 
 /// The loop as an actor's serial executor (`ZeroMQEventLoop.actorExecutor`). A type of

@@ -61,8 +61,7 @@ import Testing
 
     @Test func aWaitingConsumerGetsTheElementStraightAway() async throws {
         let inbox = Inbox<String>()
-        let consumer = waitingConsumer(of: inbox)
-        try await Task.sleep(for: .milliseconds(50))
+        let consumer = try await waitingConsumer(of: inbox)
         await inbox.send("hello")
         #expect(try await withTimeout(.seconds(5), "consumer") { await consumer.value } == "hello")
         #expect(inbox.bufferedCount == 0)
@@ -70,8 +69,7 @@ import Testing
 
     @Test func aCancelledConsumerGetsNilAndTheNextElementGoesToTheNextConsumer() async throws {
         let inbox = Inbox<Int>()
-        let cancelled = waitingConsumer(of: inbox)
-        try await Task.sleep(for: .milliseconds(50))
+        let cancelled = try await waitingConsumer(of: inbox)
         cancelled.cancel()
         #expect(try await withTimeout(.seconds(5), "cancelled consumer") { await cancelled.value } == nil)
         await inbox.send(42)
@@ -94,17 +92,19 @@ import Testing
 
     @Test func finishEndsAWaitingConsumer() async throws {
         let inbox = Inbox<Int>()
-        let consumer = waitingConsumer(of: inbox)
-        try await Task.sleep(for: .milliseconds(50))
+        let consumer = try await waitingConsumer(of: inbox)
         inbox.finish()
         #expect(try await withTimeout(.seconds(5), "consumer ended") { await consumer.value } == nil)
     }
 
-    /// A task waiting for the inbox's next element (it has none yet when the test goes on).
-    private func waitingConsumer<Element: Sendable>(of inbox: Inbox<Element>) -> Task<Element?, Never> {
-        Task {
+    /// A task waiting for the inbox's next element, given 50 ms to start waiting (the inbox
+    /// has nothing for it yet when the test goes on).
+    private func waitingConsumer<Element: Sendable>(of inbox: Inbox<Element>) async throws -> Task<Element?, Never> {
+        let consumer = Task {
             var iterator = inbox.makeAsyncIterator()
             return await iterator.next()
         }
+        try await Task.sleep(for: .milliseconds(50))
+        return consumer
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Storage
 import Wire
+import ZeroMQ
 
 /// Forwards the outbox to the router (design.md "Durability" step 2): pending rows in
 /// storage order, each sent reliably (resent with its stored id until the router's
@@ -28,7 +29,7 @@ public actor Forwarder<Link: ForwardingLink>: Service {
     }
 
     public nonisolated let link: Link
-    private let ownExecutor = OwnExecutor()
+    private let ownExecutor = ExecutorOfItsOwn()
     /// The link's executor where it has one to share (the process's loop), so the forwarder's
     /// sends run in place (decisions §45).
     public nonisolated var unownedExecutor: UnownedSerialExecutor { link.sharedExecutor ?? ownExecutor.unownedExecutor }
@@ -216,7 +217,3 @@ public actor Forwarder<Link: ForwardingLink>: Service {
         Int64((now().timeIntervalSince1970 * 1_000).rounded())
     }
 }
-
-/// A default actor that runs nothing itself: its executor is the forwarder's when the link has
-/// none to share (an actor may use another actor's executor, SE-0392).
-private actor OwnExecutor {}

@@ -65,7 +65,7 @@ public actor PresenceCoordinator {
     /// calls to them run in place instead of as a job each way (decisions §45). Without one
     /// (tests, the fuzzer) it keeps an executor of its own.
     private let loop: ZeroMQEventLoop?
-    private let ownExecutor = OwnExecutor()
+    private let ownExecutor = ExecutorOfItsOwn()
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         loop?.actorExecutor.asUnownedSerialExecutor() ?? ownExecutor.unownedExecutor
     }
@@ -769,7 +769,3 @@ extension Array {
         append(element)
     }
 }
-
-/// A default actor that runs nothing itself: its executor is the coordinator's when there is
-/// no loop to share (an actor may use another actor's executor, SE-0392).
-private actor OwnExecutor {}
