@@ -155,9 +155,18 @@ extension Distributor {
         metrics.delivers.increment()
         recentDeliveries.remember(deliver, for: DeliveryKey(conversationID: deliver.conversationID, sequence: sequence))
         logger.debug("Deliver recorded", metadata: ["sequence": "\(sequence)", "kind": "\(deliver.kind)"])
-        await acknowledge(envelope, .accepted)
-        await waitForTurn(ticket)
-        await perform(step.actions, answering: nil)
+        // When this step's turn has come, its actions (the offer) go out before the ack: they
+        // are on the conversation's way to an agent, the ack is not, and the router's work on
+        // the ack would compete with presence's on the offer for this machine's cores. When
+        // an earlier step still acts, the ack goes first rather than wait for it (decisions §46).
+        if ticket == stepOrder.turn {
+            await perform(step.actions, answering: nil)
+            await acknowledge(envelope, .accepted)
+        } else {
+            await acknowledge(envelope, .accepted)
+            await waitForTurn(ticket)
+            await perform(step.actions, answering: nil)
+        }
         await afterStep()
     }
 }

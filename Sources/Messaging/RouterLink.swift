@@ -16,6 +16,9 @@ public actor RouterLink {
     public struct Received: Sendable {
         public let peer: PeerID
         public let envelope: Envelope
+        /// The four frames as they arrived (without the routing id): what an owner stores
+        /// (`WireCodec.stored(frames:)`) instead of encoding the envelope again.
+        public let frames: ArraySlice<[UInt8]>
     }
 
     private struct Peer {
@@ -140,16 +143,24 @@ public actor RouterLink {
     /// Sends and keeps resending (same id) while the peer is alive, until it answers. If the
     /// peer is not reachable now, the message waits for it (and for `forget`).
     public func sendReliably(_ envelope: Envelope, to peer: PeerID) async throws {
-        let frames = try encodeFrames(envelope)
+        try await sendReliably(frames: try encodeFrames(envelope), id: envelope.id, type: envelope.type, to: peer)
+    }
+
+    /// `sendReliably` for a message already encoded (a stored envelope sent again).
+    public func sendReliably(_ encoded: EncodedEnvelope, to peer: PeerID) async throws {
+        try await sendReliably(frames: encoded.frames, id: encoded.id, type: encoded.type, to: peer)
+    }
+
+    private func sendReliably(frames: [[UInt8]], id: MessageID, type: MessageType, to peer: PeerID) async throws {
         let now = ContinuousClock.now
         // Changed where it is stored: a copy taken out and written back would duplicate its
         // unanswered messages, O(in flight) per message.
         Self.change(&peers[peer, default: newPeer(now: now)]) { state in
-            state.unanswered[envelope.id] = frames
-            state.tracker.sent(envelope.id, at: now)
+            state.unanswered[id] = frames
+            state.tracker.sent(id, at: now)
         }
         do {
-            try await transmit(frames, to: peer, what: envelope.type.name)
+            try await transmit(frames, to: peer, what: type.name)
         } catch let error as MessagingError where error.zeroMQError?.code == .hostUnreachable {
             logger.debug("peer not reachable now; message kept for resend", metadata: ["peer": "\(peer)"])
         }
@@ -185,10 +196,11 @@ public actor RouterLink {
                     noteAnonymous(peer)
                     continue
                 }
-                guard let envelope = codec.decode(message.frames.dropFirst()) else { continue }
+                let frames = message.frames.dropFirst()
+                guard let envelope = codec.decode(frames) else { continue }
                 await noteTraffic(from: peer, envelope)
                 if case .heartbeat = envelope.message { continue }
-                await inboundChannel.send(Received(peer: peer, envelope: envelope))
+                await inboundChannel.send(Received(peer: peer, envelope: envelope, frames: frames))
             }
         } catch {
             if !stopped { logger.error("receive failed", metadata: ["error": "\(error)"]) }

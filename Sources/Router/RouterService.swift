@@ -179,7 +179,7 @@ public actor RouterService: Service {
         for await received in ingressLink.inbound {
             switch received.envelope.message {
             case .submit(let submit):
-                await accept(submit, id: received.envelope.id, from: received.peer)
+                await accept(submit, id: received.envelope.id, from: received.peer, frames: received.frames)
             case .agentReplyAck(let ack):
                 await relay(ack, from: received.peer)
             case .disconnect(let disconnect):
@@ -193,7 +193,7 @@ public actor RouterService: Service {
     }
 
     /// Validates and routes one Submit, then hands it to the journal (no wait for the commit).
-    private func accept(_ submit: Submit, id: MessageID, from peer: PeerID) async {
+    private func accept(_ submit: Submit, id: MessageID, from peer: PeerID, frames: ArraySlice<[UInt8]>) async {
         let message = submit.message
         guard let channel = configuration.channel(id: message.channelInstanceID) else {
             await reject(id, from: peer, reason: "unknown channel instance '\(message.channelInstanceID)'")
@@ -217,13 +217,8 @@ public actor RouterService: Service {
                 customerAddress: message.customerAddress, customerDisplayName: message.customerDisplayName,
                 customerLocale: message.locale, raw: message.channelData))
         let context = routed.context.namedValues(layout: rules.layout).mapValues(ContextValue.init)
-        let payload: Data
-        do {
-            payload = try StoredEnvelope.encode(Envelope(id: id, message: .submit(submit)))
-        } catch {
-            logger.error("cannot store a Submit; not acknowledged", metadata: ["message.id": "\(id)", "error": "\(error)"])
-            return
-        }
+        // Stored as it arrived: encoding the decoded Submit again cost as much as decoding it.
+        let payload = StoredEnvelope.received(frames)
         let deliveryID = ids.next()
         let conversationID = ConversationID.make()
         let pending = SubmitCompletion.Pending(peer: peer, submitID: id, workStream: rules.workStream, routing: routed)
@@ -274,6 +269,10 @@ public actor RouterService: Service {
             await answerIngress(pending.peer, .submitAck(SubmitAck(ackedID: pending.submitID, outcome: .duplicate, conversationID: conversationID)))
         case .success(.accepted(let conversation, let delivery, let isNew)):
             metrics.addPending(1)
+            // The Deliver first: it is on the conversation's way to an agent, the SubmitAck is
+            // not, and the adapter's work on the ack would compete with the distributor's on
+            // the Deliver for this machine's cores (decisions §46).
+            await send(delivery)
             await answerIngress(pending.peer, .submitAck(SubmitAck(ackedID: pending.submitID, outcome: .accepted, conversationID: conversation.id)))
             var metadata: Logger.Metadata = [
                 "conversation.id": "\(conversation.id)", "queue": "\(conversation.queue)", "work_stream": "\(conversation.workStream)",
@@ -291,7 +290,6 @@ public actor RouterService: Service {
             } else {
                 logger.debug("message joined conversation", metadata: metadata)
             }
-            await send(delivery)
         }
     }
 
@@ -311,11 +309,16 @@ public actor RouterService: Service {
             return
         }
         do {
+            let stored = try StoredEnvelope.encoded(delivery.payload)
+            // As stored, without decoding it: a transfer (D8) is the only change to a stored
+            // delivery, and it always gives the delivery a new id.
+            guard let id = MessageID(bytes: delivery.messageID), stored.id != id else {
+                try await distributorLink.sendReliably(stored, to: owner)
+                return
+            }
+            // Moved by a transfer: the stored Deliver names the old queue and id.
             var envelope = try StoredEnvelope.decode(delivery.payload)
-            // Moved by a transfer (D8): the stored Deliver names the old queue and id.
-            if case .deliver(var deliver) = envelope.message, let id = MessageID(bytes: delivery.messageID),
-                deliver.queue != delivery.queue || envelope.id != id
-            {
+            if case .deliver(var deliver) = envelope.message {
                 deliver.queue = delivery.queue
                 envelope = Envelope(id: id, message: .deliver(deliver))
             }

@@ -11,6 +11,20 @@ enum StoredEnvelope {
         }
     }
 
+    /// The stored form of a message's frames as they arrived (no encode of the decoded message).
+    static func received(_ frames: ArraySlice<[UInt8]>) -> Data {
+        Data(WireCodec.stored(frames: frames))
+    }
+
+    /// A stored envelope ready to send again: header checked, body not decoded.
+    static func encoded(_ data: Data) throws(RouterError) -> EncodedEnvelope {
+        do {
+            return try WireCodec.encodedStored([UInt8](data))
+        } catch {
+            throw RouterError(code: .corruptDelivery, message: "cannot read a stored envelope", cause: error)
+        }
+    }
+
     static func decode(_ data: Data) throws(RouterError) -> Envelope {
         do {
             return try WireCodec.decodeStored([UInt8](data))
