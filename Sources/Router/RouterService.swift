@@ -11,8 +11,8 @@ import ZeroMQ
 /// The router process's work (design.md, "Durability" step 2; wire.md 5.1–5.3):
 ///
 /// Submit → dedupe (R3) → conversation (R1) → routing (W2/W3) → journal (group commit) →
-/// `SubmitAck` → `Deliver` to the distributor that owns the conversation's queue, resent until
-/// it answers `DeliverAck`, which marks the delivery done.
+/// `Deliver` to the distributor that owns the conversation's queue (resent until it answers
+/// `DeliverAck`, which marks the delivery done), then `SubmitAck` (decisions §46).
 ///
 /// Deliveries for a queue without a live owner stay pending in the journal; when a
 /// distributor's `Ready` takes the queue, every pending delivery of it goes out in journal
