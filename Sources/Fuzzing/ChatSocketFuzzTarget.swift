@@ -37,7 +37,7 @@ struct ChatSocketFuzzTarget: FuzzTarget {
         let hub = ChatHub(configuration: try FuzzConfiguration.load(), store: try ChatVisitorStore(directory: data))
         let metrics = CountingMetrics()
         let ingressMetrics = IngressMetrics(channelType: .chat, factory: metrics)
-        let recorder = InboundRecorder(store: outbox, ids: MessageIDGenerator(), metrics: ingressMetrics, stored: WakeSignal())
+        let recorder = InboundRecorder(store: outbox, ids: MessageIDGenerator(), metrics: ingressMetrics, stored: OutboxSignal())
         let parts = WebSocketAdapterParts(recorder: recorder, metrics: ingressMetrics, replies: nil, logger: logger)
         let adapter = ChatChannelAdapter(hub: hub, helloTimeout: .seconds(30))
         let router = Router()

@@ -35,7 +35,7 @@ struct WebhookHarness {
     func run(seed: UInt64, iterations: Int, next: @escaping @Sendable (inout SplitMix64) -> WebhookInput) async throws -> FuzzTally {
         let metrics = CountingMetrics()
         let ingressMetrics = IngressMetrics(channelType: adapter.channelType, factory: metrics)
-        let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: ingressMetrics, stored: WakeSignal())
+        let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: ingressMetrics, stored: OutboxSignal())
         let endpoints = IngressEndpoints(adapter: adapter, recorder: recorder, metrics: ingressMetrics, logger: logger)
         let router = Router()
         endpoints.register(on: router)

@@ -20,6 +20,12 @@ extension WireCodec {
         try decode(frames: storedFrames(bytes))
     }
 
+    /// `envelope` encoded once, kept with its type and id: for a message stored and sent
+    /// from the same bytes.
+    public static func encoded(_ envelope: Envelope) throws(WireError) -> EncodedEnvelope {
+        EncodedEnvelope(type: envelope.type, id: envelope.id, frames: try encode(envelope))
+    }
+
     /// A stored envelope's frames with its header checked and its body not decoded: to send
     /// it again as it was stored, without a protobuf decode and encode.
     public static func encodedStored(_ bytes: [UInt8]) throws(WireError) -> EncodedEnvelope {
@@ -37,7 +43,8 @@ extension WireCodec {
 }
 
 /// A message's four frames with its header read (type and id) and its body left encoded:
-/// what a link sends when the bytes exist already (a stored envelope sent again).
+/// what a link sends when the bytes exist already (a stored envelope sent again, a message
+/// just stored). Made only by `WireCodec`, so its header is always one this build reads.
 public struct EncodedEnvelope: Sendable {
     public let type: MessageType
     public let id: MessageID

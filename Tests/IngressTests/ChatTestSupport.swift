@@ -42,7 +42,7 @@ struct ChatFixture: Sendable {
         let metrics = IngressMetrics(channelType: .chat, factory: factory)
         let ids = MessageIDGenerator()
         let logger = Logger(label: "chat-test")
-        let recorder = InboundRecorder(store: outbox, ids: ids, metrics: metrics, stored: WakeSignal())
+        let recorder = InboundRecorder(store: outbox, ids: ids, metrics: metrics, stored: OutboxSignal())
         let replyMetrics = ReplyMetrics(channelType: .chat, factory: factory)
         let replyStored = WakeSignal()
         sender = ChatReplySender(hub: hub)

@@ -78,7 +78,7 @@ import ZeroMQ
     ) async throws -> T {
         let logger = Logger(label: "test")
         let link = DealerLink(name: "router", identity: "ingress-custom", connectTo: endpoint, loop: loop, ids: ids, settings: settings, logger: logger)
-        let stored = WakeSignal()
+        let stored = OutboxSignal()
         let metrics = IngressMetrics(channelType: .custom)
         let forwarder = Forwarder(link: link, store: store, stored: stored, metrics: metrics, logger: logger)
         let recorder = InboundRecorder(store: store, ids: ids, metrics: metrics, stored: stored)

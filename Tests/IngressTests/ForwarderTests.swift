@@ -23,6 +23,10 @@ import Wire
         func start() async throws {}
         func stop() async { continuation.finish() }
         func sendReliably(_ envelope: Envelope) async throws { sentMessages.withLock { $0.append(envelope) } }
+        func sendReliably(_ encoded: EncodedEnvelope) async throws {
+            let envelope = try WireCodec.decode(frames: encoded.frames)
+            sentMessages.withLock { $0.append(envelope) }
+        }
         func send(_ envelope: Envelope) async throws { sentMessages.withLock { $0.append(envelope) } }
         var isPeerAlive: Bool { true }
 
@@ -37,7 +41,7 @@ import Wire
 
     static func store(count: Int, in directory: TemporaryDirectory, ids: MessageIDGenerator) async throws -> OutboxStore {
         let store = try directory.outbox()
-        let recorder = InboundRecorder(store: store, ids: ids, metrics: IngressMetrics(channelType: .custom), stored: WakeSignal())
+        let recorder = InboundRecorder(store: store, ids: ids, metrics: IngressMetrics(channelType: .custom), stored: OutboxSignal())
         for index in 0..<count {
             _ = try await recorder.record([InboundMessage(
                 channelInstanceID: "mobile-app", channelType: "custom", providerMessageID: "m-\(index)", customerAddress: "u",
@@ -60,7 +64,7 @@ import Wire
         defer { directory.remove() }
         let store = try await Self.store(count: 25, in: directory, ids: MessageIDGenerator(prefix: 1))
         let link = RecordingLink()
-        let stored = WakeSignal()
+        let stored = OutboxSignal()
         let forwarder = Forwarder(
             link: link, store: store, stored: stored, metrics: IngressMetrics(channelType: .custom),
             settings: .init(window: 10, pageSize: 4), logger: Logger(label: "test"))
@@ -106,7 +110,7 @@ import Wire
         defer { directory.remove() }
         let store = try directory.outbox()
         let link = RecordingLink()
-        let stored = WakeSignal()
+        let stored = OutboxSignal()
         let metrics = IngressMetrics(channelType: .custom)
         let forwarder = Forwarder(link: link, store: store, stored: stored, metrics: metrics, logger: Logger(label: "test"))
         let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: metrics, stored: stored)
@@ -119,6 +123,61 @@ import Wire
             #expect(try await Self.eventually { link.sent.map(\.id) == [stored[0].messageID] })
             group.cancelAll()
         }
+        #expect(stored.keptCount == 0, "the committed row was taken from the signal")
+    }
+
+    /// Rows handed over with their commit go out as handed over: here they are not in the
+    /// store at all, so only the handover can have sent them.
+    @Test func committedRowsGoOutAsHandedOverWithoutAReadOfTheStore() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try directory.outbox()
+        let link = RecordingLink()
+        let stored = OutboxSignal()
+        let forwarder = Forwarder(
+            link: link, store: store, stored: stored, metrics: IngressMetrics(channelType: .custom), logger: Logger(label: "test"))
+        let envelopes = (1...3).map { index in
+            Envelope(id: MessageID(prefix: 7, counter: UInt64(index)), message: .submit(Submit(message: InboundMessage(
+                channelInstanceID: "mobile-app", channelType: "custom", providerMessageID: "h-\(index)", customerAddress: "u"))))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await forwarder.run() }
+            stored.add(try envelopes.enumerated().map { offset, envelope in
+                OutboxSignal.Committed(sequence: Int64(offset + 1), message: try WireCodec.encoded(envelope))
+            })
+            #expect(try await Self.eventually { link.sent == envelopes })
+            group.cancelAll()
+        }
+    }
+
+    /// A backlog the store holds and rows handed over after it: the store's rows first, then
+    /// the handed-over ones, each once, in storage order.
+    @Test func aBacklogGoesOutBeforeTheRowsHandedOverAfterIt() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let ids = MessageIDGenerator(prefix: 3)
+        let store = try await Self.store(count: 5, in: directory, ids: ids)  // through a signal nobody reads
+        let link = RecordingLink()
+        let stored = OutboxSignal()
+        let metrics = IngressMetrics(channelType: .custom)
+        let recorder = InboundRecorder(store: store, ids: ids, metrics: metrics, stored: stored)
+        for index in 5..<8 {
+            _ = try await recorder.record([InboundMessage(
+                channelInstanceID: "mobile-app", channelType: "custom", providerMessageID: "m-\(index)", customerAddress: "u",
+                text: "hello \(index)")])
+        }
+        #expect(stored.keptCount == 3)
+        let forwarder = Forwarder(
+            link: link, store: store, stored: stored, metrics: metrics, settings: .init(pageSize: 2), logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await forwarder.run() }
+            #expect(try await Self.eventually { link.sent.count == 8 })
+            try await Task.sleep(for: .milliseconds(50))
+            group.cancelAll()
+        }
+        let rows = try await store.allRows()
+        #expect(link.sent.map(\.id.bytes) == rows.map(\.messageID), "every row once, in storage order")
+        #expect(stored.keptCount == 0)
     }
 }
 

@@ -40,7 +40,7 @@ struct TemporaryDirectory {
 struct CustomIngressFixture: Sendable {
     let store: OutboxStore
     let registry = PrometheusCollectorRegistry()
-    let stored = WakeSignal()
+    let stored = OutboxSignal()
     let endpoints: IngressEndpoints
     let now: Date
 

@@ -82,7 +82,7 @@ struct AdapterFixture: Sendable {
         self.store = store
         self.now = now
         let metrics = IngressMetrics(channelType: adapter.channelType, factory: PrometheusMetricsFactory(registry: registry))
-        let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: metrics, stored: WakeSignal())
+        let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: metrics, stored: OutboxSignal())
         let fixed = now
         endpoints = IngressEndpoints(adapter: adapter, recorder: recorder, metrics: metrics, logger: logger, now: { fixed })
     }

@@ -9,9 +9,9 @@ public final class InboundRecorder: Sendable {
     let store: OutboxStore
     private let ids: MessageIDGenerator
     private let metrics: IngressMetrics
-    private let stored: WakeSignal
+    private let stored: OutboxSignal
 
-    public init(store: OutboxStore, ids: MessageIDGenerator, metrics: IngressMetrics, stored: WakeSignal) {
+    public init(store: OutboxStore, ids: MessageIDGenerator, metrics: IngressMetrics, stored: OutboxSignal) {
         self.store = store
         self.ids = ids
         self.metrics = metrics
@@ -22,12 +22,16 @@ public final class InboundRecorder: Sendable {
     /// instance already stored comes back `duplicate` with the first message's id.
     public func record(_ messages: [InboundMessage]) async throws(IngressError) -> [StoredMessage] {
         var inserts: [OutboxInsert] = []
+        var encoded: [EncodedEnvelope] = []
         inserts.reserveCapacity(messages.count)
+        encoded.reserveCapacity(messages.count)
         for message in messages {
             let envelope = Envelope(id: ids.next(), message: .submit(Submit(message: message)))
-            inserts.append(try OutboxCodec.insert(
+            let (submit, row) = try OutboxCodec.insert(
                 envelope, channelInstanceID: message.channelInstanceID, providerMessageID: message.providerMessageID,
-                createdAtMs: message.receivedAtMs))
+                createdAtMs: message.receivedAtMs)
+            inserts.append(row)
+            encoded.append(submit)
         }
         let outcomes: [OutboxInsertOutcome]
         do {
@@ -36,14 +40,20 @@ public final class InboundRecorder: Sendable {
             throw IngressError(code: .storeFailed, message: "cannot store \(messages.count) inbound messages", cause: error)
         }
         var result: [StoredMessage] = []
-        for (message, outcome) in zip(messages, outcomes) {
+        var committed: [OutboxSignal.Committed] = []
+        for ((message, submit), outcome) in zip(zip(messages, encoded), outcomes) {
             guard let id = MessageID(bytes: outcome.messageID) else {
                 throw IngressError(code: .storeFailed, message: "outbox row \(outcome.sequence) has a malformed message id")
             }
-            if outcome.duplicate { metrics.duplicates.increment() } else { metrics.accepted.increment() }
+            if outcome.duplicate {
+                metrics.duplicates.increment()
+            } else {
+                metrics.accepted.increment()
+                committed.append(OutboxSignal.Committed(sequence: outcome.sequence, message: submit))
+            }
             result.append(StoredMessage(providerMessageID: message.providerMessageID, messageID: id, duplicate: outcome.duplicate))
         }
-        if result.contains(where: { !$0.duplicate }) { stored.signal() }
+        stored.add(committed)
         return result
     }
 }

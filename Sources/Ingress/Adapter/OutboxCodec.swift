@@ -5,16 +5,21 @@ import Wire
 /// code and the protobuf body (frame 3) as the payload. Rebuilding the four frames on load
 /// lets `WireCodec` validate a stored row exactly like a received one.
 enum OutboxCodec {
-    static func insert(_ envelope: Envelope, channelInstanceID: String, providerMessageID: String, createdAtMs: Int64) throws(IngressError) -> OutboxInsert {
-        let frames: [[UInt8]]
+    /// The encoded message (what the forwarder sends when it takes the row from the
+    /// `OutboxSignal`) and the row that stores it.
+    static func insert(
+        _ envelope: Envelope, channelInstanceID: String, providerMessageID: String, createdAtMs: Int64
+    ) throws(IngressError) -> (encoded: EncodedEnvelope, row: OutboxInsert) {
+        let encoded: EncodedEnvelope
         do {
-            frames = try WireCodec.encode(envelope)
+            encoded = try WireCodec.encoded(envelope)
         } catch {
             throw IngressError(code: .encodingFailed, message: "cannot encode \(envelope.type) \(envelope.id)", cause: error)
         }
-        return OutboxInsert(
+        let row = OutboxInsert(
             messageID: envelope.id.bytes, channelInstanceID: channelInstanceID, providerMessageID: providerMessageID,
-            messageType: envelope.type.rawValue, payload: frames[WireCodec.frameCount - 1], createdAtMs: createdAtMs)
+            messageType: envelope.type.rawValue, payload: encoded.frames[WireCodec.frameCount - 1], createdAtMs: createdAtMs)
+        return (encoded, row)
     }
 
     static func envelope(_ row: OutboxRow) throws(IngressError) -> Envelope {

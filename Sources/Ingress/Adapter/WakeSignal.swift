@@ -1,6 +1,6 @@
 /// A level-triggered wake-up: any number of `signal()`s before the waiter looks collapse
-/// into one. The HTTP side signals after each commit; the forwarder wakes and reads the
-/// outbox from where it stopped, so no message is carried in the signal itself.
+/// into one. The reply intake signals after each commit and the reply dispatcher wakes and
+/// reads its outbox; `OutboxSignal` wakes the forwarder with one.
 public final class WakeSignal: Sendable {
     private let stream: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation

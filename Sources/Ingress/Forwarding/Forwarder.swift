@@ -11,7 +11,8 @@ import ZeroMQ
 ///
 /// At most `window` rows are in flight; rows are read in pages as the window frees up, so
 /// a large backlog (the router was down for a day) is never loaded at once. New rows are
-/// picked up as soon as `stored` is signalled after their commit.
+/// picked up as soon as `stored` is signalled after their commit, and the rows that commit
+/// handed over (`OutboxSignal`) go out as they were encoded, without a read of the store.
 public actor Forwarder<Link: ForwardingLink>: Service {
     public struct Settings: Sendable {
         public var window: Int
@@ -34,7 +35,7 @@ public actor Forwarder<Link: ForwardingLink>: Service {
     /// sends run in place (decisions §45).
     public nonisolated var unownedExecutor: UnownedSerialExecutor { link.sharedExecutor ?? ownExecutor.unownedExecutor }
     private let store: OutboxStore
-    private let stored: WakeSignal
+    private let stored: OutboxSignal
     /// Where agent replies from the router go (M1); nil: they are refused.
     private let replies: ReplyIntake?
     private let metrics: IngressMetrics
@@ -45,9 +46,12 @@ public actor Forwarder<Link: ForwardingLink>: Service {
     /// Storage order of the last row sent; rows after it are still to send.
     private var cursor: Int64 = 0
     private var inFlight: Set<MessageID> = []
+    /// `fill` stopped at a full window: the next answer wakes it. Otherwise an answer needs
+    /// no wake-up, which spared a read of the outbox per answer that found nothing new.
+    private var waitingForRoom = false
 
     public init(
-        link: Link, store: OutboxStore, stored: WakeSignal, replies: ReplyIntake? = nil, metrics: IngressMetrics,
+        link: Link, store: OutboxStore, stored: OutboxSignal, replies: ReplyIntake? = nil, metrics: IngressMetrics,
         settings: Settings = Settings(), logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.link = link
@@ -91,7 +95,15 @@ public actor Forwarder<Link: ForwardingLink>: Service {
     private func fill() async {
         while !Task.isCancelled {
             let room = settings.window - inFlight.count
-            guard room > 0 else { break }
+            guard room > 0 else {
+                waitingForRoom = true
+                break
+            }
+            let committed = stored.take(after: cursor, limit: min(room, settings.pageSize))
+            if !committed.isEmpty {
+                guard await send(committed) else { return }
+                continue
+            }
             let rows: [OutboxRow]
             do {
                 rows = try await store.pending(after: cursor, limit: min(room, settings.pageSize))
@@ -112,16 +124,31 @@ public actor Forwarder<Link: ForwardingLink>: Service {
                         atMs: nowMs())
                     continue
                 }
-                inFlight.insert(envelope.id)
-                do {
-                    try await link.sendReliably(envelope)
-                } catch {
-                    // The link is stopping (shutdown); the row stays pending for the next start.
-                    logger.warning("cannot send to the router", metadata: ["message.id": "\(envelope.id)", "error": "\(error)"])
-                    inFlight.remove(envelope.id)
-                    return
-                }
+                guard await sendCounted(envelope.id, { try await link.sendReliably(envelope) }) else { return }
             }
+        }
+    }
+
+    /// Rows just committed, as the recorder encoded them.
+    private func send(_ committed: [OutboxSignal.Committed]) async -> Bool {
+        for row in committed {
+            cursor = row.sequence
+            guard await sendCounted(row.message.id, { try await link.sendReliably(row.message) }) else { return false }
+        }
+        return true
+    }
+
+    /// Sends one message, counted in flight until its answer. False when the link is stopping
+    /// (shutdown): the row stays pending in the store for the next start.
+    private func sendCounted(_ id: MessageID, _ send: () async throws -> Void) async -> Bool {
+        inFlight.insert(id)
+        do {
+            try await send()
+            return true
+        } catch {
+            logger.warning("cannot send to the router", metadata: ["message.id": "\(id)", "error": "\(error)"])
+            inFlight.remove(id)
+            return false
         }
     }
 
@@ -170,7 +197,10 @@ public actor Forwarder<Link: ForwardingLink>: Service {
             logger.error("cannot record a SubmitAck", metadata: ["message.id": "\(ack.ackedID)", "error": "\(error)"])
         }
         inFlight.remove(ack.ackedID)
-        stored.signal()  // the window has room again
+        if waitingForRoom {
+            waitingForRoom = false
+            stored.signal()  // the window has room again
+        }
     }
 
     /// Stores an agent reply for sending and answers the router once it is durable.

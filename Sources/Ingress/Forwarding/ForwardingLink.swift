@@ -10,6 +10,8 @@ public protocol ForwardingLink: Sendable {
     func stop() async
     /// Sent now and resent with the same id until an answer naming the id arrives.
     func sendReliably(_ envelope: Envelope) async throws
+    /// The same for a message already encoded (a row just committed to the outbox).
+    func sendReliably(_ encoded: EncodedEnvelope) async throws
     /// Sent once, untracked: answers (an `AgentReplyAck`).
     func send(_ envelope: Envelope) async throws
     var isPeerAlive: Bool { get async }

@@ -40,7 +40,7 @@ public struct AdapterProcess<Link: ForwardingLink> {
             throw IngressError(code: .storeFailed, message: "cannot open the outbox", cause: error)
         }
         let metrics = IngressMetrics(channelType: adapter.channelType)
-        let stored = WakeSignal()
+        let stored = OutboxSignal()
         let recorder = InboundRecorder(store: store, ids: ids, metrics: metrics, stored: stored)
         var intake: ReplyIntake?
         if let replySender {
