@@ -27,6 +27,11 @@ import ZeroMQ
         static func bind(on loop: ZeroMQEventLoop) async throws -> FakeRouter {
             let socket = try await loop.makeSocket(.router) {
                 try $0.setRouterMandatory(true)
+                // As the router's link does: a restarted forwarder's connection takes over its
+                // routing id at once. Without it, a slow teardown of the old connection (a
+                // loaded machine) refused the new one, and this fake, which sends no
+                // heartbeats, was counted dead before the resend got through.
+                try $0.setRouterHandover(true)
                 try $0.bind("tcp://127.0.0.1:*")
             }
             return FakeRouter(socket: socket, endpoint: try await socket.lastEndpoint())
