@@ -144,18 +144,14 @@ public actor DealerLink {
     /// Sends and keeps resending with the same id until a message answering it arrives.
     /// Calling it again for an id already unanswered sends it once more and keeps its schedule.
     public func sendReliably(_ envelope: Envelope) async throws {
-        try await sendReliably(frames: try encodeFrames(envelope), id: envelope.id, type: envelope.type)
+        try await sendReliably(try encodeEnvelope(envelope))
     }
 
     /// `sendReliably` for a message already encoded (one just stored, decisions §47).
     public func sendReliably(_ encoded: EncodedEnvelope) async throws {
-        try await sendReliably(frames: encoded.frames, id: encoded.id, type: encoded.type)
-    }
-
-    private func sendReliably(frames: [[UInt8]], id: MessageID, type: MessageType) async throws {
-        unanswered[id] = frames
-        tracker.sent(id, at: .now)
-        try await transmit(frames, what: type.name)
+        unanswered[encoded.id] = encoded.frames
+        tracker.sent(encoded.id, at: .now)
+        try await transmit(encoded.frames, what: encoded.type.name)
     }
 
     // MARK: loops

@@ -55,12 +55,17 @@ struct InboundCodec: Sendable {
     }
 }
 
-func encodeFrames(_ envelope: Envelope) throws(MessagingError) -> [[UInt8]] {
+/// `envelope` encoded with its type and id, for `sendReliably`.
+func encodeEnvelope(_ envelope: Envelope) throws(MessagingError) -> EncodedEnvelope {
     do {
-        return try WireCodec.encode(envelope)
+        return try WireCodec.encoded(envelope)
     } catch {
         throw MessagingError(code: .encodingFailed, message: "cannot encode \(envelope.type.name)", cause: error)
     }
+}
+
+func encodeFrames(_ envelope: Envelope) throws(MessagingError) -> [[UInt8]] {
+    try encodeEnvelope(envelope).frames
 }
 
 func transportError(_ error: any Error, _ what: String) -> MessagingError {

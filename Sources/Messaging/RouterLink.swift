@@ -143,24 +143,20 @@ public actor RouterLink {
     /// Sends and keeps resending (same id) while the peer is alive, until it answers. If the
     /// peer is not reachable now, the message waits for it (and for `forget`).
     public func sendReliably(_ envelope: Envelope, to peer: PeerID) async throws {
-        try await sendReliably(frames: try encodeFrames(envelope), id: envelope.id, type: envelope.type, to: peer)
+        try await sendReliably(try encodeEnvelope(envelope), to: peer)
     }
 
     /// `sendReliably` for a message already encoded (a stored envelope sent again).
     public func sendReliably(_ encoded: EncodedEnvelope, to peer: PeerID) async throws {
-        try await sendReliably(frames: encoded.frames, id: encoded.id, type: encoded.type, to: peer)
-    }
-
-    private func sendReliably(frames: [[UInt8]], id: MessageID, type: MessageType, to peer: PeerID) async throws {
         let now = ContinuousClock.now
         // Changed where it is stored: a copy taken out and written back would duplicate its
         // unanswered messages, O(in flight) per message.
         Self.change(&peers[peer, default: newPeer(now: now)]) { state in
-            state.unanswered[id] = frames
-            state.tracker.sent(id, at: now)
+            state.unanswered[encoded.id] = encoded.frames
+            state.tracker.sent(encoded.id, at: now)
         }
         do {
-            try await transmit(frames, to: peer, what: type.name)
+            try await transmit(encoded.frames, to: peer, what: encoded.type.name)
         } catch let error as MessagingError where error.zeroMQError?.code == .hostUnreachable {
             logger.debug("peer not reachable now; message kept for resend", metadata: ["peer": "\(peer)"])
         }

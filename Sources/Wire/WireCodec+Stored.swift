@@ -7,7 +7,7 @@ extension WireCodec {
     static let storedHeaderCount = 4 + 2 + MessageID.byteCount
 
     public static func encodeStored(_ envelope: Envelope) throws(WireError) -> [UInt8] {
-        Array(try encode(envelope).joined())
+        stored(frames: try encode(envelope))
     }
 
     /// The stored form of frames as they were received: what arrived is kept, without a

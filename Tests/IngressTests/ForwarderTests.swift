@@ -53,6 +53,15 @@ import Wire
     /// Waits for `condition` up to 30 s: it holds within milliseconds on an idle machine, but
     /// CI runs this suite beside hundreds of tests on two cores, where a forwarder's task can
     /// wait seconds for a thread (two CI runs failed at 5 s).
+    /// Runs `forwarder` while `body` runs, then stops it.
+    static func whileRunning<Link: ForwardingLink>(_ forwarder: Forwarder<Link>, _ body: () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await forwarder.run() }
+            try await body()
+            group.cancelAll()
+        }
+    }
+
     static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
@@ -71,8 +80,7 @@ import Wire
         let forwarder = Forwarder(
             link: link, store: store, stored: stored, metrics: IngressMetrics(channelType: .custom),
             settings: .init(window: 10, pageSize: 4), logger: Logger(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await forwarder.run() }
+        try await Self.whileRunning(forwarder) {
 
             #expect(try await Self.eventually { link.sent.count == 10 })
             try await Task.sleep(for: .milliseconds(50))
@@ -92,7 +100,6 @@ import Wire
                 answered = sent.count
                 return try await store.pendingCount() == 0
             })
-            group.cancelAll()
         }
         let providerIDs = link.sent.compactMap { envelope -> String? in
             if case .submit(let submit) = envelope.message { return submit.message.providerMessageID }
@@ -117,14 +124,12 @@ import Wire
         let metrics = IngressMetrics(channelType: .custom)
         let forwarder = Forwarder(link: link, store: store, stored: stored, metrics: metrics, logger: Logger(label: "test"))
         let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: metrics, stored: stored)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await forwarder.run() }
+        try await Self.whileRunning(forwarder) {
             try await Task.sleep(for: .milliseconds(50))
             #expect(link.sent.isEmpty)
             let stored = try await recorder.record([InboundMessage(
                 channelInstanceID: "mobile-app", channelType: "custom", providerMessageID: "late", customerAddress: "u", text: "hi")])
             #expect(try await Self.eventually { link.sent.map(\.id) == [stored[0].messageID] })
-            group.cancelAll()
         }
     }
 
@@ -142,13 +147,11 @@ import Wire
             Envelope(id: MessageID(prefix: 7, counter: UInt64(index)), message: .submit(Submit(message: InboundMessage(
                 channelInstanceID: "mobile-app", channelType: "custom", providerMessageID: "h-\(index)", customerAddress: "u"))))
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await forwarder.run() }
+        try await Self.whileRunning(forwarder) {
             stored.add(try envelopes.enumerated().map { offset, envelope in
                 OutboxSignal.Committed(sequence: Int64(offset + 1), message: try WireCodec.encoded(envelope))
             })
             #expect(try await Self.eventually { link.sent == envelopes })
-            group.cancelAll()
         }
     }
 
@@ -171,11 +174,9 @@ import Wire
         #expect(stored.keptCount == 3)
         let forwarder = Forwarder(
             link: link, store: store, stored: stored, metrics: metrics, settings: .init(pageSize: 2), logger: Logger(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await forwarder.run() }
+        try await Self.whileRunning(forwarder) {
             #expect(try await Self.eventually { link.sent.count == 8 })
             try await Task.sleep(for: .milliseconds(50))
-            group.cancelAll()
         }
         let rows = try await store.allRows()
         #expect(link.sent.map(\.id.bytes) == rows.map(\.messageID), "every row once, in storage order")

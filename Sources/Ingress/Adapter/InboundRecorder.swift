@@ -21,27 +21,23 @@ public final class InboundRecorder: Sendable {
     /// Returns once the messages are durable. A message whose provider id this channel
     /// instance already stored comes back `duplicate` with the first message's id.
     public func record(_ messages: [InboundMessage]) async throws(IngressError) -> [StoredMessage] {
-        var inserts: [OutboxInsert] = []
-        var encoded: [EncodedEnvelope] = []
-        inserts.reserveCapacity(messages.count)
-        encoded.reserveCapacity(messages.count)
+        var prepared: [(encoded: EncodedEnvelope, row: OutboxInsert)] = []
+        prepared.reserveCapacity(messages.count)
         for message in messages {
             let envelope = Envelope(id: ids.next(), message: .submit(Submit(message: message)))
-            let (submit, row) = try OutboxCodec.insert(
+            prepared.append(try OutboxCodec.insert(
                 envelope, channelInstanceID: message.channelInstanceID, providerMessageID: message.providerMessageID,
-                createdAtMs: message.receivedAtMs)
-            inserts.append(row)
-            encoded.append(submit)
+                createdAtMs: message.receivedAtMs))
         }
         let outcomes: [OutboxInsertOutcome]
         do {
-            outcomes = try await store.insert(inserts)
+            outcomes = try await store.insert(prepared.map(\.row))
         } catch {
             throw IngressError(code: .storeFailed, message: "cannot store \(messages.count) inbound messages", cause: error)
         }
         var result: [StoredMessage] = []
         var committed: [OutboxSignal.Committed] = []
-        for ((message, submit), outcome) in zip(zip(messages, encoded), outcomes) {
+        for ((message, submit), outcome) in zip(zip(messages, prepared.map(\.encoded)), outcomes) {
             guard let id = MessageID(bytes: outcome.messageID) else {
                 throw IngressError(code: .storeFailed, message: "outbox row \(outcome.sequence) has a malformed message id")
             }

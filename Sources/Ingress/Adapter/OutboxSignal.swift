@@ -18,7 +18,7 @@ public final class OutboxSignal: Sendable {
     private let wake = WakeSignal()
     /// In storage order.
     private let committed = Mutex<[Committed]>([])
-    let capacity: Int
+    private let capacity: Int
 
     public init(capacity: Int = 4_096) {
         self.capacity = max(0, capacity)
