@@ -42,6 +42,30 @@ import Wire
         #expect(await harness.recorder.sent.compactMap { if case .grant(let grant) = $0.message { grant.offered } else { nil } } == [true, true])
     }
 
+    /// The offer is what the conversation waits for (decisions §48): it is queued for the agent
+    /// before the agent's own capacity update, and the Grant goes before the agent update.
+    @Test func theOfferGoesOutBeforeTheCapacityUpdatesItCauses() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        let session = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        let sentBefore = await harness.recorder.order.count
+        await harness.coordinator.handle(reserve(), from: peer)
+        var usedShownBeforeTheOffer: [Int64] = []
+        for await item in session.outbound {
+            guard case .frame(.object(let fields)) = item else { continue }
+            if fields["type"] == "offer" { break }
+            if fields["type"] == "presence", case .object(let agent)? = fields["agent"], case .object(let capacity)? = agent["capacity"],
+                case .integer(let used)? = capacity["used"]
+            {
+                usedShownBeforeTheOffer.append(used)
+            }
+        }
+        #expect(!usedShownBeforeTheOffer.contains(1))
+        let order = await harness.recorder.order.dropFirst(sentBefore).filter { $0 == .grant || $0 == .agentUpdate }
+        #expect(order.first == .grant)
+        #expect(order.contains(.agentUpdate))
+    }
+
     @Test func withoutTheAgentsSessionTheGrantSaysTheOfferWasNotMade() async throws {
         let harness = try PresenceHarness()
         defer { harness.cleanUp() }

@@ -37,6 +37,8 @@ actor OutletRecorder {
     private(set) var reliable: [Envelope] = []
     /// The distributor each of `reliable` went to.
     private(set) var reliablePeers: [DistributorPeer] = []
+    /// The type of everything published or sent, in the order it went out.
+    private(set) var order: [MessageType] = []
 
     nonisolated var outlets: PresenceOutlets {
         PresenceOutlets(
@@ -45,10 +47,17 @@ actor OutletRecorder {
             sendReliably: { envelope, peer in await self.sendReliably(envelope, to: peer) })
     }
 
-    private func publish(_ message: WireMessage) { published.append(message) }
-    private func send(_ envelope: Envelope) { sent.append(envelope) }
+    private func publish(_ message: WireMessage) {
+        published.append(message)
+        order.append(message.type)
+    }
+    private func send(_ envelope: Envelope) {
+        sent.append(envelope)
+        order.append(envelope.type)
+    }
     private func sendReliably(_ envelope: Envelope, to peer: DistributorPeer) {
         reliable.append(envelope)
+        order.append(envelope.type)
         reliablePeers.append(peer)
     }
 

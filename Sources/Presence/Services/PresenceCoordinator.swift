@@ -430,9 +430,18 @@ public actor PresenceCoordinator {
                 logger.notice(
                     "reservation above capacity", metadata: ["agent.id": "\(reservation.agentID)", "conversation.id": "\(reservation.conversationID)", "reason": "\(reservation.reason.rawValue)"])
             }
-            guard await record([change], granted: [reservation]) else { return }  // not stored: no Grant; the resend retries
+            guard await persist([change], granted: [reservation]) else {  // not stored: no Grant; the resend retries
+                await drainPublishQueue()
+                return
+            }
+            // The offer is what the conversation waits for, so it goes to the agent's socket
+            // before the Grant and the agent updates (decisions §48): the yield lets the
+            // session's writer take the frame before this job sends on.
             let offered = offerGranted(reserve, peer: peer)
-            answer = .grant(grant(reservation, state: change.agent, requestID: id, sequence: change.sequence, offered: offered))
+            if offered { await Task.yield() }
+            await answerPeer(.grant(grant(reservation, state: change.agent, requestID: id, sequence: change.sequence, offered: offered)), peer)
+            await drainPublishQueue()
+            return
         case .alreadyGranted(let reservation, let state, let sequence):
             let offered = offerGranted(reserve, peer: peer)
             answer = .grant(grant(reservation, state: state, requestID: id, sequence: sequence, offered: offered))
@@ -683,6 +692,14 @@ public actor PresenceCoordinator {
     /// False when the store failed: the caller must not answer as if it were recorded.
     @discardableResult
     private func record(_ changes: [PresenceChange], granted: [CapacityReservation] = [], released: [String] = []) async -> Bool {
+        let stored = await persist(changes, granted: granted, released: released)
+        await drainPublishQueue()
+        return stored
+    }
+
+    /// Persists changes (group commit) and queues them for publication; the caller drains the
+    /// queue (`drainPublishQueue`) once it has sent what must go first.
+    private func persist(_ changes: [PresenceChange], granted: [CapacityReservation] = [], released: [String] = []) async -> Bool {
         guard !changes.isEmpty || !granted.isEmpty || !released.isEmpty else { return true }
         var presences: [String: String] = [:]
         for change in changes { presences[change.agent.agentID] = change.agent.chosenPresence }
@@ -696,7 +713,6 @@ public actor PresenceCoordinator {
             stored = false
             logger.error("cannot store a presence change", metadata: ["error": "\(error)"])
         }
-        await drainPublishQueue()
         return stored
     }
 
