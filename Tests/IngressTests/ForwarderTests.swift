@@ -1,9 +1,11 @@
 import Foundation
 import Logging
 import Storage
+import SwitchboardTestSupport
 import Synchronization
 import Testing
 import Wire
+import ZeroMQ
 
 @testable import Ingress
 
@@ -54,9 +56,12 @@ import Wire
     /// CI runs this suite beside hundreds of tests on two cores, where a forwarder's task can
     /// wait seconds for a thread (two CI runs failed at 5 s).
     /// Runs `forwarder` while `body` runs, then stops it.
-    static func whileRunning<Link: ForwardingLink>(_ forwarder: Forwarder<Link>, _ body: () async throws -> Void) async throws {
+    /// `loop`: the forwarder's tasks prefer it, as in the process (decisions §22).
+    static func whileRunning<Link: ForwardingLink>(
+        _ forwarder: Forwarder<Link>, on loop: ZeroMQEventLoop? = nil, _ body: () async throws -> Void
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await forwarder.run() }
+            group.addTask(executorPreference: loop) { try await forwarder.run() }
             try await body()
             group.cancelAll()
         }
@@ -130,6 +135,58 @@ import Wire
             let stored = try await recorder.record([InboundMessage(
                 channelInstanceID: "mobile-app", channelType: "custom", providerMessageID: "late", customerAddress: "u", text: "hi")])
             #expect(try await Self.eventually { link.sent.map(\.id) == [stored[0].messageID] })
+        }
+    }
+
+    /// A link on the process's loop, as the real one (decisions §45): the forwarder's calls to
+    /// it run in place.
+    actor LoopLink: ForwardingLink {
+        let loop: ZeroMQEventLoop
+        nonisolated var unownedExecutor: UnownedSerialExecutor { loop.actorExecutor.asUnownedSerialExecutor() }
+        nonisolated var sharedExecutor: UnownedSerialExecutor? { unownedExecutor }
+        nonisolated let inbound: AsyncStream<Envelope>
+        private let continuation: AsyncStream<Envelope>.Continuation
+        private(set) var sent: [MessageID] = []
+
+        init(loop: ZeroMQEventLoop) {
+            self.loop = loop
+            (inbound, continuation) = AsyncStream.makeStream(of: Envelope.self)
+        }
+
+        func start() {}
+        func stop() { continuation.finish() }
+        func sendReliably(_ envelope: Envelope) { sent.append(envelope.id) }
+        func sendReliably(_ encoded: EncodedEnvelope) { sent.append(encoded.id) }
+        func send(_ envelope: Envelope) {}
+        var isPeerAlive: Bool { true }
+    }
+
+    /// On the process's loop, the recorder lets the forwarder send what it just committed
+    /// before it returns to the HTTP handler (decisions §48): the Submit does not wait for the
+    /// provider's answer to be written.
+    @Test func onTheLoopARecordedRowIsSentBeforeTheRecorderReturns() async throws {
+        try await withEventLoop { loop in
+            let directory = TemporaryDirectory()
+            defer { directory.remove() }
+            let store = try directory.outbox()
+            let link = LoopLink(loop: loop)
+            let stored = OutboxSignal()
+            let metrics = IngressMetrics(channelType: .custom)
+            let forwarder = Forwarder(link: link, store: store, stored: stored, metrics: metrics, logger: Logger(label: "test"))
+            let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: metrics, stored: stored)
+            func recordOnTheLoop(_ id: String) async throws -> Int {
+                try await withTaskExecutorPreference(loop) {
+                    _ = try await recorder.record([InboundMessage(
+                        channelInstanceID: "mobile-app", channelType: "custom", providerMessageID: id, customerAddress: "u", text: "hi")])
+                    return await link.sent.count
+                }
+            }
+            try await Self.whileRunning(forwarder, on: loop) {
+                // The first row shows the forwarder is up and waiting for the next.
+                _ = try await recordOnTheLoop("first")
+                #expect(try await Self.eventually { await link.sent.count == 1 })
+                #expect(try await recordOnTheLoop("second") == 2)
+            }
         }
     }
 

@@ -50,6 +50,9 @@ public final class InboundRecorder: Sendable {
             result.append(StoredMessage(providerMessageID: message.providerMessageID, messageID: id, duplicate: outcome.duplicate))
         }
         stored.add(committed)
+        // The forwarder (on this loop) now has the rows: let it send them before the caller
+        // goes on to answer the provider, which is off the conversation's way (decisions §48).
+        if !committed.isEmpty { await Task.yield() }
         return result
     }
 }
