@@ -346,6 +346,35 @@ public final class JournalStore: Sendable {
                     CREATE INDEX inbound_message_conversation ON inbound_message (conversation_id);
                     """)
         },
+        // Keyed by its id alone: a rowid table with a text key is two b-trees (the rows and the
+        // key's index), so every new and every forgotten conversation wrote one more page
+        // (decisions §49). The partial indexes go with the old table and are made again.
+        StoreMigration("journal-v3-conversation-without-rowid") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE conversation_by_id (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      channel_instance TEXT NOT NULL,
+                      customer_key TEXT NOT NULL,
+                      work_stream TEXT NOT NULL,
+                      queue TEXT NOT NULL,
+                      routing_rule TEXT,
+                      state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+                      created_at_ms INTEGER NOT NULL,
+                      updated_at_ms INTEGER NOT NULL,
+                      message_count INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    INSERT INTO conversation_by_id
+                      SELECT id, channel_instance, customer_key, work_stream, queue, routing_rule, state,
+                             created_at_ms, updated_at_ms, message_count
+                      FROM conversation;
+                    DROP TABLE conversation;
+                    ALTER TABLE conversation_by_id RENAME TO conversation;
+                    CREATE UNIQUE INDEX conversation_open ON conversation (channel_instance, customer_key)
+                      WHERE state = 'open';
+                    CREATE INDEX conversation_closed ON conversation (updated_at_ms) WHERE state = 'closed';
+                    """)
+        },
     ]
 }
 

@@ -139,6 +139,11 @@ public final class QueueStateStore: Sendable {
                 );
                 """)
         },
+        StoreMigration("v5-no-conversation-state-index") { db in
+            // No query reads conversations by queue and state (a restart reads them all), and
+            // each state change rewrote a page of this index in the commit (decisions §49).
+            try db.execute(sql: "DROP INDEX IF EXISTS conversation_by_queue_state")
+        },
     ]
 
     /// Records `change` durably; returns after its transaction committed.
@@ -181,9 +186,11 @@ public final class QueueStateStore: Sendable {
         try keep(change.answeredActions.map { ($0.key, $0.payload) }, in: "answered_action", keyedBy: "action_key", last: Self.answeredActionsKept, db)
     }
 
-    /// Adds rows to a table that keeps only the last `kept` payloads by key: a resend comes
-    /// within minutes, and the table must not grow for ever. The trim is a range of the rowid,
-    /// usually one row or none.
+    /// Adds rows to a table that keeps the last `kept` payloads by key: a resend comes within
+    /// minutes, and the table must not grow for ever. The trim is a range of the rowid, run
+    /// once every `trimEvery` rows rather than after each: each trim rewrote the oldest pages
+    /// of the table and of its key's index, two pages more in the commit (decisions §49). So
+    /// the table holds between `kept` and `kept + trimEvery` rows.
     private static func keep(
         _ rows: [(key: [UInt8], payload: [UInt8])], in table: String, keyedBy column: String, last kept: Int, _ db: Database
     ) throws {
@@ -192,8 +199,14 @@ public final class QueueStateStore: Sendable {
             try db.executeCached(
                 sql: "INSERT OR IGNORE INTO \(table) (\(column), payload) VALUES (?, ?)", arguments: [Data(row.key), Data(row.payload)])
         }
-        try db.executeCached(sql: "DELETE FROM \(table) WHERE seq <= (SELECT MAX(seq) FROM \(table)) - ?", arguments: [kept])
+        let newest = db.lastInsertedRowID
+        let every = Int64(trimEvery)
+        guard newest / every != (newest - Int64(rows.count)) / every else { return }
+        try db.executeCached(sql: "DELETE FROM \(table) WHERE seq <= ?", arguments: [newest - Int64(kept)])
     }
+
+    /// How many rows a kept table may grow by before its oldest beyond the kept ones go.
+    static let trimEvery = 256
 
     /// Deletes up to `limit` deliveries stored before `cutoffMs` whose conversation has no
     /// record any more (purged: it left and nothing about it is owed), oldest first; returns

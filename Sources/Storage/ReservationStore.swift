@@ -86,6 +86,22 @@ public final class ReservationStore: Sendable {
                     CREATE INDEX kept_answer_by_agent ON kept_answer (agent_id, seq);
                     """)
         },
+        // Keyed by its id alone: a rowid table with a text key is two b-trees (the rows and the
+        // key's index), so every grant and release wrote one more page (decisions §49).
+        StoreMigration("v3-reservation-without-rowid") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE reservation_by_id (
+                        id TEXT PRIMARY KEY NOT NULL, agent_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
+                        units INTEGER NOT NULL, reason TEXT NOT NULL, queue TEXT,
+                        over_capacity INTEGER NOT NULL, granted_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+                    INSERT INTO reservation_by_id
+                        SELECT id, agent_id, conversation_id, units, reason, queue, over_capacity, granted_at_ms
+                        FROM reservation WHERE id IS NOT NULL;
+                    DROP TABLE reservation;
+                    ALTER TABLE reservation_by_id RENAME TO reservation;
+                    """)
+        },
     ]
 
     private init(pool: DatabasePool, commits: CommitSchedule?) {

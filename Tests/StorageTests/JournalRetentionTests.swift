@@ -86,7 +86,10 @@ import Testing
         }
         let reopened = try open()
         let indexes = try await reopened.indexNames()
-        #expect(indexes.contains("conversation_closed") && indexes.contains("inbound_message_conversation"))
+        #expect(indexes.isSuperset(of: ["conversation_open", "conversation_closed", "inbound_message_conversation"]))
+        // v3: the conversation moved to a table keyed by id alone, with what it held (§49).
+        #expect(!indexes.contains("sqlite_autoindex_conversation_1"))
+        #expect(try await reopened.conversation(id: "c1")?.state == .closed)
         #expect(try await reopened.forgetClosedConversations(closedBeforeMs: 5_000) == 1)
         #expect(try await reopened.inboundMessageCount() == 0)
         #expect(try await reopened.delivery(Data([0x81])) == nil)

@@ -80,6 +80,25 @@ import Testing
         #expect(try ReservationStore.open(path: path).load().chosenPresences == ["ada": "available"])
     }
 
+    /// A store written before v3 (reservations in a rowid table) keeps its reservations, now in
+    /// a table keyed by id alone (decisions §49).
+    @Test func reservationsWrittenBeforeTheRowidlessTableAreKept() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = try path()
+        do {
+            let old = try StoreDatabase.open(path: path, migrations: Array(ReservationStore.migrations.prefix(2)))
+            try await old.write { db in
+                try ReservationStore.apply(.init(granted: [reservation("r1"), reservation("r2", agent: "grace", over: true)]), in: db)
+            }
+        }
+        let store = try ReservationStore.open(path: path)
+        #expect(try store.load().reservations == [reservation("r1"), reservation("r2", agent: "grace", over: true)])
+        try await store.write(.init(granted: [reservation("r3")], released: ["r1"]))
+        #expect(try store.load().reservations.map(\.id) == ["r2", "r3"])
+        let pool = try StoreDatabase.open(path: path, migrations: ReservationStore.migrations)
+        #expect(try await pool.read { db in try Bool.fetchOne(db, sql: "SELECT wr FROM pragma_table_list WHERE name = 'reservation'") } == true)
+    }
+
     @Test func theSequenceNeverGoesDown() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let store = try ReservationStore.open(path: path())
