@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import Testing
 import Wire
 
@@ -92,11 +93,31 @@ import Wire
         #expect(state?.capacityUsed == 3)
         #expect(state?.chosenPresence == "available")
         #expect(state?.connected == false)
-        #expect(await restarted.coordinator.lastSequence == sequence)
-        // The next change continues the sequence rather than reusing it.
+        // It goes on above the block of sequences stored (decisions §50), never reusing one.
+        let restartedAt = await restarted.coordinator.lastSequence
+        #expect(restartedAt > sequence && restartedAt <= sequence + PresenceCoordinator.sequenceBlock)
         await restarted.coordinator.handle(
             Envelope(id: ids.next(), message: .release(Release(reservationID: "r1", agentID: "ada", conversationID: "c-r1"))), from: peer)
-        #expect(await restarted.coordinator.lastSequence == sequence + 1)
+        #expect(await restarted.coordinator.lastSequence == restartedAt + 1)
+    }
+
+    /// The sequence is stored once per block, not with every change (decisions §50).
+    @Test func theSequenceIsStoredOncePerBlockAheadOfEveryChange() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        let store = try ReservationStore.open(path: DataDirectory(path: harness.directory.path, process: "presence").storePath("reservations"))
+        _ = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        let mark = try store.load().lastSequence
+        let opened = await harness.coordinator.lastSequence
+        #expect(mark == opened + PresenceCoordinator.sequenceBlock)  // the first commit stored the first block
+        for index in 1...3 {
+            await harness.coordinator.handle(reserve("r\(index)", units: 1), from: peer)
+            await harness.coordinator.handle(
+                Envelope(id: ids.next(), message: .release(Release(reservationID: "r\(index)", agentID: "ada", conversationID: "c-r\(index)"))),
+                from: peer)
+        }
+        #expect(await harness.coordinator.lastSequence == opened + 6)
+        #expect(try store.load().lastSequence == mark)
     }
 
     @Test func afterARestartAnAgentCanStillActOnTheConversationItHolds() async throws {

@@ -124,6 +124,11 @@ public actor PresenceCoordinator {
     private var publishQueue: [(ticket: ReservationStore.Ticket, change: PresenceChange)] = []
     private var publishing = false
     public private(set) var lastPublishedSequence: UInt64
+    /// The sequence stored for a restart to go on above: written only when a change passes
+    /// it, then `sequenceBlock` ahead (decisions §50), so a commit does not rewrite the
+    /// sequence's page every time. Every change stored or published is at or below it.
+    private(set) var storedSequenceMark: UInt64
+    static let sequenceBlock: UInt64 = 1_024
 
     /// Loads the store's reservations, chosen presences and sequence (a restart keeps capacity).
     public init(
@@ -150,6 +155,7 @@ public actor PresenceCoordinator {
         self.now = now
         self.loop = loop
         self.lastPublishedSequence = restored.lastSequence
+        self.storedSequenceMark = restored.lastSequence
         conversations = Self.routes(of: restored.reservations, configuration: configuration)
         answersForAbsentAgent = Self.answers(try store.keptAnswers(), logger: logger)
     }
@@ -704,16 +710,26 @@ public actor PresenceCoordinator {
         var presences: [String: String] = [:]
         for change in changes { presences[change.agent.agentID] = change.agent.chosenPresence }
         let ticket = store.enqueue(
-            ReservationStore.Batch(granted: granted, released: released, chosenPresences: presences, lastSequence: changes.last?.sequence))
+            ReservationStore.Batch(granted: granted, released: released, chosenPresences: presences, lastSequence: sequenceMark(passedBy: changes)))
         publishQueue.append(contentsOf: changes.map { (ticket, $0) })
         var stored = true
         do {
             try await store.waitUntilCommitted(ticket)
         } catch {
             stored = false
+            storedSequenceMark = 0  // perhaps not stored: the next change writes a mark again
             logger.error("cannot store a presence change", metadata: ["error": "\(error)"])
         }
         return stored
+    }
+
+    /// The new mark to store with `changes` when one of them passes the stored one; nil: the
+    /// stored mark still covers them. The mark is written in the same commit as the change
+    /// that passes it, so no update is published with a sequence a restart could reuse.
+    private func sequenceMark(passedBy changes: [PresenceChange]) -> UInt64? {
+        guard let last = changes.last?.sequence, last > storedSequenceMark else { return nil }
+        storedSequenceMark = last + Self.sequenceBlock
+        return storedSequenceMark
     }
 
     /// One drainer at a time publishes the committed front of the queue, so updates leave
