@@ -194,14 +194,17 @@ public final class QueueStateStore: Sendable {
     private static func keep(
         _ rows: [(key: [UInt8], payload: [UInt8])], in table: String, keyedBy column: String, last kept: Int, _ db: Database
     ) throws {
-        guard !rows.isEmpty else { return }
+        var inserted: Int64 = 0
         for row in rows {
             try db.executeCached(
                 sql: "INSERT OR IGNORE INTO \(table) (\(column), payload) VALUES (?, ?)", arguments: [Data(row.key), Data(row.payload)])
+            inserted += Int64(db.changesCount)
         }
-        let newest = db.lastInsertedRowID
+        guard inserted > 0 else { return }
+        // The newest rows are the ones just inserted (the rowid goes on from the largest).
+        let newest = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT MAX(seq) FROM \(table)")) ?? 0
         let every = Int64(trimEvery)
-        guard newest / every != (newest - Int64(rows.count)) / every else { return }
+        guard newest / every != (newest - inserted) / every else { return }
         try db.executeCached(sql: "DELETE FROM \(table) WHERE seq <= ?", arguments: [newest - Int64(kept)])
     }
 
