@@ -52,11 +52,8 @@ import ZeroMQ
         return store
     }
 
-    /// Waits for `condition` up to 30 s: it holds within milliseconds on an idle machine, but
-    /// CI runs this suite beside hundreds of tests on two cores, where a forwarder's task can
-    /// wait seconds for a thread (two CI runs failed at 5 s).
-    /// Runs `forwarder` while `body` runs, then stops it.
-    /// `loop`: the forwarder's tasks prefer it, as in the process (decisions §22).
+    /// Runs `forwarder` while `body` runs, then stops it. `loop`: the forwarder's tasks prefer
+    /// it, as in the process (decisions §22).
     static func whileRunning<Link: ForwardingLink>(
         _ forwarder: Forwarder<Link>, on loop: ZeroMQEventLoop? = nil, _ body: () async throws -> Void
     ) async throws {
@@ -67,6 +64,9 @@ import ZeroMQ
         }
     }
 
+    /// Waits for `condition` up to 30 s: it holds within milliseconds on an idle machine, but
+    /// CI runs this suite beside hundreds of tests on two cores, where a forwarder's task can
+    /// wait seconds for a thread (two CI runs failed at 5 s).
     static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {

@@ -127,7 +127,7 @@ public actor PresenceCoordinator {
     /// The sequence stored for a restart to go on above: written only when a change passes
     /// it, then `sequenceBlock` ahead (decisions §50), so a commit does not rewrite the
     /// sequence's page every time. Every change stored or published is at or below it.
-    private(set) var storedSequenceMark: UInt64
+    private var storedSequenceMark: UInt64
     static let sequenceBlock: UInt64 = 1_024
 
     /// Loads the store's reservations, chosen presences and sequence (a restart keeps capacity).
