@@ -195,14 +195,17 @@ public final class QueueStateStore: Sendable {
         _ rows: [(key: [UInt8], payload: [UInt8])], in table: String, keyedBy column: String, last kept: Int, _ db: Database
     ) throws {
         var inserted: Int64 = 0
+        var newest: Int64 = 0
         for row in rows {
             try db.executeCached(
                 sql: "INSERT OR IGNORE INTO \(table) (\(column), payload) VALUES (?, ?)", arguments: [Data(row.key), Data(row.payload)])
-            inserted += Int64(db.changesCount)
+            // Only a row this insert added has its rowid here (an ignored one leaves another
+            // table's); the rowid goes on from the largest, so the last added is the newest.
+            guard db.changesCount > 0 else { continue }
+            inserted += 1
+            newest = db.lastInsertedRowID
         }
         guard inserted > 0 else { return }
-        // The newest rows are the ones just inserted (the rowid goes on from the largest).
-        let newest = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT MAX(seq) FROM \(table)")) ?? 0
         let every = Int64(trimEvery)
         guard newest / every != (newest - inserted) / every else { return }
         try db.executeCached(sql: "DELETE FROM \(table) WHERE seq <= ?", arguments: [newest - Int64(kept)])

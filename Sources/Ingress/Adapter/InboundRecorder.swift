@@ -37,7 +37,8 @@ public final class InboundRecorder: Sendable {
         }
         var result: [StoredMessage] = []
         var committed: [OutboxSignal.Committed] = []
-        for ((message, submit), outcome) in zip(zip(messages, prepared.map(\.encoded)), outcomes) {
+        for (index, outcome) in outcomes.enumerated() {
+            let message = messages[index]
             guard let id = MessageID(bytes: outcome.messageID) else {
                 throw IngressError(code: .storeFailed, message: "outbox row \(outcome.sequence) has a malformed message id")
             }
@@ -45,7 +46,7 @@ public final class InboundRecorder: Sendable {
                 metrics.duplicates.increment()
             } else {
                 metrics.accepted.increment()
-                committed.append(OutboxSignal.Committed(sequence: outcome.sequence, message: submit))
+                committed.append(OutboxSignal.Committed(sequence: outcome.sequence, message: prepared[index].encoded))
             }
             result.append(StoredMessage(providerMessageID: message.providerMessageID, messageID: id, duplicate: outcome.duplicate))
         }
