@@ -19,6 +19,14 @@ import Synchronization
 /// SQLite's own 1,000 pages): checkpointing after any commit once 250 ms had passed made
 /// nearly every commit at a light load restart the WAL and pay that sync (decisions §37).
 /// With fewer commits, the WAL is still checkpointed `longestInterval` after the last time.
+///
+/// Under a steady load a PASSIVE checkpoint on a connection of its own never catches up: the
+/// writer appends frames while it copies, so at the next commit some frames are always left,
+/// the WAL never restarts, and it grows without end (300 MB in 15 s of `switchboard bench`,
+/// each new frame written to newly allocated file blocks). So each checkpoint ends with a
+/// second pass through the store's own writer (`writer`), between two commits: it copies only
+/// the frames written during the first pass, and the next commit restarts the WAL
+/// (decisions §51).
 public final class WALCheckpointer: Sendable {
     private struct State {
         var connection: DatabaseQueue?
@@ -32,20 +40,25 @@ public final class WALCheckpointer: Sendable {
     }
 
     private let path: String
+    /// The store's writer, for the catch-up pass; nil when the store has no other writer.
+    private let writer: (any DatabaseWriter)?
     private let interval: Duration
     private let commitsPerCheckpoint: Int
     private let longestInterval: Duration
     private let state: Mutex<State>
 
+    /// - `writer`: the connection the store commits through (its `DatabasePool`), for the
+    ///   catch-up pass that lets the WAL restart under a steady load.
     /// - `interval`: the least time between two checkpoints while commits go on.
     /// - `commitsPerCheckpoint`: how many commits a checkpoint waits for (see above).
     /// - `longestInterval`: how long after the last one (or the start) a commit starts a
     ///   checkpoint however few commits came.
     public init(
-        path: String, interval: Duration = .milliseconds(250), commitsPerCheckpoint: Int = 100,
+        path: String, writer: (any DatabaseWriter)? = nil, interval: Duration = .milliseconds(250), commitsPerCheckpoint: Int = 100,
         longestInterval: Duration = .seconds(60)
     ) {
         self.path = path
+        self.writer = writer
         self.interval = interval
         self.commitsPerCheckpoint = max(1, commitsPerCheckpoint)
         self.longestInterval = max(interval, longestInterval)
@@ -81,13 +94,20 @@ public final class WALCheckpointer: Sendable {
         Task.detached(priority: .utility) { await self.checkpoint() }
     }
 
-    /// Runs one PASSIVE checkpoint now (what the background task runs; tests call it directly).
+    /// Runs one checkpoint now (what the background task runs; tests call it directly): a
+    /// PASSIVE one on this checkpointer's connection, which copies the bulk while the writer
+    /// goes on, then one through the writer, which copies what was written meanwhile. The
+    /// second holds the writer only for those frames (and for the two syncs a checkpoint
+    /// makes, when it has anything to copy).
     func checkpoint() async {
         var outcome: String?
         var result: (walFrames: Int, checkpointedFrames: Int)?
         do {
             let connection = try openedConnection()
-            let frames = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            var frames = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            if let writer {
+                frames = try await writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            }
             result = (frames.walFrameCount, frames.checkpointedFrameCount)
         } catch {
             outcome = "\(error)"

@@ -88,4 +88,30 @@ import Testing
         while checkpointer.checkpointCount == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(checkpointer.checkpointCount == 1)
     }
+
+    /// Under a steady stream of commits a PASSIVE checkpoint on a connection of its own never
+    /// catches up (the writer appends while it copies), so the WAL never started over and
+    /// grew with every commit; the catch-up pass through the writer lets it start over
+    /// (decisions §51).
+    @Test func underASteadyStreamOfCommitsTheWALStartsOverInsteadOfGrowing() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = try DataDirectory(path: root.path, process: "test")
+        let path = directory.storePath("blobs")
+        let pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
+        let checkpointer = WALCheckpointer(path: path, writer: pool, interval: .zero, commitsPerCheckpoint: 20)
+        let body = Data(repeating: 7, count: 4_096)
+        let commits = 3_000
+        for id in 0..<commits {
+            try await pool.write { db in try db.execute(sql: "INSERT INTO blob (id, body) VALUES (?, ?)", arguments: [id, body]) }
+            checkpointer.noteCommit()
+        }
+        let checkpoints = checkpointer.checkpointCount
+        let walSize = try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
+        // Each commit appends at least two frames (the row's leaf page and its overflow page).
+        let written = commits * 2 * (4_096 + 24)
+        #expect(checkpoints >= 2)
+        #expect(walSize < written / 4, "the WAL holds \(walSize) of the \(written) bytes written: it did not start over")
+        let rows = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM blob") }
+        #expect(rows == commits)
+    }
 }
