@@ -106,6 +106,10 @@ public final class WALCheckpointer: Sendable {
             let connection = try openedConnection()
             var frames = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             if let writer {
+                // The pass through the writer syncs the WAL before it copies and the database
+                // file after: flushed here first, those syncs find little left to write.
+                Self.flushToDisk(path + "-wal")
+                Self.flushToDisk(path)
                 frames = try await writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             }
             result = (frames.walFrameCount, frames.checkpointedFrameCount)
@@ -124,6 +128,15 @@ public final class WALCheckpointer: Sendable {
             try? await Task.sleep(for: interval)
             startIfDue(afterCommit: false)
         }
+    }
+
+    /// `fdatasync` of the file at `path` on the calling thread (best effort: the checkpoint
+    /// that follows syncs what it must itself).
+    private static func flushToDisk(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fdatasync(descriptor)
+        close(descriptor)
     }
 
     private func openedConnection() throws -> DatabaseQueue {
