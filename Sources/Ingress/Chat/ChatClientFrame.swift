@@ -24,7 +24,9 @@ enum ChatClientFrame: Equatable {
     static func decode(_ text: String) throws(ChatProtocolError) -> ChatClientFrame {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            root = try JSONValue.decode(text.utf8)
+        } catch .nestedTooDeep {
+            throw ChatProtocolError(.malformed, "a frame nests arrays and objects at most \(JSONValue.maximumDepth) levels deep")
         } catch {
             throw ChatProtocolError(.malformed, "a frame is one JSON object")
         }

@@ -169,7 +169,7 @@ public final class ChatVisitorStore: Sendable {
     }
 
     static func context(fromJSON text: String) -> [String: ContextValue] {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object(let fields) = value else { return [:] }
+        guard let value = try? JSONValue.decode(text.utf8), case .object(let fields) = value else { return [:] }
         var context: [String: ContextValue] = [:]
         for (name, value) in fields {
             switch value {

@@ -22,7 +22,9 @@ struct CustomMessagePayload {
     static func parse(_ body: [UInt8]) -> Result<CustomMessagePayload, ParseFailure> {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+            root = try JSONValue.decode(body)
+        } catch .nestedTooDeep {
+            return .failure(ParseFailure("body nests arrays and objects deeper than \(JSONValue.maximumDepth) levels"))
         } catch {
             return .failure(ParseFailure("body is not valid JSON"))
         }
@@ -179,48 +181,5 @@ struct CustomMessagePayload {
             return nil
         }
         return String(decoding: normalized, as: UTF8.self)
-    }
-}
-
-/// Any JSON value, keeping booleans apart from numbers (a context value must be one or the other).
-enum JSONValue: Decodable, Equatable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    // Each failed probe throws a DecodingError, whose coding path grows with the depth. So
-    // containers are probed first, objects before arrays (a deep nest costs at most one
-    // failed probe per level), then strings before the other scalars: a webhook is mostly
-    // string leaves, which cost two failed probes instead of four (JSON decoding was about
-    // 12 % of ingress-custom's CPU under load, decisions §44). JSONDecoder never converts
-    // between kinds, so the order changes no result.
-    init(from decoder: any Decoder) throws {
-        if let object = try? decoder.container(keyedBy: AnyKey.self) {
-            var fields: [String: JSONValue] = [:]
-            for key in object.allKeys { fields[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
-            self = .object(fields)
-            return
-        }
-        if var array = try? decoder.unkeyedContainer() {
-            var items: [JSONValue] = []
-            while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
-            self = .array(items)
-            return
-        }
-        let single = try decoder.singleValueContainer()
-        if single.decodeNil() {
-            self = .null
-        } else if let string = try? single.decode(String.self) {
-            self = .string(string)
-        } else if let bool = try? single.decode(Bool.self) {
-            self = .bool(bool)
-        } else {
-            self = .number(try single.decode(Double.self))
-        }
-    }
-
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 }
