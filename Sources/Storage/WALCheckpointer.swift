@@ -40,7 +40,8 @@ public final class WALCheckpointer: Sendable {
     }
 
     private let path: String
-    /// The store's writer, for the catch-up pass; nil when the store has no other writer.
+    /// The store's writer, for the catch-up pass; without it only the first pass runs, and
+    /// the WAL starts over only when the load pauses.
     private let writer: (any DatabaseWriter)?
     private let interval: Duration
     private let commitsPerCheckpoint: Int
@@ -54,8 +55,8 @@ public final class WALCheckpointer: Sendable {
     /// - `longestInterval`: how long after the last one (or the start) a commit starts a
     ///   checkpoint however few commits came.
     public init(
-        path: String, writer: (any DatabaseWriter)? = nil, interval: Duration = .milliseconds(250), commitsPerCheckpoint: Int = 100,
-        longestInterval: Duration = .seconds(60)
+        path: String, writer: (any DatabaseWriter)? = nil, interval: Duration = .milliseconds(250),
+        commitsPerCheckpoint: Int = 100, longestInterval: Duration = .seconds(60)
     ) {
         self.path = path
         self.writer = writer
