@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Metrics
 import Synchronization
 
 /// Moves WAL checkpoints off the commit path (design.md "Durability", decisions §21).
@@ -47,6 +48,10 @@ public final class WALCheckpointer: Sendable {
     private let commitsPerCheckpoint: Int
     private let longestInterval: Duration
     private let state: Mutex<State>
+    /// `switchboard_store_wal_bytes{store}`: the WAL file's size after each checkpoint. The
+    /// file keeps the size it grew to while the store is open, so this is its high-water
+    /// mark: a WAL that keeps growing means checkpoints do not catch up (§51).
+    private let walBytes: Gauge?
 
     /// - `writer`: the connection the store commits through (its `DatabasePool`), for the
     ///   catch-up pass that lets the WAL restart under a steady load.
@@ -54,10 +59,13 @@ public final class WALCheckpointer: Sendable {
     /// - `commitsPerCheckpoint`: how many commits a checkpoint waits for (see above).
     /// - `longestInterval`: how long after the last one (or the start) a commit starts a
     ///   checkpoint however few commits came.
+    /// - `store`: the store's name for the WAL size gauge (none when nil).
     public init(
         path: String, writer: (any DatabaseWriter)? = nil, interval: Duration = .milliseconds(250),
-        commitsPerCheckpoint: Int = 100, longestInterval: Duration = .seconds(60)
+        commitsPerCheckpoint: Int = 100, longestInterval: Duration = .seconds(60),
+        store: String? = nil, metrics: any MetricsFactory = MetricsSystem.factory
     ) {
+        self.walBytes = store.map { Gauge(label: "switchboard_store_wal_bytes", dimensions: [("store", $0)], factory: metrics) }
         self.path = path
         self.writer = writer
         self.interval = interval
@@ -114,6 +122,9 @@ public final class WALCheckpointer: Sendable {
                 frames = try await writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             }
             result = (frames.walFrameCount, frames.checkpointedFrameCount)
+            if let walBytes, let size = try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int {
+                walBytes.record(size)
+            }
         } catch {
             outcome = "\(error)"
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SwitchboardTestSupport
 import Testing
 
 @testable import Storage
@@ -98,7 +99,9 @@ import Testing
         let directory = try DataDirectory(path: root.path, process: "test")
         let path = directory.storePath("blobs")
         let pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
-        let checkpointer = WALCheckpointer(path: path, writer: pool, interval: .zero, commitsPerCheckpoint: 20)
+        let metrics = CounterTally()
+        let checkpointer = WALCheckpointer(
+            path: path, writer: pool, interval: .zero, commitsPerCheckpoint: 20, store: "blob", metrics: metrics)
         let body = Data(repeating: 7, count: 4_096)
         let commits = 3_000
         for id in 0..<commits {
@@ -113,5 +116,8 @@ import Testing
         #expect(walSize < written / 4, "the WAL holds \(walSize) of the \(written) bytes written: it did not start over")
         let rows = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM blob") }
         #expect(rows == commits)
+        // Operators see the same in `switchboard_store_wal_bytes` (its value after the last checkpoint).
+        let gauge = try #require(metrics.gauge("switchboard_store_wal_bytes{store=blob}"))
+        #expect(gauge > 0 && gauge <= Double(walSize))
     }
 }
