@@ -46,12 +46,23 @@ import Testing
         switchboard_store_transactions_total{store="reservations"} 200
         switchboard_store_writes_total{store="reservations"} 250
         switchboard_store_writes_total{store="other"} 50
+        switchboard_store_wal_bytes{store="reservations"} 1048576
+        switchboard_store_wal_bytes{store="other"} 3145728
         switchboard_presence_agents 20
         not a line
         """
 
     @Test func theCountersAreSummedOverTheirLabelsAndOthersIgnored() {
-        #expect(WorkSample.parse(Self.exposition) == WorkSample.Counters(messagesReceived: 400, messagesResent: 2, storeTransactions: 200, storeWrites: 300))
+        #expect(WorkSample.parse(Self.exposition) == WorkSample.Counters(
+            messagesReceived: 400, messagesResent: 2, storeTransactions: 200, storeWrites: 300, largestWALBytes: 3_145_728))
+    }
+
+    @Test func theLargestWALAtTheEndIsReportedInMiB() throws {
+        let before = WorkSample(counters: ["router": .init(largestWALBytes: 1_048_576)])
+        let after = WorkSample(counters: ["router": .init(storeTransactions: 10, storeWrites: 10, largestWALBytes: 5_242_880)])
+        let figures = after.figures(since: before, through: 10)
+        #expect(figures["router"]?.largestWALMiB == 5)
+        #expect(BenchReport.workText(try #require(figures["router"])).hasSuffix("; WAL 5.0 MiB"))
     }
 
     @Test func twoSamplesGiveWhatEachProcessDidPerConversation() {

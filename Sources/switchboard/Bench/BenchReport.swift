@@ -46,6 +46,9 @@ struct BenchReport: Codable, Sendable {
         var storeTransactions: Double
         /// Writes each transaction carried on average (nil: none committed).
         var writesPerTransaction: Double?
+        /// The largest of its stores' WAL files at the end of the window (nil: no checkpoint
+        /// yet). It levels off under a steady load (decisions §51).
+        var largestWALMiB: Double? = nil
     }
 
     struct Run: Codable, Sendable {
@@ -169,10 +172,11 @@ struct BenchReport: Codable, Sendable {
         }
     }
 
-    /// e.g. "per conversation: 11.2 messages in, 0.01 resent, 2.0 commits of 1.0 writes".
+    /// e.g. "per conversation: 11.2 messages in, 0.01 resent, 2.0 commits of 1.0 writes; WAL 4.5 MiB".
     static func workText(_ work: WorkFigures) -> String {
         let commits = work.writesPerTransaction.map { String(format: "%.2f commits of %.1f writes", work.storeTransactions, $0) } ?? "no commits"
-        return String(format: "per conversation: %.1f messages in, %.2f resent, ", work.messagesReceived, work.messagesResent) + commits
+        let wal = work.largestWALMiB.map { String(format: "; WAL %.1f MiB", $0) } ?? ""
+        return String(format: "per conversation: %.1f messages in, %.2f resent, ", work.messagesReceived, work.messagesResent) + commits + wal
     }
 
     private static func micros(_ value: UInt64) -> String {

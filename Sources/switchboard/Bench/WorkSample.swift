@@ -12,6 +12,9 @@ struct WorkSample: Sendable {
         var messagesResent: Double = 0
         var storeTransactions: Double = 0
         var storeWrites: Double = 0
+        /// The largest of the process's stores' WAL files (`switchboard_store_wal_bytes`, a
+        /// gauge: the largest, not the sum).
+        var largestWALBytes: Double = 0
     }
 
     let counters: [String: Counters]
@@ -44,6 +47,7 @@ struct WorkSample: Sendable {
             case "switchboard_wire_resent_total": counters.messagesResent += value
             case "switchboard_store_transactions_total": counters.storeTransactions += value
             case "switchboard_store_writes_total": counters.storeWrites += value
+            case "switchboard_store_wal_bytes": counters.largestWALBytes = max(counters.largestWALBytes, value)
             default: break
             }
         }
@@ -51,7 +55,7 @@ struct WorkSample: Sendable {
     }
 
     /// Per process read both times: what it did between `before` and `self`, per conversation
-    /// of `through`.
+    /// of `through`, and its largest WAL at the end.
     func figures(since before: WorkSample, through: Int) -> [String: BenchReport.WorkFigures] {
         guard through > 0 else { return [:] }
         let conversations = Double(through)
@@ -64,7 +68,8 @@ struct WorkSample: Sendable {
                 messagesReceived: max(now.messagesReceived - earlier.messagesReceived, 0) / conversations,
                 messagesResent: max(now.messagesResent - earlier.messagesResent, 0) / conversations,
                 storeTransactions: transactions / conversations,
-                writesPerTransaction: transactions > 0 ? writes / transactions : nil)
+                writesPerTransaction: transactions > 0 ? writes / transactions : nil,
+                largestWALMiB: now.largestWALBytes > 0 ? now.largestWALBytes / 1_048_576 : nil)
         }
         return figures
     }
