@@ -41,6 +41,8 @@ public final class WALCheckpointer: Sendable {
     }
 
     private let path: String
+    /// The WAL file SQLite keeps beside the database file.
+    private let walPath: String
     /// The store's writer, for the catch-up pass; without it only the first pass runs, and
     /// the WAL starts over only when the load pauses.
     private let writer: (any DatabaseWriter)?
@@ -67,6 +69,7 @@ public final class WALCheckpointer: Sendable {
     ) {
         self.walBytes = store.map { Gauge(label: "switchboard_store_wal_bytes", dimensions: [("store", $0)], factory: metrics) }
         self.path = path
+        self.walPath = path + "-wal"
         self.writer = writer
         self.interval = interval
         self.commitsPerCheckpoint = max(1, commitsPerCheckpoint)
@@ -117,12 +120,12 @@ public final class WALCheckpointer: Sendable {
             if let writer {
                 // The pass through the writer syncs the WAL before it copies and the database
                 // file after: flushed here first, those syncs find little left to write.
-                Self.flushToDisk(path + "-wal")
+                Self.flushToDisk(walPath)
                 Self.flushToDisk(path)
                 frames = try await writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             }
             result = (frames.walFrameCount, frames.checkpointedFrameCount)
-            if let walBytes, let size = try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int {
+            if let walBytes, let size = try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int {
                 walBytes.record(size)
             }
         } catch {

@@ -19,12 +19,13 @@ public final class CounterTally: MetricsFactory, Sendable {
     }
 
     public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
-        aggregate ? Unused() : GaugeHandler(tally: self, key: Self.key(label, dimensions))
+        aggregate ? Unused() : Handler(tally: self, key: Self.key(label, dimensions))
     }
 
     private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
         label + "{" + dimensions.map { "\($0.0)=\($0.1)" }.joined(separator: ",") + "}"
     }
+
     public func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler { Unused() }
     public func destroyCounter(_ handler: any CounterHandler) {}
     public func destroyRecorder(_ handler: any RecorderHandler) {}
@@ -33,7 +34,8 @@ public final class CounterTally: MetricsFactory, Sendable {
     fileprivate func add(_ amount: Int64, to key: String) { counts.withLock { $0[key, default: 0] += amount } }
     fileprivate func set(_ value: Double, of key: String) { gauges.withLock { $0[key] = value } }
 
-    private final class Handler: CounterHandler, Sendable {
+    /// One series: a counter adds to it, a gauge sets it.
+    private final class Handler: CounterHandler, RecorderHandler, Sendable {
         let tally: CounterTally
         let key: String
         init(tally: CounterTally, key: String) {
@@ -42,15 +44,6 @@ public final class CounterTally: MetricsFactory, Sendable {
         }
         func increment(by amount: Int64) { tally.add(amount, to: key) }
         func reset() {}
-    }
-
-    private final class GaugeHandler: RecorderHandler, Sendable {
-        let tally: CounterTally
-        let key: String
-        init(tally: CounterTally, key: String) {
-            self.tally = tally
-            self.key = key
-        }
         func record(_ value: Int64) { tally.set(Double(value), of: key) }
         func record(_ value: Double) { tally.set(value, of: key) }
     }
