@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "ingress-twitter", targets: ["ingress-twitter"]),
         .executable(name: "ingress-custom", targets: ["ingress-custom"]),
         .library(name: "SwitchboardCore", targets: ["SwitchboardCore"]),
+        .library(name: "JSONText", targets: ["JSONText"]),  // for Benchmarks/
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -116,6 +117,7 @@ let package = Package(
         .target(
             name: "Ingress",
             dependencies: processModuleDependencies + [
+                "JSONText",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),  // the live chat widget's socket

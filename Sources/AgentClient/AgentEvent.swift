@@ -1,4 +1,4 @@
-import Foundation
+import JSONText
 
 /// A server frame of the agent protocol, decoded into what a client acts on.
 public enum AgentEvent: Sendable, Equatable {
@@ -50,9 +50,9 @@ public enum AgentEvent: Sendable, Equatable {
     case closed
 
     init(frame text: String) {
-        // JSONDecoder rather than JSONSerialization: the latter's `[String: Any]` bridging was
-        // about a sixth of the bench's agents' CPU (decisions §26).
-        guard let frame = try? JSONDecoder().decode(ServerFrame.self, from: Data(text.utf8)), let type = frame.type else {
+        // JSONReader rather than JSONDecoder: the Codable machinery was about a sixth of the
+        // bench's agents' CPU (decisions §53), as JSONSerialization's bridging was before it (§26).
+        guard let frame = ServerFrame(text: text), let type = frame.type else {
             self = .error(code: "malformedFromServer", reason: String(text.prefix(200)))
             return
         }
@@ -107,21 +107,16 @@ public enum AgentEvent: Sendable, Equatable {
 
 /// The fields of a server frame a client reads. Lenient as the protocol asks: a field of
 /// another type than expected reads as absent, as an unknown field is ignored.
-private struct ServerFrame: Decodable {
-    enum Key: String, CodingKey, CaseIterable {
+private struct ServerFrame {
+    enum Key: String, CaseIterable {
         case type, offerId, conversationId, queue, expiresAt, reason, outcome, text, action, refusal
-        case conversationState, clientMessageId, code, sequence, agent, offers, items, item
+        case conversationState, clientMessageId, code
 
-        /// The members read as strings. Only these are tried: trying a number or an object
-        /// as a string throws, and a thrown DecodingError per frame was a good part of the cost.
-        static let stringKeys: [Key] = [
-            .type, .offerId, .conversationId, .queue, .expiresAt, .reason, .outcome, .text, .action, .refusal,
-            .conversationState, .clientMessageId, .code,
-        ]
+        static let stringKeys = allCases
     }
 
-    struct Agent: Decodable {
-        struct Capacity: Decodable {
+    struct Agent {
+        struct Capacity {
             var total: Int?
             var used: Int?
         }
@@ -129,6 +124,16 @@ private struct ServerFrame: Decodable {
         var basePresence: String?
         var connected: Bool?
         var capacity: Capacity?
+
+        init?(_ value: JSONValue?) {
+            guard case .object(let fields)? = value, case .string(let presence)? = fields["presence"] else { return nil }
+            self.presence = presence
+            if case .string(let base)? = fields["basePresence"] { basePresence = base }
+            if case .bool(let connected)? = fields["connected"] { self.connected = connected }
+            if case .object(let capacity)? = fields["capacity"] {
+                self.capacity = Capacity(total: ServerFrame.integer(capacity["total"]), used: ServerFrame.integer(capacity["used"]))
+            }
+        }
     }
 
     var type: String?
@@ -140,31 +145,36 @@ private struct ServerFrame: Decodable {
     var items: [[Key: String]]?
     var item: [Key: String]?
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        strings = Self.strings(in: container)
+    /// Nil when `text` is not a JSON object.
+    init?(text: String) {
+        guard case .object(let fields)? = try? JSONReader.read(text) else { return nil }
+        strings = Self.strings(in: fields)
         type = strings[.type]
-        sequence = try? container.decodeIfPresent(Int.self, forKey: .sequence)
-        agent = try? container.decodeIfPresent(Agent.self, forKey: .agent)
-        offers = try? container.decodeIfPresent([StringFields].self, forKey: .offers)?.map(\.values)
-        items = try? container.decodeIfPresent([StringFields].self, forKey: .items)?.map(\.values)
-        item = try? container.decodeIfPresent(StringFields.self, forKey: .item)?.values
+        sequence = Self.integer(fields["sequence"])
+        agent = Agent(fields["agent"])
+        offers = Self.objects(fields["offers"])
+        items = Self.objects(fields["items"])
+        if case .object(let item)? = fields["item"] { self.item = Self.strings(in: item) }
     }
 
-    static func strings(in container: KeyedDecodingContainer<Key>) -> [Key: String] {
+    static func strings(in fields: [String: JSONValue]) -> [Key: String] {
         var strings: [Key: String] = [:]
         for key in Key.stringKeys {
-            // Absent and null read as nil without a throw; only a member of another type throws.
-            if let value = try? container.decodeIfPresent(String.self, forKey: key) { strings[key] = value }
+            if case .string(let value)? = fields[key.rawValue] { strings[key] = value }
         }
         return strings
     }
 
-    /// An object whose string fields are read by key (an offer, a work item).
-    struct StringFields: Decodable {
-        var values: [Key: String]
-        init(from decoder: any Decoder) throws {
-            values = ServerFrame.strings(in: try decoder.container(keyedBy: Key.self))
+    /// An array of objects (offers, work items), each read by its string fields.
+    static func objects(_ value: JSONValue?) -> [[Key: String]]? {
+        guard case .array(let elements)? = value else { return nil }
+        return elements.compactMap { element in
+            guard case .object(let fields) = element else { return nil }
+            return strings(in: fields)
         }
+    }
+
+    static func integer(_ value: JSONValue?) -> Int? {
+        if case .integer(let integer)? = value { Int(exactly: integer) } else { nil }
     }
 }

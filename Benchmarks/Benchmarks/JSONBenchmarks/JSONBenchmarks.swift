@@ -1,0 +1,50 @@
+// Reading JSON on the hot paths (decisions §53): `JSONReader` against Foundation's
+// `JSONDecoder` into the same `JSONValue`, on an agent frame (what presence and the bench's
+// agents read for every offer, message and answer) and a custom channel's webhook body.
+//
+// Run from Benchmarks/:  swift package --disable-sandbox benchmark --target JSONBenchmarks
+// With scalingFactor .kilo each sample is 1,000 reads: the (K) columns are per read for time
+// and mallocs, and throughput is in thousands of reads per second.
+
+import Benchmark
+import Foundation
+import JSONText
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.throughput, .wallClock, .mallocCountTotal],
+        warmupIterations: 10,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(3),
+        maxIterations: 100_000
+    )
+
+    for (name, text) in [("offer frame", JSONSamples.offerFrame), ("webhook body", JSONSamples.webhookBody)] {
+        let bytes = Array(text.utf8)
+        Benchmark("JSONReader.read (\(name), \(bytes.count) bytes)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(try? JSONReader.read(bytes))
+            }
+        }
+        let data = Data(bytes)
+        Benchmark("JSONDecoder.decode JSONValue (\(name), \(bytes.count) bytes)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(try? JSONDecoder().decode(JSONValue.self, from: data))
+            }
+        }
+    }
+}
+
+enum JSONSamples {
+    /// An `offer` frame as presence writes it (agent.md section 2).
+    static let offerFrame = JSONValue.object([
+        "type": "offer", "offerId": "o-7f3a9c2e41d84b6a", "conversationId": "c-0193c1f2a8b47e6d9a51",
+        "queue": "billing", "workStream": "chat-support", "expiresAt": "2026-11-27T18:04:05.123Z",
+        "channelType": "custom", "customerDisplayName": "Jo Bloggs", "summary": .object(["tier": "gold", "orderTotal": .integer(120)]),
+    ]).text
+
+    /// A custom channel's message (docs/channels/custom.md).
+    static let webhookBody = #"""
+        {"channelInstanceId":"custom-1","messageId":"msg-0193c1f2-a8b4-7e6d-9a51-3c2e41d84b6a","customer":{"address":"cust-42","displayName":"Jo Bloggs","locale":"en-GB"},"text":"Hello, where is my order 123? It was due yesterday.","timestamp":1764266645123,"context":{"tier":"gold","orderTotal":120.5,"region":"EMEA"},"attachments":[{"url":"https://files.example.test/a.jpg","contentType":"image/jpeg","name":"a.jpg","sizeBytes":20480}]}
+        """#
+}
