@@ -88,6 +88,8 @@ public struct JSONReader {
             depth -= 1
             return .object(fields)
         }
+        // Room for a frame's usual members at once, instead of growing (and rehashing) from one.
+        fields.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard peek() == Byte.quote else { throw malformed("an object key (a string) was expected") }
