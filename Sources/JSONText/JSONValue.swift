@@ -54,9 +54,10 @@ public enum JSONValue: Sendable, Hashable, Encodable, ExpressibleByStringLiteral
             writer.endArray()
         case .object(let fields):
             writer.beginObject()
-            for key in fields.keys.sorted() {
+            // Members sorted with their values: no second lookup of each key.
+            for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
                 writer.key(key)
-                fields[key]?.write(into: &writer)
+                value.write(into: &writer)
             }
             writer.endObject()
         }

@@ -26,6 +26,12 @@ let benchmarks: @Sendable () -> Void = {
                 blackHole(try? JSONReader.read(bytes))
             }
         }
+        let value = (try? JSONReader.read(bytes)) ?? .null
+        Benchmark("JSONValue.text (\(name))") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(value.text)
+            }
+        }
         let data = Data(bytes)
         Benchmark("JSONDecoder.decode JSONValue (\(name), \(bytes.count) bytes)") { benchmark in
             for _ in benchmark.scaledIterations {
@@ -36,6 +42,9 @@ let benchmarks: @Sendable () -> Void = {
 }
 
 enum JSONSamples {
+    /// The offer frame as a value, as presence builds it before writing it.
+    static let offerValue = (try? JSONReader.read(offerFrame)) ?? .null
+
     /// An `offer` frame as presence writes it (agent.md section 2).
     static let offerFrame = JSONValue.object([
         "type": "offer", "offerId": "o-7f3a9c2e41d84b6a", "conversationId": "c-0193c1f2a8b47e6d9a51",
