@@ -210,7 +210,7 @@ let package = Package(
         ),
         .testTarget(name: "RouterTests", dependencies: ["Router"]),
         .testTarget(name: "AgentClientTests", dependencies: ["AgentClient", "SwitchboardTestSupport"]),
-        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText", "Fuzzing"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Wire", "SwitchboardCore"]),
         .testTarget(
             name: "DistributorTests",

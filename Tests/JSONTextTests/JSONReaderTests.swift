@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import Fuzzing  // SplitMix64: a seeded generator, so a failure repeats
 import JSONText
 
 /// `JSONReader` replaces `JSONDecoder` on the hot paths (decisions §53): it must read what
@@ -57,7 +58,7 @@ import JSONText
     }
 
     @Test func readsEveryValueBackFromItsText() {
-        var random = SplitMix(seed: 20_261_127)
+        var random = SplitMix64(seed: 20_261_127)
         for _ in 0..<2_000 {
             let value = Self.randomValue(&random, depth: 0)
             #expect(Self.read(value.text) == value, "\(value.text)")
@@ -68,7 +69,7 @@ import JSONText
     /// accepts, with the same value. JSONDecoder does not tell how a number was written, so
     /// numbers are compared as doubles.
     @Test func acceptsWhatJSONDecoderAcceptsOnMutatedText() {
-        var random = SplitMix(seed: 53)
+        var random = SplitMix64(seed: 53)
         var accepted = 0
         let pool: [UInt8] = Array(#"{}[],:"\ -+.eE0123456789tfnu"#.utf8) + [0x00, 0x1F, 0xC3, 0xFF]
         for _ in 0..<5_000 {
@@ -150,7 +151,7 @@ import JSONText
         }
     }
 
-    private static func randomValue(_ random: inout SplitMix, depth: Int) -> JSONValue {
+    private static func randomValue(_ random: inout SplitMix64, depth: Int) -> JSONValue {
         let strings = ["", "a", "offer", "é ☎ 😀", "quote \" slash \\ /", "tab\tnew\nline", "\u{01}"]
         switch random.next() % (depth > 3 ? 5 : 7) {
         case 0: return .string(strings[Int(random.next() % UInt64(strings.count))])
@@ -166,18 +167,5 @@ import JSONText
             }
             return .object(fields)
         }
-    }
-}
-
-/// A small seeded generator, so a failure repeats.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
