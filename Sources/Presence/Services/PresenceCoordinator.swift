@@ -164,9 +164,8 @@ public actor PresenceCoordinator {
     /// (written by a newer build) is skipped.
     static func answers(_ kept: [ReservationStore.KeptAnswer], logger: Logger) -> [String: [(atMs: Int64, frame: JSONValue)]] {
         var answers: [String: [(atMs: Int64, frame: JSONValue)]] = [:]
-        let decoder = JSONDecoder()
         for answer in kept {
-            guard let frame = try? decoder.decode(JSONValue.self, from: Data(answer.frame.utf8)) else {
+            guard let frame = try? JSONReader.read(answer.frame) else {
                 logger.warning("a kept answer cannot be read back; dropped", metadata: ["agent.id": "\(answer.agentID)"])
                 continue
             }
