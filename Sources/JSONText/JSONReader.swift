@@ -7,16 +7,16 @@
 /// for every type it probes and misses. The bench's agents spent 16 % of their CPU there, and
 /// presence and the custom adapter 4–10 %. This reader makes one pass over the bytes.
 ///
-/// Strict, like `JSONDecoder`: one value with only whitespace around it; no comments,
+/// Strict, as RFC 8259 has it: one value with only whitespace around it; no comments,
 /// trailing commas, single quotes, leading zeros, `+`, `.5`, `NaN` or numbers beyond a
 /// double's range; strings must be valid UTF-8 without raw control characters, and a `\u`
 /// escape of half a surrogate pair must have its other half. A whole number within Int64 reads
 /// as `integer`, any other number as `number` (as `JSONValue.text` writes them). A repeated
-/// object key keeps its first value, as with `JSONDecoder`. Stricter than `JSONDecoder` in two
-/// things RFC 8259 does not allow: a trailing comma (`[1,]`), and UTF-16 text.
+/// object key keeps its first value, as with `JSONDecoder`. `JSONDecoder` also accepts a
+/// trailing comma (`[1,]`) and UTF-16 text; this reader refuses both.
 ///
-/// Nesting deeper than `maximumDepth` is refused before it is read: the reader recurses
-/// once per level, so the limit also bounds its stack.
+/// A level of nesting beyond `maximumDepth` is refused as soon as the reader reaches it: the
+/// reader recurses once per level, so the limit also bounds its stack.
 public struct JSONReader {
     public enum Failure: Error, Sendable, Equatable {
         /// Not JSON: what was wrong, and at which byte.
