@@ -108,11 +108,10 @@ public enum AgentEvent: Sendable, Equatable {
 /// The fields of a server frame a client reads. Lenient as the protocol asks: a field of
 /// another type than expected reads as absent, as an unknown field is ignored.
 private struct ServerFrame {
+    /// The members a client reads as strings.
     enum Key: String, CaseIterable {
         case type, offerId, conversationId, queue, expiresAt, reason, outcome, text, action, refusal
         case conversationState, clientMessageId, code
-
-        static let stringKeys = allCases
     }
 
     struct Agent {
@@ -159,7 +158,7 @@ private struct ServerFrame {
 
     static func strings(in fields: [String: JSONValue]) -> [Key: String] {
         var strings: [Key: String] = [:]
-        for key in Key.stringKeys {
+        for key in Key.allCases {
             if case .string(let value)? = fields[key.rawValue] { strings[key] = value }
         }
         return strings

@@ -308,7 +308,7 @@ public struct JSONReader {
 
     private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
-    fileprivate mutating func skipWhitespace() {
+    private mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1

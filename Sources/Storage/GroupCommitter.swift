@@ -81,7 +81,7 @@ final class GroupCommitter: Sendable {
         self.pool = pool
         self.label = label
         self.schedule = schedule
-        self.checkpointer = WALCheckpointer(path: pool.path, writer: pool, store: label, metrics: metrics)
+        self.checkpointer = WALCheckpointer(writer: pool, store: label, metrics: metrics)
         self.transactionCounter = Counter(label: "switchboard_store_transactions_total", dimensions: [("store", label)], factory: metrics)
         self.writeCounter = Counter(label: "switchboard_store_writes_total", dimensions: [("store", label)], factory: metrics)
     }

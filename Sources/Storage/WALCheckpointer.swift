@@ -43,9 +43,8 @@ public final class WALCheckpointer: Sendable {
     private let path: String
     /// The WAL file SQLite keeps beside the database file.
     private let walPath: String
-    /// The store's writer, for the catch-up pass; without it only the first pass runs, and
-    /// the WAL starts over only when the load pauses.
-    private let writer: (any DatabaseWriter)?
+    /// The store's writer, for the catch-up pass.
+    private let writer: DatabasePool
     private let interval: Duration
     private let commitsPerCheckpoint: Int
     private let longestInterval: Duration
@@ -55,21 +54,21 @@ public final class WALCheckpointer: Sendable {
     /// mark: a WAL that keeps growing means checkpoints do not catch up (§51).
     private let walBytes: Gauge?
 
-    /// - `writer`: the connection the store commits through (its `DatabasePool`), for the
-    ///   catch-up pass that lets the WAL restart under a steady load.
+    /// - `writer`: the pool the store commits through: its file is the one checkpointed, and
+    ///   its writer runs the catch-up pass that lets the WAL restart under a steady load.
     /// - `interval`: the least time between two checkpoints while commits go on.
     /// - `commitsPerCheckpoint`: how many commits a checkpoint waits for (see above).
     /// - `longestInterval`: how long after the last one (or the start) a commit starts a
     ///   checkpoint however few commits came.
     /// - `store`: the store's name for the WAL size gauge (none when nil).
     public init(
-        path: String, writer: (any DatabaseWriter)? = nil, interval: Duration = .milliseconds(250),
+        writer: DatabasePool, interval: Duration = .milliseconds(250),
         commitsPerCheckpoint: Int = 100, longestInterval: Duration = .seconds(60),
         store: String? = nil, metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.walBytes = store.map { Gauge(label: "switchboard_store_wal_bytes", dimensions: [("store", $0)], factory: metrics) }
-        self.path = path
-        self.walPath = path + "-wal"
+        self.path = writer.path
+        self.walPath = writer.path + "-wal"
         self.writer = writer
         self.interval = interval
         self.commitsPerCheckpoint = max(1, commitsPerCheckpoint)
@@ -116,14 +115,12 @@ public final class WALCheckpointer: Sendable {
         var result: (walFrames: Int, checkpointedFrames: Int)?
         do {
             let connection = try openedConnection()
-            var frames = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-            if let writer {
-                // The pass through the writer syncs the WAL before it copies and the database
-                // file after: flushed here first, those syncs find little left to write.
-                Self.flushToDisk(walPath)
-                Self.flushToDisk(path)
-                frames = try await writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-            }
+            _ = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            // The pass through the writer syncs the WAL before it copies and the database file
+            // after: flushed here first, those syncs find little left to write.
+            Self.flushToDisk(walPath)
+            Self.flushToDisk(path)
+            let frames = try await writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             result = (frames.walFrameCount, frames.checkpointedFrameCount)
             if let walBytes, let size = try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int {
                 walBytes.record(size)

@@ -58,8 +58,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let directory = try DataDirectory(path: root.path, process: "test")
         let path = directory.storePath("blobs")
-        _ = try StoreDatabase.open(path: path, migrations: Self.migrations)
-        let checkpointer = WALCheckpointer(path: path, interval: .zero, commitsPerCheckpoint: 10, longestInterval: .seconds(60))
+        let pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
+        let checkpointer = WALCheckpointer(writer: pool, interval: .zero, commitsPerCheckpoint: 10, longestInterval: .seconds(60))
         for _ in 1...9 { checkpointer.noteCommit() }
         try await Task.sleep(for: .milliseconds(200))
         #expect(checkpointer.checkpointCount == 0, "9 commits of 10")
@@ -74,9 +74,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let directory = try DataDirectory(path: root.path, process: "test")
         let path = directory.storePath("blobs")
-        _ = try StoreDatabase.open(path: path, migrations: Self.migrations)
+        let pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
         let start = ContinuousClock.now
-        let checkpointer = WALCheckpointer(path: path, interval: .zero, commitsPerCheckpoint: 100, longestInterval: .milliseconds(400))
+        let checkpointer = WALCheckpointer(writer: pool, interval: .zero, commitsPerCheckpoint: 100, longestInterval: .milliseconds(400))
         checkpointer.noteCommit()
         checkpointer.noteCommit()
         try await Task.sleep(for: .milliseconds(100))
@@ -101,7 +101,7 @@ import Testing
         let pool = try StoreDatabase.open(path: path, migrations: Self.migrations)
         let metrics = CounterTally()
         let checkpointer = WALCheckpointer(
-            path: path, writer: pool, interval: .zero, commitsPerCheckpoint: 20, store: "blob", metrics: metrics)
+            writer: pool, interval: .zero, commitsPerCheckpoint: 20, store: "blob", metrics: metrics)
         let body = Data(repeating: 7, count: 4_096)
         let commits = 3_000
         for id in 0..<commits {

@@ -57,7 +57,7 @@ public final class ChatVisitorStore: Sendable {
         } catch {
             throw IngressError(code: .storeFailed, message: "cannot open the chat visitor store", cause: error)
         }
-        checkpointer = WALCheckpointer(path: path, writer: pool, store: "chat visitor")
+        checkpointer = WALCheckpointer(writer: pool, store: "chat visitor")
     }
 
     struct Visitor: Sendable, Equatable {

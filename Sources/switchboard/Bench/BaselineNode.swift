@@ -41,7 +41,7 @@ struct BaselineNode: Service {
         } catch {
             throw BenchError(.baselineFailed, "\(role): cannot open \(storePath)", cause: error)
         }
-        let checkpointer = WALCheckpointer(path: storePath, writer: pool)  // as every store's group committer
+        let checkpointer = WALCheckpointer(writer: pool)  // as every store's group committer
         let context = try ZeroMQContext()
         let loop = try ZeroMQEventLoop(context: context, name: "bench-node-\(role)")
         let (listen, next, role) = (self.listen, self.next, self.role)
