@@ -2,23 +2,28 @@ extension RuleProgram {
     /// Compiles rule conditions, in order, against a layout.
     init(conditions: [Condition], layout: RoutingContextLayout) {
         var compiler = Compiler(layout: layout)
-        var start = 0
+        var entries: [Int] = []
         for (index, condition) in conditions.enumerated() {
-            let next = start + Compiler.nodeCount(condition)
-            let onFalse = index + 1 < conditions.count ? next : Self.terminal(conditions.count)
+            entries.append(compiler.nodes.count)
+            // Each rule on its own: a false rule ends with the "failed" terminal (the rule
+            // count), because the guards, not the rule order, say which rule runs next.
             // Children in the order likeliest to decide soonest (RuleProgram+Order).
-            compiler.emit(Self.inTestOrder(condition).condition, onTrue: Self.terminal(index), onFalse: onFalse)
-            start = next
+            compiler.emit(
+                Self.inTestOrder(condition).condition,
+                onTrue: Self.terminal(index), onFalse: Self.terminal(conditions.count))
         }
-        (self.nodes, self.entry) = Self.laidOut(compiler.nodes, entry: conditions.isEmpty ? Self.terminal(0) : 0)
+        let laid = Self.laidOut(compiler.nodes, entries: entries)
+        self.nodes = laid.nodes
+        self.ruleEntries = laid.entries.map { Int32(truncatingIfNeeded: $0) }
         self.constants = compiler.constants
         self.ruleCount = conditions.count
         self.slotCount = layout.slots.count
+        self.guards = Guards(conditions.map(RuleGuard.init), layout: layout)
     }
 
     /// Emits nodes in pre-order, so a condition's first node is at `nodes.count` when it is
     /// emitted and the node after it is that plus `nodeCount(condition)`.
-    private struct Compiler {
+    struct Compiler {
         let layout: RoutingContextLayout
         var nodes: [Node] = []
         var constants: [UInt8] = []
@@ -56,7 +61,7 @@ extension RuleProgram {
             }
         }
 
-        private mutating func emit(_ comparison: Comparison, onTrue: Int, onFalse: Int) {
+        mutating func emit(_ comparison: Comparison, onTrue: Int, onFalse: Int) {
             guard let slot = layout.slot(of: comparison.variable),
                   layout.slots[slot].type == comparison.op.operandType
             else { return appendNever(onTrue: onTrue, onFalse: onFalse) }
@@ -104,7 +109,7 @@ extension RuleProgram {
 
         /// Node, slot and constant positions are 32-bit to keep nodes small. A configuration
         /// with 2³¹ comparisons or constant bytes is far beyond anything that loads.
-        private static func index(_ value: Int) -> Int32 {
+        static func index(_ value: Int) -> Int32 {
             guard let index = Int32(exactly: value) else {
                 preconditionFailure("routing rules too large to compile: \(value)")
             }

@@ -5,30 +5,68 @@ extension RuleProgram {
     /// loop reads them through unchecked buffers.
     func firstMatch(in values: FoldedValues) -> Int {
         precondition(values.slots.count >= slotCount, "folded values of another layout")
-        return nodes.withUnsafeBufferPointer { nodes in
-            constants.withUnsafeBufferPointer { constants in
-                values.slots.withUnsafeBufferPointer { slots in
-                    values.bytes.withUnsafeBufferPointer { bytes in
-                        var target = entry
-                        while target >= 0 {
-                            let node = nodes[target]
-                            // Most tests fail; the hint makes the compiler branch rather than
-                            // select, so the processor can run ahead into the next node.
-                            if _fastPath(!Self.holds(node, slots: slots, bytes: bytes, constants: constants)) {
-                                if _fastPath(node.falseIsNext) { target &+= 1 } else { target = Int(node.onFalse) }
-                            } else {
-                                if _fastPath(node.trueIsNext) { target &+= 1 } else { target = Int(node.onTrue) }
+        return values.slots.withUnsafeBufferPointer { slots in
+            values.bytes.withUnsafeBufferPointer { bytes in
+                guards.withCandidates(slots: slots, bytes: bytes) { candidates in
+                    nodes.withUnsafeBufferPointer { nodes in
+                        constants.withUnsafeBufferPointer { constants in
+                            ruleEntries.withUnsafeBufferPointer { entries in
+                                // Candidates in rule order: the first that holds wins.
+                                for (wordIndex, word) in candidates.enumerated() {
+                                    var remaining = word
+                                    while remaining != 0 {
+                                        let rule = wordIndex &* 64 &+ remaining.trailingZeroBitCount
+                                        let outcome = Self.run(
+                                            from: Int(entries[rule]), nodes: nodes, slots: slots, bytes: bytes,
+                                            constants: constants)
+                                        if outcome == rule { return rule }
+                                        remaining &= remaining &- 1
+                                    }
+                                }
+                                return ruleCount
                             }
                         }
-                        return -target - 1
                     }
                 }
             }
         }
     }
 
+    /// The rules whose guards hold for `values`, in order: the ones `firstMatch` evaluates.
+    func candidates(in values: FoldedValues) -> [Int] {
+        precondition(values.slots.count >= slotCount, "folded values of another layout")
+        return values.slots.withUnsafeBufferPointer { slots in
+            values.bytes.withUnsafeBufferPointer { bytes in
+                guards.withCandidates(slots: slots, bytes: bytes) { candidates in
+                    (0..<ruleCount).filter { candidates[$0 / 64] & (1 << UInt64($0 % 64)) != 0 }
+                }
+            }
+        }
+    }
+
+    /// Runs one rule from its entry: its index when it holds, `ruleCount` when it fails.
     @inline(__always)
-    private static func holds(
+    private static func run(
+        from entry: Int, nodes: UnsafeBufferPointer<Node>, slots: UnsafeBufferPointer<FoldedValues.Slot>,
+        bytes: UnsafeBufferPointer<UInt8>, constants: UnsafeBufferPointer<UInt8>
+    ) -> Int {
+        var target = entry
+        while target >= 0 {
+            let node = nodes[target]
+            // Most tests fail; the hint makes the compiler branch rather than select, so the
+            // processor can run ahead into the next node.
+            if _fastPath(!holds(node, slots: slots, bytes: bytes, constants: constants)) {
+                if _fastPath(node.falseIsNext) { target &+= 1 } else { target = Int(node.onFalse) }
+            } else {
+                if _fastPath(node.trueIsNext) { target &+= 1 } else { target = Int(node.onTrue) }
+            }
+        }
+        return -target - 1
+    }
+
+    /// Whether one comparison holds. Rule nodes and guard atoms both use it.
+    @inline(__always)
+    static func holds(
         _ node: Node, slots: UnsafeBufferPointer<FoldedValues.Slot>, bytes: UnsafeBufferPointer<UInt8>,
         constants: UnsafeBufferPointer<UInt8>
     ) -> Bool {

@@ -8,11 +8,12 @@ extension RuleProgram {
     /// waits and starts a later run. For rules that fail, evaluation then walks forward
     /// through memory without reading a target. The order changes nothing else: every
     /// target is explicit.
-    static func laidOut(_ nodes: [Node], entry: Int) -> (nodes: [Node], entry: Int) {
+    static func laidOut(_ nodes: [Node], entries: [Int]) -> (nodes: [Node], entries: [Int]) {
         var order: [Int] = []
         order.reserveCapacity(nodes.count)
         var placed = [Bool](repeating: false, count: nodes.count)
-        var waiting: [Int] = entry >= 0 ? [entry] : []
+        // The first rule's nodes first, then the next rule's, ...
+        var waiting: [Int] = entries.reversed()
         while let start = waiting.popLast() {
             var current = start
             while current >= 0, !placed[current] {
@@ -27,7 +28,7 @@ extension RuleProgram {
                 }
             }
         }
-        // Every node is reachable from the entry; keep any that were not, all the same.
+        // Every node is reachable from an entry; keep any that were not, all the same.
         order += nodes.indices.filter { !placed[$0] }
 
         var position = [Int32](repeating: 0, count: nodes.count)
@@ -41,6 +42,6 @@ extension RuleProgram {
             node.falseIsNext = Int(node.onFalse) == newIndex + 1
             return node
         }
-        return (laid, entry >= 0 ? Int(position[entry]) : entry)
+        return (laid, entries.map { Int(position[$0]) })
     }
 }

@@ -5,11 +5,15 @@
 /// Every comparison is one `Node`; `all`, `any` and `not` compile away into the nodes' jump
 /// targets. A node names where evaluation goes when its test holds (`onTrue`) and when it
 /// does not (`onFalse`): a target ≥ 0 is another node, a negative target `t` ends evaluation
-/// with rule `-t - 1` matched (the rule count meaning "no rule: fallback"). A rule's false
-/// exits lead to the first node of the next rule, so one loop evaluates the rules top down
-/// with short-circuiting and first match wins, without recursion or allocation. Inside a
-/// rule, the children of `all` and `any` are tested in the order likeliest to decide soonest
-/// (`inTestOrder(_:)`), not necessarily as written: the result is the same.
+/// with rule `-t - 1` matched (the rule count meaning "this rule failed"). Each rule starts
+/// at its own entry, so one loop evaluates a rule with short-circuiting, without recursion
+/// or allocation. Inside a rule, the children of `all` and `any` are tested in the order
+/// likeliest to decide soonest (`inTestOrder(_:)`), not necessarily as written: the result
+/// is the same.
+///
+/// Which rules run at all is decided first by their guards (`RuleGuard`, `Guards`): a few
+/// necessary clauses per rule, over comparisons shared between rules and each tested once.
+/// Only the rules whose guards hold run, top down, and the first that holds wins.
 /// `not` swaps its child's targets; `notEquals`, `notContains`, `isNotEmpty` and `ne` are
 /// their positive tests with swapped targets.
 ///
@@ -59,12 +63,14 @@ struct RuleProgram: Sendable, Hashable {
     let nodes: [Node]
     /// Every folded text constant, back to back.
     let constants: [UInt8]
-    /// Where evaluation starts: node 0, or the fallback terminal when there are no rules.
-    let entry: Int
+    /// Where each rule's evaluation starts: the first rule's is node 0.
+    let ruleEntries: [Int32]
+    /// Every rule's guard, compiled.
+    let guards: Guards
     let ruleCount: Int
     /// The layout's slot count: every node's slot is below it.
     let slotCount: Int
 
-    /// The target that ends evaluation with rule `index` matched (`ruleCount`: fallback).
+    /// The target that ends evaluation with rule `index` matched (`ruleCount`: it failed).
     static func terminal(_ index: Int) -> Int { -index - 1 }
 }

@@ -295,9 +295,11 @@ import Testing
         #expect(Int(first.slot) == slot)
         #expect(Array(program.constants[first.constantStart..<(first.constantStart + first.constantCount)]) == Array("de".utf8))
         #expect(Int(first.onTrue) == RuleProgram.terminal(0))
-        #expect(first.onFalse == 1)
+        // Each rule runs on its own (its guard let it): false ends it, "failed" (the rule count).
+        #expect(Int(first.onFalse) == RuleProgram.terminal(2))
+        #expect(program.ruleEntries == [0, 1])
         #expect(Int(last.onTrue) == RuleProgram.terminal(1))  // not(notEquals) = equals
-        #expect(Int(last.onFalse) == RuleProgram.terminal(2))  // the fallback
+        #expect(Int(last.onFalse) == RuleProgram.terminal(2))
         #expect(rules.layout.slot(of: "sms.to") == nil)  // not a chat channel-data variable
     }
 
