@@ -49,6 +49,18 @@ struct FoldedBytes {
         return true
     }
 
+    /// FNV-1a over the bytes: where a guard's hash table keeps a text-equality constant
+    /// (RuleProgram+Guards), so that a value finds the one it equals in one probe or two.
+    var hash: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var index = 0
+        while index < count {
+            hash = (hash ^ UInt64(self[index])) &* 0x100_0000_01b3
+            index &+= 1
+        }
+        return hash
+    }
+
     /// The set of bytes in a text, hashed onto 64 bits: a text whose mask lacks a bit of a
     /// constant's mask cannot equal, contain, begin or end with it, which rejects most
     /// comparisons without looking at a byte. The hash spreads lower-case ASCII letters,

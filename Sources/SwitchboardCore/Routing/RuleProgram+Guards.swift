@@ -1,12 +1,17 @@
 extension RuleProgram {
-    /// Every rule's `RuleGuard`, compiled to test each distinct comparison once and to give
-    /// the rules that may hold as a bit set.
+    /// Every rule's `RuleGuard`, compiled to test each distinct comparison (an "atom") once
+    /// and to give the rules that may hold as a bit set.
     ///
-    /// A rule's clause `k` is bit `rule` of layer `k`: one bit set per (clause, rule), a
-    /// layer `wordsPerLayer` words long. Evaluation starts from `preset` (1 where a rule has
-    /// no clause `k`, so that layer never stops it), tests every atom, and for each sets the
+    /// A rule's clause `k` is bit `rule` of layer `k`: one bit per (clause, rule), a layer
+    /// `wordsPerLayer` words long. Evaluation starts from `preset` (1 where a rule has no
+    /// clause `k`, so that layer never stops it), tests every atom, and for each sets the
     /// bits of the clauses its outcome satisfies. The rules still standing are the AND of
     /// the layers.
+    ///
+    /// Text equalities, the commonest comparison in routing rules, are not tested one by
+    /// one: those on one slot form a family in a hash table of their constants, and the
+    /// slot's value finds the one it equals (at most one: constants are distinct) with one
+    /// hash. The others fail without a look.
     struct Guards: Sendable, Hashable {
         /// Where an atom's bits are in `bits`: `start..<middle` are set when it holds,
         /// `middle..<end` when it fails.
@@ -16,12 +21,30 @@ extension RuleProgram {
             let end: UInt32
         }
 
-        /// The distinct comparisons of all guards, as nodes whose targets are unused, sorted
-        /// by test and slot so that a run of alike tests follows the same branches.
+        /// The text-equality atoms on one slot.
+        struct EqualsFamily: Sendable, Hashable {
+            let slot: Int32
+            /// The family's open-addressed table in `table`, a power of two at least twice
+            /// the family's size (so a probe always ends at an empty entry).
+            let tableStart: Int32
+            let tableMask: Int32
+            /// The family's atoms that set bits when they fail (negated literals), in `failing`.
+            let failingStart: Int32
+            let failingEnd: Int32
+        }
+
+        /// The distinct comparisons of all guards, as nodes whose targets are unused: first
+        /// the `testedCount` tested one by one, sorted by test and slot so that a run of alike
+        /// tests follows the same branches; then the text equalities, family by family.
         let atoms: [Node]
+        let testedCount: Int
         let atomBits: [Bits]
         /// Bit positions in the layers: `layer * wordsPerLayer * 64 + rule`.
         let bits: [UInt32]
+        let families: [EqualsFamily]
+        /// Atom indexes, -1 for an empty entry.
+        let table: [Int32]
+        let failing: [Int32]
         /// The atoms' folded text constants, back to back.
         let constants: [UInt8]
         let layerCount: Int
@@ -38,49 +61,110 @@ extension RuleProgram {
                 }
             }
 
-            var compiler = Compiler(layout: layout)
-            var atomIndex: [Comparison: Int] = [:]
-            var whenHolds: [[UInt32]] = [], whenFails: [[UInt32]] = []
+            var atoms = Atoms(layout: layout)
             for (rule, ruleGuard) in guards.enumerated() {
                 for (layer, clause) in ruleGuard.clauses.enumerated() {
                     let bit = UInt32(truncatingIfNeeded: Compiler.index(layer * wordsPerLayer * 64 + rule))
-                    for literal in clause {
-                        let atom: Int
-                        if let known = atomIndex[literal.comparison] {
-                            atom = known
-                        } else {
-                            atom = compiler.nodes.count
-                            atomIndex[literal.comparison] = atom
-                            compiler.emit(literal.comparison, onTrue: 0, onFalse: 0)
-                            whenHolds.append([])
-                            whenFails.append([])
-                        }
-                        if literal.holds { whenHolds[atom].append(bit) } else { whenFails[atom].append(bit) }
-                    }
+                    for literal in clause { atoms.add(literal, bit: bit) }
                 }
             }
-
-            let order = compiler.nodes.indices.sorted { left, right in
-                let a = compiler.nodes[left], b = compiler.nodes[right]
-                return (a.test.rawValue, a.slot, left) < (b.test.rawValue, b.slot, right)
+            let nodes = atoms.compiler.nodes
+            let tested = nodes.indices.filter { nodes[$0].test != .textEquals }.sorted { left, right in
+                (nodes[left].test.rawValue, nodes[left].slot, left) < (nodes[right].test.rawValue, nodes[right].slot, right)
             }
+            let equalities = Dictionary(grouping: nodes.indices.filter { nodes[$0].test == .textEquals }) { nodes[$0].slot }
+            let order = tested + equalities.keys.sorted().flatMap { equalities[$0] ?? [] }
+
             var bits: [UInt32] = [], atomBits: [Bits] = []
             for atom in order {
                 let start = bits.count
-                bits += whenHolds[atom]
+                bits += atoms.whenHolds[atom]
                 let middle = bits.count
-                bits += whenFails[atom]
+                bits += atoms.whenFails[atom]
                 atomBits.append(Bits(
                     start: UInt32(truncatingIfNeeded: start), middle: UInt32(truncatingIfNeeded: middle),
                     end: UInt32(truncatingIfNeeded: Compiler.index(bits.count))))
             }
-            self.atoms = order.map { compiler.nodes[$0] }
+            let laidAtoms = order.map { nodes[$0] }
+            self.atoms = laidAtoms
+            self.testedCount = tested.count
             self.atomBits = atomBits
             self.bits = bits
-            self.constants = compiler.constants
+            self.constants = atoms.compiler.constants
             self.layerCount = layerCount
             self.wordsPerLayer = wordsPerLayer
             self.preset = preset
+
+            // The families' tables, over the new atom positions.
+            var families: [EqualsFamily] = [], table: [Int32] = [], failing: [Int32] = []
+            var position = tested.count
+            atoms.compiler.constants.withUnsafeBufferPointer { constants in
+                for slot in equalities.keys.sorted() {
+                    let members = position..<(position + (equalities[slot]?.count ?? 0))
+                    position = members.upperBound
+                    var capacity = 2
+                    while capacity < 2 * members.count { capacity *= 2 }
+                    let tableStart = table.count
+                    table += repeatElement(-1, count: capacity)
+                    for atom in members {
+                        let node = laidAtoms[atom]
+                        let constant = FoldedBytes(buffer: constants, start: node.constantStart, count: node.constantCount)
+                        var entry = Int(truncatingIfNeeded: constant.hash) & (capacity - 1)
+                        while table[tableStart + entry] >= 0 { entry = (entry + 1) & (capacity - 1) }
+                        table[tableStart + entry] = Compiler.index(atom)
+                    }
+                    let failingStart = failing.count
+                    failing += members.filter { atomBits[$0].middle != atomBits[$0].end }.map(Compiler.index)
+                    families.append(EqualsFamily(
+                        slot: slot, tableStart: Compiler.index(tableStart), tableMask: Compiler.index(capacity - 1),
+                        failingStart: Compiler.index(failingStart), failingEnd: Compiler.index(failing.count)))
+                }
+            }
+            self.families = families
+            self.table = table
+            self.failing = failing
+        }
+
+        /// The distinct comparisons, compiled, and the bits each sets when it holds or fails.
+        private struct Atoms {
+            /// What makes two comparisons the same test: `Tier equals Gold` and `tier equals
+            /// gold` are one atom.
+            struct Key: Hashable {
+                let test: Node.Test
+                let slot: Int32
+                let operandB: UInt64
+                let operand: [UInt8]
+            }
+
+            var compiler: Compiler
+            var index: [Key: Int] = [:]
+            var whenHolds: [[UInt32]] = []
+            var whenFails: [[UInt32]] = []
+
+            init(layout: RoutingContextLayout) { compiler = Compiler(layout: layout) }
+
+            mutating func add(_ literal: RuleGuard.Literal, bit: UInt32) {
+                let constantsBefore = compiler.constants.count
+                compiler.emit(literal.comparison, onTrue: 0, onFalse: 0)
+                guard let node = compiler.nodes.last else { return }
+                let operand = node.test == .numberWithin
+                    ? withUnsafeBytes(of: node.operandA) { Array($0) }
+                    : Array(compiler.constants[constantsBefore...])
+                let key = Key(test: node.test, slot: node.slot, operandB: node.operandB, operand: operand)
+                let atom: Int
+                if let known = index[key] {
+                    // Seen before: forget the copy just compiled.
+                    compiler.nodes.removeLast()
+                    compiler.constants.removeLast(compiler.constants.count - constantsBefore)
+                    atom = known
+                } else {
+                    atom = compiler.nodes.count - 1
+                    index[key] = atom
+                    whenHolds.append([])
+                    whenFails.append([])
+                }
+                if literal.holds { whenHolds[atom].append(bit) } else { whenFails[atom].append(bit) }
+            }
         }
 
         /// Calls `body` with the rules whose guards hold in `slots`: bit `rule % 64` of word
@@ -96,16 +180,14 @@ extension RuleProgram {
                     atomBits.withUnsafeBufferPointer { atomBits in
                         bits.withUnsafeBufferPointer { bits in
                             constants.withUnsafeBufferPointer { constants in
-                                for index in 0..<atoms.count {
+                                for index in 0..<testedCount {
                                     let holds = RuleProgram.holds(atoms[index], slots: slots, bytes: bytes, constants: constants)
                                     let place = atomBits[index]
-                                    var next = Int(holds ? place.start : place.middle)
-                                    let end = Int(holds ? place.middle : place.end)
-                                    while next < end {
-                                        let bit = Int(bits[next])
-                                        layers[bit &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: bit & 63)
-                                        next &+= 1
-                                    }
+                                    Self.set(holds ? place.start : place.middle, to: holds ? place.middle : place.end, of: bits, in: layers)
+                                }
+                                testFamilies(slots: slots, bytes: bytes, atoms: atoms, constants: constants) { atom, holds in
+                                    let place = atomBits[atom]
+                                    Self.set(holds ? place.start : place.middle, to: holds ? place.middle : place.end, of: bits, in: layers)
                                 }
                             }
                         }
@@ -115,6 +197,54 @@ extension RuleProgram {
                     for word in 0..<wordsPerLayer { layers[word] &= layers[layer &* wordsPerLayer &+ word] }
                 }
                 return body(UnsafeBufferPointer(rebasing: layers[0..<wordsPerLayer]))
+            }
+        }
+
+        /// For each family: the atom the slot's text equals (if any) holds; of the others,
+        /// only those with bits to set when they fail are reported.
+        @inline(__always)
+        private func testFamilies(
+            slots: UnsafeBufferPointer<FoldedValues.Slot>, bytes: UnsafeBufferPointer<UInt8>,
+            atoms: UnsafeBufferPointer<Node>, constants: UnsafeBufferPointer<UInt8>, _ report: (Int, Bool) -> Void
+        ) {
+            table.withUnsafeBufferPointer { table in
+                failing.withUnsafeBufferPointer { failing in
+                    for family in families {
+                        let slot = slots[Int(family.slot)]
+                        var matched = -1
+                        if slot.count >= 0 {
+                            let value = FoldedBytes(buffer: bytes, start: slot.start, count: slot.count)
+                            let mask = Int(family.tableMask)
+                            var entry = Int(truncatingIfNeeded: value.hash) & mask
+                            while true {
+                                let atom = Int(table[Int(family.tableStart) &+ entry])
+                                if atom < 0 { break }
+                                let node = atoms[atom]
+                                if value.equals(FoldedBytes(buffer: constants, start: node.constantStart, count: node.constantCount)) {
+                                    matched = atom
+                                    break
+                                }
+                                entry = (entry &+ 1) & mask
+                            }
+                        }
+                        if matched >= 0 { report(matched, true) }
+                        for index in Int(family.failingStart)..<Int(family.failingEnd) where Int(failing[index]) != matched {
+                            report(Int(failing[index]), false)
+                        }
+                    }
+                }
+            }
+        }
+
+        @inline(__always)
+        private static func set(
+            _ start: UInt32, to end: UInt32, of bits: UnsafeBufferPointer<UInt32>, in layers: UnsafeMutableBufferPointer<UInt64>
+        ) {
+            var next = Int(start)
+            while next < Int(end) {
+                let bit = Int(bits[next])
+                layers[bit &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: bit & 63)
+                next &+= 1
             }
         }
     }

@@ -97,4 +97,24 @@ import Testing
         #expect(compiled.program.candidates(in: french.folded) == [2])
         #expect(compiled.evaluate(french).ruleName == "c")
     }
+
+    @Test func equalitiesThatFoldAlikeAreOneAtomFoundByHash() throws {
+        let rules = [
+            RoutingRule(name: "a", condition: Rules.text("tier", .equals, "Gold"), queue: "q"),
+            RoutingRule(name: "b", condition: Rules.text("tier", .equals, "silver"), queue: "q"),
+            RoutingRule(name: "c", condition: .all([Rules.text("tier", .equals, "GOLD"), Rules.number(.eq, 1)]), queue: "q"),
+            RoutingRule(name: "d", condition: Rules.text("tier", .notEquals, "silver"), queue: "q"),
+        ]
+        let compiled = CompiledRoutingRules(workStream: Rules.workStream(rules))
+        // gold, silver (one family on tier) and total = 1.
+        #expect(compiled.program.guards.atoms.count == 3)
+        #expect(compiled.program.guards.families.count == 1)
+        let gold = compiled.layout.makeContext(context: ["tier": .text("gOLD"), "total": .number(1)], channelData: [:])
+        #expect(compiled.program.candidates(in: gold.folded) == [0, 2, 3])
+        let silver = compiled.layout.makeContext(context: ["tier": .text("Silver")], channelData: [:])
+        #expect(compiled.program.candidates(in: silver.folded) == [1])
+        let absent = compiled.layout.makeContext(context: [:], channelData: [:])
+        #expect(compiled.program.candidates(in: absent.folded) == [3])
+        #expect(compiled.evaluate(absent).ruleName == "d")
+    }
 }
