@@ -1,6 +1,6 @@
 extension RuleProgram {
     /// Compiles rule conditions, in order, against a layout.
-    init(conditions: [Condition], layout: RoutingContextLayout) {
+    convenience init(conditions: [Condition], layout: RoutingContextLayout) {
         var compiler = Compiler(layout: layout)
         var entries: [Int] = []
         for (index, condition) in conditions.enumerated() {
@@ -13,12 +13,10 @@ extension RuleProgram {
                 onTrue: Self.terminal(index), onFalse: Self.terminal(conditions.count))
         }
         let laid = Self.laidOut(compiler.nodes, entries: entries)
-        self.nodes = laid.nodes
-        self.ruleEntries = laid.entries.map { Int32(truncatingIfNeeded: $0) }
-        self.constants = compiler.constants
-        self.ruleCount = conditions.count
-        self.slotCount = layout.slots.count
-        self.guards = Guards(conditions.map(RuleGuard.init), layout: layout)
+        self.init(
+            nodes: laid.nodes, constants: compiler.constants, ruleEntries: laid.entries.map { Int32(truncatingIfNeeded: $0) },
+            guards: Guards(conditions.map(RuleGuard.init), layout: layout), ruleCount: conditions.count,
+            slotCount: layout.slots.count)
     }
 
     /// Emits nodes in pre-order, so a condition's first node is at `nodes.count` when it is

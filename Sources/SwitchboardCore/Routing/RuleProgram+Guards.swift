@@ -12,13 +12,27 @@ extension RuleProgram {
     /// one: those on one slot form a family in a hash table of their constants, and the
     /// slot's value finds the one it equals (at most one: constants are distinct) with one
     /// hash. The others fail without a look.
-    struct Guards: Sendable, Hashable {
-        /// Where an atom's bits are in `bits`: `start..<middle` are set when it holds,
-        /// `middle..<end` when it fails.
-        struct Bits: Sendable, Hashable {
-            let start: UInt32
-            let middle: UInt32
-            let end: UInt32
+    /// A class for the reason `RuleProgram` is one.
+    final class Guards: Sendable {
+        /// Bits to set in one word of the layers.
+        struct WordBits: Sendable, Hashable {
+            let word: Int
+            let mask: UInt64
+        }
+
+        /// What an atom sets: the first word of bits when it holds and when it fails (a
+        /// mask of 0 sets nothing), set without a branch on the outcome; and, for an atom
+        /// whose bits span more words, the others in `extraBits` (`extraStart..<extraMiddle`
+        /// when it holds, `extraMiddle..<extraEnd` when it fails).
+        struct Outcome: Sendable, Hashable {
+            let whenHolds: WordBits
+            let whenFails: WordBits
+            let extraStart: UInt32
+            let extraMiddle: UInt32
+            let extraEnd: UInt32
+
+            var hasExtra: Bool { extraEnd != extraStart }
+            var failingSetsBits: Bool { whenFails.mask != 0 }
         }
 
         /// The text-equality atoms on one slot.
@@ -35,12 +49,15 @@ extension RuleProgram {
 
         /// The distinct comparisons of all guards, as nodes whose targets are unused: first
         /// the `testedCount` tested one by one, sorted by test and slot so that a run of alike
-        /// tests follows the same branches; then the text equalities, family by family.
+        /// tests follows the same branches (the number ranges last, from `numbersStart`); then
+        /// the text equalities, family by family.
         let atoms: [Node]
+        let numbersStart: Int
         let testedCount: Int
-        let atomBits: [Bits]
-        /// Bit positions in the layers: `layer * wordsPerLayer * 64 + rule`.
-        let bits: [UInt32]
+        /// Per atom. A bit's position in the layers is `layer * wordsPerLayer * 64 + rule`;
+        /// an atom shared by many rules sets its bits a word at a time.
+        let outcomes: [Outcome]
+        let extraBits: [WordBits]
         let families: [EqualsFamily]
         /// Atom indexes, -1 for an empty entry.
         let table: [Int32]
@@ -75,21 +92,25 @@ extension RuleProgram {
             let equalities = Dictionary(grouping: nodes.indices.filter { nodes[$0].test == .textEquals }) { nodes[$0].slot }
             let order = tested + equalities.keys.sorted().flatMap { equalities[$0] ?? [] }
 
-            var bits: [UInt32] = [], atomBits: [Bits] = []
+            var outcomes: [Outcome] = [], extraBits: [WordBits] = []
             for atom in order {
-                let start = bits.count
-                bits += atoms.whenHolds[atom]
-                let middle = bits.count
-                bits += atoms.whenFails[atom]
-                atomBits.append(Bits(
-                    start: UInt32(truncatingIfNeeded: start), middle: UInt32(truncatingIfNeeded: middle),
-                    end: UInt32(truncatingIfNeeded: Compiler.index(bits.count))))
+                let whenHolds = Self.byWord(atoms.whenHolds[atom]), whenFails = Self.byWord(atoms.whenFails[atom])
+                let extraStart = extraBits.count
+                extraBits += whenHolds.dropFirst()
+                let extraMiddle = extraBits.count
+                extraBits += whenFails.dropFirst()
+                outcomes.append(Outcome(
+                    whenHolds: whenHolds.first ?? WordBits(word: 0, mask: 0),
+                    whenFails: whenFails.first ?? WordBits(word: 0, mask: 0),
+                    extraStart: UInt32(truncatingIfNeeded: extraStart), extraMiddle: UInt32(truncatingIfNeeded: extraMiddle),
+                    extraEnd: UInt32(truncatingIfNeeded: Compiler.index(extraBits.count))))
             }
             let laidAtoms = order.map { nodes[$0] }
             self.atoms = laidAtoms
+            self.numbersStart = tested.firstIndex { nodes[$0].test == .numberWithin } ?? tested.count
             self.testedCount = tested.count
-            self.atomBits = atomBits
-            self.bits = bits
+            self.outcomes = outcomes
+            self.extraBits = extraBits
             self.constants = atoms.compiler.constants
             self.layerCount = layerCount
             self.wordsPerLayer = wordsPerLayer
@@ -114,7 +135,7 @@ extension RuleProgram {
                         table[tableStart + entry] = Compiler.index(atom)
                     }
                     let failingStart = failing.count
-                    failing += members.filter { atomBits[$0].middle != atomBits[$0].end }.map(Compiler.index)
+                    failing += members.filter { outcomes[$0].failingSetsBits }.map(Compiler.index)
                     families.append(EqualsFamily(
                         slot: slot, tableStart: Compiler.index(tableStart), tableMask: Compiler.index(capacity - 1),
                         failingStart: Compiler.index(failingStart), failingEnd: Compiler.index(failing.count)))
@@ -123,6 +144,17 @@ extension RuleProgram {
             self.families = families
             self.table = table
             self.failing = failing
+        }
+
+        /// Bit positions as one mask per word, in the order the words first appear.
+        private static func byWord(_ positions: [UInt32]) -> [WordBits] {
+            var words: [Int] = [], masks: [Int: UInt64] = [:]
+            for position in positions {
+                let word = Int(position / 64)
+                if masks[word] == nil { words.append(word) }
+                masks[word, default: 0] |= 1 << UInt64(position % 64)
+            }
+            return words.map { WordBits(word: $0, mask: masks[$0] ?? 0) }
         }
 
         /// The distinct comparisons, compiled, and the bits each sets when it holds or fails.
@@ -177,18 +209,35 @@ extension RuleProgram {
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: preset.count) { layers in
                 _ = layers.initialize(from: preset)
                 atoms.withUnsafeBufferPointer { atoms in
-                    atomBits.withUnsafeBufferPointer { atomBits in
-                        bits.withUnsafeBufferPointer { bits in
+                    outcomes.withUnsafeBufferPointer { outcomes in
+                        extraBits.withUnsafeBufferPointer { extraBits in
                             constants.withUnsafeBufferPointer { constants in
-                                for index in 0..<testedCount {
-                                    let holds = RuleProgram.holds(atoms[index], slots: slots, bytes: bytes, constants: constants)
-                                    let place = atomBits[index]
-                                    Self.set(holds ? place.start : place.middle, to: holds ? place.middle : place.end, of: bits, in: layers)
+                                let record = { (atom: Int, holds: Bool) in
+                                    let outcome = outcomes[atom]
+                                    let bits = holds ? outcome.whenHolds : outcome.whenFails
+                                    // Most outcomes set nothing (a false atom of a positive
+                                    // literal): skip the store, which would chain every atom
+                                    // on the one before through a word in memory.
+                                    if bits.mask != 0 { layers[bits.word] |= bits.mask }
+                                    if _slowPath(outcome.hasExtra) {
+                                        var next = Int(holds ? outcome.extraStart : outcome.extraMiddle)
+                                        let end = Int(holds ? outcome.extraMiddle : outcome.extraEnd)
+                                        while next < end {
+                                            layers[extraBits[next].word] |= extraBits[next].mask
+                                            next &+= 1
+                                        }
+                                    }
                                 }
-                                testFamilies(slots: slots, bytes: bytes, atoms: atoms, constants: constants) { atom, holds in
-                                    let place = atomBits[atom]
-                                    Self.set(holds ? place.start : place.middle, to: holds ? place.middle : place.end, of: bits, in: layers)
+                                for atom in 0..<numbersStart {
+                                    record(atom, RuleProgram.holds(atoms[atom], slots: slots, bytes: bytes, constants: constants))
                                 }
+                                // Ranges need no mask check: an absent or text value's number is NaN.
+                                for atom in numbersStart..<testedCount {
+                                    let node = atoms[atom]
+                                    let value = slots[Int(node.slot)].number
+                                    record(atom, node.low <= value && value <= node.high)
+                                }
+                                testFamilies(slots: slots, bytes: bytes, atoms: atoms, constants: constants, record)
                             }
                         }
                     }
@@ -236,16 +285,5 @@ extension RuleProgram {
             }
         }
 
-        @inline(__always)
-        private static func set(
-            _ start: UInt32, to end: UInt32, of bits: UnsafeBufferPointer<UInt32>, in layers: UnsafeMutableBufferPointer<UInt64>
-        ) {
-            var next = Int(start)
-            while next < Int(end) {
-                let bit = Int(bits[next])
-                layers[bit &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: bit & 63)
-                next &+= 1
-            }
-        }
     }
 }
