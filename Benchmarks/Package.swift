@@ -22,6 +22,7 @@ let package = Package(
         .executableTarget(
             name: "RoutingBenchmarks",
             dependencies: [
+                "RoutingFixture",
                 .product(name: "SwitchboardCore", package: switchboardPackage),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
@@ -45,6 +46,16 @@ let package = Package(
             ],
             path: "Benchmarks/JSONBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .target(
+            name: "RoutingFixture",
+            dependencies: [.product(name: "SwitchboardCore", package: switchboardPackage)],
+            path: "Benchmarks/RoutingFixture"
+        ),
+        .executableTarget(
+            name: "RoutingProfile",
+            dependencies: ["RoutingFixture", .product(name: "SwitchboardCore", package: switchboardPackage)],
+            path: "Benchmarks/RoutingProfile"
         ),
     ],
     swiftLanguageModes: [.v6]
