@@ -12,6 +12,7 @@ extension RuleProgram {
     /// one: those on one slot form a family in a hash table of their constants, and the
     /// slot's value finds the one it equals (at most one: constants are distinct) with one
     /// hash. The others fail without a look.
+    ///
     /// A class for the reason `RuleProgram` is one.
     final class Guards: Sendable {
         /// Bits to set in one word of the layers.
@@ -21,7 +22,7 @@ extension RuleProgram {
         }
 
         /// What an atom sets: the first word of bits when it holds and when it fails (a
-        /// mask of 0 sets nothing), set without a branch on the outcome; and, for an atom
+        /// mask of 0 sets nothing), picked without a branch on the outcome; and, for an atom
         /// whose bits span more words, the others in `extraBits` (`extraStart..<extraMiddle`
         /// when it holds, `extraMiddle..<extraEnd` when it fails).
         struct Outcome: Sendable, Hashable {
@@ -116,19 +117,27 @@ extension RuleProgram {
             self.wordsPerLayer = wordsPerLayer
             self.preset = preset
 
-            // The families' tables, over the new atom positions.
+            (self.families, self.table, self.failing) = Self.hashTables(
+                of: equalities.keys.sorted().map { equalities[$0]?.count ?? 0 }, from: tested.count, atoms: laidAtoms,
+                outcomes: outcomes, constants: atoms.compiler.constants)
+        }
+
+        /// The families' hash tables: family `f` is the next `sizes[f]` atoms from `start`.
+        private static func hashTables(
+            of sizes: [Int], from start: Int, atoms: [Node], outcomes: [Outcome], constants: [UInt8]
+        ) -> (families: [EqualsFamily], table: [Int32], failing: [Int32]) {
             var families: [EqualsFamily] = [], table: [Int32] = [], failing: [Int32] = []
-            var position = tested.count
-            atoms.compiler.constants.withUnsafeBufferPointer { constants in
-                for slot in equalities.keys.sorted() {
-                    let members = position..<(position + (equalities[slot]?.count ?? 0))
+            var position = start
+            constants.withUnsafeBufferPointer { constants in
+                for size in sizes {
+                    let members = position..<(position + size)
                     position = members.upperBound
                     var capacity = 2
                     while capacity < 2 * members.count { capacity *= 2 }
                     let tableStart = table.count
                     table += repeatElement(-1, count: capacity)
                     for atom in members {
-                        let node = laidAtoms[atom]
+                        let node = atoms[atom]
                         let constant = FoldedBytes(buffer: constants, start: node.constantStart, count: node.constantCount)
                         var entry = Int(truncatingIfNeeded: constant.hash) & (capacity - 1)
                         while table[tableStart + entry] >= 0 { entry = (entry + 1) & (capacity - 1) }
@@ -137,13 +146,12 @@ extension RuleProgram {
                     let failingStart = failing.count
                     failing += members.filter { outcomes[$0].failingSetsBits }.map(Compiler.index)
                     families.append(EqualsFamily(
-                        slot: slot, tableStart: Compiler.index(tableStart), tableMask: Compiler.index(capacity - 1),
+                        slot: atoms[members.lowerBound].slot, tableStart: Compiler.index(tableStart),
+                        tableMask: Compiler.index(capacity - 1),
                         failingStart: Compiler.index(failingStart), failingEnd: Compiler.index(failing.count)))
                 }
             }
-            self.families = families
-            self.table = table
-            self.failing = failing
+            return (families, table, failing)
         }
 
         /// Bit positions as one mask per word, in the order the words first appear.
