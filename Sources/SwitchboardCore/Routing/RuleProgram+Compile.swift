@@ -20,7 +20,8 @@ extension RuleProgram {
     }
 
     /// Emits nodes in pre-order, so a condition's first node is at `nodes.count` when it is
-    /// emitted and the node after it is that plus `nodeCount(condition)`.
+    /// emitted and the node after it is that plus `nodeCount(condition)`. The guards compile
+    /// their comparisons with it too, so a guard tests exactly what the rule's node tests.
     struct Compiler {
         let layout: RoutingContextLayout
         var nodes: [Node] = []

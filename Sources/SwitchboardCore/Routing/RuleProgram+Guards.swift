@@ -292,6 +292,5 @@ extension RuleProgram {
                 }
             }
         }
-
     }
 }

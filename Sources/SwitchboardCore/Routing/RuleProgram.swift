@@ -10,12 +10,12 @@
 /// or allocation. Inside a rule, the children of `all` and `any` are tested in the order
 /// likeliest to decide soonest (`inTestOrder(_:)`), not necessarily as written: the result
 /// is the same.
+/// `not` swaps its child's targets; `notEquals`, `notContains`, `isNotEmpty` and `ne` are
+/// their positive tests with swapped targets.
 ///
 /// Which rules run at all is decided first by their guards (`RuleGuard`, `Guards`): a few
 /// necessary clauses per rule, over comparisons shared between rules and each tested once.
 /// Only the rules whose guards hold run, top down, and the first that holds wins.
-/// `not` swaps its child's targets; `notEquals`, `notContains`, `isNotEmpty` and `ne` are
-/// their positive tests with swapped targets.
 ///
 /// Absent values (a variable never sent, or a wrong-type value dropped, W2) behave so that
 /// each negative operator is exactly the negation of its positive one:
