@@ -79,3 +79,46 @@ import Testing
         #expect(after.figures(since: before, through: 0).isEmpty, "no conversation, no per-conversation figure")
     }
 }
+
+/// `--repeat`: each entry's runs summed up by their median and range.
+@Suite struct BenchSummaryTests {
+    static func run(_ entry: String, _ rate: Double, cpu: Double?, ratio: Double? = nil, offerP99: UInt64? = nil) -> BenchReport.Run {
+        var run = BenchReport.Run(
+            entry: entry, durationSeconds: 10, sent: 100, reachedActive: 100, conversationsPerSecond: rate,
+            sendToOffer: offerP99.map { LatencySummary(count: 100, p50: $0 / 2, p90: $0 / 2, p99: $0, p999: $0, max: $0) },
+            sendToActive: nil, lateSends: 0, stillInFlight: 0, sendFailures: [:], refusedAccepts: 0, actionOutcomes: [:], agentErrors: [:],
+            processes: [], ratioToBaseline: ratio)
+        run.systemCPUSecondsPer1000 = cpu
+        return run
+    }
+
+    @Test func theMedianOfAnOddCountIsItsMiddleValueAndOfAnEvenCountTheMeanOfTheTwo() {
+        #expect(BenchSpread([714, 476, 545]) == BenchSpread(median: 545, min: 476, max: 714))
+        #expect(BenchSpread([4, 1, 3, 2]) == BenchSpread(median: 2.5, min: 1, max: 4))
+        #expect(BenchSpread([]) == nil)
+    }
+
+    @Test func onlyEntriesThatRanMoreThanOnceAreSummedUpEachOnItsOwnRuns() throws {
+        let runs = [
+            Self.run("webhook", 476, cpu: 3.4, ratio: 0.034, offerP99: 1_260_000), Self.run("webhook", 714, cpu: 2.3, ratio: 0.05),
+            Self.run("webhook", 545, cpu: 3.0, ratio: 0.04), Self.run("submit", 686, cpu: 2.4),
+        ]
+        let summaries = BenchSummary.of(runs, paced: false)
+        try #require(summaries.count == 1)
+        let webhook = summaries[0]
+        #expect(webhook.entry == "webhook" && webhook.runs == 3)
+        #expect(webhook.conversationsPerSecond == BenchSpread(median: 545, min: 476, max: 714))
+        #expect(webhook.systemCPUSecondsPer1000 == BenchSpread(median: 3.0, min: 2.3, max: 3.4))
+        #expect(webhook.ratioToBaseline?.median == 0.04)
+        #expect(webhook.sendToOfferP99Micros == nil, "unpaced: no latency figure")
+        #expect(webhook.text == "[webhook] median of 3 runs: 545 conversations/s (476–714); system CPU 3.000 s per 1,000 conversations (2.300–3.400); 4.0 % of the median baseline (3.4–5.0 %)")
+    }
+
+    @Test func aPacedRunsSummaryGivesTheOfferLatencyP99() throws {
+        let summary = try #require(BenchSummary.of([
+            Self.run("webhook", 100, cpu: nil, offerP99: 4_990), Self.run("webhook", 100, cpu: nil, offerP99: 6_080),
+        ], paced: true).first)
+        #expect(summary.sendToOfferP99Micros == BenchSpread(median: 5_535, min: 4_990, max: 6_080))
+        #expect(summary.text == "[webhook] median of 2 runs: 100 conversations/s (100–100); send → offer p99 5.54 ms (4.99 ms–6.08 ms)")
+    }
+}

@@ -66,6 +66,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait after the load for conversations still in flight.")
     var drain: Double = 30
 
+    @Option(name: .customLong("repeat"), help: "Measure each entry, and the baseline, this many times on the same system; the report adds the median and range of the main figures.")
+    var repeats = 1
+
     @Flag(inversion: .prefixedNo, help: "Measure the raw baseline pipeline too.")
     var baseline = true
 
@@ -86,6 +89,7 @@ struct BenchCommand: AsyncParsableCommand {
             throw ValidationError("--duration, --connections, --max-in-flight and --agent-capacity must be positive; --warmup, --drain and --think-time-ms not negative")
         }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive (omit it to drive as fast as possible)") }
+        guard (1...100).contains(repeats) else { throw ValidationError("--repeat must be between 1 and 100") }
     }
 
     func run() async throws {

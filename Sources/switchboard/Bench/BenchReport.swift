@@ -20,6 +20,8 @@ struct BenchReport: Codable, Sendable {
         /// nil: agents keep their conversations.
         var handleTimeMs: Double?
         var cores: Int
+        /// Runs of each entry and of the baseline (`--repeat`).
+        var repeats: Int = 1
     }
 
     /// One process's use during the measured window.
@@ -54,6 +56,8 @@ struct BenchReport: Codable, Sendable {
     struct Run: Codable, Sendable {
         /// `webhook` or `submit`.
         var entry: String
+        /// Which of the entry's `--repeat` runs this is, from 1 (nil: it ran once).
+        var repetition: Int? = nil
         var durationSeconds: Double
         /// Conversations sent during the window.
         var sent: Int
@@ -109,7 +113,12 @@ struct BenchReport: Codable, Sendable {
 
     var settings: Settings
     var runs: [Run]
+    /// The baseline (with `--repeat`, the run of median messages/s; every run's ratio is to it).
     var baseline: Baseline?
+    /// Every baseline run, when there was more than one.
+    var baselineRuns: [Baseline] = []
+    /// Each entry's runs summed up when it ran more than once (`--repeat`).
+    var summaries: [BenchSummary] = []
     var warnings: [String]
 
     var json: String {
@@ -127,7 +136,8 @@ struct BenchReport: Codable, Sendable {
                 + "\(settings.distributors) distributors; rate \(rate); warm-up \(Self.number(settings.warmupSeconds)) s, measured \(Self.number(settings.durationSeconds)) s; \(settings.cores) cores")
         for run in runs {
             lines.append("")
-            lines.append("[\(run.entry)] \(Self.number(run.conversationsPerSecond)) conversations/s reached Active (\(run.reachedActive) in \(Self.number(run.durationSeconds)) s; \(run.sent) sent)"
+            let label = run.repetition.map { "\(run.entry) \($0)/\(settings.repeats)" } ?? run.entry
+            lines.append("[\(label)] \(Self.number(run.conversationsPerSecond)) conversations/s reached Active (\(run.reachedActive) in \(Self.number(run.durationSeconds)) s; \(run.sent) sent)"
                 + (run.ratioToBaseline.map { String(format: " = %.1f %% of the baseline", $0 * 100) } ?? ""))
             lines.append(Self.latencyLine("send → offer ", run.sendToOffer))
             lines.append(Self.latencyLine("send → Active", run.sendToActive))
@@ -147,12 +157,21 @@ struct BenchReport: Codable, Sendable {
                 lines.append("  messages per conversation over all links: \(String(format: "%.1f", messages))")
             }
         }
-        if let baseline {
+        if baselineRuns.count > 1 {
             lines.append("")
+            lines.append("[baseline] \(baselineRuns.count) runs: " + baselineRuns.map { Self.number($0.messagesPerSecond.rounded()) }.joined(separator: ", ")
+                + " messages/s; the median run:")
+        }
+        if let baseline {
+            if baselineRuns.count <= 1 { lines.append("") }
             lines.append("[baseline] \(Self.number(baseline.messagesPerSecond)) messages/s through a raw \(baseline.hops)-process ZeroMQ + SQLite pipeline "
                 + "(\(baseline.payloadBytes)-byte frames, group-committed insert + ack update per hop; \(baseline.messagesThrough) in \(Self.number(baseline.durationSeconds)) s)")
             lines.append(Self.latencyLine("send → sink  ", baseline.sendToSink))
             lines += Self.processLines(baseline.processes, per: "messages")
+        }
+        if !summaries.isEmpty {
+            lines.append("")
+            lines += summaries.map(\.text)
         }
         for warning in warnings { lines.append("warning: \(warning)") }
         return lines.joined(separator: "\n")

@@ -52,7 +52,7 @@ final class BenchRunner: Service, Sendable {
             rules: options.rules, distributors: options.distributors, rate: options.rate, warmupSeconds: options.warmup,
             durationSeconds: options.duration, maxInFlight: options.maxInFlight, connections: options.connections,
             thinkTimeMs: options.thinkTimeMs, handleTimeMs: options.handleTimeMs < 0 ? nil : options.handleTimeMs,
-            cores: ProcessInfo.processInfo.activeProcessorCount)
+            cores: ProcessInfo.processInfo.activeProcessorCount, repeats: options.repeats)
     }
 
     private func bench() async throws(BenchError) -> BenchReport {
@@ -78,20 +78,18 @@ final class BenchRunner: Service, Sendable {
         report.warnings = warnings
 
         if options.baseline {
-            if isStopped { throw BenchError(.interrupted, "interrupted") }
-            say("measuring the baseline pipeline")
-            let baseline = BaselinePipeline(
-                dataDirectory: folder.appendingPathComponent("baseline").path, payloadBytes: Self.submitSize(topology),
-                logger: logger, say: { [self] in say($0) }, stopped: stopped)
-            let figures: BenchReport.Baseline
+            let baselines: [BenchReport.Baseline]
             do {
-                figures = try await baseline.run(
-                    warmup: Self.duration(options.warmup), duration: Self.duration(options.duration), maxInFlight: options.maxInFlight)
+                baselines = try await measureBaselines(topology, folder: folder)
             } catch where error.code != .interrupted {
                 report.warnings.append("no baseline: \(error)")
+                report.summaries = BenchSummary.of(report.runs, paced: options.rate != nil)
                 return report
             }
+            // The run of median messages/s stands for the baseline (the upper one of an even count).
+            let figures = baselines.sorted { $0.messagesPerSecond < $1.messagesPerSecond }[baselines.count / 2]
             report.baseline = figures
+            if baselines.count > 1 { report.baselineRuns = baselines }
             for index in report.runs.indices where figures.messagesPerSecond > 0 {
                 report.runs[index].ratioToBaseline = report.runs[index].conversationsPerSecond / figures.messagesPerSecond
             }
@@ -99,7 +97,23 @@ final class BenchRunner: Service, Sendable {
                 report.warnings.append("with --rate the runs are paced: the ratio to the (unpaced) baseline is not a throughput comparison")
             }
         }
+        report.summaries = BenchSummary.of(report.runs, paced: options.rate != nil)
         return report
+    }
+
+    /// The baseline pipeline, `--repeat` times, each on a fresh data directory.
+    private func measureBaselines(_ topology: BenchTopology, folder: URL) async throws(BenchError) -> [BenchReport.Baseline] {
+        var baselines: [BenchReport.Baseline] = []
+        for repetition in 1...options.repeats {
+            if isStopped { throw BenchError(.interrupted, "interrupted") }
+            say("measuring the baseline pipeline" + (options.repeats > 1 ? " (\(repetition) of \(options.repeats))" : ""))
+            let baseline = BaselinePipeline(
+                dataDirectory: folder.appendingPathComponent("baseline-\(repetition)").path, payloadBytes: Self.submitSize(topology),
+                logger: logger, say: { [self] in say($0) }, stopped: stopped)
+            baselines.append(try await baseline.run(
+                warmup: Self.duration(options.warmup), duration: Self.duration(options.duration), maxInFlight: options.maxInFlight))
+        }
+        return baselines
     }
 
     // MARK: the Switchboard system
@@ -147,9 +161,14 @@ final class BenchRunner: Service, Sendable {
         let entries: [BenchCommand.Entry] = options.entry == .both ? [.webhook, .submit] : [options.entry]
         var runs: [BenchReport.Run] = []
         for entry in entries {
-            if isStopped { throw BenchError(.interrupted, "interrupted") }
-            say("\(entry.rawValue): \(Self.number(options.warmup)) s warm-up, then \(Self.number(options.duration)) s measured")
-            runs.append(try await measure(entry, topology: topology, system: system, tracker: tracker))
+            for repetition in 1...options.repeats {
+                if isStopped { throw BenchError(.interrupted, "interrupted") }
+                let which = options.repeats > 1 ? " (run \(repetition) of \(options.repeats))" : ""
+                say("\(entry.rawValue)\(which): \(Self.number(options.warmup)) s warm-up, then \(Self.number(options.duration)) s measured")
+                var run = try await measure(entry, topology: topology, system: system, tracker: tracker)
+                if options.repeats > 1 { run.repetition = repetition }
+                runs.append(run)
+            }
         }
         return runs
     }

@@ -170,4 +170,8 @@ struct LatencySummary: Codable, Sendable, Equatable {
         p999 = histogram.valueAtPercentile(99.9)
         max = histogram.max
     }
+
+    init(count: UInt64, p50: UInt64, p90: UInt64, p99: UInt64, p999: UInt64, max: UInt64) {
+        (self.count, self.p50, self.p90, self.p99, self.p999, self.max) = (count, p50, p90, p99, p999, max)
+    }
 }
