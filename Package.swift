@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "ingress-custom", targets: ["ingress-custom"]),
         .library(name: "SwitchboardCore", targets: ["SwitchboardCore"]),
         .library(name: "JSONText", targets: ["JSONText"]),  // for Benchmarks/
+        .library(name: "Storage", targets: ["Storage"]),  // for Benchmarks/
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

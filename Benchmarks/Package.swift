@@ -47,6 +47,16 @@ let package = Package(
             path: "Benchmarks/JSONBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "StorageBenchmarks",
+            dependencies: [
+                .product(name: "Storage", package: switchboardPackage),
+                .product(name: "SwitchboardCore", package: switchboardPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/StorageBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .target(
             name: "RoutingFixture",
             dependencies: [.product(name: "SwitchboardCore", package: switchboardPackage)],
