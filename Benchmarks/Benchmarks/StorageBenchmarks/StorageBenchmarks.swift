@@ -4,9 +4,9 @@
 // A conversation costs about seven commits over the system's processes (the bench's "commits
 // of writes" figures), and storage is the largest share of the router's and the
 // distributors' CPU in a saturated `switchboard bench` (perf with DWARF call graphs): this
-// measures that share alone. Its p0 is steady to a few per cent between runs; its p50 still
-// moves by a fifth on a shared VM, so compare several runs (a whole-system bench run moves
-// by a quarter and mixes every other cost in).
+// measures that share alone. On a shared VM its p50 still moves by up to a third between
+// runs and its p0 by up to a quarter, so compare several runs of each side; a whole-system
+// bench run moves as much and mixes every other cost in.
 //
 // Each store commits on the benchmark's thread, as each process commits on its event loop
 // (decisions §22): the `CommitSchedule` keeps the loop's idle callback, and the sample runs
@@ -124,11 +124,10 @@ final class StoreFixture: @unchecked Sendable {
             id: id, queue: "q-1", workStream: "ws-0", arrivedAtMs: 1_700_000_000_000, arrivalIndex: 1, receivedThrough: 1)
     }
 
-    /// Random keys, as the processes' ids are (b-tree inserts land anywhere), from a seeded
-    /// generator: `UUID()` opens /dev/urandom each time and `SystemRandomNumberGenerator` is
-    /// a system call per 8 bytes, costs the processes do not pay per write (the router draws
-    /// its ids with one `getrandom` each).
-    var random = SplitMix64(seed: 20_261_127)
+    /// Random keys, as the processes' ids are (b-tree inserts land anywhere): two draws of the
+    /// system generator each, about what the router pays for an id. Not `UUID()`, which opens
+    /// /dev/urandom each time, nor a byte at a time, a system call per byte.
+    var random = SystemRandomNumberGenerator()
 
     func randomID() -> Data {
         var bytes = Data(count: 16)
@@ -140,7 +139,7 @@ final class StoreFixture: @unchecked Sendable {
         return bytes
     }
 
-    /// A version-4-shaped UUID string from the seeded generator.
+    /// A conversation id shaped like the router's (a lower-case UUID string), from the same draws.
     func randomUUID() -> String {
         let bytes = randomID()
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
@@ -217,20 +216,5 @@ final class StoreFixture: @unchecked Sendable {
             }
             idle.runAll()
         }
-    }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a fast seeded generator for the benchmark's keys.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
