@@ -122,3 +122,32 @@ import Testing
         #expect(summary.text == "[webhook] median of 2 runs: 100 conversations/s (100–100); send → offer p99 5.54 ms (4.99 ms–6.08 ms)")
     }
 }
+
+/// `--repeat` with the baseline: every baseline run is listed before the median one's figures.
+@Suite struct BenchReportBaselineRunsTests {
+    static func baseline(_ rate: Double) -> BenchReport.Baseline {
+        BenchReport.Baseline(processes: [], hops: 4, payloadBytes: 140, durationSeconds: 10, messagesThrough: Int(rate * 10), messagesPerSecond: rate, sendToSink: nil)
+    }
+
+    static func report(baselineRuns: [BenchReport.Baseline], median: BenchReport.Baseline) -> BenchReport {
+        let settings = BenchReport.Settings(
+            agents: 20, agentCapacity: 100, queues: 4, workStreams: 2, rules: 50, distributors: 2, rate: nil, warmupSeconds: 3,
+            durationSeconds: 10, maxInFlight: 1_000, connections: 32, thinkTimeMs: 0, handleTimeMs: 1_000, cores: 2,
+            repeats: baselineRuns.isEmpty ? 1 : baselineRuns.count)
+        return BenchReport(settings: settings, runs: [], baseline: median, baselineRuns: baselineRuns, warnings: [])
+    }
+
+    @Test func repeatedBaselinesAreListedBeforeTheMedianRun() {
+        let runs = [Self.baseline(14_925), Self.baseline(12_735), Self.baseline(15_174)]
+        let lines = Self.report(baselineRuns: runs, median: runs[0]).text.split(separator: "\n").map(String.init)
+        let listed = lines.firstIndex(of: "[baseline] 3 runs: 14925, 12735, 15174 messages/s; the median run:")
+        let median = lines.firstIndex { $0.hasPrefix("[baseline] 14925 messages/s through") }
+        #expect(listed != nil && median == listed.map { $0 + 1 })
+    }
+
+    @Test func aSingleBaselineHasNoListOfRuns() {
+        let text = Self.report(baselineRuns: [], median: Self.baseline(14_925)).text
+        #expect(!text.contains("runs:"))
+        #expect(text.contains("[baseline] 14925 messages/s through"))
+    }
+}

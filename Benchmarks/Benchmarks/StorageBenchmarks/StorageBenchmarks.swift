@@ -30,28 +30,20 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 20_000
     )
 
-    let box = StoreBox()
-    Benchmark(
-        "router: a new conversation's Submit (message, conversation, delivery), one commit",
-        closure: { benchmark in box.fixture?.journalSubmit(benchmark) },
-        setup: { box.fixture = try StoreFixture() }, teardown: { box.fixture = nil })
-    Benchmark(
-        "distributor: a Deliver (new record and delivery), one commit",
-        closure: { benchmark in box.fixture?.distributorDeliver(benchmark) },
-        setup: { box.fixture = try StoreFixture() }, teardown: { box.fixture = nil })
-    Benchmark(
-        "distributor: a record's state change, one commit",
-        closure: { benchmark in box.fixture?.distributorStateChange(benchmark) },
-        setup: { box.fixture = try StoreFixture() }, teardown: { box.fixture = nil })
-    Benchmark(
-        "distributor: 10 records' state changes, one commit",
-        configuration: .init(scalingFactor: .one),
-        closure: { benchmark in box.fixture?.distributorStateChanges(benchmark, count: 10) },
-        setup: { box.fixture = try StoreFixture() }, teardown: { box.fixture = nil })
-    Benchmark(
-        "presence: a reservation granted or released, one commit",
-        closure: { benchmark in box.fixture?.presenceReservation(benchmark) },
-        setup: { box.fixture = try StoreFixture() }, teardown: { box.fixture = nil })
+    // Each on a fresh fixture (its own files), so no benchmark measures another's leftovers.
+    let samples: [(String, @Sendable (StoreFixture, Benchmark) -> Void)] = [
+        ("router: a new conversation's Submit (message, conversation, delivery), one commit", { $0.journalSubmit($1) }),
+        ("distributor: a Deliver (new record and delivery), one commit", { $0.distributorDeliver($1) }),
+        ("distributor: a record's state change, one commit", { $0.distributorStateChanges($1, count: 1) }),
+        ("distributor: 10 records' state changes, one commit", { $0.distributorStateChanges($1, count: 10) }),
+        ("presence: a reservation granted or released, one commit", { $0.presenceReservation($1) }),
+    ]
+    for (name, sample) in samples {
+        let box = StoreBox()
+        Benchmark(
+            name, closure: { benchmark in box.fixture.map { sample($0, benchmark) } },
+            setup: { box.fixture = try StoreFixture() }, teardown: { box.fixture = nil })
+    }
 }
 
 final class StoreBox: @unchecked Sendable {
@@ -179,10 +171,6 @@ final class StoreFixture: @unchecked Sendable {
             enqueueDeliver()
             idle.runAll()
         }
-    }
-
-    func distributorStateChange(_ benchmark: Benchmark) {
-        distributorStateChanges(benchmark, count: 1)
     }
 
     func distributorStateChanges(_ benchmark: Benchmark, count: Int) {

@@ -157,13 +157,12 @@ struct BenchReport: Codable, Sendable {
                 lines.append("  messages per conversation over all links: \(String(format: "%.1f", messages))")
             }
         }
-        if baselineRuns.count > 1 {
-            lines.append("")
-            lines.append("[baseline] \(baselineRuns.count) runs: " + baselineRuns.map { Self.number($0.messagesPerSecond.rounded()) }.joined(separator: ", ")
-                + " messages/s; the median run:")
-        }
         if let baseline {
-            if baselineRuns.count <= 1 { lines.append("") }
+            lines.append("")
+            if baselineRuns.count > 1 {
+                lines.append("[baseline] \(baselineRuns.count) runs: " + baselineRuns.map { Self.number($0.messagesPerSecond.rounded()) }.joined(separator: ", ")
+                    + " messages/s; the median run:")
+            }
             lines.append("[baseline] \(Self.number(baseline.messagesPerSecond)) messages/s through a raw \(baseline.hops)-process ZeroMQ + SQLite pipeline "
                 + "(\(baseline.payloadBytes)-byte frames, group-committed insert + ack update per hop; \(baseline.messagesThrough) in \(Self.number(baseline.durationSeconds)) s)")
             lines.append(Self.latencyLine("send → sink  ", baseline.sendToSink))

@@ -78,23 +78,20 @@ final class BenchRunner: Service, Sendable {
         report.warnings = warnings
 
         if options.baseline {
-            let baselines: [BenchReport.Baseline]
             do {
-                baselines = try await measureBaselines(topology, folder: folder)
+                let baselines = try await measureBaselines(topology, folder: folder)
+                // The run of median messages/s stands for the baseline (the upper one of an even count).
+                let figures = baselines.sorted { $0.messagesPerSecond < $1.messagesPerSecond }[baselines.count / 2]
+                report.baseline = figures
+                if baselines.count > 1 { report.baselineRuns = baselines }
+                for index in report.runs.indices where figures.messagesPerSecond > 0 {
+                    report.runs[index].ratioToBaseline = report.runs[index].conversationsPerSecond / figures.messagesPerSecond
+                }
+                if options.rate != nil {
+                    report.warnings.append("with --rate the runs are paced: the ratio to the (unpaced) baseline is not a throughput comparison")
+                }
             } catch where error.code != .interrupted {
                 report.warnings.append("no baseline: \(error)")
-                report.summaries = BenchSummary.of(report.runs, paced: options.rate != nil)
-                return report
-            }
-            // The run of median messages/s stands for the baseline (the upper one of an even count).
-            let figures = baselines.sorted { $0.messagesPerSecond < $1.messagesPerSecond }[baselines.count / 2]
-            report.baseline = figures
-            if baselines.count > 1 { report.baselineRuns = baselines }
-            for index in report.runs.indices where figures.messagesPerSecond > 0 {
-                report.runs[index].ratioToBaseline = report.runs[index].conversationsPerSecond / figures.messagesPerSecond
-            }
-            if options.rate != nil {
-                report.warnings.append("with --rate the runs are paced: the ratio to the (unpaced) baseline is not a throughput comparison")
             }
         }
         report.summaries = BenchSummary.of(report.runs, paced: options.rate != nil)
