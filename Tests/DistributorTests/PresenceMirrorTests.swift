@@ -64,4 +64,54 @@ import Wire
         _ = mirror.update(AgentUpdate(sequence: 8, agent: agent("ada")))
         #expect(mirror.snapshotReply(SnapshotReply(requestID: request, sequence: 6, agents: [])) == .resnapshot)
     }
+
+    func batch(_ first: UInt64, _ updates: [(UInt64, String)]) -> AgentUpdateBatch {
+        AgentUpdateBatch(firstSequence: first, updates: updates.map { AgentUpdate(sequence: $0.0, agent: agent($0.1, .busy)) })
+    }
+
+    func loaded(at sequence: UInt64) -> PresenceMirror {
+        var mirror = PresenceMirror()
+        let request = ids.next()
+        mirror.requested(request)
+        _ = mirror.snapshotReply(SnapshotReply(requestID: request, sequence: sequence, agents: [agent("ada"), agent("grace")]))
+        return mirror
+    }
+
+    @Test func aBatchRightAfterTheLastSequenceAppliesItsAgentsAtItsEnd() {
+        var mirror = loaded(at: 5)
+        // 6 changed ada too; her update at 7 is her state at the batch's end.
+        #expect(mirror.update(batch(6, [(7, "ada"), (8, "grace")])) == .apply(agents: [agent("ada", .busy), agent("grace", .busy)], sequence: 8, isSnapshot: false))
+        #expect(mirror.phase == .loaded(lastSequence: 8))
+        #expect(mirror.update(AgentUpdate(sequence: 9, agent: agent("ada"))) == .apply(agents: [agent("ada")], sequence: 9, isSnapshot: false))
+    }
+
+    @Test func aBatchReachingBackIntoTheSnapshotAppliesOnlyWhatIsNewer() {
+        var mirror = loaded(at: 7)
+        #expect(mirror.update(batch(5, [(6, "ada"), (9, "grace")])) == .apply(agents: [agent("grace", .busy)], sequence: 9, isSnapshot: false))
+        #expect(mirror.update(batch(9, [(9, "ada")])) == .none)  // ends at the last sequence: nothing new
+        #expect(mirror.update(batch(7, [(8, "ada")])) == .resnapshot)  // ends below it: presence went back
+    }
+
+    @Test func aBatchAfterAGapMeansANewSnapshot() {
+        var mirror = loaded(at: 5)
+        #expect(mirror.update(batch(7, [(8, "ada")])) == .resnapshot)
+        #expect(mirror.phase == .needsSnapshot)
+    }
+
+    @Test func batchesQueuedDuringTheSnapshotJoinItWithoutGaps() {
+        var mirror = PresenceMirror()
+        let request = ids.next()
+        mirror.requested(request)
+        #expect(mirror.update(batch(4, [(5, "ada")])) == .none)
+        #expect(mirror.update(batch(6, [(7, "grace"), (8, "ada")])) == .none)
+        let outcome = mirror.snapshotReply(SnapshotReply(requestID: request, sequence: 6, agents: [agent("ada"), agent("grace")]))
+        // 5 is in the snapshot; the second batch is newer and lands on top of it.
+        #expect(outcome == .apply(agents: [agent("grace", .busy), agent("ada", .busy)], sequence: 8, isSnapshot: true))
+
+        var gapped = PresenceMirror()
+        let second = ids.next()
+        gapped.requested(second)
+        _ = gapped.update(batch(9, [(10, "ada")]))
+        #expect(gapped.snapshotReply(SnapshotReply(requestID: second, sequence: 6, agents: [])) == .resnapshot)
+    }
 }
