@@ -210,8 +210,6 @@ extension Distributor {
         switch envelope.message {
         case .agentUpdate(let update):
             await mirrorOutcome(mirror.update(update))
-        case .agentUpdateBatch(let batch):
-            await mirrorOutcome(mirror.update(batch))
         case .heartbeat(let beat):
             await mirrorOutcome(mirror.heartbeat(lastSequence: beat.lastSequence))
         default:

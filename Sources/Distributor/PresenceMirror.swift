@@ -1,8 +1,8 @@
 import Wire
 
-/// The Clone procedure of wire.md 5.5 for presence's agent updates, single or batched: queue
-/// updates until the snapshot is in, then apply only newer sequences; a gap means updates
-/// were lost and a new snapshot is needed.
+/// The Clone procedure of wire.md 5.5 for presence's agent updates: queue updates until the
+/// snapshot is in, then apply only newer sequences; a gap (or a lower sequence: presence lost
+/// its state) means updates were lost and a new snapshot is needed.
 struct PresenceMirror: Sendable {
     enum Phase: Sendable, Equatable {
         /// No snapshot asked for yet, or one is needed.
@@ -22,8 +22,7 @@ struct PresenceMirror: Sendable {
     }
 
     private(set) var phase: Phase = .needsSnapshot
-    /// Updates that came before the snapshot, as batches (a single update is a batch of one).
-    private var queued: [AgentUpdateBatch] = []
+    private var queued: [AgentUpdate] = []
     private var chunks: [AgentState] = []
 
     var isLoaded: Bool { if case .loaded = phase { true } else { false } }
@@ -41,17 +40,15 @@ struct PresenceMirror: Sendable {
         chunks = []
         var last = reply.sequence
         // Updates that arrived meanwhile and are newer than the snapshot: in order, no gaps.
-        for batch in queued.sorted(by: { $0.firstSequence < $1.firstSequence }) where batch.lastSequence > last {
-            guard batch.firstSequence <= last + 1 else {
+        for update in queued.sorted(by: { $0.sequence < $1.sequence }) where update.sequence > last {
+            guard update.sequence == last + 1 else {
                 queued = []
                 phase = .needsSnapshot
                 return .resnapshot
             }
-            for update in batch.updates where update.sequence > last {
-                agents.removeAll { $0.agentID == update.agent.agentID }
-                agents.append(update.agent)
-            }
-            last = batch.lastSequence
+            agents.removeAll { $0.agentID == update.agent.agentID }
+            agents.append(update.agent)
+            last = update.sequence
         }
         queued = []
         phase = .loaded(lastSequence: last)
@@ -59,26 +56,17 @@ struct PresenceMirror: Sendable {
     }
 
     mutating func update(_ update: AgentUpdate) -> Outcome {
-        self.update(AgentUpdateBatch(firstSequence: update.sequence, updates: [update]))
-    }
-
-    /// A batch covers `firstSequence` to its last update's sequence; an agent's update in it
-    /// is that agent's state as of the batch's end (a later change would be in it too), so
-    /// all of them are applied at the last sequence, as a snapshot's are.
-    mutating func update(_ batch: AgentUpdateBatch) -> Outcome {
         switch phase {
         case .needsSnapshot, .loading:
-            queued.append(batch)
+            queued.append(update)
             return .none
         case .loaded(let last):
-            // Up to the snapshot's own sequence: already in it. Lower: presence lost its state.
-            if batch.lastSequence == last { return .none }
-            if batch.lastSequence > last, batch.firstSequence <= last + 1 {
-                phase = .loaded(lastSequence: batch.lastSequence)
-                let agents = batch.updates.lazy.filter { $0.sequence > last }.map(\.agent)
-                return .apply(agents: Array(agents), sequence: batch.lastSequence, isSnapshot: false)
+            if update.sequence == last + 1 {
+                phase = .loaded(lastSequence: update.sequence)
+                return .apply(agents: [update.agent], sequence: update.sequence, isSnapshot: false)
             }
-            queued = [batch]
+            if update.sequence == last { return .none }
+            queued = [update]
             phase = .needsSnapshot
             return .resnapshot
         }

@@ -38,15 +38,7 @@ struct DistributorFuzzInputs {
             case .publisher:
                 var agent = DistributorFuzzSystem.agent
                 agent.basePresence = random.pick(BasePresence.allCases)
-                let sequence = UInt64(1_000_000 + random.index(1_000_000))
-                if random.chance(1, in: 3) {
-                    var other = agent
-                    other.basePresence = random.pick(BasePresence.allCases)
-                    template = .agentUpdateBatch(AgentUpdateBatch(
-                        firstSequence: sequence, updates: [AgentUpdate(sequence: sequence + 1, agent: agent), AgentUpdate(sequence: sequence + 3, agent: other)]))
-                } else {
-                    template = .agentUpdate(AgentUpdate(sequence: sequence, agent: agent))
-                }
+                template = .agentUpdate(AgentUpdate(sequence: UInt64(1_000_000 + random.index(1_000_000)), agent: agent))
             }
         }
         if random.chance(1, in: 4) { return (role, template, "valid") }

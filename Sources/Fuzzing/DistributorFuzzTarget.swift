@@ -143,7 +143,7 @@ struct DistributorFuzzRun: InProcessFuzzRun {
         case (.presence, .agentReply):
             break  // answered in time (refused at once, or after the router's ack): checked at the end
         case (.presence, .grant), (.presence, .deny), (.presence, .ack), (.presence, .snapshotReply), (.presence, .releaseAck),
-            (.presence, .disconnect), (.publisher, .agentUpdate), (.publisher, .agentUpdateBatch), (.publisher, .heartbeat):
+            (.presence, .disconnect), (.publisher, .agentUpdate), (.publisher, .heartbeat):
             break
         case (.router, _): sent.dropped = "unexpected from the router"
         case (.presence, _): sent.dropped = "unexpected from presence"

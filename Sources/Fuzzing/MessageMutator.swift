@@ -129,21 +129,6 @@ enum MessageMutator {
         case .agentUpdate(let update):
             return .agentUpdate(FieldMutator.apply(
                 [integer(\.sequence), { value, random in value.agent = agent(of: value.agent, known, &random) }], to: update, &random))
-        case .agentUpdateBatch(let batch):
-            return .agentUpdateBatch(FieldMutator.apply(
-                [
-                    integer(\.firstSequence),
-                    { value, random in
-                        value.updates = value.updates.map { update in
-                            var update = update
-                            update.agent = agent(of: update.agent, known, &random)
-                            if random.chance(1, in: 4) { update.sequence = random.chance(1, in: 2) ? 0 : update.sequence &+ 1 }
-                            return update
-                        }
-                    },
-                    { value, random in value.updates = random.chance(1, in: 2) ? [] : value.updates.reversed() },
-                ],
-                to: batch, &random))
         case .heartbeat(let beat):
             return .heartbeat(FieldMutator.apply([string(\.sender, .distributor), integer(\.lastSequence), integer(\.sentAtMs)], to: beat, &random))
         default:

@@ -70,9 +70,6 @@ public enum WireSamples {
         .release(Release(reservationID: "res-1", agentID: "ada", conversationID: "conv-1", units: 2)),
         .releaseAck(ReleaseAck(ackedID: idB, reservationID: "res-1", wasHeld: true, capacityUsed: 4)),
         .agentUpdate(AgentUpdate(sequence: 1235, agent: fullAgent)),
-        .agentUpdateBatch(AgentUpdateBatch(
-            firstSequence: 1236,
-            updates: [AgentUpdate(sequence: 1237, agent: fullAgent), AgentUpdate(sequence: 1238, agent: AgentState(agentID: "bob", basePresence: .busy))])),
         .snapshotRequest(SnapshotRequest(agentIDPrefix: "team-a.")),
         .snapshotReply(SnapshotReply(
             requestID: idB, sequence: 1235,
@@ -129,7 +126,6 @@ public enum WireSamples {
         .release(Release(reservationID: "r", agentID: "a", conversationID: "c")),
         .releaseAck(ReleaseAck(ackedID: idA, reservationID: "r")),
         .agentUpdate(AgentUpdate(sequence: 1, agent: AgentState(agentID: "a", basePresence: .available))),
-        .agentUpdateBatch(AgentUpdateBatch(firstSequence: 1, updates: [AgentUpdate(sequence: 1, agent: AgentState(agentID: "a", basePresence: .available))])),
         .snapshotRequest(SnapshotRequest()),
         .snapshotReply(SnapshotReply(requestID: idA, sequence: 0)),
         .offer(Offer(offerID: "o", conversationID: "c", agentID: "a", queue: "q", workStream: "w", expiresAtMs: 1)),

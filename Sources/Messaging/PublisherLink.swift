@@ -67,7 +67,7 @@ public actor PublisherLink {
         do { return try await socket.lastEndpoint() } catch { throw transportError(error, "\(name): last endpoint") }
     }
 
-    /// Publishes with a fresh id. An `AgentUpdate` (or a batch's last) also becomes the sequence later heartbeats carry.
+    /// Publishes with a fresh id. An `AgentUpdate` also becomes the sequence later heartbeats carry.
     @discardableResult
     public func publish(_ message: WireMessage) async throws -> MessageID {
         guard let socket, !stopped else {
@@ -78,11 +78,7 @@ public actor PublisherLink {
         do { frames = try WireCodec.encodePublished(envelope) } catch {
             throw MessagingError(code: .encodingFailed, message: "cannot encode \(envelope.type.name)", cause: error)
         }
-        switch message {
-        case .agentUpdate(let update): lastSequence = max(lastSequence, update.sequence)
-        case .agentUpdateBatch(let batch): lastSequence = max(lastSequence, batch.lastSequence)
-        default: break
-        }
+        if case .agentUpdate(let update) = message { lastSequence = max(lastSequence, update.sequence) }
         do { try await socket.send(Multipart(frames)) } catch { throw transportError(error, "\(name): publish failed") }
         lastSent = .now
         return envelope.id

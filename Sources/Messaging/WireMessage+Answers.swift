@@ -17,7 +17,7 @@ extension WireMessage {
         case .snapshotReply(let reply): reply.requestID
         case .agentActionResult(let result): result.actionMessageID
         case .heartbeat, .disconnect, .submit, .ready, .deliver, .agentReply, .reserve, .release,
-            .agentUpdate, .agentUpdateBatch, .snapshotRequest, .offer, .offerReply, .offerWithdrawn, .agentAction,
+            .agentUpdate, .snapshotRequest, .offer, .offerReply, .offerWithdrawn, .agentAction,
             .conversationMessage, .conversationClosed, .conversationTransferred, .workItems:
             nil
         }

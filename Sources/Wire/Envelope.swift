@@ -36,7 +36,6 @@ public enum WireMessage: Sendable, Hashable {
     case agentUpdate(AgentUpdate)
     case snapshotRequest(SnapshotRequest)
     case snapshotReply(SnapshotReply)
-    case agentUpdateBatch(AgentUpdateBatch)
     case offer(Offer)
     case offerReply(OfferReply)
     case offerWithdrawn(OfferWithdrawn)
@@ -69,7 +68,6 @@ public enum WireMessage: Sendable, Hashable {
         case .agentUpdate: .agentUpdate
         case .snapshotRequest: .snapshotRequest
         case .snapshotReply: .snapshotReply
-        case .agentUpdateBatch: .agentUpdateBatch
         case .offer: .offer
         case .offerReply: .offerReply
         case .offerWithdrawn: .offerWithdrawn

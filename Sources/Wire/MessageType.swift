@@ -29,7 +29,6 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
     case agentUpdate = 0x0501
     case snapshotRequest = 0x0502
     case snapshotReply = 0x0503
-    case agentUpdateBatch = 0x0504
     // 0x06: offers and agent actions
     case offer = 0x0601
     case offerReply = 0x0602
@@ -64,7 +63,6 @@ public enum MessageType: UInt16, Sendable, Hashable, CaseIterable, CustomStringC
         case .agentUpdate: "AgentUpdate"
         case .snapshotRequest: "SnapshotRequest"
         case .snapshotReply: "SnapshotReply"
-        case .agentUpdateBatch: "AgentUpdateBatch"
         case .offer: "Offer"
         case .offerReply: "OfferReply"
         case .offerWithdrawn: "OfferWithdrawn"

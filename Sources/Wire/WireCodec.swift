@@ -47,14 +47,12 @@ public enum WireCodec {
     }
 
     /// The PUB topic of a message (wire.md section 1): `agent.<agent id>` for an
-    /// `AgentUpdate`, `agent.` for an `AgentUpdateBatch` (it names several agents),
-    /// `heartbeat` for a `Heartbeat`, else the type's name in lower camel case.
+    /// `AgentUpdate`, `heartbeat` for a `Heartbeat`, else the type's name in lower camel
+    /// case.
     public static func topic(for message: WireMessage) -> [UInt8] {
         switch message {
         case .agentUpdate(let update):
             return agentTopicPrefix + Array(update.agent.agentID.utf8)
-        case .agentUpdateBatch:
-            return agentTopicPrefix
         case .heartbeat:
             return heartbeatTopic
         default:
@@ -192,7 +190,6 @@ public enum WireCodec {
         case .agentUpdate(let value): try serialize(value)
         case .snapshotRequest(let value): try serialize(value)
         case .snapshotReply(let value): try serialize(value)
-        case .agentUpdateBatch(let value): try serialize(value)
         case .offer(let value): try serialize(value)
         case .offerReply(let value): try serialize(value)
         case .offerWithdrawn(let value): try serialize(value)
@@ -227,7 +224,6 @@ public enum WireCodec {
         case .agentUpdate: .agentUpdate(try parse(bytes))
         case .snapshotRequest: .snapshotRequest(try parse(bytes))
         case .snapshotReply: .snapshotReply(try parse(bytes))
-        case .agentUpdateBatch: .agentUpdateBatch(try parse(bytes))
         case .offer: .offer(try parse(bytes))
         case .offerReply: .offerReply(try parse(bytes))
         case .offerWithdrawn: .offerWithdrawn(try parse(bytes))

@@ -66,8 +66,7 @@ struct PresenceCommand: AsyncParsableCommand {
         let updates = PublisherLink(name: "presence.updates", bindTo: updatesEndpoint, loop: loop, ids: ids, logger: logger)
         let coordinator = try PresenceCoordinator(
             configuration: configuration, store: store, credentials: credentials,
-            outlets: PresenceLinks.outlets(requests: requests, updates: updates), ids: ids, logger: logger, loop: loop,
-            updateBatchWindow: topology.batchAgentUpdates ? PresenceCoordinator.updateBatchWindow : .zero)
+            outlets: PresenceLinks.outlets(requests: requests, updates: updates), ids: ids, logger: logger, loop: loop)
         let links = PresenceLinks(requests: requests, updates: updates, coordinator: coordinator, logger: logger)
 
         let router = Router(context: BasicWebSocketRequestContext.self)

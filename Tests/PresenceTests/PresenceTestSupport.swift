@@ -80,7 +80,7 @@ struct PresenceHarness {
 
     init(
         directory: URL = PresenceFixture.temporaryDirectory(), recorder: OutletRecorder = OutletRecorder(),
-        updateBatchWindow: Duration = .zero, now: @escaping @Sendable () -> Int64 = AgentTime.nowMs
+        now: @escaping @Sendable () -> Int64 = AgentTime.nowMs
     ) throws {
         self.directory = directory
         self.recorder = recorder
@@ -89,8 +89,7 @@ struct PresenceHarness {
         coordinator = try PresenceCoordinator(
             configuration: configuration, store: store,
             credentials: AgentCredentials(agents: configuration.agents, environment: PresenceFixture.secrets),
-            outlets: recorder.outlets, ids: MessageIDGenerator(), logger: Logger(label: "test.presence"),
-            updateBatchWindow: updateBatchWindow, now: now)
+            outlets: recorder.outlets, ids: MessageIDGenerator(), logger: Logger(label: "test.presence"), now: now)
     }
 
     func application(helloTimeout: Duration = .seconds(5)) -> some ApplicationProtocol {

@@ -30,7 +30,7 @@ struct FramingTests {
             .deliver: 0x0301, .deliverAck: 0x0302, .agentReply: 0x0303, .agentReplyAck: 0x0304,
             .conversationClosed: 0x0305, .conversationTransferred: 0x0306,
             .reserve: 0x0401, .grant: 0x0402, .deny: 0x0403, .release: 0x0404, .releaseAck: 0x0405,
-            .agentUpdate: 0x0501, .snapshotRequest: 0x0502, .snapshotReply: 0x0503, .agentUpdateBatch: 0x0504,
+            .agentUpdate: 0x0501, .snapshotRequest: 0x0502, .snapshotReply: 0x0503,
             .offer: 0x0601, .offerReply: 0x0602, .offerWithdrawn: 0x0603, .agentAction: 0x0604,
             .agentActionResult: 0x0605, .conversationMessage: 0x0606, .workItems: 0x0607,
         ]

@@ -123,14 +123,6 @@ public actor PresenceCoordinator {
     /// Updates committed or waiting for their commit, published strictly in order.
     private var publishQueue: [(ticket: ReservationStore.Ticket, change: PresenceChange)] = []
     private var publishing = false
-    /// How long after a publication the next one waits, so a busy presence sends several
-    /// changes as one `AgentUpdateBatch` (decisions §56); zero: one `AgentUpdate` per change.
-    private let updateBatchWindow: Duration
-    /// The window presence runs with when batching is on: at most 200 publications a second,
-    /// and a distributor's view of other distributors' reservations at most this late.
-    public static let updateBatchWindow: Duration = .milliseconds(5)
-    private var lastPublishedAt: ContinuousClock.Instant?
-    private var flushScheduled = false
     public private(set) var lastPublishedSequence: UInt64
     /// The sequence stored for a restart to go on above: written only when a change passes
     /// it, then `sequenceBlock` ahead (decisions §50), so a commit does not rewrite the
@@ -142,7 +134,7 @@ public actor PresenceCoordinator {
     public init(
         configuration: SwitchboardConfiguration, store: ReservationStore, credentials: AgentCredentials,
         outlets: PresenceOutlets, ids: MessageIDGenerator, logger: Logger, loop: ZeroMQEventLoop? = nil,
-        updateBatchWindow: Duration = .zero, now: @escaping @Sendable () -> Int64 = AgentTime.nowMs
+        now: @escaping @Sendable () -> Int64 = AgentTime.nowMs
     ) throws(StorageError) {
         let restored = try store.load()
         let machine = PresenceStateMachine(
@@ -162,7 +154,6 @@ public actor PresenceCoordinator {
         self.logger = logger
         self.now = now
         self.loop = loop
-        self.updateBatchWindow = updateBatchWindow
         self.lastPublishedSequence = restored.lastSequence
         self.storedSequenceMark = restored.lastSequence
         conversations = Self.routes(of: restored.reservations, configuration: configuration)
@@ -503,9 +494,6 @@ public actor PresenceCoordinator {
 
     /// Clone (wire.md 5.5): the current state, at the last sequence it includes.
     private func handleSnapshot(_ request: SnapshotRequest, id: MessageID, peer: DistributorPeer) async {
-        // What waits for its batch window goes first: an update the snapshot includes that
-        // reached the subscriber after it would look like presence going back (wire.md 5.5).
-        await publishCommittedFront()
         let sequence = machine.lastSequence
         let states = machine.allAgents.filter { agent in request.agentIDPrefix.map { agent.agentID.hasPrefix($0) } ?? true }.map(WireMapping.agentState)
         let chunkSize = 500
@@ -743,85 +731,23 @@ public actor PresenceCoordinator {
         return storedSequenceMark
     }
 
-    /// Publishes the committed front of the queue, at once when the last publication is at
-    /// least `updateBatchWindow` old, else when it will be (a busy presence then sends the
-    /// changes of the whole window as one batch).
-    private func drainPublishQueue() async {
-        if let last = lastPublishedAt, updateBatchWindow > .zero {
-            let due = last.advanced(by: updateBatchWindow)
-            if ContinuousClock.now < due {
-                scheduleFlush(at: due)
-                return
-            }
-        }
-        await publishCommittedFront()
-    }
-
-    private func scheduleFlush(at due: ContinuousClock.Instant) {
-        guard !flushScheduled else { return }
-        flushScheduled = true
-        Task {
-            try? await Task.sleep(until: due, clock: .continuous)
-            flushScheduled = false
-            await publishCommittedFront()
-        }
-    }
-
     /// One drainer at a time publishes the committed front of the queue, so updates leave
     /// in sequence order even though commits resume their waiters in any order.
-    private func publishCommittedFront() async {
+    private func drainPublishQueue() async {
         guard !publishing else { return }
         publishing = true
         defer { publishing = false }
-        while true {
-            var changes: [PresenceChange] = []
-            while let first = publishQueue.first, store.isCommitted(first.ticket) {
-                changes.append(publishQueue.removeFirst().change)
-            }
-            guard let last = changes.last else { return }
-            lastPublishedAt = .now
-            await publish(changes)
-            lastPublishedSequence = max(lastPublishedSequence, last.sequence)
-            if updateBatchWindow > .zero {
-                // What committed meanwhile waits for the next window.
-                if let first = publishQueue.first, store.isCommitted(first.ticket) {
-                    scheduleFlush(at: ContinuousClock.now.advanced(by: updateBatchWindow))
-                }
-                return
-            }
-        }
-    }
-
-    /// Sends `changes` (in sequence order) to their agents' sessions and on the PUB socket:
-    /// one `AgentUpdate` each without a batch window; with one, each agent's last state once,
-    /// as one `AgentUpdateBatch` covering every sequence of `changes`.
-    private func publish(_ changes: [PresenceChange]) async {
-        guard updateBatchWindow > .zero, let first = changes.first, changes.count > 1 else {
-            for change in changes {
-                send(AgentFrames.presence(change.agent, name: name(of: change.agent.agentID)), to: change.agent.agentID)
-                await publish(.agentUpdate(AgentUpdate(sequence: change.sequence, agent: WireMapping.agentState(change.agent))), sequence: change.sequence)
-            }
-            return
-        }
-        var lastOfAgent: [String: Int] = [:]
-        for (index, change) in changes.enumerated() { lastOfAgent[change.agent.agentID] = index }
-        var updates: [AgentUpdate] = []
-        updates.reserveCapacity(lastOfAgent.count)
-        for (index, change) in changes.enumerated() where lastOfAgent[change.agent.agentID] == index {
+        while let first = publishQueue.first, store.isCommitted(first.ticket) {
+            publishQueue.removeFirst()
+            let change = first.change
             send(AgentFrames.presence(change.agent, name: name(of: change.agent.agentID)), to: change.agent.agentID)
-            updates.append(AgentUpdate(sequence: change.sequence, agent: WireMapping.agentState(change.agent)))
-        }
-        metrics.updatesBatched(changes: changes.count)
-        let batch = AgentUpdateBatch(firstSequence: first.sequence, updates: updates)
-        await publish(.agentUpdateBatch(batch), sequence: batch.lastSequence)
-    }
-
-    private func publish(_ message: WireMessage, sequence: UInt64) async {
-        do {
-            try await outlets.publish(message)
-        } catch {
-            // Subscribers repair a lost update through the heartbeat's last_sequence (wire.md 5.5).
-            logger.warning("cannot publish an agent update", metadata: ["sequence": "\(sequence)", "error": "\(error)"])
+            do {
+                try await outlets.publish(.agentUpdate(AgentUpdate(sequence: change.sequence, agent: WireMapping.agentState(change.agent))))
+            } catch {
+                // Subscribers repair a lost update through the heartbeat's last_sequence (wire.md 5.5).
+                logger.warning("cannot publish an agent update", metadata: ["sequence": "\(change.sequence)", "error": "\(error)"])
+            }
+            lastPublishedSequence = max(lastPublishedSequence, change.sequence)
         }
     }
 

@@ -6,14 +6,6 @@ struct PresenceMetrics: Sendable {
     let connectedAgents = Gauge(label: "switchboard_presence_connected_agents")
     let offersRelayed = Counter(label: "switchboard_presence_offers_relayed_total")
     let authFailures = Counter(label: "switchboard_presence_auth_failures_total")
-    /// AgentUpdateBatch messages published, and the changes they carried (decisions §56).
-    let updateBatches = Counter(label: "switchboard_presence_update_batches_total")
-    let updatesInBatches = Counter(label: "switchboard_presence_updates_batched_total")
-
-    func updatesBatched(changes: Int) {
-        updateBatches.increment()
-        updatesInBatches.increment(by: changes)
-    }
 
     /// Made once per reason: making a `Counter` looks it up in the registry under a lock.
     private let grantedByReason: [CapacityReason: Counter] = Dictionary(

@@ -95,25 +95,6 @@ nonisolated struct Switchboard_Wire_V1_AgentUpdate: Sendable {
   fileprivate var _agent: Switchboard_Wire_V1_AgentState? = nil
 }
 
-/// Several agents' changes in one message (decisions §56): covers every sequence from
-/// first_sequence to the last update's, in order. A sequence in that range with no update
-/// here changed an agent whose later update is here, so nothing is missing. Topic `agent.`.
-nonisolated struct Switchboard_Wire_V1_AgentUpdateBatch: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  /// required, > 0, <= updates[0].sequence
-  var firstSequence: UInt64 = 0
-
-  /// required, at least one; sequences increasing
-  var updates: [Switchboard_Wire_V1_AgentUpdate] = []
-
-  var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  init() {}
-}
-
 nonisolated struct Switchboard_Wire_V1_SnapshotRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -258,41 +239,6 @@ nonisolated extension Switchboard_Wire_V1_AgentUpdate: SwiftProtobuf.Message, Sw
   static func ==(lhs: Switchboard_Wire_V1_AgentUpdate, rhs: Switchboard_Wire_V1_AgentUpdate) -> Bool {
     if lhs.sequence != rhs.sequence {return false}
     if lhs._agent != rhs._agent {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Switchboard_Wire_V1_AgentUpdateBatch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".AgentUpdateBatch"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}first_sequence\0\u{1}updates\0")
-
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.firstSequence) }()
-      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.updates) }()
-      default: break
-      }
-    }
-  }
-
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if self.firstSequence != 0 {
-      try visitor.visitSingularUInt64Field(value: self.firstSequence, fieldNumber: 1)
-    }
-    if !self.updates.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.updates, fieldNumber: 2)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  static func ==(lhs: Switchboard_Wire_V1_AgentUpdateBatch, rhs: Switchboard_Wire_V1_AgentUpdateBatch) -> Bool {
-    if lhs.firstSequence != rhs.firstSequence {return false}
-    if lhs.updates != rhs.updates {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -43,24 +43,6 @@ public struct AgentUpdate: Sendable, Hashable {
     }
 }
 
-/// Presence PUB: several agents changed (type 0x0504, decisions §56). Covers every sequence
-/// from `firstSequence` to the last update's: one with no update here changed an agent whose
-/// later state is here. Topic `agent.`.
-public struct AgentUpdateBatch: Sendable, Hashable {
-    /// Required, > 0, at most the first update's sequence.
-    public var firstSequence: UInt64
-    /// At least one, sequences increasing.
-    public var updates: [AgentUpdate]
-
-    public init(firstSequence: UInt64, updates: [AgentUpdate]) {
-        self.firstSequence = firstSequence
-        self.updates = updates
-    }
-
-    /// The last sequence the batch covers.
-    public var lastSequence: UInt64 { updates.last?.sequence ?? firstSequence }
-}
-
 /// Distributor -> presence: send me the state of all agents (type 0x0502).
 public struct SnapshotRequest: Sendable, Hashable {
     /// nil = all agents.
@@ -131,33 +113,6 @@ extension AgentUpdate: ProtobufBacked {
         var proto = Switchboard_Wire_V1_AgentUpdate()
         proto.sequence = sequence
         proto.agent = agent.proto
-        return proto
-    }
-}
-
-extension AgentUpdateBatch: ProtobufBacked {
-    init(proto: Switchboard_Wire_V1_AgentUpdateBatch) throws(WireError) {
-        guard proto.firstSequence > 0 else { throw WireError.missing("first_sequence") }
-        guard !proto.updates.isEmpty else { throw WireError.missing("updates") }
-        var updates = [AgentUpdate]()
-        updates.reserveCapacity(proto.updates.count)
-        var previous = proto.firstSequence - 1
-        for (index, update) in proto.updates.enumerated() {
-            let field = "updates[\(index)]"
-            guard update.sequence > previous else {
-                throw WireError.invalid("\(field).sequence", "must be above \(previous) (first_sequence, then increasing), got \(update.sequence)")
-            }
-            guard update.hasAgent else { throw WireError.missing("\(field).agent") }
-            updates.append(AgentUpdate(sequence: update.sequence, agent: try AgentState(proto: update.agent, field: "\(field).agent")))
-            previous = update.sequence
-        }
-        self.init(firstSequence: proto.firstSequence, updates: updates)
-    }
-
-    var proto: Switchboard_Wire_V1_AgentUpdateBatch {
-        var proto = Switchboard_Wire_V1_AgentUpdateBatch()
-        proto.firstSequence = firstSequence
-        proto.updates = updates.map(\.proto)
         return proto
     }
 }

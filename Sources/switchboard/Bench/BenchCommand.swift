@@ -72,9 +72,6 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Measure the raw baseline pipeline too.")
     var baseline = true
 
-    @Flag(inversion: .prefixedNo, help: "Presence sends agent changes close together as one AgentUpdateBatch (processes.presence.batchAgentUpdates).")
-    var batchAgentUpdates = true
-
     @Flag(help: "Print the report as JSON (progress still goes to stderr).")
     var json = false
 

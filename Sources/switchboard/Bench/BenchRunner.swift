@@ -72,7 +72,7 @@ final class BenchRunner: Service, Sendable {
         var report = BenchReport(settings: settings, runs: [], baseline: nil, warnings: [])
         let topology = try BenchTopology(shape: .init(
             agents: options.agents, agentCapacity: options.agentCapacity, queues: options.queues, workStreams: options.workStreams,
-            rules: options.rules, distributors: options.distributors, batchAgentUpdates: options.batchAgentUpdates))
+            rules: options.rules, distributors: options.distributors))
         var warnings: [String] = []
         report.runs = try await measureSystem(topology, folder: folder, warnings: &warnings)
         report.warnings = warnings

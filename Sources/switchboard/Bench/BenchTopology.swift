@@ -1,6 +1,5 @@
 import Foundation
 import ProcessRuntime
-import SwitchboardCore
 
 /// The system a bench run starts: a configuration generated from the options (queues, work
 /// streams with N routing rules each, agents, custom channels, every listener on a free
@@ -24,8 +23,6 @@ struct BenchTopology: Sendable {
         var offerTimeout: String? = nil
         /// A Twilio SMS channel (`ingress-sms`) beside the custom ones; nil: none.
         var sms: SMSShape? = nil
-        /// `processes.presence.batchAgentUpdates`.
-        var batchAgentUpdates = PresenceProcess.defaultBatchAgentUpdates
     }
 
     /// Every `every`-th conversation arrives as an SMS; replies go to `apiBaseURL` (a fake Twilio).
@@ -118,7 +115,6 @@ struct BenchTopology: Sendable {
             "    requestEndpoint: \(addresses.presenceRequests)",
             "    updatesEndpoint: \(addresses.presenceUpdates)",
             "    http: \(addresses.presenceHTTP)",
-            "    batchAgentUpdates: \(shape.batchAgentUpdates)",
             "  distributors:",
         ]
         let owners = queueOwners

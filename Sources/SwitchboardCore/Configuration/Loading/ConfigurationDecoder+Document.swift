@@ -67,13 +67,12 @@ extension ConfigurationDecoder {
                 document.router = RouterProcess(ingressEndpoint: ingress, distributorEndpoint: distributor, http: http)
             }
         }
-        if let presence = mapping(fields.required("presence"), allowed: ["requestEndpoint", "updatesEndpoint", "http", "batchAgentUpdates"]) {
+        if let presence = mapping(fields.required("presence"), allowed: ["requestEndpoint", "updatesEndpoint", "http"]) {
             let request = listen(presence.required("requestEndpoint"), zeroMQEndpoint)
             let updates = listen(presence.required("updatesEndpoint"), zeroMQEndpoint)
             let http = listen(presence.required("http"), httpAddress)
-            let batch = presence.optional("batchAgentUpdates").map(boolean) ?? PresenceProcess.defaultBatchAgentUpdates
-            if let request, let updates, let http, let batch {
-                document.presence = PresenceProcess(requestEndpoint: request, updatesEndpoint: updates, http: http, batchAgentUpdates: batch)
+            if let request, let updates, let http {
+                document.presence = PresenceProcess(requestEndpoint: request, updatesEndpoint: updates, http: http)
             }
         }
         for item in list(fields.required("distributors"), nonEmpty: true, what: "distributor") ?? [] {

@@ -45,19 +45,11 @@ public struct PresenceProcess: Sendable, Hashable {
     public let updatesEndpoint: ZeroMQEndpoint
     /// Agent WebSocket and HTTP API, `/healthz`, `/metrics`.
     public let http: HTTPAddress
-    /// Several agents' changes in one `AgentUpdateBatch` when they come close together
-    /// (decisions §56). Off while a distributor of a build without that message still runs.
-    public let batchAgentUpdates: Bool
-    public static let defaultBatchAgentUpdates = true
 
-    public init(
-        requestEndpoint: ZeroMQEndpoint, updatesEndpoint: ZeroMQEndpoint, http: HTTPAddress,
-        batchAgentUpdates: Bool = PresenceProcess.defaultBatchAgentUpdates
-    ) {
+    public init(requestEndpoint: ZeroMQEndpoint, updatesEndpoint: ZeroMQEndpoint, http: HTTPAddress) {
         self.requestEndpoint = requestEndpoint
         self.updatesEndpoint = updatesEndpoint
         self.http = http
-        self.batchAgentUpdates = batchAgentUpdates
     }
 }
 
