@@ -22,15 +22,21 @@ import Testing
 
     @Test func messagesPerConversationSumEveryProcessThatWasRead() {
         var router = Self.process("router", 0.5)
-        router.work = BenchReport.WorkFigures(messagesReceived: 4, messagesResent: 0, storeTransactions: 1.2, writesPerTransaction: 2.5)
+        router.work = BenchReport.WorkFigures(
+            messagesReceived: 4, receivedByType: ["Submit": 1, "Ack": 3], messagesResent: 0, storeTransactions: 1.2, writesPerTransaction: 2.5)
         var presence = Self.process("presence", 1.0)
-        presence.work = BenchReport.WorkFigures(messagesReceived: 9.5, messagesResent: 0.1, storeTransactions: 2, writesPerTransaction: 1)
+        presence.work = BenchReport.WorkFigures(
+            messagesReceived: 9.5, receivedByType: ["Ack": 5.5, "Reserve": 4, "Heartbeat": 0.01], messagesResent: 0.1, storeTransactions: 2,
+            writesPerTransaction: 1)
         var run = BenchReport.Run(
             entry: "webhook", durationSeconds: 10, sent: 100, reachedActive: 100, conversationsPerSecond: 10, sendToOffer: nil,
             sendToActive: nil, lateSends: 0, stillInFlight: 0, sendFailures: [:], refusedAccepts: 0, actionOutcomes: [:], agentErrors: [:],
             processes: [Self.process("bench", 1.0), router, presence, Self.process("unread", 0.1)], ratioToBaseline: nil)
         run.sumSystemCPU(cores: 2, benchName: "bench")
         #expect(run.messagesPerConversation == 13.5)
+        #expect(run.messagesPerConversationByType == ["Ack": 8.5, "Reserve": 4, "Submit": 1, "Heartbeat": 0.01])
+        #expect(BenchReport.byTypeText(run.messagesPerConversationByType ?? [:]) == "Ack 8.5, Reserve 4.0, Submit 1.0")
+        #expect(BenchReport.byTypeText(["Heartbeat": 0.01]) == nil)
         #expect(BenchReport.workText(presence.work!) == "per conversation: 9.5 messages in, 0.10 resent, 2.00 commits of 1.0 writes")
     }
 }
@@ -54,7 +60,8 @@ import Testing
 
     @Test func theCountersAreSummedOverTheirLabelsAndOthersIgnored() {
         #expect(WorkSample.parse(Self.exposition) == WorkSample.Counters(
-            messagesReceived: 400, messagesResent: 2, storeTransactions: 200, storeWrites: 300, largestWALBytes: 3_145_728))
+            messagesReceived: 400, receivedByType: ["Reserve": 300, "Release": 100], messagesResent: 2, storeTransactions: 200, storeWrites: 300,
+            largestWALBytes: 3_145_728))
     }
 
     @Test func theLargestWALAtTheEndIsReportedInMiB() throws {
@@ -67,15 +74,19 @@ import Testing
 
     @Test func twoSamplesGiveWhatEachProcessDidPerConversation() {
         let before = WorkSample(counters: [
-            "presence": .init(messagesReceived: 100, messagesResent: 0, storeTransactions: 50, storeWrites: 50),
+            "presence": .init(messagesReceived: 100, receivedByType: ["Reserve": 60, "Ack": 40], messagesResent: 0, storeTransactions: 50, storeWrites: 50),
             "gone": .init(messagesReceived: 1, messagesResent: 0, storeTransactions: 0, storeWrites: 0),
         ])
         let after = WorkSample(counters: [
-            "presence": .init(messagesReceived: 1_100, messagesResent: 10, storeTransactions: 250, storeWrites: 450),
+            "presence": .init(
+                messagesReceived: 1_100, receivedByType: ["Reserve": 660, "Ack": 40, "Release": 400], messagesResent: 10, storeTransactions: 250,
+                storeWrites: 450),
             "new": .init(messagesReceived: 5, messagesResent: 0, storeTransactions: 0, storeWrites: 0),
         ])
         let figures = after.figures(since: before, through: 100)
-        #expect(figures == ["presence": BenchReport.WorkFigures(messagesReceived: 10, messagesResent: 0.1, storeTransactions: 2, writesPerTransaction: 2)])
+        // Ack did not move in the window: left out.
+        #expect(figures == ["presence": BenchReport.WorkFigures(
+            messagesReceived: 10, receivedByType: ["Reserve": 6, "Release": 4], messagesResent: 0.1, storeTransactions: 2, writesPerTransaction: 2)])
         #expect(after.figures(since: before, through: 0).isEmpty, "no conversation, no per-conversation figure")
     }
 }

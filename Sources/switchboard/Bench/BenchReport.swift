@@ -42,6 +42,8 @@ struct BenchReport: Codable, Sendable {
     struct WorkFigures: Codable, Sendable, Equatable {
         /// Messages received on all its links (`switchboard_wire_received_total`).
         var messagesReceived: Double
+        /// The same by message type, types it received none of left out.
+        var receivedByType: [String: Double] = [:]
         /// Unanswered messages it sent again (`switchboard_wire_resent_total`).
         var messagesResent: Double
         /// Store transactions (group commits).
@@ -88,8 +90,11 @@ struct BenchReport: Codable, Sendable {
         /// Messages received per conversation over every process's links: what a
         /// conversation costs in messages (decisions §25).
         var messagesPerConversation: Double? = nil
+        /// The same by message type, over every process's links (decisions §56: what a
+        /// message costs depends on its type).
+        var messagesPerConversationByType: [String: Double]? = nil
 
-        /// Fills in the two figures above from `processes`.
+        /// Fills in the figures above from `processes`.
         mutating func sumSystemCPU(cores: Int, benchName: String) {
             let system = processes.filter { $0.name != benchName }.compactMap(\.cpuSecondsPer1000)
             guard !system.isEmpty else { return }
@@ -98,6 +103,9 @@ struct BenchReport: Codable, Sendable {
             coresWouldCarryPerSecond = perThousand > 0 ? Double(cores) * 1_000 / perThousand : nil
             let work = processes.compactMap(\.work)
             messagesPerConversation = work.isEmpty ? nil : work.reduce(0) { $0 + $1.messagesReceived }
+            messagesPerConversationByType = work.isEmpty ? nil : work.reduce(into: [:]) { total, figures in
+                total.merge(figures.receivedByType, uniquingKeysWith: +)
+            }
         }
     }
 
@@ -156,6 +164,9 @@ struct BenchReport: Codable, Sendable {
             if let messages = run.messagesPerConversation {
                 lines.append("  messages per conversation over all links: \(String(format: "%.1f", messages))")
             }
+            if let byType = run.messagesPerConversationByType, let text = Self.byTypeText(byType) {
+                lines.append("    by type: \(text)")
+            }
         }
         if let baseline {
             lines.append("")
@@ -188,6 +199,14 @@ struct BenchReport: Codable, Sendable {
                 + "\(perThousand) s per 1,000 \(unit)  peak RSS \(String(format: "%.1f", process.peakResidentMiB)) MiB"
                 + (process.work.map { "  " + workText($0) } ?? "")
         }
+    }
+
+    /// e.g. "Ack 6.0, AgentUpdate 3.3, Reserve 1.0": the most frequent first, types below
+    /// 0.05 per conversation left out; nil when none is left.
+    static func byTypeText(_ byType: [String: Double]) -> String? {
+        let shown = byType.filter { $0.value >= 0.05 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        guard !shown.isEmpty else { return nil }
+        return shown.map { "\($0.key) \(String(format: "%.1f", $0.value))" }.joined(separator: ", ")
     }
 
     /// e.g. "per conversation: 11.2 messages in, 0.01 resent, 2.0 commits of 1.0 writes; WAL 4.5 MiB".

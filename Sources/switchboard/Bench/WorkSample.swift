@@ -9,6 +9,8 @@ struct WorkSample: Sendable {
     /// The counters the bench reads, summed over their labels.
     struct Counters: Sendable, Equatable {
         var messagesReceived: Double = 0
+        /// The same, by message type (its `type` label).
+        var receivedByType: [String: Double] = [:]
         var messagesResent: Double = 0
         var storeTransactions: Double = 0
         var storeWrites: Double = 0
@@ -43,7 +45,9 @@ struct WorkSample: Sendable {
             let series = line[..<space]
             let name = series.firstIndex(of: "{").map { series[..<$0] } ?? series
             switch name {
-            case "switchboard_wire_received_total": counters.messagesReceived += value
+            case "switchboard_wire_received_total":
+                counters.messagesReceived += value
+                if let type = label("type", of: series) { counters.receivedByType[type, default: 0] += value }
             case "switchboard_wire_resent_total": counters.messagesResent += value
             case "switchboard_store_transactions_total": counters.storeTransactions += value
             case "switchboard_store_writes_total": counters.storeWrites += value
@@ -52,6 +56,16 @@ struct WorkSample: Sendable {
             }
         }
         return counters
+    }
+
+    /// The value of `name` in a series' labels (`name{a="x",type="Ack"}`); nil when it has none.
+    static func label(_ name: Substring, of series: Substring) -> String? {
+        guard let open = series.firstIndex(of: "{"), let close = series.lastIndex(of: "}"), open < close else { return nil }
+        for pair in series[series.index(after: open)..<close].split(separator: ",") {
+            guard let equals = pair.firstIndex(of: "="), pair[..<equals] == name else { continue }
+            return String(pair[pair.index(after: equals)...].trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        }
+        return nil
     }
 
     /// Per process read both times: what it did between `before` and `self`, per conversation
@@ -64,8 +78,14 @@ struct WorkSample: Sendable {
             guard let earlier = before.counters[name] else { continue }
             let transactions = max(now.storeTransactions - earlier.storeTransactions, 0)
             let writes = max(now.storeWrites - earlier.storeWrites, 0)
+            var byType: [String: Double] = [:]
+            for (type, count) in now.receivedByType {
+                let received = max(count - (earlier.receivedByType[type] ?? 0), 0)
+                if received > 0 { byType[type] = received / conversations }
+            }
             figures[name] = BenchReport.WorkFigures(
                 messagesReceived: max(now.messagesReceived - earlier.messagesReceived, 0) / conversations,
+                receivedByType: byType,
                 messagesResent: max(now.messagesResent - earlier.messagesResent, 0) / conversations,
                 storeTransactions: transactions / conversations,
                 writesPerTransaction: transactions > 0 ? writes / transactions : nil,
