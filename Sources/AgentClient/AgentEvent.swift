@@ -8,6 +8,10 @@ public enum AgentEvent: Sendable, Equatable {
         public let queue: String
         /// ISO 8601 UTC with milliseconds, as sent (empty when missing).
         public var expiresAt: String = ""
+        /// The customer's first messages, carried by the offer (agent.md): accepting it is
+        /// their receipt. `AgentSession` hands them on as `message` events once the
+        /// distributor confirms the accept, where they came before offers carried them.
+        public var messages: [Message] = []
     }
 
     public struct Message: Sendable, Equatable {
@@ -59,21 +63,21 @@ public enum AgentEvent: Sendable, Equatable {
         func string(_ key: ServerFrame.Key) -> String { frame.strings[key] ?? "" }
         switch type {
         case "welcome":
-            self = .welcome(state: frame.agent.map(Self.state), offers: (frame.offers ?? []).map(Self.offer))
+            self = .welcome(state: frame.agent.map(Self.state), offers: (frame.offers ?? []).map { Self.offer($0.strings, messages: $0.messages) })
         case "presence":
             guard let agent = frame.agent else {
                 self = .error(code: "malformedFromServer", reason: String(text.prefix(200)))
                 return
             }
             self = .presence(Self.state(agent))
-        case "offer": self = .offer(Self.offer(frame.strings))
+        case "offer": self = .offer(Self.offer(frame.strings, messages: frame.messages))
         case "offerWithdrawn": self = .offerWithdrawn(offerID: string(.offerId), reason: string(.reason))
         case "offerReplied":
             self = .offerReplied(conversationID: string(.conversationId), accepted: string(.outcome) == "accepted", reason: string(.reason))
         case "message":
             self = .message(Message(conversationID: string(.conversationId), sequence: frame.sequence ?? 0, text: string(.text)))
         case "workItems":
-            self = .workItems(queue: string(.queue), conversationIDs: (frame.items ?? []).compactMap { $0[.conversationId] })
+            self = .workItems(queue: string(.queue), conversationIDs: (frame.items ?? []).compactMap { $0.strings[.conversationId] })
         case "workItemAdded":
             let item = frame.item ?? [:]
             self = .workItemAdded(queue: item[.queue] ?? "", conversationID: item[.conversationId] ?? "")
@@ -92,10 +96,10 @@ public enum AgentEvent: Sendable, Equatable {
         }
     }
 
-    private static func offer(_ fields: [ServerFrame.Key: String]) -> Offer {
+    private static func offer(_ fields: [ServerFrame.Key: String], messages: [Message]) -> Offer {
         Offer(
             offerID: fields[.offerId] ?? "", conversationID: fields[.conversationId] ?? "", queue: fields[.queue] ?? "",
-            expiresAt: fields[.expiresAt] ?? "")
+            expiresAt: fields[.expiresAt] ?? "", messages: messages)
     }
 
     private static func state(_ agent: ServerFrame.Agent) -> State {
@@ -140,9 +144,17 @@ private struct ServerFrame {
     var strings: [Key: String] = [:]
     var sequence: Int?
     var agent: Agent?
-    var offers: [[Key: String]]?
-    var items: [[Key: String]]?
+    /// An offer's carried messages (`messages`).
+    var messages: [AgentEvent.Message] = []
+    var offers: [Object]?
+    var items: [Object]?
     var item: [Key: String]?
+
+    /// An element of `offers` or `items`: its string fields, and an offer's messages.
+    struct Object {
+        var strings: [Key: String]
+        var messages: [AgentEvent.Message]
+    }
 
     /// Nil when `text` is not a JSON object.
     init?(text: String) {
@@ -151,6 +163,7 @@ private struct ServerFrame {
         type = strings[.type]
         sequence = Self.integer(fields["sequence"])
         agent = Agent(fields["agent"])
+        messages = Self.messages(fields["messages"])
         offers = Self.objects(fields["offers"])
         items = Self.objects(fields["items"])
         if case .object(let item)? = fields["item"] { self.item = Self.strings(in: item) }
@@ -164,12 +177,25 @@ private struct ServerFrame {
         return strings
     }
 
-    /// An array of objects (offers, work items), each read by its string fields.
-    static func objects(_ value: JSONValue?) -> [[Key: String]]? {
+    /// An array of objects (offers, work items), each read by its string fields and messages.
+    static func objects(_ value: JSONValue?) -> [Object]? {
         guard case .array(let elements)? = value else { return nil }
         return elements.compactMap { element in
             guard case .object(let fields) = element else { return nil }
-            return strings(in: fields)
+            return Object(strings: strings(in: fields), messages: messages(fields["messages"]))
+        }
+    }
+
+    /// An offer's `messages`, each read as a `message` frame is; an element without a
+    /// conversation or sequence is skipped.
+    static func messages(_ value: JSONValue?) -> [AgentEvent.Message] {
+        guard case .array(let elements)? = value else { return [] }
+        return elements.compactMap { element in
+            guard case .object(let fields) = element, case .string(let conversationID)? = fields["conversationId"],
+                let sequence = integer(fields["sequence"])
+            else { return nil }
+            let text: String = if case .string(let text)? = fields["text"] { text } else { "" }
+            return AgentEvent.Message(conversationID: conversationID, sequence: sequence, text: text)
         }
     }
 

@@ -23,15 +23,17 @@ extension Distributor {
     private func perform(_ action: DistributionAction, answering envelope: Envelope?) async throws {
         switch action {
         case .reserve(let request):
+            var offer: Offer?
+            if let carried = request.offer { offer = await wireOffer(carried) }
             let reserve = Reserve(
                 reservationID: request.reservation.id, agentID: request.reservation.agentID,
                 conversationID: request.conversationID, units: UInt32(clamping: request.reservation.units),
                 reason: Self.wireReason(request.reason), queue: request.queue,
                 allowedPresences: request.allowedPresences.compactMap { Wire.BasePresence(rawValue: $0.rawValue) }.sorted { $0.rawValue < $1.rawValue },
-                offer: request.offer.map(Self.wireOffer))
+                offer: offer)
             try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .reserve(reserve)))
         case .sendOffer(let request):
-            let message = Envelope(id: ids.next(), message: .offer(Self.wireOffer(request)))
+            let message = Envelope(id: ids.next(), message: .offer(await wireOffer(request)))
             offerMessages[message.id] = request.offerID
             metrics.offersSent.increment()
             logger.info(
@@ -80,6 +82,33 @@ extension Distributor {
         case .transfer: .pick  // the wire has no TRANSFER reason yet; PICK is granted the same way
         }
     }
+
+    /// The offer with the customer messages it carries (decisions §57): messages
+    /// 1...`messagesThrough`, or the first of them that fit `offeredMessageBytes` of text.
+    /// Presence reports which the agent had, so carrying fewer (none, when they cannot be
+    /// read) only means more are forwarded after the accept.
+    func wireOffer(_ request: OfferRequest) async -> Offer {
+        var offer = Self.wireOffer(request)
+        let last = min(request.messagesThrough, UInt64(Offer.maxMessages))
+        guard last > 0 else { return offer }
+        do {
+            var bytes = 0
+            for (sequence, deliver) in try await recorded(conversationID: request.conversationID, sequences: 1...last) {
+                bytes += deliver.message.text.utf8.count
+                guard sequence == UInt64(offer.messages.count + 1), bytes <= Self.offeredMessageBytes else { break }
+                offer.messages.append(OfferedMessage(sequence: sequence, message: deliver.message))
+            }
+        } catch {
+            logger.warning(
+                "cannot read the messages an offer carries; they follow the accept",
+                metadata: ["conversation.id": "\(request.conversationID)", "error": "\(error)"])
+        }
+        return offer
+    }
+
+    /// The text an offer carries at most: enough for what customers write before an agent
+    /// takes the conversation, small beside the wire's frame limits.
+    static let offeredMessageBytes = 32 * 1024
 
     static func wireOffer(_ request: OfferRequest) -> Offer {
         Offer(
@@ -171,7 +200,8 @@ extension Distributor {
                 try? await presenceLink.send(Envelope(id: ids.next(), message: .ack(Ack(ackedID: envelope.id, outcome: answer))))
                 return
             }
-            let event = DistributionEvent.offerReplied(offerID: reply.offerID, agentID: reply.agentID, accepted: reply.decision == .accept)
+            let event = DistributionEvent.offerReplied(
+                offerID: reply.offerID, agentID: reply.agentID, accepted: reply.decision == .accept, messagesThrough: reply.messagesThrough)
             _ = await apply(core.handle(event, nowMs: now), answering: envelope)
         case .agentReply(let reply):
             await replyFromAgent(reply, envelope: envelope)

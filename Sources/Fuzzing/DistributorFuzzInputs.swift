@@ -81,7 +81,11 @@ struct DistributorFuzzInputs {
             return .grant(Grant(requestID: id, reservationID: pick(.reservation, "r-1"), agentID: "fuzzer", conversationID: conversation, units: 1, capacityTotal: 100_000, sequence: 2))
         case 2: return .deny(Deny(requestID: id, reservationID: pick(.reservation, "r-1"), reason: .noCapacity))
         case 3: return .ack(Ack(ackedID: id, outcome: random.chance(1, in: 2) ? .accepted : .rejected(reason: "agent not connected")))
-        case 4..<8: return .offerReply(OfferReply(offerID: pick(.offer, "o-1"), agentID: "fuzzer", conversationID: conversation, decision: random.chance(4, in: 5) ? .accept : .reject))
+        case 4..<8:
+            // Any receipt of carried messages, also more than the offer carried (decisions §57).
+            return .offerReply(OfferReply(
+                offerID: pick(.offer, "o-1"), agentID: "fuzzer", conversationID: conversation, decision: random.chance(4, in: 5) ? .accept : .reject,
+                messagesThrough: UInt64(random.index(20))))
         case 8..<12:
             return .agentReply(AgentReply(
                 conversationID: conversation, channelInstanceID: "web-chat", channelType: "chat", customerAddress: random.pick(Self.customers),

@@ -79,10 +79,11 @@ public enum WireSamples {
             offerID: "offer-1", conversationID: "conv-1", agentID: "ada", queue: "billing",
             workStream: "sms-support", expiresAtMs: 1_717_000_120_000,
             summary: ["topic": .text("billing"), "orderTotal": .number(42.5)], kind: .affinity,
-            reservationID: "res-1", channelType: "sms")),
+            reservationID: "res-1", channelType: "sms",
+            messages: [OfferedMessage(sequence: 1, message: fullInbound), OfferedMessage(sequence: 2, message: minimalInbound)])),
         .offerReply(OfferReply(
             offerID: "offer-1", agentID: "ada", conversationID: "conv-1", decision: .reject,
-            decidedAtMs: 1_717_000_010_000)),
+            decidedAtMs: 1_717_000_010_000, messagesThrough: 2)),
         .offerWithdrawn(OfferWithdrawn(offerID: "offer-1", agentID: "ada", conversationID: "conv-1", reason: .taken)),
         .agentAction(AgentAction(
             actionID: "act-1", agentID: "ada", conversationID: "conv-1", kind: .transferToAgent("bob"),

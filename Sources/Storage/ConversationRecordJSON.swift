@@ -102,6 +102,10 @@ enum ConversationRecordJSON {
             json.key("expiresAtMs")
             json.integer(expiresAtMs)
         }
+        if let messagesThrough = offer.messagesThrough {
+            json.key("messagesThrough")
+            json.integer(Int64(clamping: messagesThrough))
+        }
         json.endObject()
     }
 }

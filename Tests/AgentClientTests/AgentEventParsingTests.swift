@@ -32,6 +32,50 @@ import Testing
         #expect(AgentEvent(frame: #"{"type":"somethingNew","x":1}"#) == .other(type: "somethingNew"))
     }
 
+    @Test func anOfferReadsTheMessagesItCarries() {
+        let frame = #"""
+            {"type":"offer","offerId":"o-3","conversationId":"c-3","queue":"q","messages":[
+             {"type":"message","conversationId":"c-3","sequence":1,"text":"hello"},
+             {"type":"message","conversationId":"c-3","sequence":2,"text":"anyone?"},
+             {"type":"message","text":"no conversation or sequence: skipped"}]}
+            """#
+        let messages = [
+            AgentEvent.Message(conversationID: "c-3", sequence: 1, text: "hello"),
+            AgentEvent.Message(conversationID: "c-3", sequence: 2, text: "anyone?"),
+        ]
+        #expect(AgentEvent(frame: frame) == .offer(AgentEvent.Offer(offerID: "o-3", conversationID: "c-3", queue: "q", messages: messages)))
+        let welcome = #"{"type":"welcome","offers":[{"offerId":"o-3","conversationId":"c-3","queue":"q","messages":[{"conversationId":"c-3","sequence":1,"text":"hello"}]}]}"#
+        #expect(AgentEvent(frame: welcome) == .welcome(state: nil, offers: [AgentEvent.Offer(offerID: "o-3", conversationID: "c-3", queue: "q", messages: [messages[0]])]))
+    }
+
+    @Test func aSessionHandsAnAcceptedOffersMessagesOnAsMessageEvents() async {
+        let session = AgentSession(agentID: "ada", secret: "s", presenceHTTP: "127.0.0.1:1")
+        func offer(_ id: String, _ conversation: String, _ texts: [String]) -> AgentEvent {
+            .offer(AgentEvent.Offer(
+                offerID: id, conversationID: conversation, queue: "q",
+                messages: texts.enumerated().map { AgentEvent.Message(conversationID: conversation, sequence: $0.offset + 1, text: $0.element) }))
+        }
+        // Rejected, withdrawn: their messages are not the agent's.
+        session.handOnCarriedMessages(after: offer("o-1", "c-1", ["rejected"]))
+        session.handOnCarriedMessages(after: .offerReplied(conversationID: "c-1", accepted: false, reason: ""))
+        session.handOnCarriedMessages(after: offer("o-2", "c-2", ["withdrawn"]))
+        session.handOnCarriedMessages(after: .offerWithdrawn(offerID: "o-2", reason: "expired"))
+        session.handOnCarriedMessages(after: .offerReplied(conversationID: "c-2", accepted: true, reason: ""))
+        // Accepted: each message once, in order, after the offerReplied.
+        session.handOnCarriedMessages(after: offer("o-3", "c-3", ["one", "two"]))
+        session.handOnCarriedMessages(after: .offerReplied(conversationID: "c-3", accepted: true, reason: ""))
+        session.handOnCarriedMessages(after: .offerReplied(conversationID: "c-3", accepted: true, reason: ""))  // a repeat
+        session.handOnCarriedMessages(after: offer("o-4", "c-4", ["end"]))
+        session.handOnCarriedMessages(after: .offerReplied(conversationID: "c-4", accepted: true, reason: ""))
+        var events = session.events.makeAsyncIterator()
+        var texts: [String] = []
+        while let event = await events.next(), case .message(let message) = event {
+            texts.append(message.text)
+            if message.text == "end" { break }
+        }
+        #expect(texts == ["one", "two", "end"])
+    }
+
     @Test func aFieldOfAnotherTypeReadsAsAbsentAndBrokenFramesAreErrors() {
         // Lenient per field, as with any unknown field: a number where a string goes is "".
         #expect(AgentEvent(frame: #"{"type":"offerWithdrawn","offerId":12,"reason":"expired"}"#)

@@ -119,6 +119,43 @@ import Wire
         }
     }
 
+    @Test func anOffersMessagesAreInItsFrameAndItsAcceptReportsThem() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        let peer = DistributorPeer(bytes: [1, 2, 3])
+        _ = try await harness.application().test(.live) { client in
+            try await client.ws("/agent/ws") { inbound, outbound, _ in
+                var frames = FrameReader(inbound)
+                try await outbound.send(#"{"type":"hello","agentId":"ada","secret":"ada-secret","presence":"available"}"#)
+                _ = try await frames.next(type: "welcome")
+                func customer(_ text: String) -> InboundMessage {
+                    InboundMessage(
+                        channelInstanceID: "custom-main", channelType: "custom", providerMessageID: text, customerAddress: "cust-1",
+                        text: text, receivedAtMs: 1_700_000_000_000)
+                }
+                let offer = Offer(
+                    offerID: "o1", conversationID: "c1", agentID: "ada", queue: "billing", workStream: "custom-stream",
+                    expiresAtMs: 1_800_000_000_000, kind: .push,
+                    messages: [OfferedMessage(sequence: 1, message: customer("hello?")), OfferedMessage(sequence: 2, message: customer("anyone?"))])
+                await harness.coordinator.handle(Envelope(id: MessageID(prefix: 7, counter: 1), message: .offer(offer)), from: peer)
+                let relayed = try #require(try await frames.next(type: "offer"))
+                let carried = try #require(relayed["messages"] as? [[String: Any]])
+                #expect(carried.map { $0["text"] as? String } == ["hello?", "anyone?"])
+                #expect(carried.map { $0["sequence"] as? Int } == [1, 2])
+                #expect(carried.allSatisfy { $0["conversationId"] as? String == "c1" && $0["type"] as? String == "message" })
+
+                try await outbound.send(#"{"type":"accept","offerId":"o1"}"#)
+                #expect(await harness.recorder.wait { !$0.reliable.isEmpty })
+                guard case .offerReply(let reply)? = await harness.recorder.reliable.first?.message else {
+                    Issue.record("not an OfferReply")
+                    return
+                }
+                #expect(reply.messagesThrough == 2, "the accept is the receipt of the messages the frame carried")
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+        }
+    }
+
     @Test func offerAcceptBecomesAnOfferReplyToTheDistributor() async throws {
         let harness = try PresenceHarness()
         defer { harness.cleanUp() }
@@ -145,6 +182,7 @@ import Wire
                 #expect(body.offerID == "o1")
                 #expect(body.decision == .accept)
                 #expect(body.agentID == "ada")
+                #expect(body.messagesThrough == 0, "the offer carried no messages")
 
                 await harness.coordinator.handle(Envelope(id: MessageID(prefix: 7, counter: 2), message: .ack(Ack(ackedID: reply.id, outcome: .accepted))), from: peer)
                 let replied = try #require(try await frames.next(type: "offerReplied"))

@@ -220,6 +220,22 @@ struct FramingTests {
         expectError(.invalidFieldValue, frames)
     }
 
+    @Test("an offer's messages are 1...n, at most Offer.maxMessages: the accept is taken as their receipt")
+    func offeredMessagesAreAPrefix() throws {
+        func offer(_ sequences: [UInt64]) -> WireMessage {
+            .offer(Offer(
+                offerID: "o", conversationID: "c", agentID: "a", queue: "q", workStream: "w", expiresAtMs: 1,
+                messages: sequences.map { OfferedMessage(sequence: $0, message: Fixtures.minimalInbound) }))
+        }
+        let prefix = offer([1, 2, 3])
+        #expect(try WireCodec.decode(frames: WireCodec.encode(Envelope(id: Fixtures.idA, message: prefix))).message == prefix)
+        let all = offer(Array(1...UInt64(Offer.maxMessages)))
+        #expect(try WireCodec.decode(frames: WireCodec.encode(Envelope(id: Fixtures.idA, message: all))).message == all)
+        expectError(.invalidFieldValue, try WireCodec.encode(Envelope(id: Fixtures.idA, message: offer([2, 3]))))
+        expectError(.invalidFieldValue, try WireCodec.encode(Envelope(id: Fixtures.idA, message: offer([1, 3]))))
+        expectError(.invalidFieldValue, try WireCodec.encode(Envelope(id: Fixtures.idA, message: offer(Array(1...UInt64(Offer.maxMessages + 1))))))
+    }
+
     @Test("a published message whose topic does not match is topicMismatch")
     func topicMismatch() throws {
         let envelope = Envelope(id: Fixtures.idA, message: .agentUpdate(AgentUpdate(sequence: 1, agent: Fixtures.fullAgent)))

@@ -37,6 +37,8 @@ enum AgentFrames {
             "queue": .string(offer.queue), "workStream": .string(offer.workStream), "kind": .string(kind),
             "channelType": .optional(offer.channelType), "expiresAt": .string(AgentTime.iso8601(ms: offer.expiresAtMs)),
             "summary": .object(offer.summary.mapValues(value)),
+            // The customer's first messages, each as a `message` frame would carry it.
+            "messages": .array(offer.messages.map { carried in message(conversationID: offer.conversationID, sequence: carried.sequence, carried.message) }),
         ]
     }
 
@@ -55,10 +57,13 @@ enum AgentFrames {
     }
 
     static func message(_ message: ConversationMessage) -> JSONValue {
-        let inbound = message.message
-        return [
-            "type": "message", "conversationId": .string(message.conversationID),
-            "sequence": .integer(Int64(clamping: message.sequence)), "text": .string(inbound.text),
+        Self.message(conversationID: message.conversationID, sequence: message.sequence, message.message)
+    }
+
+    static func message(conversationID: String, sequence: UInt64, _ inbound: InboundMessage) -> JSONValue {
+        [
+            "type": "message", "conversationId": .string(conversationID),
+            "sequence": .integer(Int64(clamping: sequence)), "text": .string(inbound.text),
             "attachments": .array(
                 inbound.attachments.map { attachment -> JSONValue in
                     [

@@ -325,7 +325,10 @@ public actor PresenceCoordinator {
         let envelope = Envelope(
             id: ids.next(),
             message: .offerReply(
-                OfferReply(offerID: offerID, agentID: agentID, conversationID: offer.conversationID, decision: decision, decidedAtMs: now())))
+                OfferReply(
+                    offerID: offerID, agentID: agentID, conversationID: offer.conversationID, decision: decision, decidedAtMs: now(),
+                    // The offer's frame carried these; replying to it, the agent has them (decisions §57).
+                    messagesThrough: offer.messages.last?.sequence ?? 0)))
         pendingReplies[envelope.id] = PendingReply(agentID: agentID, offerID: offerID, conversationID: offer.conversationID, decision: decision)
         do {
             try await outlets.sendReliably(envelope, standing.peer)

@@ -130,16 +130,21 @@ public struct PendingOffer: Sendable, Hashable, Codable {
     public var stage: Stage
     public var kind: Kind
     public var expiresAtMs: Int64?
+    /// The offer carries the customer's messages 1...messagesThrough (nil: none), and the
+    /// agent's accept is their receipt (decisions §57). Optional, so a record stored before
+    /// offers carried messages reads as carrying none.
+    public var messagesThrough: UInt64?
 
     public init(
         offerID: String, reservation: Reservation, stage: Stage = .reserving, kind: Kind = .push,
-        expiresAtMs: Int64? = nil
+        expiresAtMs: Int64? = nil, messagesThrough: UInt64? = nil
     ) {
         self.offerID = offerID
         self.reservation = reservation
         self.stage = stage
         self.kind = kind
         self.expiresAtMs = expiresAtMs
+        self.messagesThrough = messagesThrough
     }
 
     public var agentID: String { reservation.agentID }

@@ -84,6 +84,8 @@ public struct OfferRequest: Sendable, Hashable {
     public var expiresAtMs: Int64
     public var reservationID: String
     public var kind: PendingOffer.Kind
+    /// The offer carries the customer's messages 1...messagesThrough (0: none).
+    public var messagesThrough: UInt64 = 0
 }
 
 /// The result of one event: the records to store first, then the actions to take.

@@ -15,8 +15,12 @@ extension DistributionCore {
             case .transfer: .transfer
             }
         let reservation = newReservation(&record, for: agentID, units: stream.capacity, reason: reason)
+        // The agent who held it last has its messages already; another sees the first ones
+        // with the offer, so accepting it needs no message of its own to hand them over.
+        let carried = agentID == record.agentID ? 0 : min(record.receivedThrough, Self.maxOfferedMessages)
         let pending = PendingOffer(
-            offerID: reservation.id, reservation: reservation, kind: kind, expiresAtMs: nowMs + offerTimeoutMs(record))
+            offerID: reservation.id, reservation: reservation, kind: kind, expiresAtMs: nowMs + offerTimeoutMs(record),
+            messagesThrough: carried > 0 ? carried : nil)
         record.pending = pending
         recorder.emit(.reserve(reserveRequest(for: pending, of: record, allowedPresences: kind == .push ? stream.allowedPresences : [])))
     }
@@ -34,8 +38,12 @@ extension DistributionCore {
         OfferRequest(
             offerID: pending.offerID, conversationID: record.id, agentID: pending.agentID, queue: record.queue,
             workStream: record.workStream, expiresAtMs: pending.expiresAtMs ?? 0, reservationID: pending.reservation.id,
-            kind: pending.kind)
+            kind: pending.kind, messagesThrough: pending.messagesThrough ?? 0)
     }
+
+    /// How many of a conversation's first customer messages an offer carries at most (the
+    /// wire's `Offer.maxMessages`); the rest go after the accept, as later ones do.
+    static let maxOfferedMessages: UInt64 = 16
 
     /// A queue this distributor does not own (the owner rejects such Delivers): the default.
     func offerTimeoutMs(_ record: ConversationRecord) -> Int64 {
@@ -139,7 +147,7 @@ extension DistributionCore {
         save(record)
     }
 
-    mutating func offerReplied(_ offerID: String, agentID: String, accepted: Bool, nowMs: Int64) {
+    mutating func offerReplied(_ offerID: String, agentID: String, accepted: Bool, messagesThrough: UInt64, nowMs: Int64) {
         // Still reserving, with the offer in the Reserve (it has an expiry): presence makes
         // such an offer only once it granted, so the reply proves the Grant, which a restart
         // of ours lost on the way (decisions §26). The held reservation's grant sequence stays
@@ -156,7 +164,7 @@ extension DistributionCore {
             return
         }
         if pending.kind == .transfer {
-            transferReplied(&record, pending: pending, accepted: accepted, nowMs: nowMs)
+            transferReplied(&record, pending: pending, accepted: accepted, hadThrough: carried(pending, messagesThrough), nowMs: nowMs)
             save(record)
             return
         }
@@ -184,9 +192,16 @@ extension DistributionCore {
         recorder.emit(.answerOfferReply(offerID: offerID, stands: true))
         recorder.emit(.offerAccepted(conversationID: id, agentID: agentID))
         recorder.emit(.stateChanged(conversationID: id, from: from, to: .active, agentID: agentID))
-        handOver(&record, from: previous, to: agentID)
+        handOver(&record, from: previous, to: agentID, hadThrough: carried(pending, messagesThrough))
         save(record)
         noteAssignment(agentID, nowMs: nowMs)
+    }
+
+    /// The messages an accepted offer handed over: what presence says the agent had with it
+    /// (what it wrote, whatever the distributor meant to carry), never more than the offer
+    /// was made with.
+    private func carried(_ pending: PendingOffer, _ reported: UInt64) -> UInt64 {
+        min(reported, pending.messagesThrough ?? 0)
     }
 
     /// The offer's deadline passed without an answer: withdrawn, counted as a decline, the

@@ -48,7 +48,9 @@ extension DistributionCore {
 
     /// The target answered: accepted, they hold it and the current agent's capacity is given
     /// back; rejected, the current agent keeps it.
-    mutating func transferReplied(_ record: inout ConversationRecord, pending: PendingOffer, accepted: Bool, nowMs: Int64) {
+    mutating func transferReplied(
+        _ record: inout ConversationRecord, pending: PendingOffer, accepted: Bool, hadThrough: UInt64, nowMs: Int64
+    ) {
         let from = record.agentID ?? ""
         record.pending = nil
         recorder.emit(.answerOfferReply(offerID: pending.offerID, stands: true))
@@ -61,7 +63,7 @@ extension DistributionCore {
         record.held = pending.reservation
         record.agentID = pending.agentID
         recorder.emit(.transferCompleted(conversationID: record.id, fromAgentID: from, toAgentID: pending.agentID))
-        handOver(&record, from: from, to: pending.agentID)
+        handOver(&record, from: from, to: pending.agentID, hadThrough: hadThrough)
         noteAssignment(pending.agentID, nowMs: nowMs)
     }
 }

@@ -157,8 +157,8 @@ public struct DistributionCore: Sendable {
             departureConfirmed(id)
         case .offerUndeliverable(let offerID):
             offerUndeliverable(offerID)
-        case let .offerReplied(offerID, agentID, accepted):
-            offerReplied(offerID, agentID: agentID, accepted: accepted, nowMs: nowMs)
+        case let .offerReplied(offerID, agentID, accepted, messagesThrough):
+            offerReplied(offerID, agentID: agentID, accepted: accepted, messagesThrough: messagesThrough, nowMs: nowMs)
         case let .messageAcknowledged(id, sequence):
             messageAcknowledged(id, sequence: sequence)
         case .clockAdvanced:
@@ -257,11 +257,17 @@ public struct DistributionCore: Sendable {
     }
 
     /// Hands the agent what they have not had. A different agent than the last one gets the
-    /// whole customer side from the first message.
-    mutating func handOver(_ record: inout ConversationRecord, from previous: String?, to agentID: String) {
+    /// whole customer side from the first message, but for the messages 1...`hadThrough`
+    /// the accepted offer carried (decisions §57).
+    mutating func handOver(_ record: inout ConversationRecord, from previous: String?, to agentID: String, hadThrough: UInt64 = 0) {
         if previous != agentID {
             record.forwardedThrough = 0
             record.acknowledgedThrough = 0
+        }
+        let had = min(hadThrough, record.receivedThrough)
+        if had > record.acknowledgedThrough {
+            record.forwardedThrough = max(record.forwardedThrough, had)
+            record.acknowledgedThrough = had
         }
         forwardNew(&record, to: agentID)
     }

@@ -29,7 +29,9 @@ public enum DistributionEvent: Sendable, Hashable {
     case departureConfirmed(conversationID: String)
     /// Presence could not hand the offer to the agent (not connected).
     case offerUndeliverable(offerID: String)
-    case offerReplied(offerID: String, agentID: String, accepted: Bool)
+    /// `messagesThrough`: the last of the offer's messages the agent had with it (0: none);
+    /// an accept is their receipt (decisions §57).
+    case offerReplied(offerID: String, agentID: String, accepted: Bool, messagesThrough: UInt64 = 0)
     /// Presence handed customer message `sequence` to the agent's session (Ack of a ConversationMessage).
     case messageAcknowledged(conversationID: String, sequence: UInt64)
     /// Time passed: every deadline due fires (offer expiry, wrap-up capacity, auto-close).

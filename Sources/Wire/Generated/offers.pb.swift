@@ -367,9 +367,39 @@ nonisolated struct Switchboard_Wire_V1_Offer: Sendable {
 
   var channelType: String = String()
 
+  /// The customer's messages 1...n so far (n small), shown with the offer. The agent's
+  /// accept is their receipt: later ones come as ConversationMessage (decisions §57).
+  var messages: [Switchboard_Wire_V1_OfferedMessage] = []
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
+}
+
+/// One customer message carried by an Offer.
+nonisolated struct Switchboard_Wire_V1_OfferedMessage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required, > 0
+  var sequence: UInt64 = 0
+
+  /// required
+  var message: Switchboard_Wire_V1_InboundMessage {
+    get {_message ?? Switchboard_Wire_V1_InboundMessage()}
+    set {_message = newValue}
+  }
+  /// Returns true if `message` has been explicitly set.
+  var hasMessage: Bool {self._message != nil}
+  /// Clears the value of `message`. Subsequent reads from it will return its default value.
+  mutating func clearMessage() {self._message = nil}
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _message: Switchboard_Wire_V1_InboundMessage? = nil
 }
 
 /// Agent -> presence -> distributor. The distributor answers Ack.
@@ -390,6 +420,10 @@ nonisolated struct Switchboard_Wire_V1_OfferReply: Sendable {
   var decision: Switchboard_Wire_V1_OfferDecision = .unspecified
 
   var decidedAtMs: Int64 = 0
+
+  /// The last of the offer's messages the agent had with it (0: none). On ACCEPT the
+  /// distributor takes it as the receipt of messages 1...messages_through.
+  var messagesThrough: UInt64 = 0
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -618,7 +652,7 @@ nonisolated extension Switchboard_Wire_V1_AgentActionRefusal: SwiftProtobuf._Pro
 
 nonisolated extension Switchboard_Wire_V1_Offer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Offer"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}offer_id\0\u{3}conversation_id\0\u{3}agent_id\0\u{1}queue\0\u{3}work_stream\0\u{3}expires_at_ms\0\u{1}summary\0\u{1}kind\0\u{3}reservation_id\0\u{3}channel_type\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}offer_id\0\u{3}conversation_id\0\u{3}agent_id\0\u{1}queue\0\u{3}work_stream\0\u{3}expires_at_ms\0\u{1}summary\0\u{1}kind\0\u{3}reservation_id\0\u{3}channel_type\0\u{1}messages\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -636,6 +670,7 @@ nonisolated extension Switchboard_Wire_V1_Offer: SwiftProtobuf.Message, SwiftPro
       case 8: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self.reservationID) }()
       case 10: try { try decoder.decodeSingularStringField(value: &self.channelType) }()
+      case 11: try { try decoder.decodeRepeatedMessageField(value: &self.messages) }()
       default: break
       }
     }
@@ -672,6 +707,9 @@ nonisolated extension Switchboard_Wire_V1_Offer: SwiftProtobuf.Message, SwiftPro
     if !self.channelType.isEmpty {
       try visitor.visitSingularStringField(value: self.channelType, fieldNumber: 10)
     }
+    if !self.messages.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.messages, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -686,6 +724,46 @@ nonisolated extension Switchboard_Wire_V1_Offer: SwiftProtobuf.Message, SwiftPro
     if lhs.kind != rhs.kind {return false}
     if lhs.reservationID != rhs.reservationID {return false}
     if lhs.channelType != rhs.channelType {return false}
+    if lhs.messages != rhs.messages {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Switchboard_Wire_V1_OfferedMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".OfferedMessage"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{1}message\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._message) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 1)
+    }
+    try { if let v = self._message {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Switchboard_Wire_V1_OfferedMessage, rhs: Switchboard_Wire_V1_OfferedMessage) -> Bool {
+    if lhs.sequence != rhs.sequence {return false}
+    if lhs._message != rhs._message {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -693,7 +771,7 @@ nonisolated extension Switchboard_Wire_V1_Offer: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Switchboard_Wire_V1_OfferReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".OfferReply"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}offer_id\0\u{3}agent_id\0\u{3}conversation_id\0\u{1}decision\0\u{3}decided_at_ms\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}offer_id\0\u{3}agent_id\0\u{3}conversation_id\0\u{1}decision\0\u{3}decided_at_ms\0\u{3}messages_through\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -706,6 +784,7 @@ nonisolated extension Switchboard_Wire_V1_OfferReply: SwiftProtobuf.Message, Swi
       case 3: try { try decoder.decodeSingularStringField(value: &self.conversationID) }()
       case 4: try { try decoder.decodeSingularEnumField(value: &self.decision) }()
       case 5: try { try decoder.decodeSingularInt64Field(value: &self.decidedAtMs) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.messagesThrough) }()
       default: break
       }
     }
@@ -727,6 +806,9 @@ nonisolated extension Switchboard_Wire_V1_OfferReply: SwiftProtobuf.Message, Swi
     if self.decidedAtMs != 0 {
       try visitor.visitSingularInt64Field(value: self.decidedAtMs, fieldNumber: 5)
     }
+    if self.messagesThrough != 0 {
+      try visitor.visitSingularUInt64Field(value: self.messagesThrough, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -736,6 +818,7 @@ nonisolated extension Switchboard_Wire_V1_OfferReply: SwiftProtobuf.Message, Swi
     if lhs.conversationID != rhs.conversationID {return false}
     if lhs.decision != rhs.decision {return false}
     if lhs.decidedAtMs != rhs.decidedAtMs {return false}
+    if lhs.messagesThrough != rhs.messagesThrough {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -32,11 +32,18 @@ public struct Offer: Sendable, Hashable {
     /// The capacity reservation held for this offer, if any.
     public var reservationID: String?
     public var channelType: String?
+    /// The customer's messages 1...n so far, shown with the offer; the agent's accept is
+    /// their receipt (decisions §57). At most `maxMessages`, numbered from 1 without a gap.
+    public var messages: [OfferedMessage]
+
+    /// How many messages an offer carries at most: a conversation with more has the rest
+    /// forwarded after the accept, as every later message is.
+    public static let maxMessages = 16
 
     public init(
         offerID: String, conversationID: String, agentID: String, queue: String, workStream: String,
         expiresAtMs: Int64, summary: [String: ContextValue] = [:], kind: OfferKind = .unspecified,
-        reservationID: String? = nil, channelType: String? = nil
+        reservationID: String? = nil, channelType: String? = nil, messages: [OfferedMessage] = []
     ) {
         self.offerID = offerID
         self.conversationID = conversationID
@@ -48,6 +55,19 @@ public struct Offer: Sendable, Hashable {
         self.kind = kind
         self.reservationID = reservationID
         self.channelType = channelType
+        self.messages = messages
+    }
+}
+
+/// A customer message an offer carries.
+public struct OfferedMessage: Sendable, Hashable {
+    /// Its position in the conversation, from 1.
+    public var sequence: UInt64
+    public var message: InboundMessage
+
+    public init(sequence: UInt64, message: InboundMessage) {
+        self.sequence = sequence
+        self.message = message
     }
 }
 
@@ -66,13 +86,20 @@ public struct OfferReply: Sendable, Hashable {
     public var conversationID: String?
     public var decision: OfferDecision
     public var decidedAtMs: Int64
+    /// The last of the offer's messages the agent had with it (0: none): on accept, the
+    /// receipt of messages 1...messagesThrough (decisions §57).
+    public var messagesThrough: UInt64
 
-    public init(offerID: String, agentID: String, conversationID: String? = nil, decision: OfferDecision, decidedAtMs: Int64 = 0) {
+    public init(
+        offerID: String, agentID: String, conversationID: String? = nil, decision: OfferDecision, decidedAtMs: Int64 = 0,
+        messagesThrough: UInt64 = 0
+    ) {
         self.offerID = offerID
         self.agentID = agentID
         self.conversationID = conversationID
         self.decision = decision
         self.decidedAtMs = decidedAtMs
+        self.messagesThrough = messagesThrough
     }
 }
 
@@ -236,7 +263,26 @@ extension Offer: ProtobufBacked {
             summary: try decodeContext(proto.summary, field: "summary"),
             kind: OfferKind(proto: proto.kind),
             reservationID: try optionalID(proto.reservationID, "reservation_id"),
-            channelType: try optionalID(proto.channelType, "channel_type"))
+            channelType: try optionalID(proto.channelType, "channel_type"),
+            messages: try Self.messages(proto.messages))
+    }
+
+    /// Messages 1...n, n at most `maxMessages`: what the receiver may take the accept as
+    /// the receipt of.
+    private static func messages(_ proto: [Switchboard_Wire_V1_OfferedMessage]) throws(WireError) -> [OfferedMessage] {
+        guard proto.count <= maxMessages else {
+            throw WireError.invalid("messages", "at most \(maxMessages) messages, not \(proto.count)")
+        }
+        var messages: [OfferedMessage] = []
+        messages.reserveCapacity(proto.count)
+        for (index, offered) in proto.enumerated() {
+            guard offered.sequence == UInt64(index + 1) else {
+                throw WireError.invalid("messages", "message \(index + 1) has sequence \(offered.sequence): they must be 1...n")
+            }
+            guard offered.hasMessage else { throw WireError.missing("messages.message") }
+            messages.append(OfferedMessage(sequence: offered.sequence, message: try InboundMessage(proto: offered.message, field: "messages.message")))
+        }
+        return messages
     }
 
     var proto: Switchboard_Wire_V1_Offer {
@@ -251,6 +297,12 @@ extension Offer: ProtobufBacked {
         proto.kind = kind.proto
         proto.reservationID = reservationID ?? ""
         proto.channelType = channelType ?? ""
+        proto.messages = messages.map { offered in
+            var message = Switchboard_Wire_V1_OfferedMessage()
+            message.sequence = offered.sequence
+            message.message = offered.message.proto
+            return message
+        }
         return proto
     }
 }
@@ -280,7 +332,7 @@ extension OfferReply: ProtobufBacked {
             agentID: try requireID(proto.agentID, "agent_id"),
             conversationID: try optionalID(proto.conversationID, "conversation_id"),
             decision: try OfferDecision(proto: proto.decision, field: "decision"),
-            decidedAtMs: proto.decidedAtMs)
+            decidedAtMs: proto.decidedAtMs, messagesThrough: proto.messagesThrough)
     }
 
     var proto: Switchboard_Wire_V1_OfferReply {
@@ -290,6 +342,7 @@ extension OfferReply: ProtobufBacked {
         proto.conversationID = conversationID ?? ""
         proto.decision = decision.proto
         proto.decidedAtMs = decidedAtMs
+        proto.messagesThrough = messagesThrough
         return proto
     }
 }

@@ -117,17 +117,19 @@ struct DistributionHarness {
         send(.messageArrived(conversationID: id, sequence: next))
     }
 
-    mutating func reply(_ conversationID: String, accept: Bool) {
+    /// `messagesThrough`: what presence reports the agent had with the offer (decisions §57);
+    /// 0 by default, as a presence that carries no messages.
+    mutating func reply(_ conversationID: String, accept: Bool, messagesThrough: UInt64 = 0) {
         guard let offer = openOffers[conversationID] else {
             Issue.record("\(context)no open offer for \(conversationID)")
             return
         }
-        reply(offer, accept: accept)
+        reply(offer, accept: accept, messagesThrough: messagesThrough)
     }
 
-    mutating func reply(_ offer: OfferRequest, accept: Bool) {
+    mutating func reply(_ offer: OfferRequest, accept: Bool, messagesThrough: UInt64 = 0) {
         unansweredReplies[offer.offerID] = (offer.agentID, accept)
-        send(.offerReplied(offerID: offer.offerID, agentID: offer.agentID, accepted: accept))
+        send(.offerReplied(offerID: offer.offerID, agentID: offer.agentID, accepted: accept, messagesThrough: messagesThrough))
     }
 
     mutating func advance(to ms: Int64) {
