@@ -54,12 +54,24 @@ public enum AgentEvent: Sendable, Equatable {
     case closed
 
     init(frame text: String) {
+        self = Self.decode(frame: text).event
+    }
+
+    /// The event of a frame, and the messages an accepted `offerReplied` repeats: those its
+    /// offer carried, delivered by the accept (agent.md).
+    static func decode(frame text: String) -> (event: AgentEvent, carried: [Message]) {
         // JSONReader rather than JSONDecoder: the Codable machinery was about a sixth of the
         // bench's agents' CPU (decisions §53), as JSONSerialization's bridging was before it (§26).
-        guard let frame = ServerFrame(text: text), let type = frame.type else {
-            self = .error(code: "malformedFromServer", reason: String(text.prefix(200)))
-            return
+        guard let frame = ServerFrame(text: text), frame.type != nil else {
+            return (.error(code: "malformedFromServer", reason: String(text.prefix(200))), [])
         }
+        let event = AgentEvent(frame, text: text)
+        guard case .offerReplied(_, true, _) = event else { return (event, []) }
+        return (event, frame.messages)
+    }
+
+    private init(_ frame: ServerFrame, text: String) {
+        let type = frame.type ?? ""
         func string(_ key: ServerFrame.Key) -> String { frame.strings[key] ?? "" }
         switch type {
         case "welcome":

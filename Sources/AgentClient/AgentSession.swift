@@ -17,8 +17,6 @@ public final class AgentSession: Sendable {
     private let presence: String
     private let autoAccept: Bool
     private let writer = Mutex<WebSocketOutboundWriter?>(nil)
-    /// Standing offers' carried messages, by offer id, until the offer is replied to or withdrawn.
-    private let offeredMessages = Mutex<[String: AgentEvent.Offer]>([:])
     private let eventStream: AsyncStream<AgentEvent>
     private let eventContinuation: AsyncStream<AgentEvent>.Continuation
 
@@ -81,9 +79,12 @@ public final class AgentSession: Sendable {
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 onFirstFrame()
                 guard case .text(let text) = message else { continue }
-                let event = AgentEvent(frame: text)
+                let (event, carried) = AgentEvent.decode(frame: text)
                 self.eventContinuation.yield(event)
-                self.handOnCarriedMessages(after: event)
+                // An accept's `offerReplied` repeats the messages the offer carried: the
+                // conversation's first ones, delivered by the accept (agent.md), handed on as
+                // `message` events, where they came before offers carried them. No `received`.
+                for message in carried { self.eventContinuation.yield(.message(message)) }
                 // Receipts (agent.md): presence acknowledges a customer message only once we have it.
                 if case .message(let customer) = event {
                     try await outbound.write(.text(AgentFrame.received(conversationID: customer.conversationID, sequence: customer.sequence)))
@@ -95,34 +96,6 @@ public final class AgentSession: Sendable {
         }
     }
 
-    /// An offer carries the customer's first messages (agent.md); once the distributor has
-    /// confirmed the accept they are the agent's, and go on as `message` events, as they
-    /// came before offers carried them. Accepting was their receipt: no `received` is sent.
-    func handOnCarriedMessages(after event: AgentEvent) {
-        switch event {
-        case .offer(let offer):
-            offeredMessages.withLock { $0[offer.offerID] = offer }
-        case .welcome(_, let offers):
-            offeredMessages.withLock { standing in
-                standing = [:]
-                for offer in offers { standing[offer.offerID] = offer }
-            }
-        case .offerWithdrawn(let offerID, _):
-            _ = offeredMessages.withLock { $0.removeValue(forKey: offerID) }
-        case .offerReplied(let conversationID, let accepted, _):
-            let replied = offeredMessages.withLock { standing in
-                let offers = standing.values.filter { $0.conversationID == conversationID }
-                for offer in offers { standing[offer.offerID] = nil }
-                return offers
-            }
-            guard accepted else { return }
-            for offer in replied {
-                for message in offer.messages { eventContinuation.yield(.message(message)) }
-            }
-        default:
-            break
-        }
-    }
 
     /// Writes one frame (e.g. `["type": "accept", "offerId": id]`). Fails when not connected.
     public func send(_ frame: [String: String]) async throws {

@@ -171,6 +171,9 @@ public actor DealerLink {
                     await peerCameBack(now)
                 } else if restarted {
                     logger.info("peer restarted", metadata: ["endpoint": "\(endpoint)", "resending": "\(unanswered.count)"])
+                    // A new run forgot what the owner tells a peer that is back (a distributor's
+                    // Ready, presence's work items and unconfirmed accepts): the same event.
+                    eventContinuation.yield(.peerAlive(peer))
                     await resendUnanswered(at: now)
                 }
                 if case .heartbeat = envelope.message { continue }

@@ -53,7 +53,8 @@ public struct PeerID: Hashable, Sendable, CustomStringConvertible {
 
 /// Changes of a peer's liveness, for the link's owner (re-announce, re-route, …).
 public enum LinkEvent: Sendable, Equatable {
-    /// First traffic from a new peer, or traffic again from one that was dead.
+    /// First traffic from a new peer, or traffic again from one that was dead, or (a
+    /// `DealerLink`'s peer) from a new run of it that restarted too quickly to seem dead.
     case peerAlive(PeerID)
     /// Nothing heard from the peer for `missedHeartbeatsBeforeDead` intervals.
     case peerDead(PeerID)

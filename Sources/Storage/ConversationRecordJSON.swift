@@ -67,6 +67,10 @@ enum ConversationRecordJSON {
         json.integer(record.forwardedThrough)
         json.key("acknowledgedThrough")
         json.integer(record.acknowledgedThrough)
+        if let carriedThrough = record.carriedThrough {
+            json.key("carriedThrough")
+            json.integer(Int64(clamping: carriedThrough))
+        }
         json.endObject()
         return json.bytes
     }

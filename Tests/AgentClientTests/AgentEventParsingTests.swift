@@ -48,32 +48,17 @@ import Testing
         #expect(AgentEvent(frame: welcome) == .welcome(state: nil, offers: [AgentEvent.Offer(offerID: "o-3", conversationID: "c-3", queue: "q", messages: [messages[0]])]))
     }
 
-    @Test func aSessionHandsAnAcceptedOffersMessagesOnAsMessageEvents() async {
-        let session = AgentSession(agentID: "ada", secret: "s", presenceHTTP: "127.0.0.1:1")
-        func offer(_ id: String, _ conversation: String, _ texts: [String]) -> AgentEvent {
-            .offer(AgentEvent.Offer(
-                offerID: id, conversationID: conversation, queue: "q",
-                messages: texts.enumerated().map { AgentEvent.Message(conversationID: conversation, sequence: $0.offset + 1, text: $0.element) }))
-        }
-        // Rejected, withdrawn: their messages are not the agent's.
-        session.handOnCarriedMessages(after: offer("o-1", "c-1", ["rejected"]))
-        session.handOnCarriedMessages(after: .offerReplied(conversationID: "c-1", accepted: false, reason: ""))
-        session.handOnCarriedMessages(after: offer("o-2", "c-2", ["withdrawn"]))
-        session.handOnCarriedMessages(after: .offerWithdrawn(offerID: "o-2", reason: "expired"))
-        session.handOnCarriedMessages(after: .offerReplied(conversationID: "c-2", accepted: true, reason: ""))
-        // Accepted: each message once, in order, after the offerReplied.
-        session.handOnCarriedMessages(after: offer("o-3", "c-3", ["one", "two"]))
-        session.handOnCarriedMessages(after: .offerReplied(conversationID: "c-3", accepted: true, reason: ""))
-        session.handOnCarriedMessages(after: .offerReplied(conversationID: "c-3", accepted: true, reason: ""))  // a repeat
-        session.handOnCarriedMessages(after: offer("o-4", "c-4", ["end"]))
-        session.handOnCarriedMessages(after: .offerReplied(conversationID: "c-4", accepted: true, reason: ""))
-        var events = session.events.makeAsyncIterator()
-        var texts: [String] = []
-        while let event = await events.next(), case .message(let message) = event {
-            texts.append(message.text)
-            if message.text == "end" { break }
-        }
-        #expect(texts == ["one", "two", "end"])
+    @Test func anAcceptedOfferRepliedRepeatsTheCarriedMessagesForTheSessionToHandOn() {
+        let accepted = #"{"type":"offerReplied","conversationId":"c-1","decision":"accept","outcome":"accepted","messages":[{"conversationId":"c-1","sequence":1,"text":"one"},{"conversationId":"c-1","sequence":2,"text":"two"}]}"#
+        let decoded = AgentEvent.decode(frame: accepted)
+        #expect(decoded.event == .offerReplied(conversationID: "c-1", accepted: true, reason: ""))
+        #expect(decoded.carried.map(\.text) == ["one", "two"])
+        #expect(decoded.carried.map(\.sequence) == [1, 2])
+        // Refused, or an offer: nothing is the agent's yet.
+        let refused = #"{"type":"offerReplied","conversationId":"c-1","outcome":"rejected","messages":[{"conversationId":"c-1","sequence":1,"text":"one"}]}"#
+        #expect(AgentEvent.decode(frame: refused).carried.isEmpty)
+        let offer = #"{"type":"offer","offerId":"o","conversationId":"c-1","queue":"q","messages":[{"conversationId":"c-1","sequence":1,"text":"one"}]}"#
+        #expect(AgentEvent.decode(frame: offer).carried.isEmpty)
     }
 
     @Test func aFieldOfAnotherTypeReadsAsAbsentAndBrokenFramesAreErrors() {

@@ -151,6 +151,12 @@ import Wire
                     return
                 }
                 #expect(reply.messagesThrough == 2, "the accept is the receipt of the messages the frame carried")
+                // The distributor took the accept: offerReplied repeats them for the client.
+                let replyID = try #require(await harness.recorder.reliable.first?.id)
+                await harness.coordinator.handle(Envelope(id: MessageID(prefix: 7, counter: 2), message: .ack(Ack(ackedID: replyID, outcome: .accepted))), from: peer)
+                let replied = try #require(try await frames.next(type: "offerReplied"))
+                #expect(replied["outcome"] as? String == "accepted")
+                #expect((replied["messages"] as? [[String: Any]])?.map { $0["text"] as? String } == ["hello?", "anyone?"])
                 try await outbound.close(.normalClosure, reason: nil)
             }
         }
@@ -187,6 +193,7 @@ import Wire
                 await harness.coordinator.handle(Envelope(id: MessageID(prefix: 7, counter: 2), message: .ack(Ack(ackedID: reply.id, outcome: .accepted))), from: peer)
                 let replied = try #require(try await frames.next(type: "offerReplied"))
                 #expect(replied["outcome"] as? String == "accepted")
+                #expect(replied["messages"] == nil, "the offer carried none")
 
                 // Now the conversation is this agent's: a customer message reaches it, an action goes out.
                 let inboundMessage = InboundMessage(

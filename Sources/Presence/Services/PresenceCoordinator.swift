@@ -587,6 +587,13 @@ public actor PresenceCoordinator {
             Task(executorPreference: loop) { await self?.answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer) }
         }
         send(frame, to: agentID, onWritten: receipt)
+        rememberForReplay(frame, of: agentID)
+    }
+
+    /// A frame whose loss would lose customer messages, written to a session that may be
+    /// closing: written again on the agent's next session if this one ends within
+    /// `replayWindowMs`.
+    private func rememberForReplay(_ frame: JSONValue, of agentID: String) {
         // Changed in place: a copy taken out and written back would copy the list per message.
         let nowMs = now()
         recentlyRelayed[agentID, default: []].removeAll { $0.atMs < nowMs - Self.replayWindowMs }
@@ -638,6 +645,18 @@ public actor PresenceCoordinator {
             frame["outcome"] = "accepted"
             if pending.decision == .reject, conversations[pending.conversationID]?.agentID == pending.agentID {
                 conversations[pending.conversationID] = nil
+            }
+            // The accept was their receipt: repeated here, so a client that lost the offer
+            // (a new session, this answer kept for it while away) has them (decisions §57).
+            if pending.decision == .accept, let carried = standing?.offer.messages, !carried.isEmpty {
+                let messages = carried.map { AgentFrames.message(conversationID: pending.conversationID, sequence: $0.sequence, $0.message) }
+                frame["messages"] = .array(messages)
+                // A delivery as much as `message` frames are, with or without receipts: a
+                // session that ends just after it gets them again, as messages (a repeated
+                // `offerReplied` would say the conversation was taken again).
+                if sessions[pending.agentID] != nil {
+                    for message in messages { rememberForReplay(message, of: pending.agentID) }
+                }
             }
         case .rejected(let reason):
             frame["outcome"] = "rejected"

@@ -40,6 +40,11 @@ public struct ConversationRecord: Sendable, Hashable, Codable {
     /// The highest sequence presence confirmed to the agent's session; a restart hands the
     /// agent again what lies between this and `forwardedThrough`.
     public var acknowledgedThrough: UInt64
+    /// The messages 1...carriedThrough went to the holder in the offer they accepted, and
+    /// no action of theirs has confirmed yet that they know the conversation is theirs: if
+    /// presence restarts before it tells them, they go again as messages (decisions §57).
+    /// Optional, so a record stored before offers carried messages reads as none.
+    public var carriedThrough: UInt64?
 
     public init(
         id: String, queue: String, workStream: String, state: ConversationState = .open,
@@ -47,7 +52,7 @@ public struct ConversationRecord: Sendable, Hashable, Codable {
         pending: PendingOffer? = nil, declines: [String: Int] = [:], attempts: Int = 0,
         needsAgent: Bool = false, autoCloseAtMs: Int64? = nil, capacityReleaseAtMs: Int64? = nil,
         releasing: [Reservation] = [], receivedThrough: UInt64 = 0, receivedAhead: [UInt64] = [],
-        forwardedThrough: UInt64 = 0, acknowledgedThrough: UInt64 = 0
+        forwardedThrough: UInt64 = 0, acknowledgedThrough: UInt64 = 0, carriedThrough: UInt64? = nil
     ) {
         self.id = id
         self.queue = queue
@@ -68,6 +73,15 @@ public struct ConversationRecord: Sendable, Hashable, Codable {
         self.receivedAhead = receivedAhead
         self.forwardedThrough = forwardedThrough
         self.acknowledgedThrough = acknowledgedThrough
+        self.carriedThrough = carriedThrough
+    }
+
+    /// The holder acted on the conversation, so they know it is theirs and have the messages
+    /// their accepted offer carried (decisions §57).
+    mutating func confirmCarried() {
+        guard let carried = carriedThrough else { return }
+        acknowledgedThrough = max(acknowledgedThrough, min(carried, forwardedThrough))
+        carriedThrough = nil
     }
 
     /// Open, or Waiting with the customer back: an agent should take it (push, pick, D3, D4).

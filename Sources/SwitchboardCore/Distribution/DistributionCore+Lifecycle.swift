@@ -59,7 +59,9 @@ extension DistributionCore {
         guard record.agentID == agentID else {
             throw DistributionError(code: .notAllowed, message: "conversation \(id) is not held by agent \(agentID)")
         }
-        return record
+        var acted = record
+        acted.confirmCarried()  // stored with the command's change
+        return acted
     }
 
     // MARK: customer and system events

@@ -246,7 +246,25 @@ public struct DistributionCore: Sendable {
         guard var record = conversations[id], sequence > record.acknowledgedThrough, sequence <= record.forwardedThrough
         else { return }
         record.acknowledgedThrough = sequence
+        if let carried = record.carriedThrough, sequence >= carried { record.carriedThrough = nil }
         save(record)
+    }
+
+    /// Presence is back, perhaps restarted: it may have lost an accept it had not confirmed
+    /// to its agent yet, and with it what tells the agent the conversation is theirs. The
+    /// messages such accepted offers carried go again as messages, which say it (decisions
+    /// §57); an agent who had them already drops the repeats by sequence (agent.md).
+    public mutating func presenceReturned() -> DistributionStep {
+        recorder = StepRecorder()
+        for record in conversations.values.sorted(by: { $0.arrivalIndex < $1.arrivalIndex }) {
+            guard record.state == .active, let agentID = record.agentID, let carried = record.carriedThrough,
+                carried > record.acknowledgedThrough
+            else { continue }
+            recorder.emit(.forwardMessages(conversationID: record.id, agentID: agentID, sequences: (record.acknowledgedThrough + 1)...carried))
+        }
+        let step = DistributionStep(actions: recorder.actions)
+        recorder = StepRecorder()
+        return step
     }
 
     func autoCloseDeadline(for record: ConversationRecord, nowMs: Int64) -> Int64? {
@@ -263,11 +281,13 @@ public struct DistributionCore: Sendable {
         if previous != agentID {
             record.forwardedThrough = 0
             record.acknowledgedThrough = 0
+            record.carriedThrough = nil
         }
+        // Handed over with the offer, confirmed by the agent's first action on it.
         let had = min(hadThrough, record.receivedThrough)
-        if had > record.acknowledgedThrough {
-            record.forwardedThrough = max(record.forwardedThrough, had)
-            record.acknowledgedThrough = had
+        if had > record.forwardedThrough {
+            record.forwardedThrough = had
+            record.carriedThrough = had
         }
         forwardNew(&record, to: agentID)
     }

@@ -2,7 +2,8 @@ import Testing
 @testable import SwitchboardCore
 
 /// An offer carries the customer's first messages, and the accept is their receipt
-/// (decisions §57): what presence reports the agent had is not forwarded again.
+/// (decisions §57): what presence reports the agent had is not forwarded again, and the
+/// holder's first action confirms it; until then a returning presence gets them again.
 @Suite struct OfferedMessagesTests {
     static func oneAgent() -> DistributionHarness {
         var h = DistributionHarness(queues: [DistributionHarness.queue(agents: ["a"])])
@@ -29,8 +30,45 @@ import Testing
         h.write("c1")  // 2 comes while the offer stands: not in it
         h.reply("c1", accept: true, messagesThrough: 1)
         #expect(Self.forwarded(h, "c1") == [2...2])
-        #expect(h.core.conversations["c1"]?.acknowledgedThrough == 1)
+        #expect(h.core.conversations["c1"]?.carriedThrough == 1)
         #expect(h.core.conversations["c1"]?.forwardedThrough == 2)
+    }
+
+    @Test func theHoldersFirstActionConfirmsTheCarriedMessages() {
+        var h = Self.oneAgent()
+        h.arrive("c1")
+        h.reply("c1", accept: true, messagesThrough: 1)
+        #expect(h.core.conversations["c1"]?.acknowledgedThrough == 0)
+        #expect(h.command("a", .wrapUp, "c1") == nil)
+        #expect(h.core.conversations["c1"]?.acknowledgedThrough == 1)
+        #expect(h.core.conversations["c1"]?.carriedThrough == nil)
+        #expect(h.storedRecord("c1")?.carriedThrough == nil, "stored with the action's change")
+        var returned = h.core.presenceReturned()
+        #expect(returned.actions.isEmpty)
+        // Refused actions confirm nothing: nothing of theirs is stored.
+        var other = Self.oneAgent()
+        other.arrive("c2")
+        other.reply("c2", accept: true, messagesThrough: 1)
+        #expect(other.command("a", .close, "c2") != nil, "Active → Closed is refused")
+        #expect(other.core.conversations["c2"]?.carriedThrough == 1)
+        returned = other.core.presenceReturned()
+        #expect(returned.actions == [.forwardMessages(conversationID: "c2", agentID: "a", sequences: 1...1)])
+    }
+
+    @Test func aReturningPresenceGetsTheUnconfirmedCarriedMessagesAsMessages() {
+        // Presence restarted between the accept and its offerReplied: the agent may not know
+        // the conversation is theirs; messages say it.
+        var h = Self.oneAgent()
+        h.arrive("c1")
+        h.write("c1")
+        h.reply("c1", accept: true, messagesThrough: 1)
+        let step = h.core.presenceReturned()
+        #expect(step.actions == [.forwardMessages(conversationID: "c1", agentID: "a", sequences: 1...1)])
+        #expect(step.changed.isEmpty)
+        h.send(.messageAcknowledged(conversationID: "c1", sequence: 1))
+        #expect(h.core.conversations["c1"]?.acknowledgedThrough == 1)
+        #expect(h.core.conversations["c1"]?.carriedThrough == nil)
+        #expect(h.core.presenceReturned().actions.isEmpty)
     }
 
     @Test func anAcceptFromAPresenceThatCarriedNothingForwardsEverything() {
@@ -39,7 +77,7 @@ import Testing
         h.write("c1")
         h.reply("c1", accept: true, messagesThrough: 0)
         #expect(Self.forwarded(h, "c1") == [1...2])
-        #expect(h.core.conversations["c1"]?.acknowledgedThrough == 0)
+        #expect(h.core.conversations["c1"]?.carriedThrough == nil)
     }
 
     @Test func presenceCannotReportMoreThanTheOfferWasMadeWith() {
@@ -48,7 +86,7 @@ import Testing
         h.write("c1")
         h.reply("c1", accept: true, messagesThrough: 2)
         #expect(Self.forwarded(h, "c1") == [2...2], "the offer was made with message 1 only")
-        #expect(h.core.conversations["c1"]?.acknowledgedThrough == 1)
+        #expect(h.core.conversations["c1"]?.carriedThrough == 1)
     }
 
     @Test func anOfferCarriesAtMostMaxOfferedMessages() {
@@ -86,7 +124,7 @@ import Testing
         h.reply("c1", accept: true, messagesThrough: 2)
         #expect(h.core.conversations["c1"]?.agentID == "b")
         #expect(!h.log.contains(.forwardMessages(conversationID: "c1", agentID: "b", sequences: 1...2)))
-        #expect(h.core.conversations["c1"]?.acknowledgedThrough == 2)
+        #expect(h.core.conversations["c1"]?.carriedThrough == 2)
     }
 
     @Test func aRestartedDistributorMakesTheOfferWithTheSameMessages() {
