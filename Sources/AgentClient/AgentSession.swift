@@ -82,9 +82,12 @@ public final class AgentSession: Sendable {
                 let (event, carried) = AgentEvent.decode(frame: text)
                 self.eventContinuation.yield(event)
                 // An accept's `offerReplied` repeats the messages the offer carried: the
-                // conversation's first ones, delivered by the accept (agent.md), handed on as
-                // `message` events, where they came before offers carried them. No `received`.
-                for message in carried { self.eventContinuation.yield(.message(message)) }
+                // conversation's first ones (agent.md), handed on as `message` events, where
+                // they came before offers carried them, and received as those are.
+                for message in carried {
+                    self.eventContinuation.yield(.message(message))
+                    try await outbound.write(.text(AgentFrame.received(conversationID: message.conversationID, sequence: message.sequence)))
+                }
                 // Receipts (agent.md): presence acknowledges a customer message only once we have it.
                 if case .message(let customer) = event {
                     try await outbound.write(.text(AgentFrame.received(conversationID: customer.conversationID, sequence: customer.sequence)))

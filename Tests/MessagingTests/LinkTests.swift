@@ -134,7 +134,8 @@ import ZeroMQ
 
     /// A peer restarted before it counted as dead (a crash restarted within the 3 s): what
     /// it had been sent and lost goes again as soon as its new run speaks, not after the
-    /// resend wait (decisions §35).
+    /// resend wait (decisions §35), and the owner hears `peerAlive`, as for a peer back from
+    /// the dead: the new run has forgotten what the owner tells such a peer (§57).
     @Test func aRouterRestartedBeforeItCountsAsDeadGetsWhatItLostAtOnce() async throws {
         try await withEventLoop(timeout: .seconds(20)) { loop in
             let patient = LinkSettings(
@@ -144,6 +145,7 @@ import ZeroMQ
             try await first.start()
             let endpoint = try await first.boundEndpoint()
             let dealer = DealerLink(name: "ingress", identity: "ingress-custom", connectTo: endpoint, loop: loop, ids: MessageIDGenerator(), settings: patient, logger: testLogger)
+            let events = dealer.events
             try await dealer.start()
             let drain = Task { for await _ in dealer.inbound {} }
             defer { drain.cancel() }
@@ -160,6 +162,8 @@ import ZeroMQ
             let again = try await next(second.inbound, within: .seconds(5), "sent again to the new run")
             #expect(again.envelope == lost)
             #expect(await dealer.isPeerAlive)  // never counted as dead: only the new run told
+            let event = try await next(events, within: .seconds(5), "the new run announced")
+            if case .peerAlive = event {} else { Issue.record("expected peerAlive, got \(event)") }
             await dealer.stop()
             await second.stop()
         }

@@ -1,3 +1,4 @@
+import JSONText
 import SwitchboardTestSupport
 import Testing
 import Wire
@@ -181,5 +182,43 @@ import Wire
             }
             return count
         }
+    }
+
+    /// Messages an accepted offer carried (decisions §57) are delivered as messages are: a
+    /// session with receipts awaits `received` for each, holds the unreceived ones for the
+    /// next session, and answers the distributor nothing (the accept was its receipt).
+    @Test(.timeLimit(.minutes(1))) func carriedMessagesAwaitTheirReceiptAndAnUnreceivedOneGoesToTheNextSession() async throws {
+        let harness = try PresenceHarness()
+        defer { harness.cleanUp() }
+        func customer(_ text: String) -> InboundMessage {
+            InboundMessage(
+                channelInstanceID: "custom-main", channelType: "custom", providerMessageID: text, customerAddress: "cust-1",
+                text: text, receivedAtMs: 1_700_000_000_000)
+        }
+        let first = await harness.coordinator.openSession(agentID: "ada", presence: "available", receipts: true)
+        let offer = Offer(
+            offerID: "o1", conversationID: "c1", agentID: "ada", queue: "billing", workStream: "custom-stream",
+            expiresAtMs: 1_800_000_000_000, kind: .push,
+            messages: [OfferedMessage(sequence: 1, message: customer("one")), OfferedMessage(sequence: 2, message: customer("two"))])
+        await harness.coordinator.handle(Envelope(id: MessageID(prefix: 4, counter: 10), message: .offer(offer)), from: Self.peer)
+        _ = try await harness.coordinator.perform(.reply(offerID: "o1", .accept), agentID: "ada")
+        #expect(await harness.recorder.wait { !$0.reliable.isEmpty })
+        let replyID = try #require(await harness.recorder.reliable.first?.id)
+        await harness.coordinator.handle(
+            Envelope(id: MessageID(prefix: 4, counter: 11), message: .ack(Ack(ackedID: replyID, outcome: .accepted))), from: Self.peer)
+        _ = try await harness.coordinator.perform(.received(conversationID: "c1", sequence: 1), agentID: "ada")
+        await harness.coordinator.closeSession(agentID: "ada", sessionID: first.id)
+
+        let second = await harness.coordinator.openSession(agentID: "ada", presence: "available", receipts: true)
+        var again: [JSONValue] = []
+        for await item in second.outbound {
+            guard case .frame(.object(let fields)) = item, fields["type"] == "message" else { continue }
+            again.append(fields["sequence"] ?? .null)
+            if fields["sequence"] == .integer(2) { break }
+        }
+        #expect(again == [.integer(2)], "only the one the first session did not receive")
+        let offerID = MessageID(prefix: 4, counter: 10)
+        let acks = await harness.recorder.sent.compactMap { if case .ack(let ack) = $0.message { ack.ackedID } else { nil } }
+        #expect(acks == [offerID], "the Offer's Ack only: none for a carried message")
     }
 }

@@ -106,6 +106,9 @@ public actor PresenceCoordinator {
         let frame: JSONValue
         let atMs: Int64
         let agentID: String
+        /// False for a message an accepted offer carried: the accept was its receipt for the
+        /// distributor, so the agent's `received` answers nobody (decisions §57).
+        var answersDistributor = true
     }
     private var nextSessionID: UInt64 = 0
     private var offers: [String: StandingOffer] = [:]
@@ -586,8 +589,29 @@ public actor PresenceCoordinator {
         let receipt = WriteReceipt { [weak self] in
             Task(executorPreference: loop) { await self?.answerPeer(.ack(Ack(ackedID: id, outcome: .accepted)), peer) }
         }
-        send(frame, to: agentID, onWritten: receipt)
+        send(frame, to: agentID, onWritten: message.answersDistributor ? receipt : nil)
         rememberForReplay(frame, of: agentID)
+    }
+
+    /// The messages an accepted offer carried, as the `offerReplied` repeats them: a delivery
+    /// as much as `message` frames are, so a session that ends without having them (with
+    /// receipts: without its `received` for each; without: within `replayWindowMs`) has
+    /// its agent's next session get them as `message` frames. A repeated `offerReplied`
+    /// would tell the agent the conversation was taken again (decisions §57).
+    private func carriedDelivered(_ offer: Offer, peer: DistributorPeer, to agentID: String) -> [JSONValue] {
+        let frames = offer.messages.map { AgentFrames.message(conversationID: offer.conversationID, sequence: $0.sequence, $0.message) }
+        guard let session = sessions[agentID] else { return frames }  // kept as an answer for the next session
+        for (carried, frame) in zip(offer.messages, frames) {
+            if session.receipts {
+                let awaited = HeldMessage(
+                    id: ids.next(), conversationID: offer.conversationID, sequence: carried.sequence, peer: peer, frame: frame,
+                    atMs: now(), agentID: agentID, answersDistributor: false)
+                awaitingReceipt[agentID, default: []].append(awaited, keepingAtMost: Self.heldMessagesPerAgent)
+            } else {
+                rememberForReplay(frame, of: agentID)
+            }
+        }
+        return frames
     }
 
     /// A frame whose loss would lose customer messages, written to a session that may be
@@ -618,7 +642,7 @@ public actor PresenceCoordinator {
         guard let index = awaitingReceipt[agentID]?.firstIndex(where: { $0.conversationID == conversationID && $0.sequence == sequence }),
             let message = awaitingReceipt[agentID]?.remove(at: index)
         else { return }  // a repeat, or a message of a session that has ended: its resend will do
-        await answerPeer(.ack(Ack(ackedID: message.id, outcome: .accepted)), message.peer)
+        if message.answersDistributor { await answerPeer(.ack(Ack(ackedID: message.id, outcome: .accepted)), message.peer) }
     }
 
     /// A session ends: what it was written without a receipt waits for the next one.
@@ -648,15 +672,8 @@ public actor PresenceCoordinator {
             }
             // The accept was their receipt: repeated here, so a client that lost the offer
             // (a new session, this answer kept for it while away) has them (decisions §57).
-            if pending.decision == .accept, let carried = standing?.offer.messages, !carried.isEmpty {
-                let messages = carried.map { AgentFrames.message(conversationID: pending.conversationID, sequence: $0.sequence, $0.message) }
-                frame["messages"] = .array(messages)
-                // A delivery as much as `message` frames are, with or without receipts: a
-                // session that ends just after it gets them again, as messages (a repeated
-                // `offerReplied` would say the conversation was taken again).
-                if sessions[pending.agentID] != nil {
-                    for message in messages { rememberForReplay(message, of: pending.agentID) }
-                }
+            if pending.decision == .accept, let standing, !standing.offer.messages.isEmpty {
+                frame["messages"] = .array(carriedDelivered(standing.offer, peer: standing.peer, to: pending.agentID))
             }
         case .rejected(let reason):
             frame["outcome"] = "rejected"
