@@ -23,8 +23,8 @@ extension Distributor {
     private func perform(_ action: DistributionAction, answering envelope: Envelope?) async throws {
         switch action {
         case .reserve(let request):
-            var offer: Offer?
-            if let carried = request.offer { offer = await wireOffer(carried) }
+            var offer: Offer?  // the offer the Reserve carries (decisions §26), with its messages
+            if let requested = request.offer { offer = await wireOffer(requested) }
             let reserve = Reserve(
                 reservationID: request.reservation.id, agentID: request.reservation.agentID,
                 conversationID: request.conversationID, units: UInt32(clamping: request.reservation.units),

@@ -1,5 +1,6 @@
 import Foundation
 import Messaging
+import SwitchboardCore
 import SwitchboardTestSupport
 import Testing
 import Wire
@@ -26,12 +27,17 @@ extension DistributorServiceTests {
             let offer = try #require(reserve.value.offer, "the Reserve carries its offer")
             #expect(offer.agentID == "ada" && offer.conversationID == "c1" && offer.reservationID == reserve.value.reservationID)
             #expect(offer.expiresAtMs > Distributor.nowMs() + 50_000)  // vip: 60 s
+            // ... and the customer's first message with it (decisions §57).
+            #expect(offer.messages.map(\.sequence) == [1])
+            #expect(offer.messages.map(\.message.text) == ["hello"])
             try await peers.presence.send(
                 .grant(Grant(
                     requestID: reserve.envelope.id, reservationID: reserve.value.reservationID, agentID: "ada",
                     conversationID: "c1", units: 2, capacityTotal: 4, capacityUsed: 2, sequence: 6, offered: true)),
                 to: reserve.peer, ids: peers.ids)
-            let accept = Envelope(id: peers.ids.next(), message: .offerReply(OfferReply(offerID: offer.offerID, agentID: "ada", conversationID: "c1", decision: .accept)))
+            let accept = Envelope(
+                id: peers.ids.next(),
+                message: .offerReply(OfferReply(offerID: offer.offerID, agentID: "ada", conversationID: "c1", decision: .accept, messagesThrough: 1)))
             try await peers.presence.socket.send(Multipart([reserve.peer] + WireCodec.encode(accept)))
             var sawOffer = false
             var answer: AckOutcome?
@@ -45,6 +51,18 @@ extension DistributorServiceTests {
             #expect(!sawOffer, "presence made the offer; no Offer message follows")
             #expect(answer == .accepted)
             #expect(await distributor.conversation("c1")?.state == .active)
+            #expect(await distributor.conversation("c1")?.carriedThrough == 1, "handed over with the offer: not forwarded again")
+
+            // A first message above the offer's text budget is not carried: it follows the accept.
+            let long = String(repeating: "x", count: Distributor.offeredMessageBytes + 1)
+            let second = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c2", kind: .newConversation, sequence: 1, text: long))
+            try await peers.router.socket.send(Multipart([Array("distributor-1".utf8)] + WireCodec.encode(second)))
+            let reserveOfC2 = try await peers.presence.receive("Reserve of c2") { message -> Reserve? in
+                if case .reserve(let reserve) = message, reserve.conversationID == "c2" { reserve } else { nil }
+            }
+            #expect(reserveOfC2.value.offer?.messages.isEmpty == true)
+            // The core's bound is the wire's, so an offer it makes always encodes.
+            #expect(DistributionCore.maxOfferedMessages == UInt64(Offer.maxMessages))
             run.cancel()
             try await withTimeout(.seconds(5), "the run stops") { try await run.value }
         }

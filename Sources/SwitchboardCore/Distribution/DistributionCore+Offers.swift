@@ -43,7 +43,7 @@ extension DistributionCore {
 
     /// How many of a conversation's first customer messages an offer carries at most (the
     /// wire's `Offer.maxMessages`); the rest go after the accept, as later ones do.
-    static let maxOfferedMessages: UInt64 = 16
+    public static let maxOfferedMessages: UInt64 = 16
 
     /// A queue this distributor does not own (the owner rejects such Delivers): the default.
     func offerTimeoutMs(_ record: ConversationRecord) -> Int64 {

@@ -255,16 +255,15 @@ public struct DistributionCore: Sendable {
     /// messages such accepted offers carried go again as messages, which say it (decisions
     /// §57); an agent who had them already drops the repeats by sequence (agent.md).
     public mutating func presenceReturned() -> DistributionStep {
-        recorder = StepRecorder()
-        for record in conversations.values.sorted(by: { $0.arrivalIndex < $1.arrivalIndex }) {
-            guard record.state == .active, let agentID = record.agentID, let carried = record.carriedThrough,
-                carried > record.acknowledgedThrough
-            else { continue }
-            recorder.emit(.forwardMessages(conversationID: record.id, agentID: agentID, sequences: (record.acknowledgedThrough + 1)...carried))
+        // Only the few unconfirmed ones are sorted (oldest first), not every conversation held.
+        let unconfirmed = conversations.values.filter { record in
+            record.state == .active && record.agentID != nil && (record.carriedThrough ?? 0) > record.acknowledgedThrough
         }
-        let step = DistributionStep(actions: recorder.actions)
-        recorder = StepRecorder()
-        return step
+        let actions = unconfirmed.sorted { $0.arrivalIndex < $1.arrivalIndex }.compactMap { record -> DistributionAction? in
+            guard let agentID = record.agentID, let carried = record.carriedThrough else { return nil }
+            return .forwardMessages(conversationID: record.id, agentID: agentID, sequences: (record.acknowledgedThrough + 1)...carried)
+        }
+        return DistributionStep(actions: actions)
     }
 
     func autoCloseDeadline(for record: ConversationRecord, nowMs: Int64) -> Int64? {
