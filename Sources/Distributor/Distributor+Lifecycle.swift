@@ -35,13 +35,22 @@ extension Distributor {
             actionsRecording.remove(key)
             if answered { return }
         }
-        let command = DistributionCommand(agentID: action.agentID, conversationID: action.conversationID, kind: Self.commandKind(action.kind))
+        // A presence that applies the releases a result carries gets them there: no Release
+        // and ReleaseAck for a close (decisions §58).
+        let command = DistributionCommand(
+            agentID: action.agentID, conversationID: action.conversationID, kind: Self.commandKind(action.kind),
+            releasesInAnswer: action.releasesInResult)
         switch core.apply(command, nowMs: Self.nowMs()) {
         case .success(let step):
             let state = core.conversations[action.conversationID]?.state.description ?? "Closed"
+            let releases = step.answeredReleases.map { given in
+                Release(
+                    reservationID: given.reservation.id, agentID: given.reservation.agentID, conversationID: given.conversationID,
+                    units: UInt32(clamping: given.reservation.units))
+            }
             let result = AgentActionResult(
                 actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
-                conversationID: action.conversationID, outcome: .done, conversationState: state)
+                conversationID: action.conversationID, outcome: .done, conversationState: state, releases: releases)
             // Recorded with the step, so the answer to a resend is this one.
             var answered: [AnsweredAction] = []
             do {
@@ -181,6 +190,22 @@ extension Distributor {
             logger.info("transfer to an agent failed; the agent keeps it", metadata: ["conversation.id": "\(conversationID)", "from": "\(from)", "to": "\(to)"])
         default:
             break
+        }
+    }
+
+    /// The reservations held in each owned queue, so presence (restarted, or seeing this
+    /// distributor for the first time) releases those whose release travelled in a result
+    /// it never applied (decisions §58). Sent once, not resent: a resend arriving after a
+    /// later Reserve would release that reservation. One lost goes with the connection, and
+    /// the connection's return sends them again.
+    func sendHeldReservations() async {
+        for queue in settings.queues {
+            let listing = WorkItems(queue: queue, heldReservationIDs: core.heldReservationIDs(inQueue: queue))
+            do {
+                try await presenceLink.send(Envelope(id: ids.next(), message: .workItems(listing)))
+            } catch {
+                logger.warning("cannot send the reservations held to presence", metadata: ["queue": "\(queue)", "error": "\(error)"])
+            }
         }
     }
 

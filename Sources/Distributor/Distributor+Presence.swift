@@ -222,6 +222,7 @@ extension Distributor {
         guard case .peerAlive = event else { return }
         if !mirror.isLoaded { await requestSnapshot() }
         await sendWorkItemSnapshots()  // presence may have restarted and forgotten them
+        await sendHeldReservations()  // ... or not applied the releases of results (decisions §58)
         // ... and the accepts it had not confirmed to their agents (decisions §57).
         let returned = core.presenceReturned()
         if !returned.actions.isEmpty { _ = await apply(returned) }

@@ -13,6 +13,17 @@ extension PresenceCoordinator {
             return
         }
         noteQueueOwner(change.queue, peer)
+        if let held = change.heldReservationIDs {
+            // Chosen before any await, so a Reserve that comes in meanwhile is not among them.
+            let listed = Set(held)
+            let stale = machine.allReservations.filter { $0.queue == change.queue && !listed.contains($0.id) }.map(\.id)
+            if !stale.isEmpty {
+                logger.notice(
+                    "released reservations the queue's distributor no longer holds",
+                    metadata: ["queue": "\(change.queue)", "count": "\(stale.count)"])
+                _ = await releaseReservations(stale)
+            }
+        }
         var items = change.snapshot ? [:] : (workItems[change.queue] ?? [:])
         for removed in change.removed { items[removed] = nil }
         for item in change.added { items[item.conversationID] = item }

@@ -52,7 +52,7 @@ public actor PresenceCoordinator {
         let receipts: Bool
     }
 
-    private var machine: PresenceStateMachine
+    var machine: PresenceStateMachine
     private let store: ReservationStore
     let configuration: SwitchboardConfiguration
     private let credentials: AgentCredentials
@@ -368,7 +368,8 @@ public actor PresenceCoordinator {
         // presence) are one action at the distributor (decisions §34); else this message's.
         let action = AgentAction(
             actionID: request.clientActionID.map(Self.clientActionID) ?? id.description, agentID: agentID,
-            conversationID: request.conversationID, kind: request.kind, queue: queue, note: request.note, requestedAtMs: now())
+            conversationID: request.conversationID, kind: request.kind, queue: queue, note: request.note, requestedAtMs: now(),
+            releasesInResult: true)
         let pending = PendingAction(
             agentID: agentID, requestID: requestID, name: request.name, kind: request.kind, peer: peer, queue: queue, action: action,
             asking: asking, untried: untried)
@@ -486,6 +487,20 @@ public actor PresenceCoordinator {
         case .accepted, .duplicate: return true  // a duplicate stands already
         case .rejected: return false
         }
+    }
+
+    /// Releases reservations and stores the changes; false when the store failed.
+    func releaseReservations(_ reservationIDs: [String]) async -> Bool {
+        let nowMs = now()
+        var changes: [PresenceChange] = []
+        var released: [String] = []
+        for reservationID in reservationIDs {
+            let outcome = machine.release(reservationID, nowMs: nowMs)
+            guard let change = outcome.change else { continue }
+            changes.append(change)
+            released.append(reservationID)
+        }
+        return await record(changes, released: released)
     }
 
     private func handleRelease(_ release: Release, id: MessageID, peer: DistributorPeer) async {
@@ -687,6 +702,13 @@ public actor PresenceCoordinator {
     }
 
     private func handleActionResult(_ result: AgentActionResult) async {
+        // The reservations the action gave back (decisions §58), applied even for an action
+        // this run did not send (a result that outlived the run that asked): releasing is
+        // idempotent. Not stored: the action is resent, and its answer carries them again.
+        if !result.releases.isEmpty, !(await releaseReservations(result.releases.map(\.reservationID))) {
+            logger.error("cannot store the releases of an action's result; the action is resent")
+            return
+        }
         guard var pending = pendingActions.removeValue(forKey: result.actionMessageID) else { return }
         if result.outcome == .refused(.unknownConversation), let next = pending.untried.first {
             // Not this distributor's conversation: ask the next one (§23).

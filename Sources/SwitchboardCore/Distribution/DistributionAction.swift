@@ -96,10 +96,28 @@ public struct DistributionStep: Sendable, Hashable {
     /// Conversations whose stored record is deleted, after `changed` is stored: they left
     /// (Closed, moved to another distributor) and nothing about them is owed any more.
     public var purged: [String] = []
+    /// Reservations given back by a command whose answer carries them
+    /// (`DistributionCommand.releasesInAnswer`): no `release` action is emitted for them.
+    public var answeredReleases: [AnsweredRelease] = []
 
-    public init(changed: [ConversationRecord] = [], actions: [DistributionAction] = [], purged: [String] = []) {
+    public init(
+        changed: [ConversationRecord] = [], actions: [DistributionAction] = [], purged: [String] = [],
+        answeredReleases: [AnsweredRelease] = []
+    ) {
         self.changed = changed
         self.actions = actions
         self.purged = purged
+        self.answeredReleases = answeredReleases
+    }
+}
+
+/// A reservation given back in a command's answer (decisions §58).
+public struct AnsweredRelease: Sendable, Hashable {
+    public var reservation: Reservation
+    public var conversationID: String
+
+    public init(reservation: Reservation, conversationID: String) {
+        self.reservation = reservation
+        self.conversationID = conversationID
     }
 }

@@ -24,10 +24,15 @@ public struct DistributionCommand: Sendable, Hashable {
     public var agentID: String
     public var conversationID: String
     public var kind: Kind
+    /// The command's answer carries the reservations it gives back (presence applies them
+    /// from there, decisions §58): the step lists them in `answeredReleases` instead of
+    /// `release` actions, and nobody waits for their acknowledgement.
+    public var releasesInAnswer: Bool
 
-    public init(agentID: String, conversationID: String, kind: Kind) {
+    public init(agentID: String, conversationID: String, kind: Kind, releasesInAnswer: Bool = false) {
         self.agentID = agentID
         self.conversationID = conversationID
         self.kind = kind
+        self.releasesInAnswer = releasesInAnswer
     }
 }

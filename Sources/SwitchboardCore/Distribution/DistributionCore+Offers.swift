@@ -245,7 +245,17 @@ extension DistributionCore {
 
     /// Releases a reservation, remembering it until presence acknowledges (sent again after
     /// a restart). Presence dedupes: releasing twice, or one never granted, is harmless.
+    ///
+    /// In a command whose answer carries its releases, the release goes in the answer and
+    /// nothing is remembered: presence applies it when the answer comes, and a presence that
+    /// never saw the answer (it restarted) releases it when this distributor's next
+    /// work-item snapshot does not list it among the reservations held (decisions §58).
     mutating func giveBack(_ reservation: Reservation, of record: inout ConversationRecord) {
+        if releasesGoWithAnswer {
+            record.releasing.removeAll { $0.id == reservation.id }
+            recorder.answer(AnsweredRelease(reservation: reservation, conversationID: record.id))
+            return
+        }
         if !record.releasing.contains(where: { $0.id == reservation.id }) { record.releasing.append(reservation) }
         recorder.emit(.release(reservation, conversationID: record.id))
     }

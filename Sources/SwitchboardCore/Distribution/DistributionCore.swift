@@ -46,6 +46,8 @@ public struct DistributionCore: Sendable {
     /// router has not confirmed, or whose capacity presence has not taken back, yet. Kept
     /// out of `conversations`, so no index or query sees them.
     var departing: [String: Departure] = [:]
+    /// While a command whose answer carries its releases is applied (decisions §58).
+    var releasesGoWithAnswer = false
 
     struct Departure: Sendable {
         var record: ConversationRecord
@@ -170,6 +172,8 @@ public struct DistributionCore: Sendable {
     /// Applies an agent's command. A refusal changes nothing and says why: D2 "already
     /// taken", a D5 move naming both states, G5 not the agent's conversation.
     public mutating func apply(_ command: DistributionCommand, nowMs: Int64) -> Result<DistributionStep, DistributionError> {
+        releasesGoWithAnswer = command.releasesInAnswer
+        defer { releasesGoWithAnswer = false }
         do {
             // Each command checks everything before it changes anything.
             switch command.kind {
@@ -195,7 +199,8 @@ public struct DistributionCore: Sendable {
     private mutating func finishStep(nowMs: Int64) -> DistributionStep {
         assignDirtyQueues(nowMs: nowMs)
         pruneDeadlines()
-        let step = DistributionStep(changed: recorder.changed, actions: recorder.actions, purged: recorder.purged)
+        let step = DistributionStep(
+            changed: recorder.changed, actions: recorder.actions, purged: recorder.purged, answeredReleases: recorder.answeredReleases)
         recorder = StepRecorder()
         return step
     }
@@ -343,6 +348,11 @@ struct StepRecorder: Sendable {
     }
 
     mutating func emit(_ action: DistributionAction) { actions.append(action) }
+
+    /// Reservations given back in the answer of the command being applied.
+    private(set) var answeredReleases: [AnsweredRelease] = []
+
+    mutating func answer(_ release: AnsweredRelease) { answeredReleases.append(release) }
 }
 
 extension Duration {

@@ -480,6 +480,11 @@ nonisolated struct Switchboard_Wire_V1_AgentAction: Sendable {
 
   var requestedAtMs: Int64 = 0
 
+  /// Presence applies the releases a result carries (`AgentActionResult.releases`) and
+  /// understands `WorkItems.lists_reservations`: the distributor may answer with the
+  /// reservations the action gives back instead of sending a Release for each (decisions §58).
+  var releasesInResult: Bool = false
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -511,6 +516,33 @@ nonisolated struct Switchboard_Wire_V1_AgentActionResult: Sendable {
 
   /// D5 state after the action: "Active", "Open", ...
   var conversationState: String = String()
+
+  /// Only when the action asked for it (`releases_in_result`): the reservations the action
+  /// gave back. Presence releases each as it would on a Release; none is sent.
+  var releases: [Switchboard_Wire_V1_ReleasedReservation] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
+/// A reservation an action gave back: the fields of a Release (capacity.proto, which
+/// imports this file, so it cannot be named here).
+nonisolated struct Switchboard_Wire_V1_ReleasedReservation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required
+  var reservationID: String = String()
+
+  /// required
+  var agentID: String = String()
+
+  /// required
+  var conversationID: String = String()
+
+  var units: UInt32 = 0
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -616,6 +648,15 @@ nonisolated struct Switchboard_Wire_V1_WorkItems: Sendable {
 
   /// conversation ids
   var removed: [String] = []
+
+  /// `held_reservation_ids` lists every reservation the distributor holds for a conversation
+  /// in this queue (offered or taken). Presence releases any other it holds for the queue: a
+  /// release that travelled in a result it never applied (decisions §58). Sent on its own
+  /// (no snapshot, no changes) when presence comes up, and never resent: a resend could be
+  /// older than a reservation made after it.
+  var listsReservations: Bool = false
+
+  var heldReservationIds: [String] = []
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -871,7 +912,7 @@ nonisolated extension Switchboard_Wire_V1_OfferWithdrawn: SwiftProtobuf.Message,
 
 nonisolated extension Switchboard_Wire_V1_AgentAction: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".AgentAction"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}action_id\0\u{3}agent_id\0\u{3}conversation_id\0\u{1}kind\0\u{1}queue\0\u{3}target_queue\0\u{3}target_agent_id\0\u{1}note\0\u{3}requested_at_ms\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}action_id\0\u{3}agent_id\0\u{3}conversation_id\0\u{1}kind\0\u{1}queue\0\u{3}target_queue\0\u{3}target_agent_id\0\u{1}note\0\u{3}requested_at_ms\0\u{3}releases_in_result\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -888,6 +929,7 @@ nonisolated extension Switchboard_Wire_V1_AgentAction: SwiftProtobuf.Message, Sw
       case 7: try { try decoder.decodeSingularStringField(value: &self.targetAgentID) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.note) }()
       case 9: try { try decoder.decodeSingularInt64Field(value: &self.requestedAtMs) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.releasesInResult) }()
       default: break
       }
     }
@@ -921,6 +963,9 @@ nonisolated extension Switchboard_Wire_V1_AgentAction: SwiftProtobuf.Message, Sw
     if self.requestedAtMs != 0 {
       try visitor.visitSingularInt64Field(value: self.requestedAtMs, fieldNumber: 9)
     }
+    if self.releasesInResult != false {
+      try visitor.visitSingularBoolField(value: self.releasesInResult, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -934,6 +979,7 @@ nonisolated extension Switchboard_Wire_V1_AgentAction: SwiftProtobuf.Message, Sw
     if lhs.targetAgentID != rhs.targetAgentID {return false}
     if lhs.note != rhs.note {return false}
     if lhs.requestedAtMs != rhs.requestedAtMs {return false}
+    if lhs.releasesInResult != rhs.releasesInResult {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -941,7 +987,7 @@ nonisolated extension Switchboard_Wire_V1_AgentAction: SwiftProtobuf.Message, Sw
 
 nonisolated extension Switchboard_Wire_V1_AgentActionResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".AgentActionResult"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}action_message_id\0\u{3}action_id\0\u{3}agent_id\0\u{3}conversation_id\0\u{1}outcome\0\u{1}refusal\0\u{1}detail\0\u{3}conversation_state\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}action_message_id\0\u{3}action_id\0\u{3}agent_id\0\u{3}conversation_id\0\u{1}outcome\0\u{1}refusal\0\u{1}detail\0\u{3}conversation_state\0\u{1}releases\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -957,6 +1003,7 @@ nonisolated extension Switchboard_Wire_V1_AgentActionResult: SwiftProtobuf.Messa
       case 6: try { try decoder.decodeSingularEnumField(value: &self.refusal) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.detail) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.conversationState) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.releases) }()
       default: break
       }
     }
@@ -987,6 +1034,9 @@ nonisolated extension Switchboard_Wire_V1_AgentActionResult: SwiftProtobuf.Messa
     if !self.conversationState.isEmpty {
       try visitor.visitSingularStringField(value: self.conversationState, fieldNumber: 8)
     }
+    if !self.releases.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.releases, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -999,6 +1049,52 @@ nonisolated extension Switchboard_Wire_V1_AgentActionResult: SwiftProtobuf.Messa
     if lhs.refusal != rhs.refusal {return false}
     if lhs.detail != rhs.detail {return false}
     if lhs.conversationState != rhs.conversationState {return false}
+    if lhs.releases != rhs.releases {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Switchboard_Wire_V1_ReleasedReservation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".ReleasedReservation"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}reservation_id\0\u{3}agent_id\0\u{3}conversation_id\0\u{1}units\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.reservationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.agentID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.conversationID) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.units) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.reservationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.reservationID, fieldNumber: 1)
+    }
+    if !self.agentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.agentID, fieldNumber: 2)
+    }
+    if !self.conversationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.conversationID, fieldNumber: 3)
+    }
+    if self.units != 0 {
+      try visitor.visitSingularUInt32Field(value: self.units, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Switchboard_Wire_V1_ReleasedReservation, rhs: Switchboard_Wire_V1_ReleasedReservation) -> Bool {
+    if lhs.reservationID != rhs.reservationID {return false}
+    if lhs.agentID != rhs.agentID {return false}
+    if lhs.conversationID != rhs.conversationID {return false}
+    if lhs.units != rhs.units {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1171,7 +1267,7 @@ nonisolated extension Switchboard_Wire_V1_WorkItem: SwiftProtobuf.Message, Swift
 
 nonisolated extension Switchboard_Wire_V1_WorkItems: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".WorkItems"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}queue\0\u{1}snapshot\0\u{1}added\0\u{1}removed\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}queue\0\u{1}snapshot\0\u{1}added\0\u{1}removed\0\u{3}lists_reservations\0\u{3}held_reservation_ids\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1183,6 +1279,8 @@ nonisolated extension Switchboard_Wire_V1_WorkItems: SwiftProtobuf.Message, Swif
       case 2: try { try decoder.decodeSingularBoolField(value: &self.snapshot) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.added) }()
       case 4: try { try decoder.decodeRepeatedStringField(value: &self.removed) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.listsReservations) }()
+      case 6: try { try decoder.decodeRepeatedStringField(value: &self.heldReservationIds) }()
       default: break
       }
     }
@@ -1201,6 +1299,12 @@ nonisolated extension Switchboard_Wire_V1_WorkItems: SwiftProtobuf.Message, Swif
     if !self.removed.isEmpty {
       try visitor.visitRepeatedStringField(value: self.removed, fieldNumber: 4)
     }
+    if self.listsReservations != false {
+      try visitor.visitSingularBoolField(value: self.listsReservations, fieldNumber: 5)
+    }
+    if !self.heldReservationIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.heldReservationIds, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1209,6 +1313,8 @@ nonisolated extension Switchboard_Wire_V1_WorkItems: SwiftProtobuf.Message, Swif
     if lhs.snapshot != rhs.snapshot {return false}
     if lhs.added != rhs.added {return false}
     if lhs.removed != rhs.removed {return false}
+    if lhs.listsReservations != rhs.listsReservations {return false}
+    if lhs.heldReservationIds != rhs.heldReservationIds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -163,10 +163,13 @@ public struct AgentAction: Sendable, Hashable {
     public var queue: String?
     public var note: String
     public var requestedAtMs: Int64
+    /// Presence applies releases carried by the result, and understands
+    /// `WorkItems.heldReservationIDs` (decisions §58). False from a presence that does not.
+    public var releasesInResult: Bool
 
     public init(
         actionID: String, agentID: String, conversationID: String, kind: Kind,
-        queue: String? = nil, note: String = "", requestedAtMs: Int64 = 0
+        queue: String? = nil, note: String = "", requestedAtMs: Int64 = 0, releasesInResult: Bool = false
     ) {
         self.actionID = actionID
         self.agentID = agentID
@@ -175,6 +178,7 @@ public struct AgentAction: Sendable, Hashable {
         self.queue = queue
         self.note = note
         self.requestedAtMs = requestedAtMs
+        self.releasesInResult = releasesInResult
     }
 }
 
@@ -211,10 +215,13 @@ public struct AgentActionResult: Sendable, Hashable {
     public var detail: String
     /// The conversation's D5 state after the action ("Active", "Open", ...).
     public var conversationState: String?
+    /// The reservations the action gave back, when the action asked for them here
+    /// (`AgentAction.releasesInResult`): presence releases each; no Release is sent.
+    public var releases: [Release]
 
     public init(
         actionMessageID: MessageID, actionID: String, agentID: String = "", conversationID: String = "",
-        outcome: Outcome, detail: String = "", conversationState: String? = nil
+        outcome: Outcome, detail: String = "", conversationState: String? = nil, releases: [Release] = []
     ) {
         self.actionMessageID = actionMessageID
         self.actionID = actionID
@@ -223,6 +230,7 @@ public struct AgentActionResult: Sendable, Hashable {
         self.outcome = outcome
         self.detail = detail
         self.conversationState = conversationState
+        self.releases = releases
     }
 }
 
@@ -411,7 +419,8 @@ extension AgentAction: ProtobufBacked {
             kind: kind,
             queue: try optionalID(proto.queue, "queue"),
             note: proto.note,
-            requestedAtMs: proto.requestedAtMs)
+            requestedAtMs: proto.requestedAtMs,
+            releasesInResult: proto.releasesInResult)
     }
 
     var proto: Switchboard_Wire_V1_AgentAction {
@@ -435,6 +444,7 @@ extension AgentAction: ProtobufBacked {
         proto.queue = queue ?? ""
         proto.note = note
         proto.requestedAtMs = requestedAtMs
+        proto.releasesInResult = releasesInResult
         return proto
     }
 }
@@ -481,7 +491,14 @@ extension AgentActionResult: ProtobufBacked {
             conversationID: try checkID(proto.conversationID, "conversation_id"),
             outcome: outcome,
             detail: proto.detail,
-            conversationState: nonEmpty(proto.conversationState))
+            conversationState: nonEmpty(proto.conversationState),
+            releases: try proto.releases.enumerated().map { index, released throws(WireError) in
+                try Release(
+                    reservationID: requireID(released.reservationID, "releases[\(index)].reservation_id"),
+                    agentID: requireID(released.agentID, "releases[\(index)].agent_id"),
+                    conversationID: requireID(released.conversationID, "releases[\(index)].conversation_id"),
+                    units: released.units)
+            })
     }
 
     var proto: Switchboard_Wire_V1_AgentActionResult {
@@ -498,6 +515,14 @@ extension AgentActionResult: ProtobufBacked {
         }
         proto.detail = detail
         proto.conversationState = conversationState ?? ""
+        proto.releases = releases.map { release in
+            var released = Switchboard_Wire_V1_ReleasedReservation()
+            released.reservationID = release.reservationID
+            released.agentID = release.agentID
+            released.conversationID = release.conversationID
+            released.units = release.units
+            return released
+        }
         return proto
     }
 }

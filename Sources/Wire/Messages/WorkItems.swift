@@ -35,12 +35,20 @@ public struct WorkItems: Sendable, Hashable {
     public var added: [WorkItem]
     /// Conversation ids no longer open in the queue.
     public var removed: [String]
+    /// Every reservation the distributor holds for a conversation in the queue; presence
+    /// releases any other it holds for the queue (decisions §58). Nil: not listed. Sent
+    /// only as a message of its own, never resent, so a list is never older than a
+    /// reservation made after it.
+    public var heldReservationIDs: [String]?
 
-    public init(queue: String, snapshot: Bool = false, added: [WorkItem] = [], removed: [String] = []) {
+    public init(
+        queue: String, snapshot: Bool = false, added: [WorkItem] = [], removed: [String] = [], heldReservationIDs: [String]? = nil
+    ) {
         self.queue = queue
         self.snapshot = snapshot
         self.added = added
         self.removed = removed
+        self.heldReservationIDs = heldReservationIDs
     }
 }
 
@@ -81,7 +89,18 @@ extension WorkItems: ProtobufBacked {
             guard !id.isEmpty else { throw WireError.invalid("removed[\(index)]", "a conversation id is empty") }
             _ = try checkID(id, "removed[\(index)]")
         }
-        self.init(queue: try requireID(proto.queue, "queue"), snapshot: proto.snapshot, added: added, removed: proto.removed)
+        var held: [String]?
+        if proto.listsReservations {
+            for (index, id) in proto.heldReservationIds.enumerated() {
+                _ = try requireID(id, "held_reservation_ids[\(index)]")
+            }
+            held = proto.heldReservationIds
+        } else if !proto.heldReservationIds.isEmpty {
+            throw WireError.invalid("held_reservation_ids", "listed without lists_reservations")
+        }
+        self.init(
+            queue: try requireID(proto.queue, "queue"), snapshot: proto.snapshot, added: added, removed: proto.removed,
+            heldReservationIDs: held)
     }
 
     var proto: Switchboard_Wire_V1_WorkItems {
@@ -90,6 +109,10 @@ extension WorkItems: ProtobufBacked {
         proto.snapshot = snapshot
         proto.added = added.map(\.proto)
         proto.removed = removed
+        if let heldReservationIDs {
+            proto.listsReservations = true
+            proto.heldReservationIds = heldReservationIDs
+        }
         return proto
     }
 }
