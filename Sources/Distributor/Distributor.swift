@@ -182,6 +182,7 @@ public actor Distributor: Service {
         await afterStep()
         endTurn(ticket)
         await sendWorkItemSnapshots()
+        await sendHeldReservations()
         deliverySweeper = Task(executorPreference: loop) { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.deliverySweepInterval)

@@ -87,10 +87,11 @@ public enum WireSamples {
         .offerWithdrawn(OfferWithdrawn(offerID: "offer-1", agentID: "ada", conversationID: "conv-1", reason: .taken)),
         .agentAction(AgentAction(
             actionID: "act-1", agentID: "ada", conversationID: "conv-1", kind: .transferToAgent("bob"),
-            queue: "billing", note: "VIP", requestedAtMs: 1_717_000_020_000)),
+            queue: "billing", note: "VIP", requestedAtMs: 1_717_000_020_000, releasesInResult: true)),
         .agentActionResult(AgentActionResult(
             actionMessageID: idA, actionID: "act-1", agentID: "ada", conversationID: "conv-1",
-            outcome: .refused(.invalidState), detail: "conversation is WrapUp", conversationState: "WrapUp")),
+            outcome: .refused(.invalidState), detail: "conversation is WrapUp", conversationState: "WrapUp",
+            releases: [Release(reservationID: "conv-1#1", agentID: "ada", conversationID: "conv-1", units: 1)])),
         .conversationMessage(ConversationMessage(
             conversationID: "conv-1", agentID: "ada", sequence: 2, message: fullInbound, queue: "billing",
             workStream: "sms-support")),
@@ -103,7 +104,7 @@ public enum WireSamples {
             added: [WorkItem(
                 conversationID: "conv-2", queue: "billing", workStream: "sms-support", channelType: "sms",
                 waitingSinceMs: 1_717_000_040_000, summary: ["tier": .text("gold")], customerDisplayName: "Jo")],
-            removed: ["conv-3"])),
+            removed: ["conv-3"], heldReservationIDs: ["conv-4#1", "conv-5#2"])),
     ]
 
     public static let requiredFieldsOnly: [WireMessage] = [

@@ -79,9 +79,11 @@ import ZeroMQ
 
     /// Registers with ada available, delivers `c1`, and has ada accept its offer: Active.
     /// Returns presence's routing id at the distributor (to send as presence).
-    func activeConversationOfAda(_ peers: Peers) async throws -> [UInt8] {
+    /// `registered` runs once the distributor has Ready and the snapshot.
+    func activeConversationOfAda(_ peers: Peers, registered: () async throws -> Void = {}) async throws -> [UInt8] {
         let ada = AgentState(agentID: "ada", basePresence: .available, capacityTotal: 4, capacityUsed: 0, connected: true)
         try await register(peers, agents: [ada], sequence: 5)
+        try await registered()
         let routerPeer = Array("distributor-1".utf8)
         let deliver = Envelope(id: peers.ids.next(), message: DistributorFixture.deliver("c1", kind: .newConversation, sequence: 1, text: "hello"))
         try await peers.router.socket.send(Multipart([routerPeer] + WireCodec.encode(deliver)))
@@ -437,6 +439,55 @@ import ZeroMQ
             #expect(releasedAgain == nil)
             again.cancel()
             try await withTimeout(.seconds(5), "the second run stops") { try await again.value }
+        }
+    }
+
+    /// Decisions §58: a presence that asks for them gets the close's release in its result,
+    /// no Release follows, and the record goes on the router's Ack alone. When presence
+    /// speaks first, each owned queue's held reservations are listed to it.
+    @Test func aCloseAskedForItsReleasesAnswersWithThemAndSendsNoRelease() async throws {
+        let dataDir = try TemporaryDirectory("distributor-releases-in-result")
+        defer { dataDir.remove() }
+        try await withEventLoop(timeout: .seconds(30)) { loop in
+            let peers = try await Peers.bind(loop)
+            let (_, run) = try await start(peers, loop: loop, dataDir: dataDir.path)
+            var listed: [String: [String]] = [:]
+            let presencePeer = try await activeConversationOfAda(peers) {
+                while listed.count < 2 {
+                    let listing = try await peers.presence.receive("a list of held reservations") {
+                        if case .workItems(let items) = $0, let held = items.heldReservationIDs { (items.queue, held) } else { nil }
+                    }
+                    listed[listing.value.0] = listing.value.1
+                }
+            }
+            #expect(listed == ["vip": [], "billing": []], "nothing held yet")
+
+            for (id, kind) in [("w1", AgentAction.Kind.wrapUp), ("c1-close", .close)] {
+                let action = Envelope(
+                    id: peers.ids.next(),
+                    message: .agentAction(AgentAction(actionID: id, agentID: "ada", conversationID: "c1", kind: kind, queue: "vip", releasesInResult: true)))
+                try await peers.presence.socket.send(Multipart([presencePeer] + WireCodec.encode(action)))
+            }
+            let result = try await peers.presence.receive("the close's result") {
+                if case .agentActionResult(let result) = $0, result.actionID == "c1-close" { result } else { nil }
+            }
+            #expect(result.value.outcome == .done)
+            #expect(result.value.releases.count == 1)
+            #expect(result.value.releases.first?.agentID == "ada" && result.value.releases.first?.conversationID == "c1")
+            #expect(result.value.releases.first?.reservationID.hasPrefix("c1#") == true)
+            let release = try? await peers.presence.receive("no Release", within: .milliseconds(300)) {
+                if case .release = $0 { true } else { nil }
+            }
+            #expect(release == nil)
+
+            let closed = try await peers.router.receive("ConversationClosed") { if case .conversationClosed(let closed) = $0 { closed } else { nil } }
+            try await peers.router.send(.ack(Ack(ackedID: closed.envelope.id, outcome: .accepted)), to: closed.peer, ids: peers.ids)
+            let reader = try QueueStateStore(path: DataDirectory(path: dataDir.path, process: "distributor-1").storePath(QueueStateStore.fileName))
+            try await withTimeout(.seconds(5), "the closed record purged on the router's Ack alone") {
+                while try await !reader.conversations().isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            run.cancel()
+            try await withTimeout(.seconds(5), "the run stops") { try await run.value }
         }
     }
 

@@ -195,6 +195,11 @@ struct FramingTests {
         expectError(.invalidFieldValue, try frames(.submitAck(SubmitAck(ackedID: Fixtures.idA, outcome: .accepted, conversationID: tooLong))))
         expectError(.invalidFieldValue, try frames(.conversationClosed(ConversationClosed(conversationID: "c", queue: tooLong, reason: .agentClosed))))
         expectError(.invalidFieldValue, try frames(.workItems(WorkItems(queue: "q", snapshot: false, added: [], removed: ["c", tooLong]))))
+        expectError(.invalidFieldValue, try frames(.workItems(WorkItems(queue: "q", heldReservationIDs: ["c#1", tooLong]))))
+        let result = AgentActionResult(
+            actionMessageID: Fixtures.idA, actionID: "x", outcome: .done,
+            releases: [Release(reservationID: tooLong, agentID: "a", conversationID: "c")])
+        expectError(.invalidFieldValue, try frames(.agentActionResult(result)))
         // A message's text is not an id: it may be longer.
         let text = Submit(message: InboundMessage(channelInstanceID: "i", channelType: "chat", providerMessageID: "p", customerAddress: "v", text: tooLong))
         #expect(try WireCodec.decode(frames: frames(.submit(text))).message == .submit(text))
@@ -253,5 +258,37 @@ struct FramingTests {
         } catch {
             #expect(error.code == .wrongFrameCount)
         }
+    }
+}
+
+/// Decisions §58: what tells a held-reservation list from none, and a release in a result
+/// without the fields a Release needs.
+@Suite struct ReleasesInResultFieldTests {
+    func roundTrip(_ message: WireMessage) throws -> WireMessage {
+        try WireCodec.decode(frames: WireCodec.encode(Envelope(id: Fixtures.idA, message: message))).message
+    }
+
+    @Test func anEmptyListOfHeldReservationsIsAListNotItsAbsence() throws {
+        #expect(try roundTrip(.workItems(WorkItems(queue: "q", heldReservationIDs: []))) == .workItems(WorkItems(queue: "q", heldReservationIDs: [])))
+        guard case .workItems(let none) = try roundTrip(.workItems(WorkItems(queue: "q"))) else {
+            Issue.record("not WorkItems")
+            return
+        }
+        #expect(none.heldReservationIDs == nil, "a distributor that lists nothing releases nothing")
+    }
+
+    @Test func aReleaseInAResultNeedsItsReservationAgentAndConversation() throws {
+        for release in [
+            Release(reservationID: "", agentID: "a", conversationID: "c"),
+            Release(reservationID: "c#1", agentID: "", conversationID: "c"),
+            Release(reservationID: "c#1", agentID: "a", conversationID: ""),
+        ] {
+            let result = AgentActionResult(actionMessageID: Fixtures.idA, actionID: "x", outcome: .done, releases: [release])
+            #expect(throws: WireError.self) { try roundTrip(.agentActionResult(result)) }
+        }
+        let good = AgentActionResult(
+            actionMessageID: Fixtures.idA, actionID: "x", outcome: .done,
+            releases: [Release(reservationID: "c#1", agentID: "a", conversationID: "c", units: 2)])
+        #expect(try roundTrip(.agentActionResult(good)) == .agentActionResult(good))
     }
 }

@@ -29,6 +29,8 @@ struct DistributionHarness {
     /// False: presence's ReleaseAcks are held back in `unacknowledgedReleases`.
     var acknowledgesReleases = true
     var unacknowledgedReleases: [String] = []
+    /// Every release a command's answer carried (decisions §58).
+    var answeredReleases: [AnsweredRelease] = []
     var pendingReserves: [ReserveRequest] = []
     var openOffers: [String: OfferRequest] = [:]
     /// OfferReplies not answered yet: presence resends them (after a restart too).
@@ -140,12 +142,22 @@ struct DistributionHarness {
     mutating func advance(by ms: Int64) { advance(to: nowMs + ms) }
 
     /// An agent command; on success its step is stored and acted on like an event's.
+    /// With `releasesInAnswer`, presence applies the releases the answer carries (decisions
+    /// §58) unless `answerLost`: presence died before it did.
     @discardableResult
-    mutating func command(_ agentID: String, _ kind: DistributionCommand.Kind, _ conversationID: String) -> DistributionError? {
+    mutating func command(
+        _ agentID: String, _ kind: DistributionCommand.Kind, _ conversationID: String, releasesInAnswer: Bool = false,
+        answerLost: Bool = false
+    ) -> DistributionError? {
         let before = core.conversations
-        switch core.apply(DistributionCommand(agentID: agentID, conversationID: conversationID, kind: kind), nowMs: nowMs) {
+        let command = DistributionCommand(agentID: agentID, conversationID: conversationID, kind: kind, releasesInAnswer: releasesInAnswer)
+        switch core.apply(command, nowMs: nowMs) {
         case .success(let step):
             process(step)
+            answeredReleases.append(contentsOf: step.answeredReleases)
+            if !answerLost {
+                for given in step.answeredReleases { releaseAtPresence(given.reservation) }
+            }
             drain()
             return nil
         case .failure(let error):
@@ -276,12 +288,7 @@ struct DistributionHarness {
                 openOffers[offer.conversationID] = offer
             }
         case .release(let reservation, _):
-            if held.removeValue(forKey: reservation.id) != nil {
-                presence[reservation.agentID]?.capacityUsed -= reservation.units
-                sequence += 1
-                presence[reservation.agentID]?.sequence = sequence
-                if let status = presence[reservation.agentID] { inbox.append(.agentUpdated(status)) }
-            }
+            releaseAtPresence(reservation)
             if acknowledgesReleases {
                 inbox.append(.releaseAcknowledged(reservationID: reservation.id))
             } else {
@@ -310,6 +317,15 @@ struct DistributionHarness {
         default:
             break
         }
+    }
+
+    /// Presence gives the capacity back (idempotent) and publishes the change.
+    mutating func releaseAtPresence(_ reservation: Reservation) {
+        guard held.removeValue(forKey: reservation.id) != nil else { return }
+        presence[reservation.agentID]?.capacityUsed -= reservation.units
+        sequence += 1
+        presence[reservation.agentID]?.sequence = sequence
+        if let status = presence[reservation.agentID] { inbox.append(.agentUpdated(status)) }
     }
 
     /// Presence's rules (wire.md 5.4): a repeated id gets the same answer; push needs an
