@@ -92,7 +92,10 @@ struct DistributorFuzzInputs {
                 agentID: "fuzzer", text: "On its way."))
         case 12..<17:
             let kind: AgentAction.Kind = random.pick([.pick, .release, .hold, .wrapUp, .close, .close, .transferToQueue("fuzz-transfer"), .transferToAgent("fuzzer")])
-            return .agentAction(AgentAction(actionID: "action-\(random.index(1_000))", agentID: "fuzzer", conversationID: conversation, kind: kind, queue: "fuzz"))
+            // Half from a presence that takes the releases in the result (decisions §58).
+            return .agentAction(AgentAction(
+                actionID: "action-\(random.index(1_000))", agentID: "fuzzer", conversationID: conversation, kind: kind, queue: "fuzz",
+                releasesInResult: random.chance(1, in: 2)))
         case 17: return .snapshotReply(SnapshotReply(requestID: id, sequence: 3, agents: [DistributorFuzzSystem.agent]))
         case 18: return .releaseAck(ReleaseAck(ackedID: id, reservationID: pick(.reservation, "r-1"), wasHeld: true))
         default: return .disconnect(Disconnect(sender: "presence", reason: .shutdown))
