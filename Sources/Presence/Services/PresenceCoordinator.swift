@@ -704,10 +704,10 @@ public actor PresenceCoordinator {
     private func handleActionResult(_ result: AgentActionResult) async {
         // The reservations the action gave back (decisions §58), applied even for an action
         // this run did not send (a result that outlived the run that asked): releasing is
-        // idempotent. Not stored: the action is resent, and its answer carries them again.
+        // idempotent. Not stored: the distributor's next list of held reservations (after a
+        // restart of either) releases them.
         if !result.releases.isEmpty, !(await releaseReservations(result.releases.map(\.reservationID))) {
-            logger.error("cannot store the releases of an action's result; the action is resent")
-            return
+            logger.error("cannot store the releases of an action's result", metadata: ["conversation.id": "\(result.conversationID)"])
         }
         guard var pending = pendingActions.removeValue(forKey: result.actionMessageID) else { return }
         if result.outcome == .refused(.unknownConversation), let next = pending.untried.first {
