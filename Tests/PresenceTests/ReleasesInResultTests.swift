@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 import Testing
 import Wire
 
@@ -24,7 +25,7 @@ import Wire
     @Test func anActionAsksForItsReleasesAndItsResultGivesTheCapacityBack() async throws {
         let harness = try PresenceHarness()
         defer { harness.cleanUp() }
-        _ = await harness.coordinator.openSession(agentID: "ada", presence: "available")
+        let session = await harness.coordinator.openSession(agentID: "ada", presence: "available")
         await reserve("r1", queue: "billing", on: harness)
         let offer = Offer(
             offerID: "o1", conversationID: "c-r1", agentID: "ada", queue: "billing", workStream: "email",
@@ -48,6 +49,27 @@ import Wire
         #expect(await used(harness) == 0, "released from the result, with no Release message")
         let published = await harness.recorder.published.dropFirst(publishedBefore)
         #expect(published.contains { if case .agentUpdate(let update) = $0 { update.agent.capacityUsed == 0 } else { false } })
+
+        // The agent reads the result before the capacity it freed: an offer that takes that
+        // capacity cannot reach it ahead of the result (the chaos run counted 14 such offers
+        // when the release came first).
+        var order: [String] = []
+        for await item in session.outbound {
+            guard case .frame(.object(let fields)) = item else { continue }
+            if fields["type"] == "actionResult", fields["conversationId"] == "c-r1" { order.append("result") }
+            if fields["type"] == "presence", case .object(let agent)? = fields["agent"], case .object(let capacity)? = agent["capacity"],
+                capacity["used"] == .integer(0), order.contains("taken")
+            {
+                order.append("freed")
+            }
+            if fields["type"] == "presence", case .object(let agent)? = fields["agent"], case .object(let capacity)? = agent["capacity"],
+                capacity["used"] == .integer(1)
+            {
+                if !order.contains("taken") { order.append("taken") }
+            }
+            if order.contains("result") && order.contains("freed") { break }
+        }
+        #expect(order == ["taken", "result", "freed"])
     }
 
     @Test func aResultForAnActionThisRunNeverSentStillReleasesAndTheReleaseIsStored() async throws {

@@ -702,13 +702,19 @@ public actor PresenceCoordinator {
     }
 
     private func handleActionResult(_ result: AgentActionResult) async {
-        // The reservations the action gave back (decisions §58), applied even for an action
-        // this run did not send (a result that outlived the run that asked): releasing is
-        // idempotent. Not stored: the distributor's next list of held reservations (after a
-        // restart of either) releases them.
+        await relayActionResult(result)
+        // The reservations the action gave back (decisions §58), released once the agent has
+        // the answer: an offer that takes the capacity freed by a close must reach the agent
+        // after the close's result, not while the commit below lets a Reserve in. Released
+        // even for an action this run did not send (a result that outlived the run that
+        // asked): releasing is idempotent. Not stored: the distributor's next list of held
+        // reservations (after a restart of either) releases them.
         if !result.releases.isEmpty, !(await releaseReservations(result.releases.map(\.reservationID))) {
             logger.error("cannot store the releases of an action's result", metadata: ["conversation.id": "\(result.conversationID)"])
         }
+    }
+
+    private func relayActionResult(_ result: AgentActionResult) async {
         guard var pending = pendingActions.removeValue(forKey: result.actionMessageID) else { return }
         if result.outcome == .refused(.unknownConversation), let next = pending.untried.first {
             // Not this distributor's conversation: ask the next one (§23).
