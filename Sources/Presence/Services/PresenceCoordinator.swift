@@ -52,7 +52,7 @@ public actor PresenceCoordinator {
         let receipts: Bool
     }
 
-    var machine: PresenceStateMachine
+    private(set) var machine: PresenceStateMachine
     private let store: ReservationStore
     let configuration: SwitchboardConfiguration
     private let credentials: AgentCredentials
