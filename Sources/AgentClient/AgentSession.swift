@@ -80,17 +80,15 @@ public final class AgentSession: Sendable {
                 onFirstFrame()
                 guard case .text(let text) = message else { continue }
                 let (event, carried) = AgentEvent.decode(frame: text)
-                self.eventContinuation.yield(event)
                 // An accept's `offerReplied` repeats the messages the offer carried: the
-                // conversation's first ones (agent.md), handed on as `message` events, where
-                // they came before offers carried them, and received as those are.
-                for message in carried {
-                    self.eventContinuation.yield(.message(message))
-                    try await outbound.write(.text(AgentFrame.received(conversationID: message.conversationID, sequence: message.sequence)))
-                }
-                // Receipts (agent.md): presence acknowledges a customer message only once we have it.
-                if case .message(let customer) = event {
-                    try await outbound.write(.text(AgentFrame.received(conversationID: customer.conversationID, sequence: customer.sequence)))
+                // conversation's first ones (agent.md), handed on as `message` events right
+                // after it, where they came before offers carried them.
+                for event in [event] + carried.map(AgentEvent.message) {
+                    self.eventContinuation.yield(event)
+                    // Receipts (agent.md): presence acknowledges a customer message only once we have it.
+                    if case .message(let customer) = event {
+                        try await outbound.write(.text(AgentFrame.received(conversationID: customer.conversationID, sequence: customer.sequence)))
+                    }
                 }
                 if self.autoAccept, case .offer(let offer) = event {
                     try await outbound.write(.text(AgentFrame.encode(["type": "accept", "offerId": offer.offerID])))

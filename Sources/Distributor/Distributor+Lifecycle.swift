@@ -43,11 +43,7 @@ extension Distributor {
         switch core.apply(command, nowMs: Self.nowMs()) {
         case .success(let step):
             let state = core.conversations[action.conversationID]?.state.description ?? "Closed"
-            let releases = step.answeredReleases.map { given in
-                Release(
-                    reservationID: given.reservation.id, agentID: given.reservation.agentID, conversationID: given.conversationID,
-                    units: UInt32(clamping: given.reservation.units))
-            }
+            let releases = step.answeredReleases.map { Self.wireRelease($0.reservation, conversationID: $0.conversationID) }
             let result = AgentActionResult(
                 actionMessageID: envelope.id, actionID: action.actionID, agentID: action.agentID,
                 conversationID: action.conversationID, outcome: .done, conversationState: state, releases: releases)
@@ -199,8 +195,9 @@ extension Distributor {
     /// later Reserve would release that reservation. One lost goes with the connection, and
     /// the connection's return sends them again.
     func sendHeldReservations() async {
+        let held = core.heldReservationIDs()
         for queue in settings.queues {
-            let listing = WorkItems(queue: queue, heldReservationIDs: core.heldReservationIDs(inQueue: queue))
+            let listing = WorkItems(queue: queue, heldReservationIDs: held[queue] ?? [])
             do {
                 try await presenceLink.send(Envelope(id: ids.next(), message: .workItems(listing)))
             } catch {

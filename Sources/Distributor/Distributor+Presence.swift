@@ -45,9 +45,7 @@ extension Distributor {
                 offerID: offerID, agentID: agentID, conversationID: conversationID, reason: Self.wireReason(reason))
             try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .offerWithdrawn(withdrawn)))
         case let .release(reservation, conversationID):
-            let release = Release(
-                reservationID: reservation.id, agentID: reservation.agentID, conversationID: conversationID,
-                units: UInt32(clamping: reservation.units))
+            let release = Self.wireRelease(reservation, conversationID: conversationID)
             try await presenceLink.sendReliably(Envelope(id: ids.next(), message: .release(release)))
         case let .answerOfferReply(offerID, stands):
             guard let envelope else { return }
@@ -71,6 +69,13 @@ extension Distributor {
             .overCapacity, .transferCompleted, .transferFailed:
             try await performLifecycle(action)
         }
+    }
+
+    /// A reservation given back, as a `Release` sends it and an action's result carries it.
+    static func wireRelease(_ reservation: Reservation, conversationID: String) -> Release {
+        Release(
+            reservationID: reservation.id, agentID: reservation.agentID, conversationID: conversationID,
+            units: UInt32(clamping: reservation.units))
     }
 
     static func wireReason(_ reason: CapacityReason) -> ReserveReason {

@@ -277,6 +277,21 @@ struct FramingTests {
         #expect(none.heldReservationIDs == nil, "a distributor that lists nothing releases nothing")
     }
 
+    @Test func heldReservationsWithoutTheirFlagAreRefused() throws {
+        // queue = "q" (field 1), held_reservation_ids = ["c#1"] (field 6), no lists_reservations:
+        // a sender that lists without saying so is broken, not one that lists nothing.
+        var frames = try WireCodec.encode(Envelope(id: Fixtures.idA, message: .workItems(WorkItems(queue: "q"))))
+        frames[3] = [0x0a, 0x01, UInt8(ascii: "q"), 0x32, 0x03] + Array("c#1".utf8)
+        #expect(throws: WireError.self) { try WireCodec.decode(frames: frames) }
+        // The same list with its flag (field 5) decodes.
+        frames[3] += [0x28, 0x01]
+        guard case .workItems(let listed) = try WireCodec.decode(frames: frames).message else {
+            Issue.record("not WorkItems")
+            return
+        }
+        #expect(listed.heldReservationIDs == ["c#1"])
+    }
+
     @Test func aReleaseInAResultNeedsItsReservationAgentAndConversation() throws {
         for release in [
             Release(reservationID: "", agentID: "a", conversationID: "c"),

@@ -249,10 +249,9 @@ extension DistributionCore {
     /// In a command whose answer carries its releases, the release goes in the answer and
     /// nothing is remembered: presence applies it when the answer comes, and a presence that
     /// never saw the answer (it restarted) releases it when this distributor's next
-    /// work-item snapshot does not list it among the reservations held (decisions §58).
+    /// list of the reservations it holds does not name it (decisions §58).
     mutating func giveBack(_ reservation: Reservation, of record: inout ConversationRecord) {
         if releasesGoWithAnswer {
-            record.releasing.removeAll { $0.id == reservation.id }
             recorder.answer(AnsweredRelease(reservation: reservation, conversationID: record.id))
             return
         }

@@ -28,18 +28,6 @@ extension DistributionCore {
 
     /// What an agent sees: the open work items of their queues (of this distributor), the
     /// higher-priority queue first, oldest first within a queue.
-    /// Every reservation held for a conversation of `queue`, offered or taken: what presence
-    /// may keep for the queue (a work-item snapshot lists them, decisions §58). A reservation
-    /// being given back is not held.
-    public func heldReservationIDs(inQueue queue: String) -> [String] {
-        var ids: [String] = []
-        for (reservationID, conversationID) in reservationOwners {
-            guard let record = conversations[conversationID], record.queue == queue else { continue }
-            if record.held?.id == reservationID || record.pending?.reservation.id == reservationID { ids.append(reservationID) }
-        }
-        return ids.sorted()
-    }
-
     public func openWorkItems(forAgent agentID: String) -> [OpenWorkItem] {
         guard let slot = agentSlots[agentID] else { return [] }
         return agentEntries[slot].memberships.map(\.queue).sorted().flatMap { openWorkItems(inQueue: queueIndexes[$0].name) }

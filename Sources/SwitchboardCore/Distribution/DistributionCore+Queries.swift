@@ -10,6 +10,20 @@ extension DistributionCore {
         queueRanks[queue].map { queueIndexes[$0].lines.values.reduce(0) { $0 + $1.count } } ?? 0
     }
 
+    /// Every reservation held for a live conversation, offered or taken, by the conversation's
+    /// queue (sorted): what presence may keep for each queue (decisions §58). One being given
+    /// back is not held; an owned queue with none is absent.
+    public func heldReservationIDs() -> [String: [String]] {
+        var byQueue: [String: [String]] = [:]
+        for (reservationID, conversationID) in reservationOwners {
+            guard let record = conversations[conversationID],
+                record.held?.id == reservationID || record.pending?.reservation.id == reservationID
+            else { continue }
+            byQueue[record.queue, default: []].append(reservationID)
+        }
+        return byQueue.mapValues { $0.sorted() }
+    }
+
     /// The conversations the agent holds (Active, WrapUp) or last held (Waiting), oldest first.
     public func conversations(heldBy agentID: String) -> [ConversationRecord] {
         (holders[agentID] ?? []).compactMap { conversations[$0] }.sorted { $0.arrivalIndex < $1.arrivalIndex }
