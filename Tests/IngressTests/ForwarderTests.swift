@@ -138,6 +138,32 @@ import ZeroMQ
         }
     }
 
+    /// Rows committed while the signal was full are in the store only: a forwarder that had
+    /// caught up reads them, after the rows it was handed.
+    @Test func rowsTheSignalCouldNotKeepAreReadFromTheStore() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try directory.outbox()
+        let link = RecordingLink()
+        let stored = OutboxSignal(capacity: 2)
+        let metrics = IngressMetrics(channelType: .custom)
+        let forwarder = Forwarder(link: link, store: store, stored: stored, metrics: metrics, logger: Logger(label: "test"))
+        let recorder = InboundRecorder(store: store, ids: MessageIDGenerator(), metrics: metrics, stored: stored)
+        func message(_ index: Int) -> InboundMessage {
+            InboundMessage(
+                channelInstanceID: "mobile-app", channelType: "custom", providerMessageID: "m-\(index)", customerAddress: "u",
+                text: "hello \(index)")
+        }
+        try await Self.whileRunning(forwarder) {
+            _ = try await recorder.record([message(0)])
+            #expect(try await Self.eventually { link.sent.count == 1 })
+            _ = try await recorder.record((1...4).map(message))  // two kept, two only in the store
+            #expect(try await Self.eventually { link.sent.count == 5 })
+        }
+        let rows = try await store.allRows()
+        #expect(link.sent.map(\.id.bytes) == rows.map(\.messageID), "every row once, in storage order")
+    }
+
     /// A link on the process's loop, as the real one (decisions §45): the forwarder's calls to
     /// it run in place.
     actor LoopLink: ForwardingLink {

@@ -40,6 +40,48 @@ import Wire
         #expect(signal.take(after: 0, limit: 10).map(\.sequence) == [1, 2, 3])
     }
 
+    /// A fresh signal knows nothing of rows committed by an earlier run: the store is read
+    /// until a read comes back short of its limit, and then no more.
+    @Test func theStoreIsReadUntilAReadComesBackShort() {
+        let signal = OutboxSignal()
+        #expect(signal.mustReadStore())
+        signal.storeRead(count: 200, limit: 200)
+        #expect(signal.mustReadStore(), "a full page: there may be more")
+        signal.storeRead(count: 3, limit: 200)
+        #expect(!signal.mustReadStore())
+        #expect(!signal.mustReadStore(), "asking again changes nothing")
+    }
+
+    /// Once caught up, rows handed over in order leave nothing in the store to read.
+    @Test func rowsHandedOverInOrderNeedNoRead() throws {
+        let signal = OutboxSignal()
+        signal.storeRead(count: 0, limit: 200)
+        signal.add(try Self.rows([1, 2]))
+        #expect(signal.take(after: 0, limit: 10).map(\.sequence) == [1, 2])
+        #expect(!signal.mustReadStore())
+    }
+
+    /// Rows the capacity kept out are in the store only: one read for them.
+    @Test func rowsNotKeptSendTheForwarderToTheStore() throws {
+        let signal = OutboxSignal(capacity: 2)
+        signal.storeRead(count: 0, limit: 200)
+        signal.add(try Self.rows([1, 2, 3]))
+        #expect(signal.take(after: 0, limit: 10).map(\.sequence) == [1, 2])
+        #expect(signal.mustReadStore())
+        signal.storeRead(count: 1, limit: 200)  // row 3
+        #expect(!signal.mustReadStore())
+    }
+
+    /// Kept rows that do not follow the cursor: the rows between were committed and are in
+    /// the store.
+    @Test func aGapSendsTheForwarderToTheStore() throws {
+        let signal = OutboxSignal()
+        signal.storeRead(count: 0, limit: 200)
+        signal.add(try Self.rows([5, 6]))
+        #expect(signal.take(after: 3, limit: 10).isEmpty)
+        #expect(signal.mustReadStore())
+    }
+
     @Test func nothingBeyondTheCapacityIsKept() throws {
         let signal = OutboxSignal(capacity: 3)
         signal.add(try Self.rows([1, 2]))

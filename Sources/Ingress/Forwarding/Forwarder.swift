@@ -99,18 +99,23 @@ public actor Forwarder<Link: ForwardingLink>: Service {
                 waitingForRoom = true
                 break
             }
-            let committed = stored.take(after: cursor, limit: min(room, settings.pageSize))
+            let limit = min(room, settings.pageSize)
+            let committed = stored.take(after: cursor, limit: limit)
             if !committed.isEmpty {
                 guard await send(committed) else { return }
                 continue
             }
+            // Caught up with the store, and every row committed since was handed over.
+            guard stored.mustReadStore() else { break }
             let rows: [OutboxRow]
             do {
-                rows = try await store.pending(after: cursor, limit: min(room, settings.pageSize))
+                rows = try await store.pending(after: cursor, limit: limit)
             } catch {
                 if !Task.isCancelled { logger.error("cannot read the outbox", metadata: ["error": "\(error)"]) }
+                stored.storeRead(count: limit, limit: limit)  // not caught up: read again next time
                 break
             }
+            stored.storeRead(count: rows.count, limit: limit)
             guard !rows.isEmpty else { break }
             for row in rows where row.sequence > cursor {  // re-check: another fill may have moved on
                 cursor = row.sequence
