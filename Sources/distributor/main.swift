@@ -48,6 +48,7 @@ struct DistributorCommand: AsyncParsableCommand {
             for line in error.lines { logger.critical("\(line)") }
             throw ExitCode(error.exitCode)
         }
+        ProcessScheduling.apply(configuration.system.cpuScheduling, logger: logger)
         do {
             let settings = try DistributorSettings.resolve(
                 configuration: configuration, name: name,

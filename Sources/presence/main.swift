@@ -44,6 +44,7 @@ struct PresenceCommand: AsyncParsableCommand {
             for line in error.lines { logger.error("\(line)") }
             throw ExitCode(error.exitCode)
         }
+        ProcessScheduling.apply(configuration.system.cpuScheduling, logger: logger)
         let topology = configuration.processes.presence
         let (host, port) = try listenAddress(http ?? topology.http.description)
         let requestEndpoint = self.requestEndpoint ?? topology.requestEndpoint.description

@@ -31,6 +31,7 @@ struct RouterCommand: AsyncParsableCommand {
         let logger = Logger(label: RouterService.processName)
 
         let configuration = try loadConfiguration(path: common.config, logger: logger)
+        ProcessScheduling.apply(configuration.system.cpuScheduling, logger: logger)
         let topology = configuration.processes.router
         var endpoints = RouterEndpoints(topology)
         endpoints.ingress = ingressEndpoint ?? endpoints.ingress

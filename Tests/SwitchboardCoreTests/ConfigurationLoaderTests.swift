@@ -11,6 +11,7 @@ import Testing
         #expect(configuration.system.dataDirectory == "./data")
         #expect(configuration.system.agentDisconnectGracePeriod == .seconds(150))
         #expect(configuration.system.dedupeWindow == .seconds(8 * 86_400))
+        #expect(configuration.system.cpuScheduling == .batch, "SCHED_BATCH unless the file says otherwise (decisions §59)")
         #expect(configuration.system.operatorSecret.environmentVariable == "OPERATOR_SECRET")
         #expect(configuration.workStream(forChannel: "sms-main")?.name == "sms-stream")
         #expect(configuration.channelTypesInUse == [.chat, .sms])
@@ -57,6 +58,12 @@ import Testing
         let error = ConfigurationError(code: .invalidConfiguration, issues: [issue])
         #expect(error.message == "config/switchboard.yaml: 1 configuration error")
         #expect(error.description == issue.description)
+    }
+
+    @Test func theNormalSchedulingPolicyIsKept() throws {
+        let yaml = ConfigurationFixture.valid.replacingOccurrences(
+            of: "operatorSecret: { env: OPERATOR_SECRET }", with: "operatorSecret: { env: OPERATOR_SECRET }\n  cpuScheduling: normal")
+        #expect(try ConfigurationFixture.load(yaml).get().configuration.system.cpuScheduling == .normal)
     }
 
     @Test func aliasesAndQuotedValuesDecode() throws {

@@ -50,6 +50,8 @@ import Testing
                  marker: "dedupeWindow", path: "system.dedupeWindow",
                  reason: "is shorter than 7d: WhatsApp retries a webhook for up to 7 days, and a retry after the window opens a new conversation",
                  severity: .warning),
+        RuleCase("CPU scheduling names a policy", [("operatorSecret: { env: OPERATOR_SECRET }", "operatorSecret: { env: OPERATOR_SECRET }\n  cpuScheduling: realtime")],
+                 marker: "cpuScheduling", path: "system.cpuScheduling", reason: "must be one of batch, normal; got realtime"),
         RuleCase("duration negative", [("assignment: roundRobin", "assignment: roundRobin\n    offerTimeout: -5m")],
                  marker: "offerTimeout: -5m", path: "queues[1].offerTimeout", reason: "must be a positive duration, got -5m"),
         RuleCase("duration units out of order", [("assignment: roundRobin", "assignment: roundRobin\n    offerTimeout: 1m30h")],

@@ -24,6 +24,7 @@ public enum AdapterProcessRunner {
         let process = "ingress-\(channelType.rawValue)"
         let logger = Logger(label: process)
         let configuration = try IngressConfiguration.load(path: options.config, logger: logger)
+        ProcessScheduling.apply(configuration.system.cpuScheduling, logger: logger)
         let adapter = try makeAdapter(configuration, ProcessInfo.processInfo.environment)
         // One client for every provider call of this process; shut down on the way out.
         let client = HTTPClient(eventLoopGroupProvider: .singleton)

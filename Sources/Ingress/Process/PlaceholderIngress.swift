@@ -30,6 +30,7 @@ public enum PlaceholderIngress {
     ) async throws {
         let logger = Logger(label: "ingress-\(channelType.rawValue)")
         let configuration = try IngressConfiguration.load(path: options.config, logger: logger)
+        ProcessScheduling.apply(configuration.system.cpuScheduling, logger: logger)
         let services = try services(
             channelType: channelType, configuration: configuration, httpOverride: httpOverride, registry: registry, logger: logger)
         try await ProcessServiceGroup.run(services: services, logger: logger)

@@ -2,6 +2,7 @@ import Foundation
 import Histogram
 import Logging
 import ProcessRuntime
+import SwitchboardCore
 import Synchronization
 import ZeroMQ
 
@@ -14,6 +15,8 @@ struct BaselinePipeline: Sendable {
 
     let dataDirectory: String
     let payloadBytes: Int
+    /// The same policy as the system's processes, so the two are compared like for like.
+    let cpuScheduling: CPUScheduling
     let logger: Logger
     let say: @Sendable (String) -> Void
     let stopped: @Sendable () -> Bool
@@ -36,7 +39,10 @@ struct BaselinePipeline: Sendable {
         let children = Self.roles.enumerated().map { index, role in
             ChildProcess(
                 name: "bench-node-\(role)", executable: executable,
-                arguments: ["bench-node", "--role", role, "--listen", endpoints[index], "--next", endpoints[index + 1], "--data-dir", dataDirectory])
+                arguments: [
+                    "bench-node", "--role", role, "--listen", endpoints[index], "--next", endpoints[index + 1], "--data-dir", dataDirectory,
+                    "--cpu-scheduling", cpuScheduling.rawValue,
+                ])
         }
         let context: ZeroMQContext
         let loop: ZeroMQEventLoop

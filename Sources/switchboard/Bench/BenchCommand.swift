@@ -1,11 +1,14 @@
 import ArgumentParser
 import Logging
-import ZeroMQ
 import ProcessRuntime
+import SwitchboardCore
+import ZeroMQ
 
 /// `switchboard bench`: starts the real system on loopback in a temporary folder, drives
 /// conversations into it and prints what it achieved next to a raw baseline measured in the
 /// same run (README, "Benchmark"). Meant for a release build.
+extension CPUScheduling: ExpressibleByArgument {}
+
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -80,6 +83,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Log level of the child processes (their logs go to stderr).")
     var logLevel: Logger.Level = .error
+
+    @Option(help: "system.cpuScheduling of the system's processes and of the baseline's (decisions §59).")
+    var cpuScheduling: CPUScheduling = .batch
 
     func validate() throws {
         guard agents > 0, queues > 0, workStreams > 0, rules >= 0, distributors > 0, distributors <= queues else {

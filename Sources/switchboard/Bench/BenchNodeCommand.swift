@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import ProcessRuntime
 import Storage
+import SwitchboardCore
 
 /// `switchboard bench-node` (hidden): one process of the raw baseline pipeline that
 /// `switchboard bench` starts as a child (see `BaselineNode`).
@@ -22,9 +23,13 @@ struct BenchNodeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory for this node's SQLite store.", valueName: "dir"))
     var dataDir: String
 
+    @Option(name: .long, help: "The system's system.cpuScheduling, so the baseline runs as the system does.")
+    var cpuScheduling: CPUScheduling = .batch
+
     func run() async throws {
         StructuredLogHandler.bootstrap(process: "bench-node-\(role)", format: .logfmt, level: .warning)
         let logger = Logger(label: "bench-node")
+        ProcessScheduling.apply(cpuScheduling, logger: logger)
         let directory = try DataDirectory(path: dataDir, process: "bench-node-\(role)")
         let node = BaselineNode(role: role, listen: listen, next: next, storePath: directory.storePath("messages"), logger: logger)
         try await ProcessServiceGroup.run(services: [node], logger: logger)

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// Everything one `switchboard bench` prints: each run's figures, the baseline and the
 /// ratio between them. `--json` prints it as JSON; otherwise `text` renders it.
@@ -22,6 +23,8 @@ struct BenchReport: Codable, Sendable {
         var cores: Int
         /// Runs of each entry and of the baseline (`--repeat`).
         var repeats: Int = 1
+        /// `system.cpuScheduling` of the system's and the baseline's processes.
+        var cpuScheduling: String = CPUScheduling.batch.rawValue
     }
 
     /// One process's use during the measured window.
@@ -141,7 +144,7 @@ struct BenchReport: Codable, Sendable {
         let rate = settings.rate.map { "\(Self.number($0))/s" } ?? "as fast as possible (max \(settings.maxInFlight) in flight)"
         lines.append(
             "switchboard bench: \(settings.agents) agents, \(settings.queues) queues, \(settings.workStreams) work streams × \(settings.rules) rules, "
-                + "\(settings.distributors) distributors; rate \(rate); warm-up \(Self.number(settings.warmupSeconds)) s, measured \(Self.number(settings.durationSeconds)) s; \(settings.cores) cores")
+                + "\(settings.distributors) distributors; rate \(rate); warm-up \(Self.number(settings.warmupSeconds)) s, measured \(Self.number(settings.durationSeconds)) s; \(settings.cores) cores; CPU scheduling \(settings.cpuScheduling)")
         for run in runs {
             lines.append("")
             let label = run.repetition.map { "\(run.entry) \($0)/\(settings.repeats)" } ?? run.entry

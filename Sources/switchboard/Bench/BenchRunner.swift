@@ -52,7 +52,7 @@ final class BenchRunner: Service, Sendable {
             rules: options.rules, distributors: options.distributors, rate: options.rate, warmupSeconds: options.warmup,
             durationSeconds: options.duration, maxInFlight: options.maxInFlight, connections: options.connections,
             thinkTimeMs: options.thinkTimeMs, handleTimeMs: options.handleTimeMs < 0 ? nil : options.handleTimeMs,
-            cores: ProcessInfo.processInfo.activeProcessorCount, repeats: options.repeats)
+            cores: ProcessInfo.processInfo.activeProcessorCount, repeats: options.repeats, cpuScheduling: options.cpuScheduling.rawValue)
     }
 
     private func bench() async throws(BenchError) -> BenchReport {
@@ -72,7 +72,7 @@ final class BenchRunner: Service, Sendable {
         var report = BenchReport(settings: settings, runs: [], baseline: nil, warnings: [])
         let topology = try BenchTopology(shape: .init(
             agents: options.agents, agentCapacity: options.agentCapacity, queues: options.queues, workStreams: options.workStreams,
-            rules: options.rules, distributors: options.distributors))
+            rules: options.rules, distributors: options.distributors, cpuScheduling: options.cpuScheduling))
         var warnings: [String] = []
         report.runs = try await measureSystem(topology, folder: folder, warnings: &warnings)
         report.warnings = warnings
@@ -106,7 +106,7 @@ final class BenchRunner: Service, Sendable {
             say("measuring the baseline pipeline" + (options.repeats > 1 ? " (\(repetition) of \(options.repeats))" : ""))
             let baseline = BaselinePipeline(
                 dataDirectory: folder.appendingPathComponent("baseline-\(repetition)").path, payloadBytes: Self.submitSize(topology),
-                logger: logger, say: { [self] in say($0) }, stopped: stopped)
+                cpuScheduling: options.cpuScheduling, logger: logger, say: { [self] in say($0) }, stopped: stopped)
             baselines.append(try await baseline.run(
                 warmup: Self.duration(options.warmup), duration: Self.duration(options.duration), maxInFlight: options.maxInFlight))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import ProcessRuntime
+import SwitchboardCore
 
 /// The system a bench run starts: a configuration generated from the options (queues, work
 /// streams with N routing rules each, agents, custom channels, every listener on a free
@@ -23,6 +24,8 @@ struct BenchTopology: Sendable {
         var offerTimeout: String? = nil
         /// A Twilio SMS channel (`ingress-sms`) beside the custom ones; nil: none.
         var sms: SMSShape? = nil
+        /// `system.cpuScheduling`.
+        var cpuScheduling: CPUScheduling = .batch
     }
 
     /// Every `every`-th conversation arrives as an SMS; replies go to `apiBaseURL` (a fake Twilio).
@@ -106,6 +109,7 @@ struct BenchTopology: Sendable {
             "system:",
             "  dataDir: \(dataDirectory)",
             "  operatorSecret: { env: \(Self.operatorSecretVariable) }",
+            "  cpuScheduling: \(shape.cpuScheduling.rawValue)",
             "processes:",
             "  router:",
             "    ingressEndpoint: \(addresses.routerIngress)",

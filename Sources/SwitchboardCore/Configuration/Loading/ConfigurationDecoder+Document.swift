@@ -28,13 +28,19 @@ extension ConfigurationDecoder {
     }
 
     func decodeSystem(_ field: Field?) -> SystemSettings? {
-        guard let fields = mapping(field, allowed: ["dataDir", "operatorSecret", "agentDisconnectGracePeriod", "dedupeWindow"]) else { return nil }
+        guard
+            let fields = mapping(
+                field, allowed: ["dataDir", "operatorSecret", "agentDisconnectGracePeriod", "dedupeWindow", "cpuScheduling"])
+        else { return nil }
         let dataDirectory = fields.optional("dataDir").flatMap(text) ?? SystemSettings.defaultDataDirectory
         let secret = secret(fields.required("operatorSecret"))
         let grace = fields.optional("agentDisconnectGracePeriod").map(duration) ?? SystemSettings.defaultAgentDisconnectGracePeriod
         let window = decodeDedupeWindow(fields.optional("dedupeWindow"))
-        guard let secret, let grace, let window else { return nil }
-        return SystemSettings(dataDirectory: dataDirectory, operatorSecret: secret, agentDisconnectGracePeriod: grace, dedupeWindow: window)
+        let scheduling = fields.optional("cpuScheduling").map { enumeration($0, CPUScheduling.self) } ?? .batch
+        guard let secret, let grace, let window, let scheduling else { return nil }
+        return SystemSettings(
+            dataDirectory: dataDirectory, operatorSecret: secret, agentDisconnectGracePeriod: grace, dedupeWindow: window,
+            cpuScheduling: scheduling)
     }
 
     /// R3's window (decisions §33): at least an hour; shorter than a provider's retries warns.

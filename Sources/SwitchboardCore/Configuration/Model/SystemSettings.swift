@@ -18,14 +18,28 @@ public struct SystemSettings: Sendable, Hashable {
     /// R3: a provider message id seen again within this long after its conversation closed
     /// changes nothing; the router forgets a conversation closed longer ago (decisions §33).
     public let dedupeWindow: Duration
+    /// How the kernel schedules every Switchboard process's threads (decisions §59).
+    public let cpuScheduling: CPUScheduling
 
     public init(
         dataDirectory: String, operatorSecret: SecretReference, agentDisconnectGracePeriod: Duration,
-        dedupeWindow: Duration = SystemSettings.defaultDedupeWindow
+        dedupeWindow: Duration = SystemSettings.defaultDedupeWindow, cpuScheduling: CPUScheduling = .batch
     ) {
         self.dataDirectory = dataDirectory
         self.operatorSecret = operatorSecret
         self.agentDisconnectGracePeriod = agentDisconnectGracePeriod
         self.dedupeWindow = dedupeWindow
+        self.cpuScheduling = cpuScheduling
     }
+}
+
+/// The Linux scheduling policy of a process's threads (`system.cpuScheduling`).
+public enum CPUScheduling: String, ConfigurationEnum, Hashable {
+    /// `SCHED_BATCH`: a thread woken by a message does not preempt the one running, which
+    /// runs on to its next wait. A conversation crosses five processes and their I/O threads,
+    /// so under load this spares most of the context switches (decisions §59).
+    case batch
+    /// `SCHED_OTHER`, the kernel's default: a woken thread may preempt at once. For hosts
+    /// shared with interactive work that must not wait behind Switchboard's threads.
+    case normal
 }
