@@ -101,6 +101,9 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         StructuredLogHandler.bootstrap(process: "switchboard-bench", format: .logfmt, level: .warning)
         let logger = Logger(label: "switchboard-bench")
+        // The load and the agents stand for the world outside, which shares no core with the
+        // system in a deployment: under the system's policy they do not preempt it either.
+        ProcessScheduling.apply(cpuScheduling, logger: logger)
         // The bench's own agents and load share one thread, as each process of the system does
         // (decisions §22): the load generator takes less of the cores it shares with them.
         let context = try ZeroMQContext()
