@@ -72,6 +72,19 @@ import Wire
         #expect(!signal.mustReadStore())
     }
 
+    /// A read the forwarder was sent to and did not report (the store failed) is asked for
+    /// again: the rows it was for are still only in the store.
+    @Test func aReadThatFailedIsAskedForAgain() throws {
+        let signal = OutboxSignal(capacity: 1)
+        signal.storeRead(count: 0, limit: 200)
+        signal.add(try Self.rows([1, 2]))
+        #expect(signal.take(after: 0, limit: 10).map(\.sequence) == [1])
+        #expect(signal.mustReadStore())
+        #expect(signal.mustReadStore(), "no read came back: row 2 is still to read")
+        signal.storeRead(count: 1, limit: 200)
+        #expect(!signal.mustReadStore())
+    }
+
     /// Kept rows that do not follow the cursor: the rows between were committed and are in
     /// the store.
     @Test func aGapSendsTheForwarderToTheStore() throws {

@@ -22,7 +22,9 @@ public final class OutboxSignal: Sendable {
         /// In storage order.
         var rows: [Committed] = []
         /// The last read of the store came back short of its limit: every pending row after it
-        /// was committed later, so it was handed over here or `dropped` says it was not.
+        /// was committed later, so it was handed over here or `dropped` says it was not. False
+        /// from the moment the forwarder is sent to the store until its read comes back short,
+        /// so a read that failed is made again.
         var caughtUp = false
         /// Rows were not kept (the capacity was reached): the store has them.
         var dropped = false
@@ -76,6 +78,7 @@ public final class OutboxSignal: Sendable {
         kept.withLock { kept in
             guard kept.caughtUp, !kept.dropped, kept.rows.isEmpty else {
                 kept.dropped = false
+                kept.caughtUp = false  // until that read comes back short
                 return true
             }
             return false

@@ -112,8 +112,7 @@ public actor Forwarder<Link: ForwardingLink>: Service {
                 rows = try await store.pending(after: cursor, limit: limit)
             } catch {
                 if !Task.isCancelled { logger.error("cannot read the outbox", metadata: ["error": "\(error)"]) }
-                stored.storeRead(count: limit, limit: limit)  // not caught up: read again next time
-                break
+                break  // not caught up: the next wake-up reads again
             }
             stored.storeRead(count: rows.count, limit: limit)
             guard !rows.isEmpty else { break }

@@ -4,11 +4,11 @@ import ProcessRuntime
 import SwitchboardCore
 import ZeroMQ
 
+extension CPUScheduling: ExpressibleByArgument {}
+
 /// `switchboard bench`: starts the real system on loopback in a temporary folder, drives
 /// conversations into it and prints what it achieved next to a raw baseline measured in the
 /// same run (README, "Benchmark"). Meant for a release build.
-extension CPUScheduling: ExpressibleByArgument {}
-
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
