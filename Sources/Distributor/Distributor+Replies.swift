@@ -11,8 +11,8 @@ import Wire
 extension Distributor {
     func replyFromAgent(_ reply: AgentReply, envelope: Envelope) async {
         var logger = self.logger
-        logger[metadataKey: "conversation.id"] = "\(reply.conversationID)"
-        logger[metadataKey: "agent"] = "\(reply.agentID)"
+        logger[metadataKey: "conversation.id"] = .string(reply.conversationID)
+        logger[metadataKey: "agent"] = .string(reply.agentID)
         // Presence's resend of a reply already on its way to the adapter (its AgentReplyAck is
         // late): not checked again, as it could be refused because the agent has wrapped up
         // since, although the first copy reaches the customer (found by `switchboard chaos`).

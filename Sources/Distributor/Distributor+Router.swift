@@ -90,8 +90,8 @@ extension Distributor {
 
     private func deliverReceived(_ deliver: Deliver, envelope: Envelope) async {
         var logger = self.logger
-        logger[metadataKey: "conversation.id"] = "\(deliver.conversationID)"
-        logger[metadataKey: "queue"] = "\(deliver.queue)"
+        logger[metadataKey: "conversation.id"] = .string(deliver.conversationID)
+        logger[metadataKey: "queue"] = .string(deliver.queue)
         guard settings.queues.contains(deliver.queue) else {
             logger.warning("Deliver for a queue this distributor does not own: rejected")
             await acknowledge(envelope, .rejected(reason: "distributor \(settings.name) does not own queue \(deliver.queue)"))

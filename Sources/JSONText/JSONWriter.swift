@@ -90,13 +90,23 @@ public struct JSONWriter {
     /// RFC 8259 string: quote, backslash and control characters escaped, the rest as UTF-8.
     private mutating func appendString(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        // Most strings (ids, names, times) need no escape: copied at once, not byte by byte.
-        if !value.utf8.contains(where: Self.needsEscape) {
-            bytes.append(contentsOf: value.utf8)
-            bytes.append(UInt8(ascii: "\""))
-            return
+        // A string's UTF-8 is scanned and copied in place: through `String.UTF8View`'s
+        // iterator, a byte at a time, these two steps were about 1 % of presence's CPU.
+        let done = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            if utf8.contains(where: Self.needsEscape) {
+                appendEscaped(utf8)
+            } else {
+                // Most strings (ids, names, times) need no escape: copied at once.
+                bytes.append(contentsOf: utf8)
+            }
+            return true
         }
-        for byte in value.utf8 {
+        if done == nil { appendEscaped(value.utf8) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscaped(_ utf8: some Sequence<UInt8>) {
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -112,7 +122,6 @@ public struct JSONWriter {
             default: bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {

@@ -274,10 +274,15 @@ public actor RouterService: Service {
             // the Deliver for this machine's cores (decisions §46).
             await send(delivery)
             await answerIngress(pending.peer, .submitAck(SubmitAck(ackedID: pending.submitID, outcome: .accepted, conversationID: conversation.id)))
-            var metadata: Logger.Metadata = [
-                "conversation.id": "\(conversation.id)", "queue": "\(conversation.queue)", "work_stream": "\(conversation.workStream)",
-                "message.id": "\(pending.submitID)", "sequence": "\(delivery.sequence)",
-            ]
+            // Built only for a line that is written (a closure, not a value): five fields and
+            // the ids' text for every conversation were 1 % of a router that logs at error.
+            let metadata = { () -> Logger.Metadata in
+                [
+                    "conversation.id": .string(conversation.id), "queue": .string(conversation.queue),
+                    "work_stream": .string(conversation.workStream), "message.id": "\(pending.submitID)",
+                    "sequence": "\(delivery.sequence)",
+                ]
+            }
             if isNew {
                 let decision = pending.routing.decision
                 metrics.routed(workStream: pending.workStream, queue: decision.queue, fallback: decision.isFallback)
@@ -285,10 +290,9 @@ public actor RouterService: Service {
                 for issue in pending.routing.context.issues {
                     logger.warning("context value ignored for routing", metadata: ["conversation.id": "\(conversation.id)", "issue": "\(issue)"])
                 }
-                metadata["rule"] = "\(decision.ruleName ?? "(fallback)")"
-                logger.info("conversation opened", metadata: metadata)
+                logger.info("conversation opened", metadata: metadata().merging(["rule": .string(decision.ruleName ?? "(fallback)")]) { $1 })
             } else {
-                logger.debug("message joined conversation", metadata: metadata)
+                logger.debug("message joined conversation", metadata: metadata())
             }
         }
     }
@@ -473,19 +477,23 @@ public actor RouterService: Service {
     /// R1: a Closed conversation takes no more messages; the customer's next one opens a new
     /// conversation. Acked only once the journal has it, so the distributor resends until then.
     private func close(_ closed: ConversationClosed, id: MessageID, from peer: PeerID) async {
-        let metadata: Logger.Metadata = ["conversation.id": "\(closed.conversationID)", "queue": "\(closed.queue)", "reason": "\(closed.reason)"]
+        // A closure, so that a line not written costs nothing: the close reason's text comes
+        // from reflection, and with the fields it was 2.5 % of a router that logs at error.
+        let metadata = { () -> Logger.Metadata in
+            ["conversation.id": .string(closed.conversationID), "queue": .string(closed.queue), "reason": "\(closed.reason)"]
+        }
         do {
             let changed = try await journal.closeConversation(id: closed.conversationID, nowMs: Self.nowMs())
             if changed {
                 metrics.closed()
-                logger.info("conversation closed", metadata: metadata)
+                logger.info("conversation closed", metadata: metadata())
             } else {
-                logger.debug("close of a conversation not open here; acknowledged again", metadata: metadata)
+                logger.debug("close of a conversation not open here; acknowledged again", metadata: metadata())
             }
             await answerDistributor(peer, .ack(Ack(ackedID: id, outcome: .accepted)))
         } catch {
             metrics.journalError()
-            logger.error("cannot record a close; not acknowledged", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            logger.error("cannot record a close; not acknowledged", metadata: metadata().merging(["error": "\(error)"]) { $1 })
         }
     }
 

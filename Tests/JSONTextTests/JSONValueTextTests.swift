@@ -18,6 +18,9 @@ import JSONText
             "items": .array([.integer(-3), .number(2.5), .number(7), "é ☎ 😀"]),
         ]),
         JSONValue.string("quote \" backslash \\ slash / newline \n tab \t return \r bell \u{07} nul \u{00} del \u{7F}"),
+        // Longer than a string kept inline (15 bytes), with and without escapes; short with one.
+        JSONValue.string("a conversation id longer than fifteen bytes"),
+        JSONValue.string("\"q\""),
         JSONValue.array([]),
         JSONValue.object([:]),
         JSONValue.number(-0.125),

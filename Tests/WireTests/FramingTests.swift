@@ -172,6 +172,10 @@ struct FramingTests {
         expectError(.invalidFieldValue, try WireCodec.encode(Envelope(id: Fixtures.idA, message: .deliver(deliver))))
         let submit = Submit(message: InboundMessage(channelInstanceID: "i", channelType: "chat", providerMessageID: "p\u{0}", customerAddress: "v"))
         expectError(.invalidFieldValue, try WireCodec.encode(Envelope(id: Fixtures.idA, message: .submit(submit))))
+        // Past the 15 bytes a string keeps inline, at the end.
+        var long = deliver
+        long.conversationID = "3f2a9c1e-8b4d-4e6f-9a0b-1c2d3e4f5a6b\u{0}"
+        expectError(.invalidFieldValue, try WireCodec.encode(Envelope(id: Fixtures.idA, message: .deliver(long))))
         // Elsewhere (a message's text) a NUL is only text.
         let text = Submit(message: InboundMessage(channelInstanceID: "i", channelType: "chat", providerMessageID: "p", customerAddress: "v", text: "a\u{0}b"))
         #expect(try WireCodec.decode(frames: WireCodec.encode(Envelope(id: Fixtures.idA, message: .submit(text)))).message == .submit(text))

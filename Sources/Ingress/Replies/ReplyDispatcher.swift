@@ -143,7 +143,7 @@ public actor ReplyDispatcher: Service {
             return nil
         }
         var logger = logger
-        logger[metadataKey: "conversation.id"] = "\(reply.conversationID)"
+        logger[metadataKey: "conversation.id"] = .string(reply.conversationID)
         logger[metadataKey: "message.id"] = "\(replyID)"
         switch await sender.send(reply, replyID: replyID) {
         case .sent(let providerMessageID):

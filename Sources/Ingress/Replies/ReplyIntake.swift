@@ -35,7 +35,7 @@ public struct ReplyIntake: Sendable {
     /// resends it).
     func take(_ reply: AgentReply, id: MessageID) async -> Envelope? {
         var logger = logger
-        logger[metadataKey: "conversation.id"] = "\(reply.conversationID)"
+        logger[metadataKey: "conversation.id"] = .string(reply.conversationID)
         logger[metadataKey: "message.id"] = "\(id)"
         guard reply.channelType == channelType.rawValue, channels.contains(reply.channelInstanceID) else {
             logger.error("agent reply for a channel this adapter does not serve; refused", metadata: ["channel": "\(reply.channelInstanceID)"])
