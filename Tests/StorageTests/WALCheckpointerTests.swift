@@ -113,7 +113,10 @@ import Testing
         // Each commit appends at least two frames (the row's leaf page and its overflow page).
         let written = commits * 2 * (4_096 + 24)
         #expect(checkpoints >= 2)
-        #expect(walSize < written / 4, "the WAL holds \(walSize) of the \(written) bytes written: it did not start over")
+        // A WAL that never starts over holds all of `written`. Half leaves room for a busy
+        // machine, whose checkpoints lag behind the commits: a quarter failed (6.95 of 24.7 MB)
+        // when a CI run shared the two cores with `switchboard fuzz`.
+        #expect(walSize < written / 2, "the WAL holds \(walSize) of the \(written) bytes written: it did not start over")
         let rows = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM blob") }
         #expect(rows == commits)
         // Operators see the same in `switchboard_store_wal_bytes` (its value after the last checkpoint).
