@@ -1,15 +1,21 @@
 import Foundation
 
-/// New conversation ids: random (version 4) UUIDs in lower case, as `UUID().uuidString`
-/// gave, drawn from the system generator (one `getrandom` call). Foundation's `UUID()` opens,
-/// reads and closes /dev/urandom on Linux for each one: three system calls on the router's
-/// loop thread for every Submit (`perf trace`, decisions §37).
+/// New conversation ids: time-ordered (version 7, RFC 9562) UUIDs in lower case. The first
+/// 48 bits are the Unix time in milliseconds, the rest random from the system generator.
+///
+/// Time-ordered because the stores key on them (the journal's conversations, messages and
+/// deliveries, a distributor's records): random (version 4) ids put every new row on a
+/// random page of each of those b-trees, one more page in each commit, where ids that grow
+/// with time put the rows of a commit side by side on the newest pages (decisions §61).
+/// Drawn from `SystemRandomNumberGenerator`: Foundation's `UUID()` opens, reads and closes
+/// /dev/urandom on Linux for each one (decisions §37).
 enum ConversationID {
-    static func make() -> String {
+    static func make(nowMs: UInt64 = UInt64(max(0, Date().timeIntervalSince1970 * 1000))) -> String {
         var generator = SystemRandomNumberGenerator()
         var random = (generator.next() as UInt64, generator.next() as UInt64)
         return withUnsafeMutableBytes(of: &random) { bytes in
-            bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4: random
+            for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: nowMs >> (40 - 8 * index)) }
+            bytes[6] = (bytes[6] & 0x0F) | 0x70  // version 7: Unix time in milliseconds, then random
             bytes[8] = (bytes[8] & 0x3F) | 0x80  // variant 1 (RFC 9562)
             return UUID(uuid: bytes.load(as: uuid_t.self)).uuidString.lowercased()
         }
