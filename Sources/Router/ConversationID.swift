@@ -3,14 +3,16 @@ import Foundation
 /// New conversation ids: time-ordered (version 7, RFC 9562) UUIDs in lower case. The first
 /// 48 bits are the Unix time in milliseconds, the rest random from the system generator.
 ///
-/// Time-ordered because the stores key on them (the journal's conversations, messages and
-/// deliveries, a distributor's records): random (version 4) ids put every new row on a
-/// random page of each of those b-trees, one more page in each commit, where ids that grow
-/// with time put the rows of a commit side by side on the newest pages (decisions §61).
+/// Time-ordered because the journal keys its conversations, messages and deliveries on them:
+/// random (version 4) ids put every new row on a random page of each of those b-trees, one
+/// more page in each commit, where ids that grow with time put the rows of a commit side by
+/// side on the newest pages (decisions §61).
 /// Drawn from `SystemRandomNumberGenerator`: Foundation's `UUID()` opens, reads and closes
 /// /dev/urandom on Linux for each one (decisions §37).
 enum ConversationID {
-    static func make(nowMs: UInt64 = UInt64(max(0, Date().timeIntervalSince1970 * 1000))) -> String {
+    /// `nowMs`: the Submit's time, as the journal stores it (milliseconds since the Unix epoch).
+    static func make(nowMs: Int64) -> String {
+        let nowMs = UInt64(clamping: nowMs)
         var generator = SystemRandomNumberGenerator()
         var random = (generator.next() as UInt64, generator.next() as UInt64)
         return withUnsafeMutableBytes(of: &random) { bytes in

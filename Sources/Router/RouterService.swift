@@ -220,7 +220,8 @@ public actor RouterService: Service {
         // Stored as it arrived: encoding the decoded Submit again cost as much as decoding it.
         let payload = StoredEnvelope.received(frames)
         let deliveryID = ids.next()
-        let conversationID = ConversationID.make()
+        let nowMs = Self.nowMs()
+        let conversationID = ConversationID.make(nowMs: nowMs)
         let pending = SubmitCompletion.Pending(peer: peer, submitID: id, workStream: rules.workStream, routing: routed)
         let sink = completionSink
         journal.enqueueInbound(
@@ -231,7 +232,7 @@ public actor RouterService: Service {
             newConversation: JournalNewConversation(
                 id: conversationID, workStream: rules.workStream, queue: routed.decision.queue,
                 routingRule: routed.decision.ruleName),
-            deliveryID: Data(deliveryID.bytes), nowMs: Self.nowMs(),
+            deliveryID: Data(deliveryID.bytes), nowMs: nowMs,
             makePayload: { draft in
                 let deliver = Deliver(
                     conversationID: draft.conversationID, workStream: draft.workStream, queue: draft.queue,
